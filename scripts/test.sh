@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Builds and runs every test project in Gateway.sln, installing what the integration and browser tests
+# need when it is missing (a clean CI machine has none of it), then prints ONE closing line:
+#   N passed, N failed, N skipped
+# summed over all .trx files. Exits non-zero if anything failed or if no test ran.
+#
+#   scripts/test.sh                 # everything, Release
+#   scripts/test.sh --filter X      # extra arguments go to `dotnet test`
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+configuration="${CONFIGURATION:-Release}"
+results="${TEST_RESULTS_DIR:-$root/TestResults}"
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+# --- Debian packages: real redis-server, expect (interactive npm prompts), chromium (browser tests) ---
+apt_packages=(redis-server expect chromium)
+binaries=(redis-server expect chromium)
+missing=()
+for i in "${!binaries[@]}"; do
+  command -v "${binaries[$i]}" >/dev/null 2>&1 || missing+=("${apt_packages[$i]}")
+done
+if ((${#missing[@]})); then
+  log "installing apt packages: ${missing[*]}"
+  sudo=()
+  if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
+  "${sudo[@]}" apt-get update -q
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# --- Verdaccio (and pnpm/yarn) pinned by tests/registry/package-lock.json ---
+registry_modules="tests/registry/node_modules"
+if [[ ! -f "$registry_modules/verdaccio/package.json" \
+      || "tests/registry/package-lock.json" -nt "$registry_modules/.package-lock.json" ]]; then
+  log "npm ci --prefix tests/registry"
+  npm ci --prefix tests/registry --no-audit --no-fund --no-update-notifier
+fi
+
+# --- build and test ---
+rm -rf "$results"
+mkdir -p "$results"
+log "dotnet test Gateway.sln -c $configuration"
+set +e
+dotnet test Gateway.sln -c "$configuration" \
+  --logger "trx;LogFilePrefix=results" \
+  --results-directory "$results" \
+  "$@"
+test_exit=$?
+set -e
+
+# --- one closing line from the .trx counters (the dotnet test exit code alone hides "no test ran") ---
+summary="$(python3 - "$results" <<'PY'
+import glob, os, sys
+import xml.etree.ElementTree as ET
+
+passed = failed = skipped = 0
+for path in glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive=True):
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as e:
+        print(f"unreadable {path}: {e}", file=sys.stderr)
+        failed += 1
+        continue
+    for counters in root.iter():
+        if counters.tag.rsplit("}", 1)[-1] != "Counters":
+            continue
+        c = {k: int(v) for k, v in counters.attrib.items() if v.isdigit()}
+        passed += c.get("passed", 0)
+        failed += c.get("failed", 0) + c.get("error", 0) + c.get("timeout", 0) + c.get("aborted", 0)
+        # Skipped tests are counted as "notExecuted" in trx.
+        skipped += c.get("notExecuted", 0)
+print(passed, failed, skipped)
+PY
+)"
+read -r passed failed skipped <<<"$summary"
+
+if ((test_exit != 0 && failed == 0)); then
+  # Build error, crashed test host, ...: the run failed even though no test reported a failure.
+  log "dotnet test exited $test_exit without a failed test in the results (build error or crashed test host?)"
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+
+if ((failed > 0 || passed == 0 || test_exit != 0)); then
+  exit 1
+fi

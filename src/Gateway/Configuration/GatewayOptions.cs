@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Gateway.Configuration;
+
+/// <summary>The <c>Gateway</c> section of configuration (appsettings.json, overridden by <c>Gateway__*</c> variables).</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+    public const string EmbeddedStore = "embedded";
+
+    /// <summary>The npm registry behind the gateway, e.g. <c>http://127.0.0.1:4873</c>.</summary>
+    [Required]
+    public string Upstream { get; set; } = "";
+
+    /// <summary>The URL clients use to reach the gateway; tarball URLs in packuments point here.</summary>
+    [Required]
+    public string PublicUrl { get; set; } = "";
+
+    /// <summary>A Redis connection string, or <c>embedded</c> for the built-in Garnet server.</summary>
+    [Required]
+    public string Store { get; set; } = EmbeddedStore;
+
+    /// <summary>Where the embedded store and the key ring keep their files.</summary>
+    [Required]
+    public string DataPath { get; set; } = "./data";
+
+    /// <summary>The route-policy file, relative to the content root unless absolute.</summary>
+    [Required]
+    public string PolicyFile { get; set; } = "config/route-policy.json";
+
+    public bool UsesEmbeddedStore => string.Equals(Store, EmbeddedStore, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Gateway.Policy;
+
+namespace Gateway.Pipeline;
+
+/// <summary>
+/// Stage 1: names the npm action of the request and the second factor it needs, from the route policy.
+/// Synchronous unless a rule needs to look at a small JSON body.
+/// </summary>
+internal sealed partial class ClassificationMiddleware(RequestDelegate next, RoutePolicyProvider policies, ILogger<ClassificationMiddleware> logger)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var policy = policies.Current;
+        var path = RequestPath.Parse(RawPath(context));
+        if (path.HasDotSegments)
+        {
+            return GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "The request path has '.' or '..' segments; npm never sends them and the gateway does not forward them.");
+        }
+
+        var classification = policy.Classify(context.Request.Method, path, RequestBody.NotRead, out var needsBody);
+        if (classification is null)
+        {
+            return ClassifyWithBodyAsync(context, policy, path);
+        }
+
+        Accept(context, path, classification);
+        return next(context);
+    }
+
+    private async Task ClassifyWithBodyAsync(HttpContext context, RoutePolicy policy, RequestPath path)
+    {
+        var body = await BodyReader.ReadSmallJsonAsync(context.Request, policy.MaxBodyBytes, context.RequestAborted);
+        var classification = policy.Classify(context.Request.Method, path, body, out _)!;
+        Accept(context, path, classification);
+        await next(context);
+    }
+
+    private void Accept(HttpContext context, RequestPath path, RequestClassification classification)
+    {
+        context.Features.Set(new GatewayRequestFeature { Classification = classification });
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            LogClassified(logger, context.Request.Method, SafePath.For(path), classification.Action, classification.Package, classification.Class, classification.Rule);
+        }
+    }
+
+    /// <summary>
+    /// The path as the client sent it (before the server's own decoding): the policy decodes it exactly
+    /// once, the way the registry will, and the proxy forwards these very bytes (<see cref="Proxy.RawTargetTransform"/>).
+    /// </summary>
+    private static string RawPath(HttpContext context) =>
+        Proxy.RawTargetTransform.RawOriginTarget(context) ?? context.Request.PathBase + context.Request.Path;
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "{Method} {Path} classified as {Action} of {Package}: class {Class} by {Rule}")]
+    private static partial void LogClassified(ILogger logger, string method, string path, string action, string? package, ProtectionClass @class, string rule);
+}

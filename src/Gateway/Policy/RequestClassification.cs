@@ -1,0 +1,18 @@
+namespace Gateway.Policy;
+
+/// <summary>What the route policy decided about one request.</summary>
+/// <param name="Action">The npm action, e.g. <c>publish</c>; <c>unknown-write</c> for the default rule.</param>
+/// <param name="Package">The normalised package name (<c>@scope/name</c>) when the path names one.</param>
+/// <param name="Class">Whether a second factor is needed, and in which modes.</param>
+/// <param name="Rule">Which rule matched, for logs and <c>policy explain</c>.</param>
+public sealed record RequestClassification(string Action, string? Package, ProtectionClass Class, string Rule)
+{
+    public const string DefaultWriteRule = "(default: mutating request no rule names)";
+    public const string DefaultReadRule = "(default: read)";
+
+    public static readonly RequestClassification UnknownRead =
+        new("read", null, ProtectionClass.None, DefaultReadRule);
+
+    public static RequestClassification UnknownWrite(string? package) =>
+        new("unknown-write", package, ProtectionClass.Writes, DefaultWriteRule);
+}

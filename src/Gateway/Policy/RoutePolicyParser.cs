@@ -1,0 +1,151 @@
+using System.Text.Json;
+
+namespace Gateway.Policy;
+
+/// <summary>
+/// Reads and validates a route-policy JSON document, collecting every error (file, rule, reason) before
+/// refusing it, so an operator fixes the file in one pass.
+/// </summary>
+public static class RoutePolicyParser
+{
+    public const int DefaultMaxBodyBytes = 64 * 1024;
+    private const int MaxBodyBytesLimit = 1024 * 1024;
+
+    private static readonly string[] TopLevelKeys = ["maxBodyBytes", "rules", "$comment"];
+    private static readonly string[] RuleKeys = ["action", "methods", "path", "body", "class", "why"];
+    private static readonly string[] BodyKeys = ["onlyKeys", "requiredKeys", "emptyOrAbsent"];
+
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+    };
+
+    public static RoutePolicy Load(string file)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PolicyFileException(file, [$"{file}: cannot be read: {e.Message}"]);
+        }
+
+        return Parse(file, text);
+    }
+
+    public static RoutePolicy Parse(string file, string json)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new PolicyFileException(file, [$"{file}: not valid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {e.Message}"]);
+        }
+
+        using (document)
+        {
+            var errors = new List<string>();
+            var policy = Read(file, document.RootElement, errors);
+            if (errors.Count > 0 || policy is null)
+            {
+                throw new PolicyFileException(file, errors);
+            }
+
+            return policy;
+        }
+    }
+
+    private static RoutePolicy? Read(string file, JsonElement root, List<string> errors)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add($"{file}: the document must be a JSON object with a \"rules\" array");
+            return null;
+        }
+
+        RejectUnknownKeys(root, TopLevelKeys, $"{file}:", errors);
+        var maxBodyBytes = ReadMaxBodyBytes(file, root, errors);
+        if (!root.TryGetProperty("rules", out var rulesElement) || rulesElement.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add($"{file}: \"rules\" must be an array of rules");
+            return null;
+        }
+
+        var rules = new List<RouteRule>();
+        var index = 0;
+        foreach (var element in rulesElement.EnumerateArray())
+        {
+            var rule = RouteRuleParser.Read(index, element, $"{file}: rules[{index}]", errors);
+            if (rule is not null)
+            {
+                rules.Add(rule);
+            }
+
+            index++;
+        }
+
+        if (index == 0)
+        {
+            errors.Add($"{file}: \"rules\" is empty; the policy must name the npm actions it protects");
+        }
+
+        ReportShadowedRules(file, rules, errors);
+        return new RoutePolicy(file, rules, maxBodyBytes);
+    }
+
+    private static int ReadMaxBodyBytes(string file, JsonElement root, List<string> errors)
+    {
+        if (!root.TryGetProperty("maxBodyBytes", out var element))
+        {
+            return DefaultMaxBodyBytes;
+        }
+
+        if (element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var value) && value is > 0 and <= MaxBodyBytesLimit)
+        {
+            return value;
+        }
+
+        errors.Add($"{file}: \"maxBodyBytes\" must be a whole number from 1 to {MaxBodyBytesLimit}, not {element.GetRawText()}");
+        return DefaultMaxBodyBytes;
+    }
+
+    /// <summary>A rule that an earlier body-less rule with the same method and path always pre-empts is a mistake.</summary>
+    private static void ReportShadowedRules(string file, List<RouteRule> rules, List<string> errors)
+    {
+        for (var i = 0; i < rules.Count; i++)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                var earlier = rules[j];
+                if (earlier.Body is null
+                    && earlier.Path.Text == rules[i].Path.Text
+                    && rules[i].Methods.All(m => earlier.Methods.Contains(m)))
+                {
+                    errors.Add($"{file}: rules[{rules[i].Index}] '{rules[i].Action}': can never match, rules[{earlier.Index}] '{earlier.Action}' has the same method and path and no body condition");
+                    break;
+                }
+            }
+        }
+    }
+
+    internal static void RejectUnknownKeys(JsonElement element, string[] known, string where, List<string> errors)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!known.Contains(property.Name, StringComparer.Ordinal))
+            {
+                errors.Add($"{where} unknown key \"{property.Name}\" (expected one of: {string.Join(", ", known)})");
+            }
+        }
+    }
+
+    internal static string[] RuleKeyNames => RuleKeys;
+
+    internal static string[] BodyKeyNames => BodyKeys;
+}

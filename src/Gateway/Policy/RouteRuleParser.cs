@@ -1,0 +1,149 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Gateway.Policy;
+
+/// <summary>Reads one rule of the policy file, adding an error per problem found.</summary>
+internal static partial class RouteRuleParser
+{
+    public static RouteRule? Read(int index, JsonElement element, string where, List<string> errors)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add($"{where}: a rule must be a JSON object");
+            return null;
+        }
+
+        var action = ReadString(element, "action");
+        if (action is not null)
+        {
+            where += $" '{action}'";
+        }
+
+        var before = errors.Count;
+        RoutePolicyParser.RejectUnknownKeys(element, RoutePolicyParser.RuleKeyNames, where + ":", errors);
+        if (string.IsNullOrWhiteSpace(action) || !ActionName().IsMatch(action))
+        {
+            errors.Add($"{where}: \"action\" must be a lower-case name such as \"publish\" or \"dist-tag-add\"");
+        }
+
+        var methods = ReadMethods(element, where, errors);
+        var path = ReadPath(element, where, errors);
+        var body = ReadBody(element, where, errors);
+        var protection = ReadClass(element, where, errors);
+        if (body is not null && methods.Any(RoutePolicy.IsReadMethod))
+        {
+            errors.Add($"{where}: a \"body\" condition needs a method that carries a body, not {string.Join('|', methods)}");
+        }
+
+        return errors.Count == before && path is not null
+            ? new RouteRule(index, action!, methods, path, body, protection)
+            : null;
+    }
+
+    private static IReadOnlyList<string> ReadMethods(JsonElement rule, string where, List<string> errors)
+    {
+        if (!rule.TryGetProperty("methods", out var element) || element.ValueKind != JsonValueKind.Array || element.GetArrayLength() == 0)
+        {
+            errors.Add($"{where}: \"methods\" must be a non-empty array such as [\"PUT\"]");
+            return [];
+        }
+
+        var methods = new List<string>();
+        foreach (var method in element.EnumerateArray())
+        {
+            var text = method.ValueKind == JsonValueKind.String ? method.GetString() : null;
+            if (text is null || !MethodName().IsMatch(text))
+            {
+                errors.Add($"{where}: method {method.GetRawText()} is not an upper-case HTTP method");
+                continue;
+            }
+
+            methods.Add(text);
+        }
+
+        return methods;
+    }
+
+    private static PathTemplate? ReadPath(JsonElement rule, string where, List<string> errors)
+    {
+        var text = ReadString(rule, "path");
+        if (text is null)
+        {
+            errors.Add($"{where}: \"path\" is required, e.g. \"/-/package/{{package}}/dist-tags/{{tag}}\"");
+            return null;
+        }
+
+        var template = PathTemplate.TryParse(text, out var error);
+        if (template is null)
+        {
+            errors.Add($"{where}: path \"{text}\" {error}");
+        }
+
+        return template;
+    }
+
+    private static ProtectionClass ReadClass(JsonElement rule, string where, List<string> errors)
+    {
+        switch (ReadString(rule, "class"))
+        {
+            case "auth": return ProtectionClass.Auth;
+            case "writes": return ProtectionClass.Writes;
+            case "none": return ProtectionClass.None;
+            case var other:
+                errors.Add($"{where}: \"class\" must be \"auth\", \"writes\" or \"none\", not {(other is null ? "missing" : $"\"{other}\"")}");
+                return ProtectionClass.Writes;
+        }
+    }
+
+    private static BodyCondition? ReadBody(JsonElement rule, string where, List<string> errors)
+    {
+        if (!rule.TryGetProperty("body", out var element))
+        {
+            return null;
+        }
+
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add($"{where}: \"body\" must be an object with onlyKeys, requiredKeys and/or emptyOrAbsent");
+            return null;
+        }
+
+        RoutePolicyParser.RejectUnknownKeys(element, RoutePolicyParser.BodyKeyNames, where + ": body:", errors);
+        var condition = new BodyCondition(
+            ReadKeyList(element, "onlyKeys", where, errors),
+            ReadKeyList(element, "requiredKeys", where, errors),
+            ReadKeyList(element, "emptyOrAbsent", where, errors));
+        if (condition.OnlyKeys.Count + condition.RequiredKeys.Count + condition.EmptyOrAbsent.Count == 0)
+        {
+            errors.Add($"{where}: \"body\" has no condition");
+        }
+
+        return condition;
+    }
+
+    private static IReadOnlyList<string> ReadKeyList(JsonElement body, string key, string where, List<string> errors)
+    {
+        if (!body.TryGetProperty(key, out var element))
+        {
+            return [];
+        }
+
+        if (element.ValueKind != JsonValueKind.Array || element.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+        {
+            errors.Add($"{where}: body.{key} must be an array of strings");
+            return [];
+        }
+
+        return element.EnumerateArray().Select(e => e.GetString()!).ToArray();
+    }
+
+    private static string? ReadString(JsonElement element, string key) =>
+        element.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
+    private static partial Regex ActionName();
+
+    [GeneratedRegex("^[A-Z]+$")]
+    private static partial Regex MethodName();
+}

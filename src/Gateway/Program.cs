@@ -1,0 +1,39 @@
+using Gateway.Configuration;
+using Gateway.Health;
+using Gateway.Logging;
+using Gateway.Pipeline;
+using Gateway.Policy;
+using Gateway.Proxy;
+using Gateway.Store;
+using Microsoft.Extensions.Options;
+
+if (PolicyExplainCommand.Handles(args))
+{
+    return PolicyExplainCommand.Run(args, Console.Out, Console.Error);
+}
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddGatewayLogging();
+    builder.AddGatewayOptions();
+    builder.AddRoutePolicy();
+    builder.AddStore();
+    builder.AddUpstreamClient();
+    builder.AddRegistryProxy();
+
+    var app = builder.Build();
+    app.ValidateGatewayOptions();
+    app.LoadRoutePolicy();
+    app.ConnectStore();
+    app.MapGatewayHealth();
+    app.MapReverseProxy(pipeline => pipeline.UseGatewayStages());
+    app.Run();
+    return 0;
+}
+catch (Exception e) when (e is PolicyFileException or OptionsValidationException)
+{
+    // Bad configuration: say what and where, without a stack trace, and refuse to start.
+    Console.Error.WriteLine($"npm-2fa-gateway cannot start: {e.Message}");
+    return 1;
+}

@@ -1,0 +1,10 @@
+namespace Gateway.IntegrationTests.Harness;
+
+/// <summary>What one npm command did. <see cref="ToString"/> is meant for assertion messages.</summary>
+internal sealed record NpmResult(string Command, int ExitCode, string Stdout, string Stderr)
+{
+    public bool Succeeded => ExitCode == 0;
+
+    public override string ToString() =>
+        $"`{Command}` exited {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
+}

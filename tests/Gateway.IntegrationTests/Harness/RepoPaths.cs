@@ -1,0 +1,63 @@
+using System.Reflection;
+
+namespace Gateway.IntegrationTests.Harness;
+
+/// <summary>Where things are in the repository, found from the test assembly's location.</summary>
+internal static class RepoPaths
+{
+    private static readonly Lazy<string> s_root = new(FindRoot);
+
+    /// <summary>The folder containing Gateway.sln.</summary>
+    public static string Root => s_root.Value;
+
+    public static string RegistryNodeModules => Path.Combine(Root, "tests", "registry", "node_modules");
+
+    public static string VerdaccioBin => Path.Combine(RegistryNodeModules, "verdaccio", "bin", "verdaccio");
+
+    /// <summary>The gateway to run: $GATEWAY_DLL if set, else the gateway project's own build output for
+    /// this configuration, else the copy next to the test assembly.</summary>
+    public static string GatewayDll
+    {
+        get
+        {
+            var fromEnv = Environment.GetEnvironmentVariable("GATEWAY_DLL");
+            if (!string.IsNullOrEmpty(fromEnv))
+            {
+                return Path.GetFullPath(fromEnv);
+            }
+
+            var relative = typeof(RepoPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+                .FirstOrDefault(a => a.Key == "GatewayBuildOutput")?.Value;
+            if (relative is not null)
+            {
+                var own = Path.Combine(Root, relative);
+                if (File.Exists(own))
+                {
+                    return own;
+                }
+            }
+
+            var besideTests = Path.Combine(AppContext.BaseDirectory, "Gateway.dll");
+            if (File.Exists(besideTests))
+            {
+                return besideTests;
+            }
+
+            throw new FileNotFoundException(
+                $"Gateway.dll not found (looked at {relative ?? "<no build metadata>"} under {Root} and in {AppContext.BaseDirectory}). Build Gateway.sln first.");
+        }
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Gateway.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"No Gateway.sln above {AppContext.BaseDirectory}.");
+    }
+}

@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Gateway.IntegrationTests.Harness;
+
+/// <summary>A real, unmodified Verdaccio (tests/registry, pinned in its package-lock.json) on a free
+/// loopback port with storage and htpasswd in a temp folder and no uplinks, so nothing leaves the machine.</summary>
+internal sealed class VerdaccioProcess : IAsyncDisposable
+{
+    private readonly TempDirectory _dir;
+    private readonly ChildProcess _process;
+
+    private VerdaccioProcess(TempDirectory dir, ChildProcess process, int port)
+    {
+        _dir = dir;
+        _process = process;
+        Port = port;
+        Url = $"http://127.0.0.1:{port}";
+        Http = new HttpClient { BaseAddress = new Uri(Url + "/"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public int Port { get; }
+
+    /// <summary>Base URL without trailing slash.</summary>
+    public string Url { get; }
+
+    /// <summary>A client that talks to Verdaccio directly (bypassing the gateway), for assertions.</summary>
+    public HttpClient Http { get; }
+
+    public OutputBuffer Output => _process.Output;
+
+    public string StoragePath => _dir.Combine("storage");
+
+    public static async Task<VerdaccioProcess> StartAsync()
+    {
+        if (!File.Exists(RepoPaths.VerdaccioBin))
+        {
+            throw new InvalidOperationException(
+                $"Verdaccio is not installed at {RepoPaths.VerdaccioBin}: run `npm ci --prefix tests/registry` (scripts/test.sh does).");
+        }
+
+        var dir = new TempDirectory("verdaccio");
+        var port = FreePort.Next();
+        var config = dir.Combine("config.yaml");
+        await File.WriteAllTextAsync(config, ConfigYaml(dir, port));
+
+        var env = new Dictionary<string, string?>
+        {
+            // Both would change how Verdaccio builds tarball URLs; the tests rely on its default (Host header).
+            ["VERDACCIO_PUBLIC_URL"] = null,
+            ["VERDACCIO_FORWARDED_PROTO"] = null,
+        };
+        var process = ChildProcess.Start("node", [RepoPaths.VerdaccioBin, "--config", config], dir.Path, env);
+        var verdaccio = new VerdaccioProcess(dir, process, port);
+        try
+        {
+            await Wait.UntilAsync(
+                "verdaccio",
+                async () => (await verdaccio.Http.GetAsync("-/ping")).IsSuccessStatusCode,
+                () => process.HasExited,
+                () => process.Output.Tail(),
+                TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            await verdaccio.DisposeAsync();
+            throw;
+        }
+
+        return verdaccio;
+    }
+
+    // YAML strings are single-quoted; temp paths contain no quotes.
+    private static string ConfigYaml(TempDirectory dir, int port) => $$"""
+        storage: '{{dir.Combine("storage")}}'
+        auth:
+          htpasswd:
+            file: '{{dir.Combine("htpasswd")}}'
+            max_users: 1000
+        # The default (1000 per 15 min on login/profile/token routes) is too low for a test run.
+        userRateLimit:
+          windowMs: 60000
+          max: 1000000
+        uplinks: {}
+        packages:
+          '@*/*':
+            access: $all
+            publish: $authenticated
+            unpublish: $authenticated
+          '**':
+            access: $all
+            publish: $authenticated
+            unpublish: $authenticated
+        log: {type: stdout, level: warn}
+        listen: 127.0.0.1:{{port}}
+        """;
+
+    /// <summary>Creates a user the way <c>npm adduser</c> does (CouchDB login) and returns its token.</summary>
+    public async Task<RegistryUser> CreateUserAsync(string name, string password)
+    {
+        var body = new
+        {
+            _id = $"org.couchdb.user:{name}",
+            name,
+            password,
+            type = "user",
+            roles = Array.Empty<string>(),
+            date = DateTime.UtcNow.ToString("o"),
+        };
+        using var response = await Http.PutAsJsonAsync($"-/user/org.couchdb.user:{Uri.EscapeDataString(name)}", body);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Creating user {name} failed: {(int)response.StatusCode} {text}");
+        }
+
+        var token = JsonNode.Parse(text)?["token"]?.GetValue<string>()
+            ?? throw new InvalidOperationException($"No token in login response: {text}");
+        return new RegistryUser(name, password, token);
+    }
+
+    /// <summary>The full packument straight from Verdaccio, or null when the package does not exist.</summary>
+    public async Task<JsonNode?> GetPackumentAsync(string packageName)
+    {
+        using var response = await Http.GetAsync(EncodeName(packageName));
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Status of a GET straight to Verdaccio (e.g. for a tarball).</summary>
+    public async Task<HttpStatusCode> GetStatusAsync(string path)
+    {
+        using var response = await Http.GetAsync(path.TrimStart('/'));
+        return response.StatusCode;
+    }
+
+    /// <summary><c>@scope/name</c> → <c>@scope%2fname</c>, as npm sends it.</summary>
+    public static string EncodeName(string packageName) => packageName.Replace("/", "%2f", StringComparison.Ordinal);
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        _process.Dispose();
+        _dir.Dispose();
+        await Task.CompletedTask;
+    }
+}
