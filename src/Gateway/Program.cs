@@ -4,6 +4,8 @@ using Gateway.Logging;
 using Gateway.Pipeline;
 using Gateway.Policy;
 using Gateway.Proxy;
+using Gateway.Resilience;
+using Gateway.Security;
 using Gateway.Store;
 using Microsoft.Extensions.Options;
 
@@ -19,13 +21,17 @@ try
     builder.AddGatewayOptions();
     builder.AddRoutePolicy();
     builder.AddStore();
+    builder.AddSecretProtection();
+    builder.AddDependencyGuards();
     builder.AddUpstreamClient();
+    builder.AddGatewayStages();
     builder.AddRegistryProxy();
 
     var app = builder.Build();
     app.ValidateGatewayOptions();
     app.LoadRoutePolicy();
     app.ConnectStore();
+    app.WarmUpGatewayStages();
     app.MapGatewayHealth();
     app.MapReverseProxy(pipeline => pipeline.UseGatewayStages());
     app.Run();

@@ -28,5 +28,9 @@ public sealed class GatewayOptions
     [Required]
     public string PolicyFile { get; set; } = "config/route-policy.json";
 
+    /// <summary>The issuer shown in authenticator apps for the TOTP secret.</summary>
+    [Required]
+    public string TotpIssuer { get; set; } = "npm-2fa-gateway";
+
     public bool UsesEmbeddedStore => string.Equals(Store, EmbeddedStore, StringComparison.OrdinalIgnoreCase);
 }

@@ -33,12 +33,17 @@ internal sealed partial class ClassificationMiddleware(RequestDelegate next, Rou
         var body = await BodyReader.ReadSmallJsonAsync(context.Request, policy.MaxBodyBytes, context.RequestAborted);
         var classification = policy.Classify(context.Request.Method, path, body, out _)!;
         Accept(context, path, classification);
+        if (body.State == RequestBodyState.Parsed)
+        {
+            context.GatewayFeature().Body = body.Json;
+        }
+
         await next(context);
     }
 
     private void Accept(HttpContext context, RequestPath path, RequestClassification classification)
     {
-        context.Features.Set(new GatewayRequestFeature { Classification = classification });
+        context.Features.Set(new GatewayRequestFeature { Classification = classification, Path = path });
         if (logger.IsEnabled(LogLevel.Debug))
         {
             LogClassified(logger, context.Request.Method, SafePath.For(path), classification.Action, classification.Package, classification.Class, classification.Rule);

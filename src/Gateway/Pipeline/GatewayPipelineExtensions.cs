@@ -1,14 +1,24 @@
+using Gateway.Accounts;
+using Gateway.Identity;
+using Gateway.Profile;
+using Gateway.SecondFactor;
+
 namespace Gateway.Pipeline;
 
 /// <summary>
 /// The gateway's stages, in request order. This is the one place the order is written:
-/// route policy → identity → user mode → second factor → forward (YARP) or challenge.
+/// route policy → identity → user mode → second factor → (profile 2FA answered here) → forward (YARP),
+/// or a challenge from the second-factor stage.
 /// </summary>
 internal static class GatewayPipelineExtensions
 {
     public static IReverseProxyApplicationBuilder UseGatewayStages(this IReverseProxyApplicationBuilder pipeline)
     {
         pipeline.UseMiddleware<ClassificationMiddleware>();
+        pipeline.UseMiddleware<IdentityMiddleware>();
+        pipeline.UseMiddleware<ModeMiddleware>();
+        pipeline.UseMiddleware<SecondFactorMiddleware>();
+        pipeline.UseMiddleware<ProfileTfaMiddleware>();
         return pipeline;
     }
 }

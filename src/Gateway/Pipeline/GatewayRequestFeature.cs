@@ -1,3 +1,5 @@
+using Gateway.Accounts;
+using Gateway.Identity;
 using Gateway.Policy;
 
 namespace Gateway.Pipeline;
@@ -8,5 +10,24 @@ namespace Gateway.Pipeline;
 /// </summary>
 public sealed class GatewayRequestFeature
 {
+    /// <summary>Stage 1: the npm action and the second factor it needs.</summary>
     public required RequestClassification Classification { get; init; }
+
+    /// <summary>Stage 1: the normalised path the policy matched.</summary>
+    public required RequestPath Path { get; init; }
+
+    /// <summary>Stage 2: whether the caller could be identified (only for protected classes).</summary>
+    public IdentityOutcome IdentityOutcome { get; set; } = IdentityOutcome.Anonymous;
+
+    /// <summary>Stage 2: the caller, when known.</summary>
+    public CallerIdentity? Caller { get; set; }
+
+    /// <summary>Stage 3: the caller's 2FA mode.</summary>
+    public TwoFactorMode Mode { get; set; } = TwoFactorMode.Disabled;
+
+    /// <summary>Stage 4: the second factor accepted for this request (<c>totp</c>, <c>recovery-code</c>), if one was needed.</summary>
+    public string? SecondFactor { get; set; }
+
+    /// <summary>The small JSON body the policy read to classify the request, if it read one.</summary>
+    public System.Text.Json.JsonElement? Body { get; set; }
 }

@@ -7,7 +7,7 @@ namespace Gateway.Policy;
 /// Segment kinds: a literal (<c>-rev</c>); a named parameter (<c>{rev}</c>, one segment); a literal
 /// prefix with a parameter (<c>org.couchdb.user:{user}</c>); <c>{package}</c>, which takes two segments
 /// when the first starts with <c>@</c> (a scoped name) and one otherwise; and a final catch-all
-/// <c>{*rest}</c> (one or more segments). Literals compare ordinally; package names keep their case.
+/// <c>{*rest}</c> (one or more segments). Literals compare ignoring case, as Express routes do; package names keep their case.
 /// </remarks>
 public sealed class PathTemplate
 {
@@ -55,9 +55,16 @@ public sealed class PathTemplate
     }
 
     /// <summary>Matches the whole path; on success gives the package name it names, if any.</summary>
-    public bool TryMatch(string[] path, out string? package)
+    public bool TryMatch(string[] path, out string? package) => TryMatch(path, out package, out _);
+
+    /// <summary>
+    /// Matches the whole path; on success gives the package name and the value of a <c>{user}</c>
+    /// parameter (couch login names its user in the path), if any.
+    /// </summary>
+    public bool TryMatch(string[] path, out string? package, out string? user)
     {
         package = null;
+        user = null;
         var p = 0;
         foreach (var segment in _segments)
         {
@@ -76,6 +83,11 @@ public sealed class PathTemplate
                     if (p >= path.Length || !segment.Matches(path[p]))
                     {
                         return false;
+                    }
+
+                    if (segment.Name == "user")
+                    {
+                        user = path[p][segment.Literal.Length..];
                     }
 
                     p++;
@@ -122,13 +134,15 @@ public sealed class PathTemplate
         CatchAll,
     }
 
-    private sealed record Segment(SegmentKind Kind, string Literal)
+    private sealed record Segment(SegmentKind Kind, string Literal, string Name = "")
     {
         public bool Matches(string value) => Kind switch
         {
-            SegmentKind.Literal => string.Equals(value, Literal, StringComparison.Ordinal),
+            // Express (Verdaccio) routes ignore case, so /-/NPM/v1/tokens is the token route: matching
+            // literals any other way would let a re-cased path fall to a weaker class.
+            SegmentKind.Literal => string.Equals(value, Literal, StringComparison.OrdinalIgnoreCase),
             SegmentKind.Parameter => true,
-            SegmentKind.PrefixedParameter => value.Length > Literal.Length && value.StartsWith(Literal, StringComparison.Ordinal),
+            SegmentKind.PrefixedParameter => value.Length > Literal.Length && value.StartsWith(Literal, StringComparison.OrdinalIgnoreCase),
             _ => false,
         };
 
@@ -168,8 +182,8 @@ public sealed class PathTemplate
             }
 
             return prefix.Length == 0
-                ? new Segment(SegmentKind.Parameter, "")
-                : new Segment(SegmentKind.PrefixedParameter, prefix);
+                ? new Segment(SegmentKind.Parameter, "", name)
+                : new Segment(SegmentKind.PrefixedParameter, prefix, name);
         }
 
         private static Segment? Fail(string reason, out string? error)

@@ -5,7 +5,8 @@ namespace Gateway.Policy;
 /// <param name="Package">The normalised package name (<c>@scope/name</c>) when the path names one.</param>
 /// <param name="Class">Whether a second factor is needed, and in which modes.</param>
 /// <param name="Rule">Which rule matched, for logs and <c>policy explain</c>.</param>
-public sealed record RequestClassification(string Action, string? Package, ProtectionClass Class, string Rule)
+/// <param name="PathUser">The user a <c>{user}</c> path parameter names (couch login), if any.</param>
+public sealed record RequestClassification(string Action, string? Package, ProtectionClass Class, string Rule, string? PathUser = null)
 {
     public const string DefaultWriteRule = "(default: mutating request no rule names)";
     public const string DefaultReadRule = "(default: read)";

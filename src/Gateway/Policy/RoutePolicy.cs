@@ -42,7 +42,7 @@ public sealed class RoutePolicy
         {
             foreach (var rule in rules)
             {
-                if (!rule.Path.TryMatch(path.Segments, out var matchedPackage))
+                if (!rule.Path.TryMatch(path.Segments, out var matchedPackage, out var pathUser))
                 {
                     continue;
                 }
@@ -62,7 +62,7 @@ public sealed class RoutePolicy
                     }
                 }
 
-                return new RequestClassification(rule.Action, matchedPackage, rule.Class, rule.Describe());
+                return new RequestClassification(rule.Action, matchedPackage, rule.Class, rule.Describe(), pathUser);
             }
         }
 

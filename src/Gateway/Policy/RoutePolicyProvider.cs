@@ -13,7 +13,9 @@ public sealed partial class RoutePolicyProvider : IDisposable
     private readonly ILogger<RoutePolicyProvider> _logger;
     private readonly PhysicalFileProvider _files;
     private readonly IDisposable _watch;
+    private static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(200);
     private volatile RoutePolicy _current;
+    private long _changeGeneration;
 
     public RoutePolicyProvider(string file, ILogger<RoutePolicyProvider> logger)
     {
@@ -21,7 +23,7 @@ public sealed partial class RoutePolicyProvider : IDisposable
         _logger = logger;
         _current = RoutePolicyParser.Load(_file); // throws PolicyFileException: refuse to start
         _files = new PhysicalFileProvider(Path.GetDirectoryName(_file)!) { UsePollingFileWatcher = false };
-        _watch = ChangeToken.OnChange(() => _files.Watch(Path.GetFileName(_file)), Reload);
+        _watch = ChangeToken.OnChange(() => _files.Watch(Path.GetFileName(_file)), ReloadSoon);
         LogLoaded(_logger, _file, _current.Rules.Count);
     }
 
@@ -29,6 +31,22 @@ public sealed partial class RoutePolicyProvider : IDisposable
 
     /// <summary>Raised after a successful reload (tests and metrics).</summary>
     public event Action<RoutePolicy>? Reloaded;
+
+    /// <summary>
+    /// An editor's save raises several change events (truncate, write, rename): wait for the file to
+    /// settle, then reload once, rather than reading it half-written and logging a false error.
+    /// </summary>
+    private void ReloadSoon()
+    {
+        var generation = Interlocked.Increment(ref _changeGeneration);
+        _ = Task.Delay(SettleTime).ContinueWith(_ =>
+        {
+            if (Volatile.Read(ref _changeGeneration) == generation)
+            {
+                Reload();
+            }
+        }, TaskScheduler.Default);
+    }
 
     public void Reload()
     {

@@ -17,7 +17,23 @@ internal sealed class ChildProcess : IDisposable
 
     public OutputBuffer Output { get; }
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>True once the process is gone; then also waits (briefly) until its last output lines are
+    /// captured, so a "died during start-up" message shows why.</summary>
+    public bool HasExited
+    {
+        get
+        {
+            if (!_process.HasExited)
+            {
+                return false;
+            }
+
+            // The parameterless overload waits for the redirected streams' EOF; bounded in case an
+            // orphaned grandchild still holds the pipe.
+            Task.Run(() => _process.WaitForExit()).Wait(TimeSpan.FromSeconds(2));
+            return true;
+        }
+    }
 
     public int Id => _process.Id;
 

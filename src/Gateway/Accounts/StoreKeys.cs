@@ -1,0 +1,21 @@
+using StackExchange.Redis;
+
+namespace Gateway.Accounts;
+
+/// <summary>Every key the gateway keeps per user, in one place (prefix <c>gw:</c>).</summary>
+internal static class StoreKeys
+{
+    public const string UserChangedChannel = "gw:user-changed";
+
+    public static RedisKey User(string username) => "gw:user:" + username;
+
+    public static RedisKey RecoveryCodes(string username) => "gw:user:" + username + ":recovery";
+
+    public static RedisKey Failures(string username) => "gw:user:" + username + ":failures";
+
+    /// <summary>The credential an accepted TOTP time step is bound to.</summary>
+    public static RedisKey UsedTotp(string username, long step) => "gw:user:" + username + ":totp:" + step;
+
+    /// <summary>The credential a consumed recovery code is bound to, for the rest of one npm command.</summary>
+    public static RedisKey UsedRecoveryCode(string username, string codeHash) => "gw:user:" + username + ":rc-used:" + codeHash;
+}

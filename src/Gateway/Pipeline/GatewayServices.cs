@@ -1,0 +1,40 @@
+using Gateway.Accounts;
+using Gateway.Identity;
+using Gateway.Profile;
+using Gateway.SecondFactor;
+
+namespace Gateway.Pipeline;
+
+/// <summary>The services behind the stages: identity, accounts, second factor, profile.</summary>
+internal static class GatewayServices
+{
+    public static WebApplicationBuilder AddGatewayStages(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddMemoryCache();
+        builder.Services.AddOptions<RegulationOptions>().Bind(builder.Configuration.GetSection("Gateway:Regulation"));
+
+        builder.Services.AddSingleton<WhoamiClient>();
+        builder.Services.AddSingleton<IdentityResolver>();
+        builder.Services.AddSingleton<PasswordChecker>();
+
+        builder.Services.AddSingleton<RedisUserAccounts>();
+        builder.Services.AddSingleton<IUserTwoFactorStore>(sp => sp.GetRequiredService<RedisUserAccounts>());
+        builder.Services.AddSingleton<IUserModeSource, CachedUserModes>();
+
+        builder.Services.AddSingleton<SecretVault>();
+        builder.Services.AddSingleton<RecoveryCodes>();
+        builder.Services.AddSingleton<FailureRegulator>();
+        builder.Services.AddSingleton<OtpVerifier>();
+        builder.Services.AddSingleton<ChallengeWriter>();
+        builder.Services.AddSingleton<TwoFactorEnrolment>();
+        return builder;
+    }
+
+    /// <summary>Subscribes to mode changes and loads the hashing key before the first request.</summary>
+    public static WebApplication WarmUpGatewayStages(this WebApplication app)
+    {
+        app.Services.GetRequiredService<IUserModeSource>();
+        app.Services.GetRequiredService<Security.KeyedHasher>().EnsureKey();
+        return app;
+    }
+}

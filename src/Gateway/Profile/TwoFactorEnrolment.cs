@@ -1,0 +1,62 @@
+using Gateway.Accounts;
+using Gateway.SecondFactor;
+using Microsoft.Extensions.Options;
+using Gateway.Configuration;
+
+namespace Gateway.Profile;
+
+/// <summary>
+/// The 2FA life cycle of an account, as npm's <c>profile enable-2fa</c> / <c>disable-2fa</c> drive it
+/// (protocol §5.3–5.4), and as the web pages will: start enrolment (a new secret, pending), confirm it
+/// with a code (recovery codes issued), change mode, disable. Callers have already checked the
+/// password and, where the account has 2FA, a second factor.
+/// </summary>
+internal sealed class TwoFactorEnrolment(
+    IUserTwoFactorStore accounts,
+    SecretVault vault,
+    RecoveryCodes recoveryCodes,
+    FailureRegulator regulator,
+    TimeProvider time,
+    IOptions<GatewayOptions> options)
+{
+    /// <returns>The <c>otpauth://</c> URL of the new, pending secret.</returns>
+    public async ValueTask<string> StartAsync(string username, TwoFactorMode mode, CancellationToken cancellation)
+    {
+        var secret = TotpCodes.NewSecret();
+        await accounts.SetPendingAsync(username, mode, vault.Protect(username, secret), cancellation);
+        return TotpCodes.OtpAuthUrl(options.Value.TotpIssuer, username, secret);
+    }
+
+    /// <returns>The recovery codes, to be shown once; null when the code does not match the pending secret.</returns>
+    public async ValueTask<IReadOnlyList<string>?> ConfirmAsync(string username, UserTwoFactorState state, string code, CancellationToken cancellation)
+    {
+        if (state.PendingProtectedSecret is null)
+        {
+            return null;
+        }
+
+        var secret = vault.Unprotect(username, state.PendingProtectedSecret);
+        if (!TotpCodes.LooksLikeTotp(code.Trim()) || !TotpCodes.Verify(secret, code.Trim(), time.GetUtcNow(), out _))
+        {
+            await regulator.RecordFailureAsync(username, cancellation);
+            return null;
+        }
+
+        var codes = RecoveryCodes.Generate();
+        await accounts.ConfirmAsync(username, state.PendingMode == TwoFactorMode.Disabled ? TwoFactorMode.AuthAndWrites : state.PendingMode,
+            state.PendingProtectedSecret, recoveryCodes.HashAll(username, codes), cancellation);
+        return codes;
+    }
+
+    public ValueTask SetModeAsync(string username, TwoFactorMode mode, CancellationToken cancellation) =>
+        accounts.SetModeAsync(username, mode, cancellation);
+
+    public ValueTask DisableAsync(string username, CancellationToken cancellation) => accounts.DisableAsync(username, cancellation);
+
+    public async ValueTask<IReadOnlyList<string>> RegenerateRecoveryCodesAsync(string username, CancellationToken cancellation)
+    {
+        var codes = RecoveryCodes.Generate();
+        await accounts.ReplaceRecoveryCodesAsync(username, recoveryCodes.HashAll(username, codes), cancellation);
+        return codes;
+    }
+}

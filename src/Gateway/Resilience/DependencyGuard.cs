@@ -1,0 +1,51 @@
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using StackExchange.Redis;
+
+namespace Gateway.Resilience;
+
+/// <summary>
+/// A timeout and a circuit breaker around calls to one dependency (the store, or the upstream's whoami).
+/// No retries: a protected request that cannot be decided is refused with 503, never guessed.
+/// </summary>
+public sealed class DependencyGuard
+{
+    private readonly string _name;
+    private readonly ResiliencePipeline _pipeline;
+
+    public DependencyGuard(string name, TimeSpan timeout, TimeProvider time)
+    {
+        _name = name;
+        _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                FailureRatio = 0.5,
+                MinimumThroughput = 4,
+                SamplingDuration = TimeSpan.FromSeconds(10),
+                BreakDuration = TimeSpan.FromSeconds(5),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsDependencyFailure),
+            })
+            .AddTimeout(timeout)
+            .Build();
+    }
+
+    /// <summary>Seconds a client should wait before trying again.</summary>
+    public static int RetryAfterSeconds => 5;
+
+    public async ValueTask<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellation)
+    {
+        try
+        {
+            return await _pipeline.ExecuteAsync(call, cancellation);
+        }
+        catch (Exception e) when (IsDependencyFailure(e) || e is BrokenCircuitException or TimeoutRejectedException)
+        {
+            throw new DependencyUnavailableException(_name, e);
+        }
+    }
+
+    private static bool IsDependencyFailure(Exception e) =>
+        e is RedisException or TimeoutException or HttpRequestException or TimeoutRejectedException
+            or TaskCanceledException { InnerException: TimeoutException };
+}

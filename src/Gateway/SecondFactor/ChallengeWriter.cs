@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.Json;
+using Gateway.Pipeline;
+using Gateway.Policy;
+using Gateway.Resilience;
+
+namespace Gateway.SecondFactor;
+
+/// <summary>
+/// The one place a verification outcome becomes a response. Clients get npm's uniform wording (a wrong
+/// code and a replayed one look the same); the log gets the exact reason, never the code.
+/// </summary>
+internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger)
+{
+    /// <summary>npm's registry wording; npm, pnpm and yarn all recognise "one-time pass" (protocol §2.1).</summary>
+    public const string OtpRequiredMessage = "You must provide a one-time pass. Upgrade your client to npm@latest in order to use 2FA.";
+
+    public Task WriteAsync(HttpContext context, VerificationResult result)
+    {
+        var feature = context.GatewayFeature();
+        var classification = feature.Classification;
+        LogRefused(logger, result.Outcome, context.Request.Method, classification.Action, classification.Package, feature.Caller?.Username, result.RetryAfter?.TotalSeconds);
+
+        return result.Outcome switch
+        {
+            VerificationOutcome.Missing => ChallengeAsync(context, "npm-2fa-gateway: this action needs a one-time password from your authenticator app, or a recovery code"),
+            VerificationOutcome.LockedOut => LockedOutAsync(context, result.RetryAfter ?? TimeSpan.FromSeconds(30)),
+            VerificationOutcome.StoreUnavailable or VerificationOutcome.UpstreamUnavailable => UnavailableAsync(context),
+            // Invalid, Replayed, and a failure that just started a lock-out: the same words, so a valid-but-replayed code is not revealed.
+            _ => ChallengeAsync(context, "npm-2fa-gateway: the one-time password was not accepted; use a fresh code from your authenticator app"),
+        };
+    }
+
+    /// <summary>401 + <c>WWW-Authenticate: otp</c> (lower case, no parameters) + a body with "one-time pass": every client prompts.</summary>
+    private static Task ChallengeAsync(HttpContext context, string notice)
+    {
+        context.Response.Headers.WWWAuthenticate = "otp";
+        context.Response.Headers["npm-notice"] = notice;
+        return WriteJsonAsync(context, StatusCodes.Status401Unauthorized, OtpRequiredMessage);
+    }
+
+    private static Task LockedOutAsync(HttpContext context, TimeSpan retryAfter)
+    {
+        var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return WriteJsonAsync(context, StatusCodes.Status429TooManyRequests,
+            $"Too many failed one-time passwords for this account. Two-factor authentication is locked for {seconds} seconds; try again after that.");
+    }
+
+    private static Task UnavailableAsync(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = DependencyGuard.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return WriteJsonAsync(context, StatusCodes.Status503ServiceUnavailable,
+            "The 2FA gateway cannot check two-factor authentication right now (its store or the registry is not answering). Nothing was changed; try again shortly.");
+    }
+
+    private static Task WriteJsonAsync(HttpContext context, int status, string error)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new { error }));
+    }
+
+    [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "Second factor refused ({Outcome}) for {Method} {Action} of {Package} by user {User}; retry after {RetryAfterSeconds} s")]
+    private static partial void LogRefused(ILogger logger, VerificationOutcome outcome, string method, string action, string? package, string? user, double? retryAfterSeconds);
+}

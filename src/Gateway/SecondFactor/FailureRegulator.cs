@@ -1,0 +1,81 @@
+using Gateway.Accounts;
+using Gateway.Resilience;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Gateway.SecondFactor;
+
+/// <summary>
+/// Brute-force regulation per account, in the store so every instance counts the same failures:
+/// after <see cref="RegulationOptions.FreeFailures"/> consecutive failures each further one locks the
+/// account's second factor for twice as long as the last (capped), and at
+/// <see cref="RegulationOptions.MaxFailures"/> it stays locked until the counter expires. A success
+/// resets the count. 10^6 codes cannot be guessed at a handful of tries an hour.
+/// </summary>
+internal sealed class FailureRegulator(
+    IConnectionMultiplexer store,
+    TimeProvider time,
+    IOptions<RegulationOptions> options,
+    [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
+{
+    // Atomic across instances: count the failure, compute the lock, refresh the expiry.
+    private const string RecordFailureScript = """
+        local count = redis.call('HINCRBY', KEYS[1], 'count', 1)
+        local now = tonumber(ARGV[1])
+        local free = tonumber(ARGV[2])
+        local lockedUntil = 0
+        if count >= tonumber(ARGV[5]) then
+          lockedUntil = now + tonumber(ARGV[6]) * 1000
+        elseif count > free then
+          lockedUntil = now + math.floor(math.min(tonumber(ARGV[3]) * (2 ^ (count - free - 1)), tonumber(ARGV[4])))
+        end
+        redis.call('HSET', KEYS[1], 'lockedUntil', lockedUntil)
+        redis.call('EXPIRE', KEYS[1], tonumber(ARGV[6]))
+        return {count, lockedUntil}
+        """;
+
+    private RegulationOptions Options => options.Value;
+
+    /// <summary>How long the account is still locked, or null when it may try.</summary>
+    public async ValueTask<(TimeSpan? LockedFor, bool HasFailures)> CheckAsync(string username, CancellationToken cancellation)
+    {
+        var values = await guard.ExecuteAsync(async _ => await store.GetDatabase().HashGetAsync(StoreKeys.Failures(username), ["count", "lockedUntil"]), cancellation);
+        var count = values[0].TryParse(out long c) ? c : 0;
+        var lockedUntil = values[1].TryParse(out long until) ? DateTimeOffset.FromUnixTimeMilliseconds(until) : DateTimeOffset.MinValue;
+        var remaining = lockedUntil - time.GetUtcNow();
+        return (remaining > TimeSpan.Zero ? remaining : null, count > 0);
+    }
+
+    /// <returns>The lock-out that this failure started, if any.</returns>
+    public async ValueTask<TimeSpan?> RecordFailureAsync(string username, CancellationToken cancellation)
+    {
+        var now = time.GetUtcNow();
+        var result = await guard.ExecuteAsync(async _ => (RedisResult[])(await store.GetDatabase().ScriptEvaluateAsync(
+            RecordFailureScript,
+            [StoreKeys.Failures(username)],
+            [now.ToUnixTimeMilliseconds(), Options.FreeFailures, (long)Options.FirstLockout.TotalMilliseconds,
+             (long)Options.LongestLockout.TotalMilliseconds, Options.MaxFailures, (long)Options.CounterLifetime.TotalSeconds]))!, cancellation);
+        var lockedUntil = DateTimeOffset.FromUnixTimeMilliseconds((long)result[1]);
+        return lockedUntil > now ? lockedUntil - now : null;
+    }
+
+    public async ValueTask ResetAsync(string username, CancellationToken cancellation) =>
+        await guard.ExecuteAsync(async _ => await store.GetDatabase().KeyDeleteAsync(StoreKeys.Failures(username)), cancellation);
+}
+
+/// <summary><c>Gateway:Regulation</c>: how failed second factors are throttled.</summary>
+public sealed class RegulationOptions
+{
+    /// <summary>Consecutive failures allowed before the first lock-out.</summary>
+    public int FreeFailures { get; set; } = 5;
+
+    public TimeSpan FirstLockout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan LongestLockout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>At this many consecutive failures the account stays locked until the counter expires.</summary>
+    public int MaxFailures { get; set; } = 100;
+
+    /// <summary>How long a failure is remembered after the last one.</summary>
+    public TimeSpan CounterLifetime { get; set; } = TimeSpan.FromHours(24);
+}

@@ -1,0 +1,35 @@
+using Gateway.Configuration;
+using Microsoft.AspNetCore.DataProtection;
+using StackExchange.Redis;
+
+namespace Gateway.Security;
+
+/// <summary>
+/// ASP.NET Data Protection for secrets at rest (TOTP secrets, the hashing key). The key ring lives in
+/// the data folder with the embedded store, and in Redis when the store is shared, so every instance
+/// can read what another wrote.
+/// </summary>
+internal static class SecretProtection
+{
+    public const string ApplicationName = "npm-2fa-gateway";
+    public const string RedisKeyRing = "gw:dataprotection:keys";
+
+    public static WebApplicationBuilder AddSecretProtection(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName(ApplicationName);
+        if (options.UsesEmbeddedStore)
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataPath), "keys")));
+        }
+        else
+        {
+            builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+                .Configure<IConnectionMultiplexer>((keys, redis) =>
+                    keys.XmlRepository = new Microsoft.AspNetCore.DataProtection.StackExchangeRedis.RedisXmlRepository(() => redis.GetDatabase(), RedisKeyRing));
+        }
+
+        builder.Services.AddSingleton<KeyedHasher>();
+        return builder;
+    }
+}
