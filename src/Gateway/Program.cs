@@ -7,6 +7,8 @@ using Gateway.Proxy;
 using Gateway.Resilience;
 using Gateway.Security;
 using Gateway.Store;
+using Gateway.Web;
+using Gateway.WebAuthn;
 using Microsoft.Extensions.Options;
 
 if (PolicyExplainCommand.Handles(args))
@@ -25,6 +27,8 @@ try
     builder.AddDependencyGuards();
     builder.AddUpstreamClient();
     builder.AddGatewayStages();
+    builder.AddSecurityKeys();
+    builder.AddGatewayWeb();
     builder.AddRegistryProxy();
 
     var app = builder.Build();
@@ -32,7 +36,9 @@ try
     app.LoadRoutePolicy();
     app.ConnectStore();
     app.WarmUpGatewayStages();
+    app.UseGatewayWeb();
     app.MapGatewayHealth();
+    app.MapGatewayWeb();
     app.MapReverseProxy(pipeline => pipeline.UseGatewayStages());
     app.Run();
     return 0;

@@ -37,8 +37,8 @@ internal sealed class CachedUserModes : IUserModeSource
 
         mode = await _guard.ExecuteAsync(async _ =>
         {
-            var values = await _store.GetDatabase().HashGetAsync(StoreKeys.User(username), ["mode", "secret"]);
-            return values[1].HasValue && TwoFactorModes.TryParse(values[0].ToString(), out var stored) ? stored : TwoFactorMode.Disabled;
+            var stored = await _store.GetDatabase().HashGetAsync(StoreKeys.User(username), "mode");
+            return TwoFactorModes.TryParse(stored.ToString(), out var parsed) ? parsed : TwoFactorMode.Disabled;
         }, cancellation);
         _cache.Set(key, mode, Ttl);
         return mode;

@@ -11,6 +11,12 @@ public interface IUserTwoFactorStore
     /// <summary>Makes the pending secret the user's, with a new set of recovery-code hashes.</summary>
     ValueTask ConfirmAsync(string username, TwoFactorMode mode, string protectedSecret, IReadOnlyCollection<string> recoveryCodeHashes, CancellationToken cancellation);
 
+    /// <summary>Turns 2FA on for a user whose first factor is a security key (no TOTP secret).</summary>
+    ValueTask EnableWithoutSecretAsync(string username, TwoFactorMode mode, IReadOnlyCollection<string>? recoveryCodeHashes, CancellationToken cancellation);
+
+    /// <summary>Removes the authenticator-app secret (and any pending one), leaving mode and other factors.</summary>
+    ValueTask RemoveSecretAsync(string username, CancellationToken cancellation);
+
     ValueTask SetModeAsync(string username, TwoFactorMode mode, CancellationToken cancellation);
 
     ValueTask ClearPendingAsync(string username, CancellationToken cancellation);

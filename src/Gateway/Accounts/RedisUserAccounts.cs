@@ -24,6 +24,19 @@ internal sealed class RedisUserAccounts(
             _ = tx.HashSetAsync(key, [new("pendingMode", mode.ToWire()), new("pendingSecret", protectedSecret), Now()]);
         });
 
+    public ValueTask EnableWithoutSecretAsync(string username, TwoFactorMode mode, IReadOnlyCollection<string>? recoveryCodeHashes, CancellationToken cancellation) =>
+        ChangeAsync(username, cancellation, (tx, key) =>
+        {
+            _ = tx.HashSetAsync(key, [new("mode", mode.ToWire()), new("enabledAt", time.GetUtcNow().ToUnixTimeMilliseconds()), Now()]);
+            if (recoveryCodeHashes is not null)
+            {
+                WriteRecoveryCodes(tx, username, recoveryCodeHashes);
+            }
+        });
+
+    public ValueTask RemoveSecretAsync(string username, CancellationToken cancellation) =>
+        ChangeAsync(username, cancellation, (tx, key) => _ = tx.HashDeleteAsync(key, ["secret", "pendingMode", "pendingSecret"]));
+
     public ValueTask ConfirmAsync(string username, TwoFactorMode mode, string protectedSecret, IReadOnlyCollection<string> recoveryCodeHashes, CancellationToken cancellation) =>
         ChangeAsync(username, cancellation, (tx, key) =>
         {
@@ -92,10 +105,10 @@ internal sealed class RedisUserAccounts(
         var fields = entries.ToDictionary(e => e.Name.ToString(), e => e.Value);
         TwoFactorModes.TryParse(fields.GetValueOrDefault("mode").ToString(), out var mode);
         TwoFactorModes.TryParse(fields.GetValueOrDefault("pendingMode").ToString(), out var pendingMode);
-        var secret = (string?)fields.GetValueOrDefault("secret");
+        // The mode alone says whether 2FA is on: a user may have a TOTP secret, security keys, or both.
         return new UserTwoFactorState(
-            secret is null ? TwoFactorMode.Disabled : mode,
-            secret,
+            mode,
+            (string?)fields.GetValueOrDefault("secret"),
             pendingMode,
             (string?)fields.GetValueOrDefault("pendingSecret"),
             ReadTime(fields.GetValueOrDefault("enabledAt")),

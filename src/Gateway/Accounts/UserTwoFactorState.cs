@@ -15,4 +15,6 @@ public sealed record UserTwoFactorState(
     public static readonly UserTwoFactorState None = new(TwoFactorMode.Disabled, null, TwoFactorMode.Disabled, null, null, null);
 
     public bool IsPending => PendingProtectedSecret is not null;
+
+    public bool HasTotp => ProtectedSecret is not null;
 }

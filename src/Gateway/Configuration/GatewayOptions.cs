@@ -32,5 +32,8 @@ public sealed class GatewayOptions
     [Required]
     public string TotpIssuer { get; set; } = "npm-2fa-gateway";
 
+    /// <summary>Answer npm's web login (<c>POST /-/v1/login</c>); when false npm falls back to the couch login.</summary>
+    public bool WebLogin { get; set; } = true;
+
     public bool UsesEmbeddedStore => string.Equals(Store, EmbeddedStore, StringComparison.OrdinalIgnoreCase);
 }

@@ -37,7 +37,9 @@ public sealed class DependencyGuard
     {
         try
         {
-            return await _pipeline.ExecuteAsync(call, cancellation);
+            // StackExchange.Redis commands take no cancellation token: WaitAsync lets the timeout abandon a
+            // call to a dead store instead of waiting for the client library's own (longer) timeout.
+            return await _pipeline.ExecuteAsync(async ct => await call(ct).AsTask().WaitAsync(ct), cancellation);
         }
         catch (Exception e) when (IsDependencyFailure(e) || e is BrokenCircuitException or TimeoutRejectedException)
         {

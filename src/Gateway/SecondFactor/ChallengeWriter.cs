@@ -15,7 +15,10 @@ internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger)
     /// <summary>npm's registry wording; npm, pnpm and yarn all recognise "one-time pass" (protocol §2.1).</summary>
     public const string OtpRequiredMessage = "You must provide a one-time pass. Upgrade your client to npm@latest in order to use 2FA.";
 
-    public Task WriteAsync(HttpContext context, VerificationResult result)
+    public Task WriteAsync(HttpContext context, VerificationResult result) => WriteAsync(context, result, webFlow: null);
+
+    /// <param name="webFlow">For clients that asked for web authentication: the page to approve the request on and the URL to poll.</param>
+    public Task WriteAsync(HttpContext context, VerificationResult result, WebFlowUrls? webFlow)
     {
         var feature = context.GatewayFeature();
         var classification = feature.Classification;
@@ -23,20 +26,28 @@ internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger)
 
         return result.Outcome switch
         {
-            VerificationOutcome.Missing => ChallengeAsync(context, "npm-2fa-gateway: this action needs a one-time password from your authenticator app, or a recovery code"),
+            VerificationOutcome.Missing => ChallengeAsync(context, "npm-2fa-gateway: this action needs a one-time password from your authenticator app, or a recovery code", webFlow),
             VerificationOutcome.LockedOut => LockedOutAsync(context, result.RetryAfter ?? TimeSpan.FromSeconds(30)),
             VerificationOutcome.StoreUnavailable or VerificationOutcome.UpstreamUnavailable => UnavailableAsync(context),
             // Invalid, Replayed, and a failure that just started a lock-out: the same words, so a valid-but-replayed code is not revealed.
-            _ => ChallengeAsync(context, "npm-2fa-gateway: the one-time password was not accepted; use a fresh code from your authenticator app"),
+            _ => ChallengeAsync(context, "npm-2fa-gateway: the one-time password was not accepted; use a fresh code from your authenticator app", webFlow: null),
         };
     }
 
     /// <summary>401 + <c>WWW-Authenticate: otp</c> (lower case, no parameters) + a body with "one-time pass": every client prompts.</summary>
-    private static Task ChallengeAsync(HttpContext context, string notice)
+    private static Task ChallengeAsync(HttpContext context, string notice, WebFlowUrls? webFlow)
     {
         context.Response.Headers.WWWAuthenticate = "otp";
         context.Response.Headers["npm-notice"] = notice;
-        return WriteJsonAsync(context, StatusCodes.Status401Unauthorized, OtpRequiredMessage);
+        if (webFlow is null)
+        {
+            return WriteJsonAsync(context, StatusCodes.Status401Unauthorized, OtpRequiredMessage);
+        }
+
+        // npm ≥ 8.15 and pnpm ≥ 11 open authUrl and poll doneUrl when both are present (protocol §2.3).
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new { error = OtpRequiredMessage, authUrl = webFlow.AuthUrl, doneUrl = webFlow.DoneUrl }));
     }
 
     private static Task LockedOutAsync(HttpContext context, TimeSpan retryAfter)
@@ -60,6 +71,9 @@ internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger)
         context.Response.ContentType = "application/json";
         return context.Response.WriteAsync(JsonSerializer.Serialize(new { error }));
     }
+
+    /// <summary>The two URLs of a web-OTP flow.</summary>
+    public sealed record WebFlowUrls(string AuthUrl, string DoneUrl);
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "Second factor refused ({Outcome}) for {Method} {Action} of {Package} by user {User}; retry after {RetryAfterSeconds} s")]
     private static partial void LogRefused(ILogger logger, VerificationOutcome outcome, string method, string action, string? package, string? user, double? retryAfterSeconds);

@@ -34,12 +34,15 @@ internal sealed class FailureRegulator(
         return {count, lockedUntil}
         """;
 
+    public const string OtpScope = "otp";
+    public const string SignInScope = "sign-in";
+
     private RegulationOptions Options => options.Value;
 
     /// <summary>How long the account is still locked, or null when it may try.</summary>
-    public async ValueTask<(TimeSpan? LockedFor, bool HasFailures)> CheckAsync(string username, CancellationToken cancellation)
+    public async ValueTask<(TimeSpan? LockedFor, bool HasFailures)> CheckAsync(string username, CancellationToken cancellation, string scope = OtpScope)
     {
-        var values = await guard.ExecuteAsync(async _ => await store.GetDatabase().HashGetAsync(StoreKeys.Failures(username), ["count", "lockedUntil"]), cancellation);
+        var values = await guard.ExecuteAsync(async _ => await store.GetDatabase().HashGetAsync(Key(username, scope), ["count", "lockedUntil"]), cancellation);
         var count = values[0].TryParse(out long c) ? c : 0;
         var lockedUntil = values[1].TryParse(out long until) ? DateTimeOffset.FromUnixTimeMilliseconds(until) : DateTimeOffset.MinValue;
         var remaining = lockedUntil - time.GetUtcNow();
@@ -47,20 +50,24 @@ internal sealed class FailureRegulator(
     }
 
     /// <returns>The lock-out that this failure started, if any.</returns>
-    public async ValueTask<TimeSpan?> RecordFailureAsync(string username, CancellationToken cancellation)
+    public async ValueTask<TimeSpan?> RecordFailureAsync(string username, CancellationToken cancellation, string scope = OtpScope)
     {
         var now = time.GetUtcNow();
         var result = await guard.ExecuteAsync(async _ => (RedisResult[])(await store.GetDatabase().ScriptEvaluateAsync(
             RecordFailureScript,
-            [StoreKeys.Failures(username)],
+            [Key(username, scope)],
             [now.ToUnixTimeMilliseconds(), Options.FreeFailures, (long)Options.FirstLockout.TotalMilliseconds,
              (long)Options.LongestLockout.TotalMilliseconds, Options.MaxFailures, (long)Options.CounterLifetime.TotalSeconds]))!, cancellation);
         var lockedUntil = DateTimeOffset.FromUnixTimeMilliseconds((long)result[1]);
         return lockedUntil > now ? lockedUntil - now : null;
     }
 
-    public async ValueTask ResetAsync(string username, CancellationToken cancellation) =>
-        await guard.ExecuteAsync(async _ => await store.GetDatabase().KeyDeleteAsync(StoreKeys.Failures(username)), cancellation);
+    public async ValueTask ResetAsync(string username, CancellationToken cancellation, string scope = OtpScope) =>
+        await guard.ExecuteAsync(async _ => await store.GetDatabase().KeyDeleteAsync(Key(username, scope)), cancellation);
+
+    /// <summary>Second factors (TOTP, recovery codes, security keys) and web sign-in passwords are counted apart.</summary>
+    private static RedisKey Key(string username, string scope) =>
+        scope == OtpScope ? StoreKeys.Failures(username) : StoreKeys.Failures(username).Append(":" + scope);
 }
 
 /// <summary><c>Gateway:Regulation</c>: how failed second factors are throttled.</summary>

@@ -13,6 +13,7 @@ namespace Gateway.SecondFactor;
 /// </summary>
 internal sealed class OtpVerifier(
     IUserTwoFactorStore accounts,
+    BrowserFlows.WebOtpTokens webTokens,
     SecretVault vault,
     RecoveryCodes recoveryCodes,
     FailureRegulator regulator,
@@ -23,7 +24,11 @@ internal sealed class OtpVerifier(
     /// <summary>A recovery code stays good for the rest of the npm command that spent it.</summary>
     private static readonly TimeSpan RecoveryCodeCommandWindow = TimeSpan.FromMinutes(5);
 
-    public async ValueTask<VerificationResult> VerifyAsync(CallerIdentity caller, string? otp, CancellationToken cancellation)
+    public ValueTask<VerificationResult> VerifyAsync(CallerIdentity caller, string? otp, CancellationToken cancellation) =>
+        VerifyAsync(caller, otp, request: null, cancellation);
+
+    /// <param name="request">The request being authorised: a web-OTP token is good only for the action and package it was approved for.</param>
+    public async ValueTask<VerificationResult> VerifyAsync(CallerIdentity caller, string? otp, Policy.RequestClassification? request, CancellationToken cancellation)
     {
         if (string.IsNullOrWhiteSpace(otp))
         {
@@ -32,15 +37,18 @@ internal sealed class OtpVerifier(
 
         try
         {
-            var stateTask = accounts.GetAsync(caller.Username, cancellation);
-            var (lockedFor, hasFailures) = await regulator.CheckAsync(caller.Username, cancellation);
-            var state = await stateTask;
+            // Both reads go out together (one round trip's latency); WhenAll observes both if either fails.
+            var stateTask = accounts.GetAsync(caller.Username, cancellation).AsTask();
+            var lockTask = regulator.CheckAsync(caller.Username, cancellation).AsTask();
+            await Task.WhenAll(stateTask, lockTask);
+            var (lockedFor, hasFailures) = lockTask.Result;
+            var state = stateTask.Result;
             if (lockedFor is not null)
             {
                 return new VerificationResult(VerificationOutcome.LockedOut, lockedFor);
             }
 
-            var result = await CheckCodeAsync(caller, state, otp.Trim(), cancellation);
+            var result = await CheckCodeAsync(caller, state, otp.Trim(), request, cancellation);
             return await RegulateAsync(caller.Username, result, hasFailures, cancellation);
         }
         catch (DependencyUnavailableException)
@@ -65,15 +73,20 @@ internal sealed class OtpVerifier(
         return lockout is null ? result : result with { RetryAfter = lockout };
     }
 
-    private ValueTask<VerificationResult> CheckCodeAsync(CallerIdentity caller, UserTwoFactorState state, string otp, CancellationToken cancellation)
+    private ValueTask<VerificationResult> CheckCodeAsync(CallerIdentity caller, UserTwoFactorState state, string otp, Policy.RequestClassification? request, CancellationToken cancellation)
     {
-        if (state.ProtectedSecret is null)
+        if (BrowserFlows.WebOtpTokens.LooksLikeToken(otp))
         {
-            return ValueTask.FromResult(VerificationResult.Of(VerificationOutcome.Invalid));
+            return webTokens.VerifyAsync(caller, otp, request, cancellation);
         }
 
         if (TotpCodes.LooksLikeTotp(otp))
         {
+            if (state.ProtectedSecret is null)
+            {
+                return ValueTask.FromResult(VerificationResult.Of(VerificationOutcome.Invalid));
+            }
+
             var secret = vault.Unprotect(caller.Username, state.ProtectedSecret);
             return TotpCodes.Verify(secret, otp, time.GetUtcNow(), out var step)
                 ? BindAsync(StoreKeys.UsedTotp(caller.Username, step), caller, TotpCodes.AcceptedUntil(step) - time.GetUtcNow(), "totp", cancellation)

@@ -8,7 +8,13 @@ namespace Gateway.SecondFactor;
 /// Stage 4: when the caller's mode requires a second factor for this class of request, checks the
 /// <c>npm-otp</c> header; forwards on success, otherwise answers the challenge (or 429/503).
 /// </summary>
-internal sealed partial class SecondFactorMiddleware(RequestDelegate next, OtpVerifier verifier, ChallengeWriter writer, ILogger<SecondFactorMiddleware> logger)
+internal sealed partial class SecondFactorMiddleware(
+    RequestDelegate next,
+    OtpVerifier verifier,
+    ChallengeWriter writer,
+    BrowserFlows.BrowserFlowStore flows,
+    BrowserFlows.BrowserFlowUrls urls,
+    ILogger<SecondFactorMiddleware> logger)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -26,16 +32,36 @@ internal sealed partial class SecondFactorMiddleware(RequestDelegate next, OtpVe
 
     private async Task VerifyAsync(HttpContext context, GatewayRequestFeature feature, CallerIdentity caller)
     {
-        var result = await verifier.VerifyAsync(caller, context.Request.Headers["npm-otp"].ToString(), context.RequestAborted);
+        var result = await verifier.VerifyAsync(caller, context.Request.Headers["npm-otp"].ToString(), feature.Classification, context.RequestAborted);
         if (result.Outcome != VerificationOutcome.Verified)
         {
-            await writer.WriteAsync(context, result);
+            var webFlow = result.Outcome == VerificationOutcome.Missing && WantsWebAuth(context.Request)
+                ? await StartWebFlowAsync(feature, caller, context.RequestAborted)
+                : null;
+            await writer.WriteAsync(context, result, webFlow);
             return;
         }
 
         feature.SecondFactor = result.Factor;
         LogVerified(logger, feature.Classification.Action, feature.Classification.Package, caller.Username, result.Factor);
         await next(context);
+    }
+
+    /// <summary>npm ≥ 9 and pnpm ≥ 11 send <c>npm-auth-type: web</c>; yarn and <c>--otp</c> runs get the classic challenge.</summary>
+    private static bool WantsWebAuth(HttpRequest request) =>
+        string.Equals(request.Headers["npm-auth-type"].ToString(), "web", StringComparison.OrdinalIgnoreCase);
+
+    private async Task<ChallengeWriter.WebFlowUrls?> StartWebFlowAsync(GatewayRequestFeature feature, CallerIdentity caller, CancellationToken cancellation)
+    {
+        try
+        {
+            var (flowId, doneId) = await flows.CreateAsync(BrowserFlows.FlowKind.Otp, caller.Username, feature.Classification.Action, feature.Classification.Package, cancellation);
+            return new ChallengeWriter.WebFlowUrls(urls.Authorize(flowId), urls.Done(doneId));
+        }
+        catch (Resilience.DependencyUnavailableException)
+        {
+            return null; // the classic prompt still works
+        }
     }
 
     [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Second factor accepted ({Factor}) for {Action} of {Package} by user {User}")]

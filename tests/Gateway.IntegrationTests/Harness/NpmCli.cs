@@ -68,6 +68,29 @@ internal sealed class NpmCli : IDisposable
         return folder;
     }
 
+    /// <summary>The flags appended to every npm command so that only this instance's config, cache and
+    /// registry are used (also for <see cref="PtyRunner"/>).</summary>
+    public IReadOnlyList<string> IsolationArguments =>
+    [
+        "--userconfig", UserConfigPath,
+        "--globalconfig", GlobalConfigPath,
+        "--cache", CachePath,
+        "--registry", RegistryUrl,
+        "--no-audit", "--no-fund", "--no-update-notifier",
+    ];
+
+    /// <summary>HOME of this instance, no inherited <c>npm_*</c> settings, no update check.</summary>
+    public void ApplyIsolatedEnvironment(IDictionary<string, string?> environment)
+    {
+        foreach (var key in environment.Keys.Where(k => k.StartsWith("npm_", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            environment.Remove(key);
+        }
+
+        environment["HOME"] = HomePath;
+        environment["NO_UPDATE_NOTIFIER"] = "1";
+    }
+
     /// <summary>Runs <c>npm args…</c> in <paramref name="workingDirectory"/> with the isolation flags appended.</summary>
     public async Task<NpmResult> RunAsync(string workingDirectory, params string[] args)
     {
@@ -84,26 +107,12 @@ internal sealed class NpmCli : IDisposable
             info.ArgumentList.Add(arg);
         }
 
-        string[] isolation =
-        [
-            "--userconfig", UserConfigPath,
-            "--globalconfig", GlobalConfigPath,
-            "--cache", CachePath,
-            "--registry", RegistryUrl,
-            "--no-audit", "--no-fund", "--no-update-notifier",
-        ];
-        foreach (var arg in isolation)
+        foreach (var arg in IsolationArguments)
         {
             info.ArgumentList.Add(arg);
         }
 
-        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("npm_", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            info.Environment.Remove(key);
-        }
-
-        info.Environment["HOME"] = HomePath;
-        info.Environment["NO_UPDATE_NOTIFIER"] = "1";
+        ApplyIsolatedEnvironment(info.Environment);
         info.Environment["CI"] = "true"; // no progress spinners, no prompts
 
         var command = "npm " + string.Join(' ', args);

@@ -36,6 +36,37 @@ internal sealed class OutputBuffer
     public bool Contains(string value, StringComparison comparison = StringComparison.Ordinal) =>
         Lines.Any(l => l.Contains(value, comparison));
 
+    /// <summary>Whether one line contains every fragment (ordinal), e.g. a log message's parts around an argument.</summary>
+    public bool HasLine(params string[] fragments) =>
+        Lines.Any(l => fragments.All(f => l.Contains(f, StringComparison.Ordinal)));
+
+    /// <summary>
+    /// Waits (up to 5 s) until <paramref name="count"/> lines each contain every fragment. Servers log
+    /// asynchronously (the console logger writes from a queue), so a line about a request may arrive
+    /// after its response.
+    /// </summary>
+    public async Task<bool> WaitForLinesAsync(int count, params string[] fragments)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            if (Lines.Count(l => fragments.All(f => l.Contains(f, StringComparison.Ordinal))) >= count)
+            {
+                return true;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <inheritdoc cref="WaitForLinesAsync"/>
+    public Task<bool> WaitForLineAsync(params string[] fragments) => WaitForLinesAsync(1, fragments);
+
     /// <summary>The last lines, for exception messages that must stay readable.</summary>
     public string Tail(int count = 80)
     {

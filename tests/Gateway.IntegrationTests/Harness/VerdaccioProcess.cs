@@ -120,6 +120,30 @@ internal sealed class VerdaccioProcess : IAsyncDisposable
         return new RegistryUser(name, password, token);
     }
 
+    /// <summary>
+    /// Logs an existing user in again, straight at Verdaccio (the Basic-authenticated couch login of
+    /// protocol §4.2): a second, different token for the same user, as a second machine would have.
+    /// </summary>
+    public async Task<string> LoginAsync(RegistryUser user)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"-/user/org.couchdb.user:{Uri.EscapeDataString(user.Name)}")
+        {
+            Content = JsonContent.Create(new { name = user.Name, password = user.Password, type = "user", roles = Array.Empty<string>() }),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user.Name}:{user.Password}")));
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Logging in {user.Name} failed: {(int)response.StatusCode} {text}");
+        }
+
+        var token = JsonNode.Parse(text)?["token"]?.GetValue<string>()
+            ?? throw new InvalidOperationException($"No token in login response: {text}");
+        return token != user.Token ? token : throw new InvalidOperationException("Verdaccio returned the same token again.");
+    }
+
     /// <summary>The full packument straight from Verdaccio, or null when the package does not exist.</summary>
     public async Task<JsonNode?> GetPackumentAsync(string packageName)
     {

@@ -1,0 +1,46 @@
+using Gateway.Pipeline;
+using Gateway.Resilience;
+
+namespace Gateway.BrowserFlows;
+
+/// <summary>
+/// <c>GET /-/gateway/done/{id}</c>, polled by npm and pnpm (protocol §2.3, §10.6): 202 with
+/// <c>Retry-After</c> while the user is in the browser, <c>200 {"token"}</c> once, then 404. Works
+/// without Authorization (pnpm sends none): the unguessable id is the capability.
+/// </summary>
+internal static class DoneApi
+{
+    public static IEndpointRouteBuilder MapBrowserFlowDone(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/-/gateway/done/{doneId}", PollAsync);
+        return endpoints;
+    }
+
+    private static async Task PollAsync(string doneId, HttpContext context, BrowserFlowStore flows)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        try
+        {
+            var (known, result) = await flows.TakeResultAsync(doneId, context.RequestAborted);
+            if (result is not null)
+            {
+                await context.Response.WriteAsJsonAsync(new { token = result });
+            }
+            else if (known)
+            {
+                context.Response.StatusCode = StatusCodes.Status202Accepted;
+                context.Response.Headers.RetryAfter = "1";
+                await context.Response.WriteAsJsonAsync(new { status = "pending" });
+            }
+            else
+            {
+                await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, "This authentication request is unknown, has expired, or its token was already collected.");
+            }
+        }
+        catch (DependencyUnavailableException)
+        {
+            context.Response.Headers.RetryAfter = DependencyGuard.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "The 2FA gateway cannot reach its store right now; try again shortly.");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Gateway.Configuration;
+using Gateway.Pipeline;
+using Gateway.Resilience;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.BrowserFlows;
+
+/// <summary>
+/// <c>POST /-/v1/login</c> (npm ≥ 9's default web login, protocol §4.1), answered by the gateway:
+/// <c>{loginUrl, doneUrl}</c>; the login page checks the password against the registry and the second
+/// factor, and the done URL hands the CLI the registry's token. <c>npm adduser</c>
+/// (<c>{"create": true}</c>) and a gateway configured without web login answer 404, which npm (and
+/// pnpm) take as "use the couch login" — that path is 2FA-protected by the route policy.
+/// </summary>
+internal static class WebLoginApi
+{
+    public static IEndpointRouteBuilder MapWebLogin(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/-/v1/login", StartAsync);
+        return endpoints;
+    }
+
+    private static async Task StartAsync(HttpContext context, BrowserFlowStore flows, BrowserFlowUrls urls, IOptions<GatewayOptions> options)
+    {
+        if (!options.Value.WebLogin || await AsksToCreateAccountAsync(context.Request))
+        {
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, "Web login is not offered here; use npm login --auth-type=legacy.");
+            return;
+        }
+
+        try
+        {
+            var (flowId, doneId) = await flows.CreateAsync(FlowKind.Login, null, "login", null, context.RequestAborted);
+            await context.Response.WriteAsJsonAsync(new { loginUrl = urls.Login(flowId), doneUrl = urls.Done(doneId) });
+        }
+        catch (DependencyUnavailableException)
+        {
+            // npm falls back to couch login on a 500 but not a 503: say so plainly rather than fall back silently.
+            context.Response.Headers.RetryAfter = DependencyGuard.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "The 2FA gateway cannot reach its store right now; try again shortly.");
+        }
+    }
+
+    private static async Task<bool> AsksToCreateAccountAsync(HttpRequest request)
+    {
+        if (request.ContentLength is null or 0 or > 4096)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body);
+            return body.RootElement.ValueKind == JsonValueKind.Object
+                && body.RootElement.TryGetProperty("create", out var create) && create.ValueKind == JsonValueKind.True;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

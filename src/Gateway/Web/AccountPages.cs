@@ -1,0 +1,287 @@
+using System.Security.Claims;
+using Gateway.Accounts;
+using Gateway.Identity;
+using Gateway.Profile;
+using Gateway.Resilience;
+using Gateway.SecondFactor;
+using Gateway.WebAuthn;
+using Microsoft.AspNetCore.Antiforgery;
+using QRCoder;
+using static Gateway.Web.Html;
+
+namespace Gateway.Web;
+
+/// <summary>
+/// The account page: enable an authenticator app (QR code), add, list and remove security keys, see and
+/// regenerate recovery codes, choose the mode, disable 2FA. Keys and TOTP are alternatives: a user may
+/// have either or both. Every change that weakens the account needs a second factor (and disabling, the
+/// password too).
+/// </summary>
+internal static partial class AccountPages
+{
+    public static RouteGroupBuilder MapAccount(this RouteGroupBuilder gateway)
+    {
+        var account = gateway.MapGroup("/account").RequireAuthorization();
+        account.MapGet("/", ShowAsync);
+        account.MapPost("/totp/start", StartTotpAsync);
+        account.MapPost("/totp/confirm", ConfirmTotpAsync);
+        account.MapPost("/totp/remove", RemoveTotpAsync);
+        account.MapPost("/keys", AddKeyAsync);
+        account.MapPost("/keys/{keyId}/remove", RemoveKeyAsync);
+        account.MapPost("/recovery-codes", RegenerateRecoveryCodesAsync);
+        account.MapPost("/mode", ChangeModeAsync);
+        account.MapPost("/disable", DisableAsync);
+        return gateway;
+    }
+
+    private sealed record AccountView(string User, UserTwoFactorState State, IReadOnlyList<SecurityKeyInfo> Keys, long RecoveryCodes);
+
+    private static async Task<AccountView> LoadAsync(HttpContext context, IUserTwoFactorStore accounts, SecurityKeys keys)
+    {
+        var user = context.User.Username();
+        var state = await accounts.GetAsync(user, context.RequestAborted);
+        return new AccountView(user, state, await keys.ListAsync(user, context.RequestAborted), await accounts.CountRecoveryCodesAsync(user, context.RequestAborted));
+    }
+
+    private static async Task<IResult> ShowAsync(HttpContext context, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys)
+    {
+        try
+        {
+            return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, null);
+        }
+        catch (DependencyUnavailableException)
+        {
+            return Page(context, "Account", Error("The gateway cannot reach its store right now. Try again shortly."), 503);
+        }
+    }
+
+    private static IResult Render(HttpContext context, IAntiforgery antiforgery, AccountView view, string? notice, string? error, int status = 200)
+    {
+        var token = Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!);
+        var enabled = view.State.Mode != TwoFactorMode.Disabled;
+        var hasKeys = view.Keys.Count > 0;
+        var secondFactor = SecondFactorFields(hasKeys, "session");
+        var body = $"""
+            {Notice(notice)}{Error(error)}
+            <section id="status">
+            <p>Signed in as <strong id="username">{E(view.User)}</strong>.</p>
+            <p>Two-factor authentication: <strong id="mode">{E(view.State.Mode.ToWire())}</strong></p>
+            <form method="post" action="/-/gateway/sign-out">{token}<button type="submit">Sign out</button></form>
+            </section>
+
+            <section id="totp">
+            <h2>Authenticator app</h2>
+            {(view.State.HasTotp
+                ? $"""<p id="totp-status">Configured.</p><form method="post" action="/-/gateway/account/totp/remove" id="remove-totp">{token}{secondFactor}<button type="submit">Remove authenticator app</button></form>"""
+                : $"""
+                    <p id="totp-status">Not configured.</p>
+                    <form method="post" action="/-/gateway/account/totp/start" id="start-totp">{token}
+                    {(enabled ? "" : ModeChoice(TwoFactorMode.AuthAndWrites))}
+                    <button type="submit">Set up an authenticator app</button></form>
+                    """)}
+            </section>
+
+            <section id="keys">
+            <h2>Security keys</h2>
+            {KeyTable(view.Keys, token, secondFactor)}
+            <form method="post" action="/-/gateway/account/keys" id="add-key">{token}
+            <label>Name <input name="name" value="Security key" maxlength="60" required></label>
+            <input type="hidden" name="ceremonyId"><input type="hidden" name="credential">
+            {(enabled ? "" : ModeChoice(TwoFactorMode.AuthAndWrites))}
+            <button type="button" class="add-key">Add security key</button>
+            </form>
+            </section>
+
+            {(enabled ? $"""
+                <section id="recovery">
+                <h2>Recovery codes</h2>
+                <p><span id="recovery-count">{view.RecoveryCodes}</span> unused recovery codes.</p>
+                <form method="post" action="/-/gateway/account/recovery-codes" id="regenerate">{token}{secondFactor}<button type="submit">Regenerate recovery codes</button></form>
+                </section>
+
+                <section id="mode-section">
+                <h2>Mode</h2>
+                <form method="post" action="/-/gateway/account/mode" id="change-mode">{token}
+                {ModeChoice(view.State.Mode)}{secondFactor}<button type="submit">Change mode</button></form>
+                </section>
+
+                <section id="disable-section">
+                <h2>Disable two-factor authentication</h2>
+                <form method="post" action="/-/gateway/account/disable" id="disable">{token}
+                <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+                {secondFactor}<button type="submit">Disable 2FA</button></form>
+                </section>
+                """ : "")}
+            """;
+        return Page(context, "Account", body, status);
+    }
+
+    private static string ModeChoice(TwoFactorMode current) => $"""
+        <fieldset><legend>Require a second factor for</legend>
+        <label><input type="radio" name="mode" value="auth-and-writes"{(current != TwoFactorMode.AuthOnly ? " checked" : "")}> login and every write (auth-and-writes)</label>
+        <label><input type="radio" name="mode" value="auth-only"{(current == TwoFactorMode.AuthOnly ? " checked" : "")}> login, tokens and profile only (auth-only)</label>
+        </fieldset>
+        """;
+
+    private static string KeyTable(IReadOnlyList<SecurityKeyInfo> keys, string token, string secondFactor) =>
+        keys.Count == 0
+            ? """<p id="no-keys">No security keys.</p>"""
+            : "<table id=\"key-list\"><tr><th>Name</th><th>Added</th><th>Last used</th><th></th></tr>"
+              + string.Concat(keys.Select(k => $"""
+                  <tr class="key"><td class="key-name">{E(k.Name)}</td><td>{k.CreatedAt:yyyy-MM-dd HH:mm}</td><td>{(k.LastUsedAt is { } used ? used.ToString("yyyy-MM-dd HH:mm") : "never")}</td>
+                  <td><details><summary>Remove</summary><form method="post" action="/-/gateway/account/keys/{E(k.Id)}/remove" class="remove-key">{token}{secondFactor}<button type="submit">Remove {E(k.Name)}</button></form></details></td></tr>
+                  """))
+              + "</table>";
+
+    private static TwoFactorMode ReadMode(IFormCollection form, TwoFactorMode fallback) =>
+        TwoFactorModes.TryParse(form["mode"].ToString(), out var mode) && mode != TwoFactorMode.Disabled ? mode : fallback;
+
+    private static async Task<IResult> StartTotpAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, TwoFactorEnrolment enrolment)
+    {
+        var user = context.User.Username();
+        var state = await accounts.GetAsync(user, context.RequestAborted);
+        var mode = state.Mode != TwoFactorMode.Disabled ? state.Mode : ReadMode(form, TwoFactorMode.AuthAndWrites);
+        var url = await enrolment.StartAsync(user, mode, context.RequestAborted);
+        var secret = System.Web.HttpUtility.ParseQueryString(new Uri(url).Query)["secret"];
+        var qr = Convert.ToBase64String(PngByteQRCodeHelper.GetQRCode(url, QRCodeGenerator.ECCLevel.M, 6));
+        return Page(context, "Set up an authenticator app", $"""
+            <p>Scan the code with your authenticator app, or enter the secret by hand, then type the code it shows.</p>
+            <p class="qr"><img id="qr" alt="QR code of the authenticator secret" src="data:image/png;base64,{qr}"></p>
+            <p>Secret: <code class="secret" id="secret">{E(secret)}</code></p>
+            <form method="post" action="/-/gateway/account/totp/confirm" id="confirm-totp">
+            {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
+            <label>Code from the app <input name="code" autocomplete="one-time-code" inputmode="numeric" required></label>
+            <button type="submit">Enable</button>
+            </form>
+            """);
+    }
+
+    private static async Task<IResult> ConfirmTotpAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, TwoFactorEnrolment enrolment, SecurityKeys keys, ILogger<TwoFactorEnrolment> logger)
+    {
+        var user = context.User.Username();
+        var state = await accounts.GetAsync(user, context.RequestAborted);
+        var codes = await enrolment.ConfirmAsync(user, state, form["code"].ToString(), context.RequestAborted);
+        if (codes is null)
+        {
+            return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "That code does not match the new secret; the authenticator app was not enabled. Set it up again.", 400);
+        }
+
+        LogChanged(logger, user, "authenticator app enabled");
+        return Page(context, "Authenticator app enabled", RecoveryCodeList(codes) + """<p><a href="/-/gateway/account" id="continue">Continue to your account</a></p>""");
+    }
+
+    private static async Task<IResult> AddKeyAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, RecoveryCodes recoveryCodes, ILogger<TwoFactorEnrolment> logger)
+    {
+        var user = context.User.Username();
+        var name = form["name"].ToString().Trim() is { Length: > 0 } n ? n[..Math.Min(n.Length, 60)] : "Security key";
+        var result = await keys.CompleteRegistrationAsync(user, form["ceremonyId"].ToString(), form["credential"].ToString(), name, context, context.RequestAborted);
+        if (!result.Succeeded)
+        {
+            LogKeyRefused(logger, user, result.Error);
+            return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "The security key could not be added. Try again.", 400);
+        }
+
+        LogChanged(logger, user, "security key added");
+        var state = await accounts.GetAsync(user, context.RequestAborted);
+        if (state.Mode != TwoFactorMode.Disabled)
+        {
+            return Render(context, antiforgery, await LoadAsync(context, accounts, keys), $"Security key \"{name}\" added.", null);
+        }
+
+        // The key is the account's first factor: 2FA is now on, with recovery codes in case the key is lost.
+        var codes = RecoveryCodes.Generate();
+        await accounts.EnableWithoutSecretAsync(user, ReadMode(form, TwoFactorMode.AuthAndWrites), recoveryCodes.HashAll(user, codes), context.RequestAborted);
+        return Page(context, "Security key added", RecoveryCodeList(codes) + """<p><a href="/-/gateway/account" id="continue">Continue to your account</a></p>""");
+    }
+
+    /// <summary>Runs a change that needs a second factor; on refusal, the account page with the reason.</summary>
+    private static async Task<IResult> WithSecondFactorAsync(
+        HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof,
+        Func<IFormCollection, string, Task<IResult>> change)
+    {
+        var user = context.User.Username();
+        try
+        {
+            var result = await proof.VerifyAsync(context, user, context.User.BindingId(), form);
+            if (result.Outcome != VerificationOutcome.Verified)
+            {
+                return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, SecondFactorProof.Describe(result), result.Outcome == VerificationOutcome.LockedOut ? 429 : 401);
+            }
+
+            return await change(form, user);
+        }
+        catch (DependencyUnavailableException)
+        {
+            return Page(context, "Account", Error("The gateway cannot reach its store or the registry right now; nothing was changed."), 503);
+        }
+    }
+
+    private static Task<IResult> RemoveTotpAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof, ILogger<TwoFactorEnrolment> logger) =>
+        WithSecondFactorAsync(context, form, antiforgery, accounts, keys, proof, async (_, user) =>
+        {
+            if (!await keys.HasKeysAsync(user, context.RequestAborted))
+            {
+                return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "The authenticator app is your only second factor: disable 2FA instead (that needs your password).", 400);
+            }
+
+            await accounts.RemoveSecretAsync(user, context.RequestAborted);
+            LogChanged(logger, user, "authenticator app removed");
+            return Render(context, antiforgery, await LoadAsync(context, accounts, keys), "Authenticator app removed.", null);
+        });
+
+    private static Task<IResult> RemoveKeyAsync(string keyId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof, ILogger<TwoFactorEnrolment> logger) =>
+        WithSecondFactorAsync(context, form, antiforgery, accounts, keys, proof, async (_, user) =>
+        {
+            var state = await accounts.GetAsync(user, context.RequestAborted);
+            var keyCount = (await keys.ListAsync(user, context.RequestAborted)).Count;
+            if (!state.HasTotp && keyCount <= 1)
+            {
+                return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "This key is your only second factor: disable 2FA instead (that needs your password).", 400);
+            }
+
+            var removed = await keys.RemoveAsync(user, keyId, context.RequestAborted);
+            LogChanged(logger, user, removed ? "security key removed" : "security key to remove not found");
+            return Render(context, antiforgery, await LoadAsync(context, accounts, keys), removed ? "Security key removed." : null, removed ? null : "No such key.");
+        });
+
+    private static Task<IResult> RegenerateRecoveryCodesAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof, TwoFactorEnrolment enrolment, ILogger<TwoFactorEnrolment> logger) =>
+        WithSecondFactorAsync(context, form, antiforgery, accounts, keys, proof, async (_, user) =>
+        {
+            var codes = await enrolment.RegenerateRecoveryCodesAsync(user, context.RequestAborted);
+            LogChanged(logger, user, "recovery codes regenerated");
+            return Page(context, "New recovery codes", RecoveryCodeList(codes) + """<p>The old codes no longer work.</p><p><a href="/-/gateway/account" id="continue">Continue to your account</a></p>""");
+        });
+
+    private static Task<IResult> ChangeModeAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof, TwoFactorEnrolment enrolment, ILogger<TwoFactorEnrolment> logger) =>
+        WithSecondFactorAsync(context, form, antiforgery, accounts, keys, proof, async (form, user) =>
+        {
+            var mode = ReadMode(form, TwoFactorMode.AuthAndWrites);
+            await enrolment.SetModeAsync(user, mode, context.RequestAborted);
+            LogChanged(logger, user, "mode changed to " + mode.ToWire());
+            return Render(context, antiforgery, await LoadAsync(context, accounts, keys), $"Mode changed to {mode.ToWire()}.", null);
+        });
+
+    private static Task<IResult> DisableAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof, TwoFactorEnrolment enrolment, PasswordChecker passwords, ILogger<TwoFactorEnrolment> logger) =>
+        WithSecondFactorAsync(context, form, antiforgery, accounts, keys, proof, async (form, user) =>
+        {
+            if (!await passwords.IsValidAsync(user, form["password"].ToString(), context.RequestAborted))
+            {
+                return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "The password is not correct; two-factor authentication was not disabled.", 403);
+            }
+
+            foreach (var key in await keys.ListAsync(user, context.RequestAborted))
+            {
+                await keys.RemoveAsync(user, key.Id, context.RequestAborted);
+            }
+
+            await enrolment.DisableAsync(user, context.RequestAborted);
+            LogChanged(logger, user, "2FA disabled");
+            return Render(context, antiforgery, await LoadAsync(context, accounts, keys), "Two-factor authentication is disabled.", null);
+        });
+
+    [LoggerMessage(EventId = 610, Level = LogLevel.Information, Message = "Account of user {User}: {Change}")]
+    private static partial void LogChanged(ILogger logger, string user, string change);
+
+    [LoggerMessage(EventId = 611, Level = LogLevel.Warning, Message = "Security key registration refused for user {User}: {Reason}")]
+    private static partial void LogKeyRefused(ILogger logger, string user, string? reason);
+}

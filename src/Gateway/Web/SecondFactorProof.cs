@@ -1,0 +1,52 @@
+using Gateway.Identity;
+using Gateway.SecondFactor;
+using Gateway.WebAuthn;
+
+namespace Gateway.Web;
+
+/// <summary>
+/// Checks the second factor a page's form carries: a security-key assertion (hidden fields filled by the
+/// script) or a code (TOTP or recovery code). Failures of either are regulated like the CLI's.
+/// </summary>
+internal sealed class SecondFactorProof(OtpVerifier codes, SecurityKeys keys, FailureRegulator regulator)
+{
+    /// <param name="bindingId">What an accepted code is bound to (a browser session or flow), as for the CLI's credentials.</param>
+    public async ValueTask<VerificationResult> VerifyAsync(HttpContext context, string username, string bindingId, IFormCollection form)
+    {
+        var ceremonyId = form["ceremonyId"].ToString();
+        var credential = form["credential"].ToString();
+        if (ceremonyId.Length == 0 || credential.Length == 0)
+        {
+            return await codes.VerifyAsync(new CallerIdentity(username, bindingId), form["code"].ToString(), context.RequestAborted);
+        }
+
+        var (lockedFor, hadFailures) = await regulator.CheckAsync(username, context.RequestAborted);
+        if (lockedFor is not null)
+        {
+            return new VerificationResult(VerificationOutcome.LockedOut, lockedFor);
+        }
+
+        var assertion = await keys.CompleteAssertionAsync(username, ceremonyId, credential, context, context.RequestAborted);
+        if (!assertion.Succeeded)
+        {
+            var lockout = await regulator.RecordFailureAsync(username, context.RequestAborted);
+            return new VerificationResult(VerificationOutcome.Invalid, lockout);
+        }
+
+        if (hadFailures)
+        {
+            await regulator.ResetAsync(username, context.RequestAborted);
+        }
+
+        return new VerificationResult(VerificationOutcome.Verified, Factor: "security-key");
+    }
+
+    /// <summary>The words a page shows for a refused second factor (never which check failed).</summary>
+    public static string Describe(VerificationResult result) => result.Outcome switch
+    {
+        VerificationOutcome.Missing => "Enter a one-time password or recovery code, or use your security key.",
+        VerificationOutcome.LockedOut => $"Too many failed attempts. Try again in {(int)Math.Ceiling(result.RetryAfter?.TotalSeconds ?? 30)} seconds.",
+        VerificationOutcome.StoreUnavailable or VerificationOutcome.UpstreamUnavailable => "The gateway cannot check this right now. Try again shortly.",
+        _ => "That second factor was not accepted.",
+    };
+}

@@ -1,0 +1,124 @@
+using Gateway.Accounts;
+using Gateway.BrowserFlows;
+using Gateway.Identity;
+using Gateway.Resilience;
+using Gateway.SecondFactor;
+using Gateway.WebAuthn;
+using Microsoft.AspNetCore.Antiforgery;
+using static Gateway.Web.Html;
+
+namespace Gateway.Web;
+
+/// <summary>
+/// Sign in to the account pages with the registry username and password (checked against the registry),
+/// then the second factor when the user has 2FA. Failed passwords are regulated per account like codes.
+/// </summary>
+internal static partial class SignInPages
+{
+    public static RouteGroupBuilder MapSignIn(this RouteGroupBuilder gateway)
+    {
+        gateway.MapGet("/", () => Results.Redirect("/-/gateway/account"));
+        gateway.MapGet("/sign-in", (HttpContext context, IAntiforgery antiforgery) => PasswordForm(context, antiforgery, null));
+        gateway.MapPost("/sign-in", CheckPasswordAsync);
+        gateway.MapPost("/sign-in/{pendingId}", CheckSecondFactorAsync);
+        // The form parameter makes the endpoint require a valid antiforgery token, like every form post here.
+        gateway.MapPost("/sign-out", async (HttpContext context, IFormCollection form) =>
+        {
+            await GatewaySession.SignOutAsync(context);
+            return Results.Redirect("/-/gateway/sign-in");
+        });
+        return gateway;
+    }
+
+    private static IResult PasswordForm(HttpContext context, IAntiforgery antiforgery, string? error, int status = 200) =>
+        Page(context, "Sign in", $"""
+            <p>Use your registry username and password.</p>
+            <form method="post" action="/-/gateway/sign-in" id="sign-in">
+            {Error(error)}
+            {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
+            <label>Username <input name="username" autocomplete="username" required></label>
+            <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+            <button type="submit">Sign in</button>
+            </form>
+            """, status);
+
+    private static async Task<IResult> CheckPasswordAsync(
+        HttpContext context, IFormCollection form, IAntiforgery antiforgery, PasswordChecker passwords, FailureRegulator regulator,
+        IUserModeSource modes, BrowserFlowStore flows, SecurityKeys keys, ILogger<PasswordChecker> logger)
+    {
+        var username = form["username"].ToString().Trim();
+        var password = form["password"].ToString();
+        try
+        {
+            var (lockedFor, hadFailures) = await regulator.CheckAsync(username, context.RequestAborted, FailureRegulator.SignInScope);
+            if (lockedFor is not null)
+            {
+                return PasswordForm(context, antiforgery, $"Too many failed sign-ins. Try again in {(int)Math.Ceiling(lockedFor.Value.TotalSeconds)} seconds.", 429);
+            }
+
+            if (!await passwords.IsValidAsync(username, password, context.RequestAborted))
+            {
+                await regulator.RecordFailureAsync(username, context.RequestAborted, FailureRegulator.SignInScope);
+                LogSignInRefused(logger, username);
+                return PasswordForm(context, antiforgery, "Wrong username or password.", 401);
+            }
+
+            if (hadFailures)
+            {
+                await regulator.ResetAsync(username, context.RequestAborted, FailureRegulator.SignInScope);
+            }
+
+            if (await modes.GetModeAsync(username, context.RequestAborted) == TwoFactorMode.Disabled)
+            {
+                await GatewaySession.SignInAsync(context, username);
+                return Results.Redirect("/-/gateway/account");
+            }
+
+            var (pendingId, _) = await flows.CreateAsync(FlowKind.SignIn, username, "sign-in", null, context.RequestAborted);
+            return SecondFactorForm(context, antiforgery, pendingId, await keys.HasKeysAsync(username, context.RequestAborted), null);
+        }
+        catch (DependencyUnavailableException)
+        {
+            return PasswordForm(context, antiforgery, "The gateway cannot reach the registry or its store right now. Try again shortly.", 503);
+        }
+    }
+
+    private static IResult SecondFactorForm(HttpContext context, IAntiforgery antiforgery, string pendingId, bool hasKeys, string? error, int status = 200) =>
+        Page(context, "Second factor", $"""
+            <form method="post" action="/-/gateway/sign-in/{E(pendingId)}" id="second-factor">
+            {Error(error)}
+            {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
+            {SecondFactorFields(hasKeys, "sign-in:" + pendingId)}
+            <button type="submit">Continue</button>
+            </form>
+            """, status);
+
+    private static async Task<IResult> CheckSecondFactorAsync(
+        string pendingId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, SecondFactorProof proof, SecurityKeys keys)
+    {
+        try
+        {
+            var pending = await flows.GetAsync(pendingId, context.RequestAborted);
+            if (pending is not { Kind: FlowKind.SignIn, User: { } username })
+            {
+                return PasswordForm(context, antiforgery, "That sign-in has expired. Start again.", 400);
+            }
+
+            var result = await proof.VerifyAsync(context, username, "web-sign-in:" + pendingId, form);
+            if (result.Outcome != VerificationOutcome.Verified)
+            {
+                return SecondFactorForm(context, antiforgery, pendingId, await keys.HasKeysAsync(username, context.RequestAborted), SecondFactorProof.Describe(result), 401);
+            }
+
+            await GatewaySession.SignInAsync(context, username);
+            return Results.Redirect("/-/gateway/account");
+        }
+        catch (DependencyUnavailableException)
+        {
+            return PasswordForm(context, antiforgery, "The gateway cannot reach its store right now. Try again shortly.", 503);
+        }
+    }
+
+    [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "Web sign-in refused for user {User}: wrong password")]
+    private static partial void LogSignInRefused(ILogger logger, string user);
+}

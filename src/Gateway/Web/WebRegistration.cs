@@ -1,0 +1,47 @@
+using Gateway.BrowserFlows;
+
+namespace Gateway.Web;
+
+/// <summary>The browser side of the gateway: pages under <c>/-/gateway/</c>, web-OTP, web login.</summary>
+internal static class WebRegistration
+{
+    public static WebApplicationBuilder AddGatewayWeb(this WebApplicationBuilder builder)
+    {
+        builder.AddGatewaySession();
+        builder.Services.AddSingleton<BrowserFlowStore>();
+        builder.Services.AddSingleton<BrowserFlowUrls>();
+        builder.Services.AddSingleton<WebOtpTokens>();
+        builder.Services.AddSingleton<UpstreamLogin>();
+        builder.Services.AddSingleton<SecondFactorProof>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Session and antiforgery run only for the gateway's own pages: proxied registry traffic (reads above
+    /// all) never pays for them.
+    /// </summary>
+    public static WebApplication UseGatewayWeb(this WebApplication app)
+    {
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/-/gateway"), pages =>
+        {
+            pages.UseAuthentication();
+            pages.UseAuthorization();
+            pages.UseAntiforgery();
+        });
+        return app;
+    }
+
+    public static WebApplication MapGatewayWeb(this WebApplication app)
+    {
+        app.MapBrowserFlowDone();
+        app.MapWebLogin();
+        app.MapGatewayAssets();
+        var pages = app.MapGroup("/-/gateway");
+        pages.MapSignIn();
+        pages.MapAccount();
+        pages.MapWebAuthnApi();
+        pages.MapAuthorize();
+        pages.MapWebLoginPages();
+        return app;
+    }
+}

@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Gateway.Resilience;
+using StackExchange.Redis;
+
+namespace Gateway.WebAuthn;
+
+internal enum RegisterOutcome
+{
+    Registered,
+    CredentialTaken,
+    TooManyKeys,
+}
+
+internal enum CounterOutcome
+{
+    Advanced,
+    Changed,
+    KeyRemoved,
+}
+
+/// <summary>
+/// Security keys in Redis (or the embedded Garnet), every call through the store's <see cref="DependencyGuard"/>
+/// so an outage surfaces as <see cref="DependencyUnavailableException"/>. Changes that span keys are Lua
+/// scripts (<see cref="WebAuthnScripts"/>), so two gateway instances cannot interleave them.
+/// </summary>
+internal sealed class SecurityKeyStore(
+    IConnectionMultiplexer store,
+    [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
+{
+    private IDatabase Db => store.GetDatabase();
+
+    public ValueTask<string?> GetHandleAsync(string username, CancellationToken cancellation) =>
+        guard.ExecuteAsync(async _ => (string?)await Db.StringGetAsync(WebAuthnKeys.UserHandle(username)), cancellation);
+
+    /// <summary>The user's handle, made on first use: 32 random bytes, never derived from the name (WebAuthn L3 §14.6.1).</summary>
+    public ValueTask<string> GetOrCreateHandleAsync(string username, CancellationToken cancellation)
+    {
+        var fresh = Base64UrlIds.Encode(RandomNumberGenerator.GetBytes(32));
+        return guard.ExecuteAsync(async _ => (string)(await WebAuthnScripts.GetOrCreateHandle.EvaluateAsync(Db, new
+        {
+            handleKey = WebAuthnKeys.UserHandle(username),
+            ownerKey = WebAuthnKeys.HandleOwner(fresh),
+            handle = fresh,
+            username,
+        }))!, cancellation);
+    }
+
+    public ValueTask<string?> FindUsernameByHandleAsync(string handle, CancellationToken cancellation) =>
+        guard.ExecuteAsync(async _ => (string?)await Db.StringGetAsync(WebAuthnKeys.HandleOwner(handle)), cancellation);
+
+    public ValueTask<string?> FindUsernameByCredentialAsync(string credentialId, CancellationToken cancellation) =>
+        guard.ExecuteAsync(async _ => (string?)await Db.StringGetAsync(WebAuthnKeys.CredentialOwner(credentialId)), cancellation);
+
+    public ValueTask<bool> HasKeysAsync(string username, CancellationToken cancellation) =>
+        guard.ExecuteAsync(async _ => await Db.HashLengthAsync(WebAuthnKeys.Keys(username)) > 0, cancellation);
+
+    public ValueTask<IReadOnlyList<StoredKey>> GetAllAsync(string username, CancellationToken cancellation) =>
+        guard.ExecuteAsync<IReadOnlyList<StoredKey>>(async _ =>
+        {
+            var db = Db;
+            var records = db.HashGetAllAsync(WebAuthnKeys.Keys(username));
+            var counters = db.HashGetAllAsync(WebAuthnKeys.Counters(username));
+            var used = db.HashGetAllAsync(WebAuthnKeys.LastUsed(username));
+            var countersById = (await counters).ToDictionary(e => e.Name.ToString(), e => e.Value);
+            var usedById = (await used).ToDictionary(e => e.Name.ToString(), e => e.Value);
+            return [.. (await records)
+                .Select(e => Read(e.Name.ToString(), e.Value, countersById.GetValueOrDefault(e.Name.ToString()), usedById.GetValueOrDefault(e.Name.ToString())))
+                .OrderBy(k => k.Record.CreatedAt)];
+        }, cancellation);
+
+    public ValueTask<StoredKey?> GetAsync(string username, string credentialId, CancellationToken cancellation) =>
+        guard.ExecuteAsync(async _ =>
+        {
+            var db = Db;
+            var record = db.HashGetAsync(WebAuthnKeys.Keys(username), credentialId);
+            var counter = db.HashGetAsync(WebAuthnKeys.Counters(username), credentialId);
+            var used = db.HashGetAsync(WebAuthnKeys.LastUsed(username), credentialId);
+            var value = await record;
+            return value.IsNull ? null : Read(credentialId, value, await counter, await used);
+        }, cancellation);
+
+    public ValueTask<RegisterOutcome> RegisterAsync(string username, string credentialId, PasskeyRecord record, uint signCount, int maxKeys, CancellationToken cancellation) =>
+        guard.ExecuteAsync(async _ => (int)await WebAuthnScripts.Register.EvaluateAsync(Db, new
+        {
+            ownerKey = WebAuthnKeys.CredentialOwner(credentialId),
+            keysKey = WebAuthnKeys.Keys(username),
+            countersKey = WebAuthnKeys.Counters(username),
+            credentialId,
+            username,
+            record = JsonSerializer.Serialize(record, WebAuthnJson.Default.PasskeyRecord),
+            signCount = signCount.ToString(CultureInfo.InvariantCulture),
+            maxKeys = maxKeys.ToString(CultureInfo.InvariantCulture),
+        }) switch
+        {
+            1 => RegisterOutcome.Registered,
+            0 => RegisterOutcome.CredentialTaken,
+            _ => RegisterOutcome.TooManyKeys,
+        }, cancellation);
+
+    /// <summary>Compare-and-set of the sign counter: from <paramref name="expected"/> (what was read) to <paramref name="next"/>.</summary>
+    public ValueTask<CounterOutcome> AdvanceCounterAsync(string username, string credentialId, uint expected, uint next, DateTimeOffset now, CancellationToken cancellation) =>
+        guard.ExecuteAsync(async _ => (int)await WebAuthnScripts.AdvanceCounter.EvaluateAsync(Db, new
+        {
+            keysKey = WebAuthnKeys.Keys(username),
+            countersKey = WebAuthnKeys.Counters(username),
+            usedKey = WebAuthnKeys.LastUsed(username),
+            credentialId,
+            expected = expected.ToString(CultureInfo.InvariantCulture),
+            next = next.ToString(CultureInfo.InvariantCulture),
+            now = now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+        }) switch
+        {
+            1 => CounterOutcome.Advanced,
+            0 => CounterOutcome.Changed,
+            _ => CounterOutcome.KeyRemoved,
+        }, cancellation);
+
+    public ValueTask<bool> RemoveAsync(string username, string credentialId, CancellationToken cancellation) =>
+        guard.ExecuteAsync(async _ => (int)await WebAuthnScripts.Remove.EvaluateAsync(Db, new
+        {
+            keysKey = WebAuthnKeys.Keys(username),
+            countersKey = WebAuthnKeys.Counters(username),
+            usedKey = WebAuthnKeys.LastUsed(username),
+            ownerKey = WebAuthnKeys.CredentialOwner(credentialId),
+            credentialId,
+            username,
+        }) == 1, cancellation);
+
+    private static StoredKey Read(string credentialId, RedisValue record, RedisValue counter, RedisValue used) =>
+        new(credentialId,
+            JsonSerializer.Deserialize((string)record!, WebAuthnJson.Default.PasskeyRecord)
+                ?? throw new RedisException("A security key record in the store is empty."),
+            // A record without a counter reads as a counter that can never be matched by the compare-and-set.
+            counter.TryParse(out long count) && count is >= 0 and <= uint.MaxValue ? (uint)count : uint.MaxValue,
+            used.TryParse(out long ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
+}

@@ -1,0 +1,180 @@
+using Gateway.Resilience;
+using Gateway.SecondFactor;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Gateway.Tests.SecondFactor;
+
+/// <summary>
+/// The regulator's arithmetic is a Lua script in the store, so it runs against each store the gateway
+/// supports: <c>redis-server</c> (Lua 5.1) and the embedded Garnet (Lua 5.4). The script is given the
+/// fake clock's "now", so lock-outs follow <see cref="FakeTimeProvider"/>.
+/// </summary>
+public abstract class FailureRegulatorTests(IStoreFixture store)
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly string _user = TestUsers.Unique();
+
+    [Collection(StoreCollection.Name)]
+    public sealed class OnRedis(RedisServerFixture store) : FailureRegulatorTests(store);
+
+    [Collection(StoreCollection.Name)]
+    public sealed class OnEmbeddedGarnet(EmbeddedGarnetFixture store) : FailureRegulatorTests(store);
+
+    [Fact]
+    public async Task RecordFailureAsync_FirstFiveFailures_DoNotLock()
+    {
+        var regulator = Create();
+
+        for (var i = 1; i <= 5; i++)
+        {
+            Assert.Null(await regulator.RecordFailureAsync(_user, default));
+        }
+
+        var (lockedFor, hasFailures) = await regulator.CheckAsync(_user, default);
+        Assert.Null(lockedFor);
+        Assert.True(hasFailures);
+    }
+
+    /// <summary>Defaults: 5 free failures, then 30 s doubling per failure, capped at an hour.</summary>
+    [Theory]
+    [InlineData(6, 30)]
+    [InlineData(7, 60)]
+    [InlineData(8, 120)]
+    [InlineData(9, 240)]
+    [InlineData(12, 1920)]
+    [InlineData(13, 3600)]
+    [InlineData(14, 3600)]
+    public async Task RecordFailureAsync_NthFailure_LocksForDoublingTimeUpToLongest(int failures, int expectedSeconds)
+    {
+        var regulator = Create();
+
+        var lockout = await FailAsync(regulator, failures);
+
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), lockout);
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), (await regulator.CheckAsync(_user, default)).LockedFor);
+    }
+
+    [Theory]
+    [InlineData(6, 10)]
+    [InlineData(7, 20)]
+    [InlineData(8, 25)]
+    [InlineData(9, 25)]
+    public async Task RecordFailureAsync_CustomOptions_FollowFirstAndLongestLockout(int failures, int expectedSeconds)
+    {
+        var regulator = Create(new RegulationOptions { FirstLockout = TimeSpan.FromSeconds(10), LongestLockout = TimeSpan.FromSeconds(25) });
+
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), await FailAsync(regulator, failures));
+    }
+
+    [Fact]
+    public async Task CheckAsync_DuringLockout_ReportsRemainingTime()
+    {
+        var regulator = Create();
+        await FailAsync(regulator, 6);
+
+        _time.Advance(TimeSpan.FromSeconds(12.5));
+
+        Assert.Equal(TimeSpan.FromSeconds(17.5), (await regulator.CheckAsync(_user, default)).LockedFor);
+    }
+
+    [Theory]
+    [InlineData(29.999, true)]
+    [InlineData(30, false)]
+    [InlineData(31, false)]
+    public async Task CheckAsync_AfterAdvance_ClearsOnlyWhenLockoutEnds(double advanceSeconds, bool stillLocked)
+    {
+        var regulator = Create();
+        await FailAsync(regulator, 6);
+
+        _time.Advance(TimeSpan.FromSeconds(advanceSeconds));
+
+        var (lockedFor, hasFailures) = await regulator.CheckAsync(_user, default);
+        Assert.Equal(stillLocked, lockedFor is not null);
+        Assert.True(hasFailures); // the count survives the lock-out: the next failure locks again, longer
+    }
+
+    [Fact]
+    public async Task RecordFailureAsync_AfterLockoutEnds_NextFailureLocksLonger()
+    {
+        var regulator = Create();
+        await FailAsync(regulator, 6);
+        _time.Advance(TimeSpan.FromSeconds(31));
+
+        Assert.Equal(TimeSpan.FromSeconds(60), await regulator.RecordFailureAsync(_user, default));
+    }
+
+    [Fact]
+    public async Task ResetAsync_AfterLockout_ClearsLockAndCount()
+    {
+        var regulator = Create();
+        await FailAsync(regulator, 7);
+
+        await regulator.ResetAsync(_user, default);
+
+        Assert.Equal((null, false), await regulator.CheckAsync(_user, default));
+        Assert.Null(await FailAsync(regulator, 5));
+    }
+
+    [Fact]
+    public async Task CheckAsync_UnknownUser_NotLockedAndNoFailures()
+    {
+        Assert.Equal((null, false), await Create().CheckAsync(_user, default));
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(9)]
+    public async Task RecordFailureAsync_AtMaxFailures_LocksForCounterLifetime(int failures)
+    {
+        var options = new RegulationOptions { MaxFailures = 8, CounterLifetime = TimeSpan.FromHours(2) };
+        var regulator = Create(options);
+
+        Assert.Equal(TimeSpan.FromSeconds(60), await FailAsync(regulator, 7));
+        Assert.Equal(options.CounterLifetime, await FailAsync(regulator, failures - 7));
+        _time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(TimeSpan.FromHours(1), (await regulator.CheckAsync(_user, default)).LockedFor);
+    }
+
+    [Fact]
+    public async Task RecordFailureAsync_TwoInstancesOnOneStore_ShareTheCount()
+    {
+        var first = Create();
+        var second = Create();
+
+        await FailAsync(first, 3);
+        await FailAsync(second, 2);
+        var lockout = await first.RecordFailureAsync(_user, default);
+
+        Assert.Equal(TimeSpan.FromSeconds(30), lockout);
+        Assert.Equal(TimeSpan.FromSeconds(30), (await second.CheckAsync(_user, default)).LockedFor);
+        await second.ResetAsync(_user, default);
+        Assert.Equal((null, false), await first.CheckAsync(_user, default));
+    }
+
+    [Fact]
+    public async Task RecordFailureAsync_OneUser_DoesNotAffectAnother()
+    {
+        var regulator = Create();
+        var other = TestUsers.Unique();
+
+        await FailAsync(regulator, 7);
+
+        Assert.Equal((null, false), await regulator.CheckAsync(other, default));
+    }
+
+    private FailureRegulator Create(RegulationOptions? options = null) =>
+        new(store.Multiplexer, _time, Options.Create(options ?? new RegulationOptions()), new DependencyGuard("store", TimeSpan.FromSeconds(2), _time));
+
+    /// <returns>The lock-out the last failure started.</returns>
+    private async Task<TimeSpan?> FailAsync(FailureRegulator regulator, int failures)
+    {
+        TimeSpan? lockout = null;
+        for (var i = 0; i < failures; i++)
+        {
+            lockout = await regulator.RecordFailureAsync(_user, default);
+        }
+
+        return lockout;
+    }
+}
