@@ -16,6 +16,7 @@ internal sealed class TwoFactorEnrolment(
     SecretVault vault,
     RecoveryCodes recoveryCodes,
     FailureRegulator regulator,
+    WebAuthn.SecurityKeys keys,
     TimeProvider time,
     IOptions<GatewayOptions> options)
 {
@@ -51,7 +52,16 @@ internal sealed class TwoFactorEnrolment(
     public ValueTask SetModeAsync(string username, TwoFactorMode mode, CancellationToken cancellation) =>
         accounts.SetModeAsync(username, mode, cancellation);
 
-    public ValueTask DisableAsync(string username, CancellationToken cancellation) => accounts.DisableAsync(username, cancellation);
+    /// <summary>Turns 2FA off entirely: the secret, every security key, the recovery codes and the mode.</summary>
+    public async ValueTask DisableAsync(string username, CancellationToken cancellation)
+    {
+        foreach (var key in await keys.ListAsync(username, cancellation))
+        {
+            await keys.RemoveAsync(username, key.Id, cancellation);
+        }
+
+        await accounts.DisableAsync(username, cancellation);
+    }
 
     public async ValueTask<IReadOnlyList<string>> RegenerateRecoveryCodesAsync(string username, CancellationToken cancellation)
     {

@@ -269,11 +269,6 @@ internal static partial class AccountPages
                 return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "The password is not correct; two-factor authentication was not disabled.", 403);
             }
 
-            foreach (var key in await keys.ListAsync(user, context.RequestAborted))
-            {
-                await keys.RemoveAsync(user, key.Id, context.RequestAborted);
-            }
-
             await enrolment.DisableAsync(user, context.RequestAborted);
             LogChanged(logger, user, "2FA disabled");
             return Render(context, antiforgery, await LoadAsync(context, accounts, keys), "Two-factor authentication is disabled.", null);
