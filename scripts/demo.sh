@@ -37,8 +37,8 @@ YAML
   echo "==> local Verdaccio on $upstream (data in $demo)" >&2
 fi
 
-echo "==> gateway on http://127.0.0.1:$port in front of $upstream (embedded store in ./data)" >&2
-Gateway__Upstream="$upstream" Gateway__PublicUrl="${PUBLIC_URL:-http://127.0.0.1:$port}" \
+echo "==> gateway on http://localhost:$port in front of $upstream (embedded store in ./data)" >&2
+Gateway__Upstream="$upstream" Gateway__PublicUrl="${PUBLIC_URL:-http://localhost:$port}" \
   dotnet run --project src/Gateway -c Release -- --urls "http://127.0.0.1:$port" &
 pids+=($!)
 wait -n "${pids[@]}"

@@ -177,7 +177,6 @@ internal static partial class AccountPages
         var result = await keys.CompleteRegistrationAsync(user, form["ceremonyId"].ToString(), form["credential"].ToString(), name, context, context.RequestAborted);
         if (!result.Succeeded)
         {
-            LogKeyRefused(logger, user, result.Error);
             return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "The security key could not be added. Try again.", 400);
         }
 
@@ -276,7 +275,4 @@ internal static partial class AccountPages
 
     [LoggerMessage(EventId = 610, Level = LogLevel.Information, Message = "Account of user {User}: {Change}")]
     private static partial void LogChanged(ILogger logger, string user, string change);
-
-    [LoggerMessage(EventId = 611, Level = LogLevel.Warning, Message = "Security key registration refused for user {User}: {Reason}")]
-    private static partial void LogKeyRefused(ILogger logger, string user, string? reason);
 }
