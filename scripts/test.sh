@@ -18,9 +18,10 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 log() { printf '==> %s\n' "$*" >&2; }
 
-# --- Debian packages: real redis-server, expect (answers npm's interactive prompts in a pseudo-terminal) ---
-apt_packages=(redis-server expect)
-binaries=(redis-server expect)
+# --- Debian packages: real redis-server, expect (answers npm's interactive prompts in a pseudo-terminal),
+#     chromium (the browser tests drive it through Playwright; never `playwright install`) ---
+apt_packages=(redis-server expect chromium)
+binaries=(redis-server expect chromium)
 missing=()
 for i in "${!binaries[@]}"; do
   command -v "${binaries[$i]}" >/dev/null 2>&1 || missing+=("${apt_packages[$i]}")
