@@ -64,6 +64,16 @@ public sealed class SecretsNeverLoggedTests(RegistryFixture registry)
             new JsonObject { ["tfa"] = new JsonObject { ["mode"] = "disable", ["password"] = "wrong-" + user.Password } });
         Assert.Equal(HttpStatusCode.Forbidden, wrongPassword.Status);
 
+        // Web OTP (npm-auth-type: web): the flow's URLs are capabilities, so they are secrets too.
+        var webChallenge = await gateway.PutDistTagAsync(user.Token, name, "web", "1.0.0", otp: null, new Dictionary<string, string> { ["npm-auth-type"] = "web" });
+        Assert.Equal(HttpStatusCode.Unauthorized, webChallenge.Status);
+        foreach (var key in new[] { "authUrl", "doneUrl" })
+        {
+            var url = new Uri(webChallenge.Json?[key]?.GetValue<string>() ?? throw new Xunit.Sdk.XunitException($"No {key}:\n{webChallenge}"));
+            secrets.Add((key + " id", url.Segments[^1].Trim('/')));
+            await gateway.SendAsync(HttpMethod.Get, url.PathAndQuery, token: null);
+        }
+
         var secondToken = await registry.Verdaccio.LoginAsync(user);
         secrets.Add(("second token", secondToken));
         using var other = new NpmCli(gateway.RegistryUrl);

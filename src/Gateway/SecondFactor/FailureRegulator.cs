@@ -7,8 +7,8 @@ namespace Gateway.SecondFactor;
 
 /// <summary>
 /// Brute-force regulation per account, in the store so every instance counts the same failures:
-/// after <see cref="RegulationOptions.FreeFailures"/> consecutive failures each further one locks the
-/// account's second factor for twice as long as the last (capped), and at
+/// the <see cref="RegulationOptions.FreeFailures"/>-th consecutive failure locks the account's second
+/// factor, each further one for twice as long as the last (capped), and at
 /// <see cref="RegulationOptions.MaxFailures"/> it stays locked until the counter expires. A success
 /// resets the count. 10^6 codes cannot be guessed at a handful of tries an hour.
 /// </summary>
@@ -26,8 +26,8 @@ internal sealed class FailureRegulator(
         local lockedUntil = 0
         if count >= tonumber(ARGV[5]) then
           lockedUntil = now + tonumber(ARGV[6]) * 1000
-        elseif count > free then
-          lockedUntil = now + math.floor(math.min(tonumber(ARGV[3]) * (2 ^ (count - free - 1)), tonumber(ARGV[4])))
+        elseif count >= free then
+          lockedUntil = now + math.floor(math.min(tonumber(ARGV[3]) * (2 ^ (count - free)), tonumber(ARGV[4])))
         end
         redis.call('HSET', KEYS[1], 'lockedUntil', lockedUntil)
         redis.call('EXPIRE', KEYS[1], tonumber(ARGV[6]))
@@ -73,7 +73,7 @@ internal sealed class FailureRegulator(
 /// <summary><c>Gateway:Regulation</c>: how failed second factors are throttled.</summary>
 public sealed class RegulationOptions
 {
-    /// <summary>Consecutive failures allowed before the first lock-out.</summary>
+    /// <summary>The consecutive failure that starts the first lock-out (5: the sixth attempt is refused with 429).</summary>
     public int FreeFailures { get; set; } = 5;
 
     public TimeSpan FirstLockout { get; set; } = TimeSpan.FromSeconds(30);

@@ -33,9 +33,15 @@ internal sealed record HttpAnswer(string Request, HttpStatusCode Status, IReadOn
 internal static class GatewayHttp
 {
     public static async Task<HttpAnswer> SendAsync(
-        this GatewayProcess gateway, HttpMethod method, string path, string? token, string? otp = null, JsonNode? body = null)
+        this GatewayProcess gateway, HttpMethod method, string path, string? token, string? otp = null, JsonNode? body = null,
+        IReadOnlyDictionary<string, string>? headers = null)
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/'));
+        foreach (var header in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -52,9 +58,9 @@ internal static class GatewayHttp
         }
 
         using var response = await gateway.Http.SendAsync(request);
-        var headers = response.Headers.Concat(response.Content.Headers)
+        var responseHeaders = response.Headers.Concat(response.Content.Headers)
             .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
-        return new HttpAnswer($"{method} {path}{(otp is null ? "" : " (with npm-otp)")}", response.StatusCode, headers, await response.Content.ReadAsStringAsync());
+        return new HttpAnswer($"{method} {path}{(otp is null ? "" : " (with npm-otp)")}", response.StatusCode, responseHeaders, await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>
@@ -87,8 +93,9 @@ internal static class GatewayHttp
     }
 
     /// <summary><c>PUT /-/package/&lt;name&gt;/dist-tags/&lt;tag&gt;</c> as <c>npm dist-tag add</c> sends it (class writes).</summary>
-    public static Task<HttpAnswer> PutDistTagAsync(this GatewayProcess gateway, string token, string package, string tag, string version, string? otp) =>
-        gateway.SendAsync(HttpMethod.Put, $"-/package/{VerdaccioProcess.EncodeName(package)}/dist-tags/{Uri.EscapeDataString(tag)}", token, otp, JsonValue.Create(version));
+    public static Task<HttpAnswer> PutDistTagAsync(
+        this GatewayProcess gateway, string token, string package, string tag, string version, string? otp, IReadOnlyDictionary<string, string>? headers = null) =>
+        gateway.SendAsync(HttpMethod.Put, $"-/package/{VerdaccioProcess.EncodeName(package)}/dist-tags/{Uri.EscapeDataString(tag)}", token, otp, JsonValue.Create(version), headers);
 
     /// <summary><c>POST /-/npm/v1/tokens</c> with npm ≤ 11.6's payload (protocol §6.2; class auth).</summary>
     public static Task<HttpAnswer> CreateTokenAsync(this GatewayProcess gateway, RegistryUser user, string? otp) =>

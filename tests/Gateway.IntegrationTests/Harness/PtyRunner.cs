@@ -15,9 +15,9 @@ internal abstract record PtyStep
     public sealed record Answer(string Prompt, string Text) : PtyStep;
 
     /// <summary>
-    /// Enrolment: reads the base32 secret npm prints (<c>Or enter code: SECRET</c>), then waits for
-    /// <paramref name="Prompt"/> and types the TOTP of that secret, computed at that moment by a small
-    /// python3 script (the secret is only known inside the pseudo-terminal session). The script prints
+    /// Enrolment: npm prints the new base32 secret (<c>Or enter code: SECRET</c>); the runner sees it in
+    /// the output as it arrives, computes the code with <see cref="Totp"/> and hands it to the expect
+    /// script through a file, which waits for <paramref name="Prompt"/> and types it. The script prints
     /// <c>&lt;&lt;pty-sent-code:NNNNNN&gt;&gt;</c> so the test knows which code was used.
     /// </summary>
     public sealed record AnswerTotpOfShownSecret(string Prompt) : PtyStep;
@@ -32,7 +32,11 @@ internal sealed partial record PtyResult(string Command, int ExitCode, string Ra
     public string Text { get; } = Clean(RawOutput);
 
     /// <summary>The TOTP secret npm showed during enrolment ("Or enter code: …"), if any.</summary>
-    public string? ShownSecret => SecretPattern().Match(Text) is { Success: true } m ? m.Groups[1].Value : null;
+    public string? ShownSecret => FindSecret(Text);
+
+    /// <summary>The secret in npm's "Or enter code: …" line, if <paramref name="output"/> has one.</summary>
+    public static string? FindSecret(string output) =>
+        SecretPattern().Match(Clean(output)) is { Success: true } m ? m.Groups[1].Value : null;
 
     /// <summary>The code <see cref="PtyStep.AnswerTotpOfShownSecret"/> typed, if any.</summary>
     public string? SentEnrolmentCode => SentCodePattern().Match(Text) is { Success: true } m ? m.Groups[1].Value : null;
@@ -75,28 +79,13 @@ internal static class PtyRunner
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(90);
 
-    // Computes the TOTP of argv[1] for now, waiting out the last 3 s of a step (as Totp.CodeAsync does).
-    private const string TotpPython = """
-        import base64, hashlib, hmac, struct, sys, time
-        s = sys.argv[1]
-        t = time.time()
-        if 30 - t % 30 < 3:
-            time.sleep(30 - t % 30 + 0.1)
-            t = time.time()
-        k = base64.b32decode(s + '=' * (-len(s) % 8))
-        h = hmac.new(k, struct.pack('>Q', int(t) // 30), hashlib.sha1).digest()
-        o = h[-1] & 15
-        print('%06d' % ((struct.unpack('>I', h[o:o + 4])[0] & 0x7fffffff) % 1000000))
-        """;
-
     /// <summary>Runs <c>npm args…</c> (plus the CLI's isolation flags) in a pty, answering <paramref name="steps"/> in order.</summary>
     public static async Task<PtyResult> RunNpmAsync(NpmCli npm, string workingDirectory, string[] args, params PtyStep[] steps)
     {
         using var dir = new TempDirectory("pty");
-        var pythonPath = dir.Combine("totp.py");
-        await File.WriteAllTextAsync(pythonPath, TotpPython);
+        var codePath = dir.Combine("code.txt");
         var scriptPath = dir.Combine("session.exp");
-        await File.WriteAllTextAsync(scriptPath, Script(["npm", .. args, .. npm.IsolationArguments], steps, pythonPath));
+        await File.WriteAllTextAsync(scriptPath, Script(["npm", .. args, .. npm.IsolationArguments], steps, codePath));
 
         var info = new ProcessStartInfo("expect")
         {
@@ -114,8 +103,24 @@ internal static class PtyRunner
 
         var command = "npm " + string.Join(' ', args);
         var output = new StringBuilder();
+        Task? handOver = null;
         using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+                if (handOver is null && PtyResult.FindSecret(e.Data) is { } secret)
+                {
+                    handOver = WriteCodeAsync(secret, codePath);
+                }
+            }
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
         try
         {
@@ -141,10 +146,23 @@ internal static class PtyRunner
         }
 
         process.WaitForExit();
+        if (handOver is not null)
+        {
+            await handOver;
+        }
+
         return new PtyResult(command, process.ExitCode, output.ToString());
     }
 
-    private static string Script(IReadOnlyList<string> command, IReadOnlyList<PtyStep> steps, string pythonPath)
+    /// <summary>Computes the code when npm has shown the secret, and publishes it atomically (write, then rename).</summary>
+    private static async Task WriteCodeAsync(string secret, string codePath)
+    {
+        var code = await Totp.CodeAsync(secret);
+        await File.WriteAllTextAsync(codePath + ".tmp", code);
+        File.Move(codePath + ".tmp", codePath);
+    }
+
+    private static string Script(IReadOnlyList<string> command, IReadOnlyList<PtyStep> steps, string codePath)
     {
         var tcl = new StringBuilder();
         tcl.AppendLine("set timeout 30");
@@ -168,9 +186,12 @@ internal static class PtyRunner
                     break;
                 case PtyStep.AnswerTotpOfShownSecret totp:
                     tcl.AppendLine("waitfor {the secret} -re {Or enter code: +([A-Z2-7]+)}");
-                    tcl.AppendLine("set secret $expect_out(1,string)");
                     tcl.AppendLine($"waitfor {Literal(totp.Prompt)} -exact {Literal(totp.Prompt)}");
-                    tcl.AppendLine($"set code [exec python3 {Literal(pythonPath)} $secret]");
+                    // The runner writes the code file once it has seen the secret (Totp waits out a step's last 3 s);
+                    // flush, so that it sees the secret even if expect's stdout is buffered.
+                    tcl.AppendLine("flush stdout");
+                    tcl.AppendLine($"for {{set i 0}} {{![file exists {Literal(codePath)}]}} {{incr i}} {{ if {{$i > 100}} {{ puts \"\\n<<pty: no code for the secret>>\"; exit 124 }}; after 100 }}");
+                    tcl.AppendLine($"set f [open {Literal(codePath)}]; set code [string trim [read $f]]; close $f");
                     tcl.AppendLine("send_user \"\\n<<pty-sent-code:$code>>\\n\"");
                     tcl.AppendLine("send -- \"$code\\r\"");
                     break;

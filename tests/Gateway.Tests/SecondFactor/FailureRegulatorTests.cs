@@ -22,11 +22,11 @@ public abstract class FailureRegulatorTests(IStoreFixture store)
     public sealed class OnEmbeddedGarnet(EmbeddedGarnetFixture store) : FailureRegulatorTests(store);
 
     [Fact]
-    public async Task RecordFailureAsync_FirstFiveFailures_DoNotLock()
+    public async Task RecordFailureAsync_FirstFourFailures_DoNotLock()
     {
         var regulator = Create();
 
-        for (var i = 1; i <= 5; i++)
+        for (var i = 1; i <= 4; i++)
         {
             Assert.Null(await regulator.RecordFailureAsync(_user, default));
         }
@@ -36,15 +36,15 @@ public abstract class FailureRegulatorTests(IStoreFixture store)
         Assert.True(hasFailures);
     }
 
-    /// <summary>Defaults: 5 free failures, then 30 s doubling per failure, capped at an hour.</summary>
+    /// <summary>Defaults: the 5th consecutive failure locks for 30 s, doubling per failure, capped at an hour.</summary>
     [Theory]
-    [InlineData(6, 30)]
-    [InlineData(7, 60)]
-    [InlineData(8, 120)]
-    [InlineData(9, 240)]
-    [InlineData(12, 1920)]
+    [InlineData(5, 30)]
+    [InlineData(6, 60)]
+    [InlineData(7, 120)]
+    [InlineData(8, 240)]
+    [InlineData(11, 1920)]
+    [InlineData(12, 3600)]
     [InlineData(13, 3600)]
-    [InlineData(14, 3600)]
     public async Task RecordFailureAsync_NthFailure_LocksForDoublingTimeUpToLongest(int failures, int expectedSeconds)
     {
         var regulator = Create();
@@ -56,10 +56,10 @@ public abstract class FailureRegulatorTests(IStoreFixture store)
     }
 
     [Theory]
-    [InlineData(6, 10)]
-    [InlineData(7, 20)]
+    [InlineData(5, 10)]
+    [InlineData(6, 20)]
+    [InlineData(7, 25)]
     [InlineData(8, 25)]
-    [InlineData(9, 25)]
     public async Task RecordFailureAsync_CustomOptions_FollowFirstAndLongestLockout(int failures, int expectedSeconds)
     {
         var regulator = Create(new RegulationOptions { FirstLockout = TimeSpan.FromSeconds(10), LongestLockout = TimeSpan.FromSeconds(25) });
@@ -71,7 +71,7 @@ public abstract class FailureRegulatorTests(IStoreFixture store)
     public async Task CheckAsync_DuringLockout_ReportsRemainingTime()
     {
         var regulator = Create();
-        await FailAsync(regulator, 6);
+        await FailAsync(regulator, 5);
 
         _time.Advance(TimeSpan.FromSeconds(12.5));
 
@@ -85,7 +85,7 @@ public abstract class FailureRegulatorTests(IStoreFixture store)
     public async Task CheckAsync_AfterAdvance_ClearsOnlyWhenLockoutEnds(double advanceSeconds, bool stillLocked)
     {
         var regulator = Create();
-        await FailAsync(regulator, 6);
+        await FailAsync(regulator, 5);
 
         _time.Advance(TimeSpan.FromSeconds(advanceSeconds));
 
@@ -98,7 +98,7 @@ public abstract class FailureRegulatorTests(IStoreFixture store)
     public async Task RecordFailureAsync_AfterLockoutEnds_NextFailureLocksLonger()
     {
         var regulator = Create();
-        await FailAsync(regulator, 6);
+        await FailAsync(regulator, 5);
         _time.Advance(TimeSpan.FromSeconds(31));
 
         Assert.Equal(TimeSpan.FromSeconds(60), await regulator.RecordFailureAsync(_user, default));
@@ -108,12 +108,12 @@ public abstract class FailureRegulatorTests(IStoreFixture store)
     public async Task ResetAsync_AfterLockout_ClearsLockAndCount()
     {
         var regulator = Create();
-        await FailAsync(regulator, 7);
+        await FailAsync(regulator, 6);
 
         await regulator.ResetAsync(_user, default);
 
         Assert.Equal((null, false), await regulator.CheckAsync(_user, default));
-        Assert.Null(await FailAsync(regulator, 5));
+        Assert.Null(await FailAsync(regulator, 4));
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public abstract class FailureRegulatorTests(IStoreFixture store)
         var options = new RegulationOptions { MaxFailures = 8, CounterLifetime = TimeSpan.FromHours(2) };
         var regulator = Create(options);
 
-        Assert.Equal(TimeSpan.FromSeconds(60), await FailAsync(regulator, 7));
+        Assert.Equal(TimeSpan.FromSeconds(120), await FailAsync(regulator, 7));
         Assert.Equal(options.CounterLifetime, await FailAsync(regulator, failures - 7));
         _time.Advance(TimeSpan.FromHours(1));
         Assert.Equal(TimeSpan.FromHours(1), (await regulator.CheckAsync(_user, default)).LockedFor);
@@ -143,7 +143,7 @@ public abstract class FailureRegulatorTests(IStoreFixture store)
         var second = Create();
 
         await FailAsync(first, 3);
-        await FailAsync(second, 2);
+        await FailAsync(second, 1);
         var lockout = await first.RecordFailureAsync(_user, default);
 
         Assert.Equal(TimeSpan.FromSeconds(30), lockout);

@@ -295,19 +295,19 @@ public abstract class OtpVerifierTests
     }
 
     [Fact]
-    public async Task VerifyAsync_SixthFailure_StartsLockoutAndNextAttemptIsLockedOut()
+    public async Task VerifyAsync_FifthFailure_StartsLockoutAndNextAttemptIsLockedOut()
     {
         var (secret, _) = await _harness.EnrolAsync(_user);
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 4; i++)
         {
             Assert.Equal(VerificationResult.Of(VerificationOutcome.Invalid), await _harness.Verifier.VerifyAsync(_credentialA, WrongCode(secret), default));
         }
 
-        var sixth = await _harness.Verifier.VerifyAsync(_credentialA, WrongCode(secret), default);
+        var fifth = await _harness.Verifier.VerifyAsync(_credentialA, WrongCode(secret), default);
         _time.Advance(TimeSpan.FromSeconds(10));
         var locked = await _harness.Verifier.VerifyAsync(_credentialA, TotpCodes.Compute(secret, _time.GetUtcNow()), default);
 
-        Assert.Equal(new VerificationResult(VerificationOutcome.Invalid, TimeSpan.FromSeconds(30)), sixth);
+        Assert.Equal(new VerificationResult(VerificationOutcome.Invalid, TimeSpan.FromSeconds(30)), fifth);
         Assert.Equal(new VerificationResult(VerificationOutcome.LockedOut, TimeSpan.FromSeconds(20)), locked);
     }
 
@@ -337,9 +337,9 @@ public abstract class OtpVerifierTests
         }
 
         Assert.Equal(VerificationOutcome.Verified, (await _harness.Verifier.VerifyAsync(_credentialA, TotpCodes.Compute(secret, _time.GetUtcNow()), default)).Outcome);
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 4; i++)
         {
-            // Without the reset the 6th failure in all (the 2nd here) would start a lock-out.
+            // Without the reset the 5th failure in all (the 1st here) would start a lock-out.
             Assert.Equal(VerificationResult.Of(VerificationOutcome.Invalid), await _harness.Verifier.VerifyAsync(_credentialA, WrongCode(secret), default));
         }
     }
