@@ -22,7 +22,7 @@ internal sealed class CachedUserModes : IUserModeSource
         _cache = cache;
         _store = store;
         _guard = guard;
-        store.GetSubscriber().Subscribe(RedisChannel.Literal(StoreKeys.UserChangedChannel), (_, username) => _cache.Remove(CacheKey(username!)));
+        store.GetSubscriber().Subscribe(RedisChannel.Literal(StoreKeys.UserChangedChannel), (_, username) => Forget(username!));
         // After a reconnect, messages may have been missed: start afresh.
         store.ConnectionRestored += (_, _) => (_cache as MemoryCache)?.Clear();
     }
@@ -43,6 +43,8 @@ internal sealed class CachedUserModes : IUserModeSource
         _cache.Set(key, mode, Ttl);
         return mode;
     }
+
+    public void Forget(string username) => _cache.Remove(CacheKey(username));
 
     private static string CacheKey(string username) => "mode:" + username;
 }

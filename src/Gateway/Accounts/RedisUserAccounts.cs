@@ -11,7 +11,8 @@ namespace Gateway.Accounts;
 internal sealed class RedisUserAccounts(
     IConnectionMultiplexer store,
     TimeProvider time,
-    [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard) : IUserTwoFactorStore
+    [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard,
+    CachedUserModes? localModes = null) : IUserTwoFactorStore
 {
     private IDatabase Db => store.GetDatabase();
 
@@ -90,6 +91,9 @@ internal sealed class RedisUserAccounts(
                 throw new RedisException($"The 2FA record change for a user was not applied.");
             }
 
+            // This instance forgets at once (pub/sub delivery is asynchronous: the caller's very next request
+            // must see the change); the others when the message arrives.
+            localModes?.Forget(username);
             await store.GetSubscriber().PublishAsync(RedisChannel.Literal(StoreKeys.UserChangedChannel), username);
             return true;
         }, cancellation);

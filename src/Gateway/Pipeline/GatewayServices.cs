@@ -19,7 +19,8 @@ internal static class GatewayServices
 
         builder.Services.AddSingleton<RedisUserAccounts>();
         builder.Services.AddSingleton<IUserTwoFactorStore>(sp => sp.GetRequiredService<RedisUserAccounts>());
-        builder.Services.AddSingleton<IUserModeSource, CachedUserModes>();
+        builder.Services.AddSingleton<CachedUserModes>();
+        builder.Services.AddSingleton<IUserModeSource>(sp => sp.GetRequiredService<CachedUserModes>());
 
         builder.Services.AddSingleton<SecretVault>();
         builder.Services.AddSingleton<RecoveryCodes>();
