@@ -39,8 +39,7 @@ internal static class DoneApi
         }
         catch (DependencyUnavailableException)
         {
-            context.Response.Headers.RetryAfter = DependencyGuard.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "The 2FA gateway cannot reach its store right now; try again shortly.");
+            await GatewayResponses.WriteUnavailableAsync(context, "The 2FA gateway cannot reach its store right now; try again shortly.");
         }
     }
 }

@@ -37,8 +37,7 @@ internal static class WebLoginApi
         catch (DependencyUnavailableException)
         {
             // npm falls back to couch login on a 500 but not a 503: say so plainly rather than fall back silently.
-            context.Response.Headers.RetryAfter = DependencyGuard.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "The 2FA gateway cannot reach its store right now; try again shortly.");
+            await GatewayResponses.WriteUnavailableAsync(context, "The 2FA gateway cannot reach its store right now; try again shortly.");
         }
     }
 

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using Gateway.Resilience;
 
 namespace Gateway.Pipeline;
 
@@ -10,5 +12,12 @@ internal static class GatewayResponses
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         return context.Response.WriteAsync(JsonSerializer.Serialize(new { error = message }));
+    }
+
+    /// <summary>Fail closed: 503 with <c>Retry-After</c>, when the store or the registry cannot answer.</summary>
+    public static Task WriteUnavailableAsync(HttpContext context, string message)
+    {
+        context.Response.Headers.RetryAfter = DependencyGuard.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, message);
     }
 }

@@ -188,11 +188,8 @@ internal sealed partial class ProfileTfaMiddleware(
         return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
     }
 
-    private static Task WriteUnavailableAsync(HttpContext context)
-    {
-        context.Response.Headers.RetryAfter = DependencyGuard.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return GatewayResponses.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "The 2FA gateway cannot reach its store or the registry right now; nothing was changed. Try again shortly.");
-    }
+    private static Task WriteUnavailableAsync(HttpContext context) =>
+        GatewayResponses.WriteUnavailableAsync(context, "The 2FA gateway cannot reach its store or the registry right now; nothing was changed. Try again shortly.");
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "2FA enrolment started for user {User} (mode {Mode})")]
     private static partial void LogEnrolmentStarted(ILogger logger, string user, string mode);

@@ -58,12 +58,9 @@ internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger)
             $"Too many failed one-time passwords for this account. Two-factor authentication is locked for {seconds} seconds; try again after that.");
     }
 
-    private static Task UnavailableAsync(HttpContext context)
-    {
-        context.Response.Headers.RetryAfter = DependencyGuard.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        return WriteJsonAsync(context, StatusCodes.Status503ServiceUnavailable,
+    private static Task UnavailableAsync(HttpContext context) =>
+        GatewayResponses.WriteUnavailableAsync(context,
             "The 2FA gateway cannot check two-factor authentication right now (its store or the registry is not answering). Nothing was changed; try again shortly.");
-    }
 
     private static Task WriteJsonAsync(HttpContext context, int status, string error)
     {
