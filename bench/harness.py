@@ -263,10 +263,13 @@ http {{
       proxy_set_header Connection "";
       proxy_set_header Host $host;
       proxy_set_header X-Forwarded-For $remote_addr;
-      # stream like YARP: no request buffering, response buffered in memory only (never a temp file)
+      # stream like YARP, both ways. Response buffering (nginx's default) was tried: with temp files
+      # allowed or not it moves a 1 MiB tarball at 1/3 to 1/6 of this speed (docs/BENCHMARKS.md).
       proxy_request_buffering off;
-      proxy_buffers 32 64k;
-      proxy_max_temp_file_size 0;
+      proxy_buffering off;
+      proxy_buffer_size 256k;
+      proxy_buffers 8 256k;
+      proxy_busy_buffers_size 512k;
     }}
   }}
 }}
@@ -554,6 +557,7 @@ def main():
         read_targets = ["direct", "bare-yarp", "nginx-proxy", "gw-embedded", "gw-redis"]
         read_cases = [("packument", f"/{PKG}"), ("tarball", f"/{PKG}/-/{PKG}-1.0.0.tgz")]
         results = {(c, t): [] for c, _ in read_cases for t in read_targets}
+        time.sleep(1)  # let requests still in flight when the warm-up's wrk stopped finish their store calls
         before = redis_commandstats(ports["redis"])
         for rep in range(args.reps):
             for case, path in read_cases:

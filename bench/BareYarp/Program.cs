@@ -13,6 +13,9 @@ var route = new RouteConfig
     ClusterId = "registry",
     Order = int.MaxValue,
     Match = new RouteMatch { Path = "{**path}" },
+    // Unset, like the gateway (Kestrel's 30,000,000-byte default); BareYarp__MaxRequestBodySize=-1 lifts it
+    // to show how a streamed 100 MB publish behaves (docs/BENCHMARKS.md).
+    MaxRequestBodySize = long.TryParse(builder.Configuration["BareYarp:MaxRequestBodySize"], out var max) ? max : null,
 };
 var cluster = new ClusterConfig
 {
