@@ -5,9 +5,10 @@ using StackExchange.Redis;
 namespace Gateway.Accounts;
 
 /// <summary>
-/// Users' modes cached in process, so a user without 2FA pays nothing once warm. A change on any
-/// instance is published on <see cref="StoreKeys.UserChangedChannel"/> and evicts the entry here; the
-/// short TTL bounds staleness if a message is ever lost (e.g. across a reconnect).
+/// Users' 2FA records (mode and encrypted secret) cached in process, so a user without 2FA pays nothing
+/// once warm and a protected write needs no read of the record. A change on any instance is published on
+/// <see cref="StoreKeys.UserChangedChannel"/> and evicts the entry here; the short TTL bounds staleness
+/// if a message is ever lost (e.g. across a reconnect).
 /// </summary>
 internal sealed class CachedUserModes : IUserModeSource
 {
@@ -27,24 +28,24 @@ internal sealed class CachedUserModes : IUserModeSource
         store.ConnectionRestored += (_, _) => (_cache as MemoryCache)?.Clear();
     }
 
-    public async ValueTask<TwoFactorMode> GetModeAsync(string username, CancellationToken cancellation)
+    public async ValueTask<TwoFactorMode> GetModeAsync(string username, CancellationToken cancellation) =>
+        (await GetStateAsync(username, cancellation)).Mode;
+
+    /// <exception cref="DependencyUnavailableException">The store cannot answer.</exception>
+    public async ValueTask<UserTwoFactorState> GetStateAsync(string username, CancellationToken cancellation)
     {
         var key = CacheKey(username);
-        if (_cache.TryGetValue<TwoFactorMode>(key, out var mode))
+        if (_cache.TryGetValue<UserTwoFactorState>(key, out var state))
         {
-            return mode;
+            return state!;
         }
 
-        mode = await _guard.ExecuteAsync(async _ =>
-        {
-            var stored = await _store.GetDatabase().HashGetAsync(StoreKeys.User(username), "mode");
-            return TwoFactorModes.TryParse(stored.ToString(), out var parsed) ? parsed : TwoFactorMode.Disabled;
-        }, cancellation);
-        _cache.Set(key, mode, Ttl);
-        return mode;
+        state = await _guard.ExecuteAsync(async _ => RedisUserAccounts.Read(await _store.GetDatabase().HashGetAllAsync(StoreKeys.User(username))), cancellation);
+        _cache.Set(key, state, Ttl);
+        return state;
     }
 
     public void Forget(string username) => _cache.Remove(CacheKey(username));
 
-    private static string CacheKey(string username) => "mode:" + username;
+    private static string CacheKey(string username) => "2fa-state:" + username;
 }

@@ -99,7 +99,7 @@ internal sealed class RedisUserAccounts(
         }, cancellation);
     }
 
-    private static UserTwoFactorState Read(HashEntry[] entries)
+    internal static UserTwoFactorState Read(HashEntry[] entries)
     {
         if (entries.Length == 0)
         {

@@ -19,20 +19,21 @@ public static class TwoFactorModes
 
     public static bool TryParse(string? wire, out TwoFactorMode mode)
     {
-        mode = wire switch
+        // On failure the mode is Disabled, never an undefined value a caller could mistake for "enabled".
+        (mode, var known) = wire switch
         {
-            "auth-only" => TwoFactorMode.AuthOnly,
-            "auth-and-writes" => TwoFactorMode.AuthAndWrites,
-            "disabled" or "disable" => TwoFactorMode.Disabled,
-            _ => (TwoFactorMode)(-1),
+            "auth-only" => (TwoFactorMode.AuthOnly, true),
+            "auth-and-writes" => (TwoFactorMode.AuthAndWrites, true),
+            "disabled" or "disable" => (TwoFactorMode.Disabled, true),
+            _ => (TwoFactorMode.Disabled, false),
         };
-        return Enum.IsDefined(mode);
+        return known;
     }
 
     /// <summary>Does a request of this class need a second factor from a user in this mode?</summary>
     public static bool Requires(this TwoFactorMode mode, Policy.ProtectionClass protection) => protection switch
     {
-        Policy.ProtectionClass.Auth => mode != TwoFactorMode.Disabled,
+        Policy.ProtectionClass.Auth => mode is TwoFactorMode.AuthOnly or TwoFactorMode.AuthAndWrites,
         Policy.ProtectionClass.Writes => mode == TwoFactorMode.AuthAndWrites,
         _ => false,
     };

@@ -32,6 +32,13 @@ public sealed class GatewayOptions
     [Required]
     public string TotpIssuer { get; set; } = "npm-2fa-gateway";
 
+    /// <summary>
+    /// The largest request body forwarded (a publish carries its tarball base64-encoded, so 256 MiB is a
+    /// tarball of about 190 MB). Kestrel's default of 30 MB would refuse ordinary large packages.
+    /// </summary>
+    [Range(1, long.MaxValue)]
+    public long MaxPublishBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Answer npm's web login (<c>POST /-/v1/login</c>); when false npm falls back to the couch login.</summary>
     public bool WebLogin { get; set; } = true;
 

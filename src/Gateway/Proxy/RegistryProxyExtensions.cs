@@ -18,6 +18,7 @@ internal static class RegistryProxyExtensions
             ClusterId = ClusterId,
             Order = int.MaxValue, // after /-/gateway/* and the endpoints the gateway answers itself
             Match = new RouteMatch { Path = "{**path}" },
+            MaxRequestBodySize = options.MaxPublishBytes,
         };
         var cluster = new ClusterConfig
         {

@@ -37,7 +37,53 @@ internal sealed class FailureRegulator(
     public const string OtpScope = "otp";
     public const string SignInScope = "sign-in";
 
+    // The hot path of a protected write, in one round trip: refuse while locked; else bind the accepted
+    // code to the credential (or find whose it is) and, on success, forget earlier failures.
+    private const string BindUnlessLockedScript = """
+        local lockedUntil = tonumber(redis.call('HGET', KEYS[1], 'lockedUntil') or '0')
+        if lockedUntil > tonumber(ARGV[1]) then return {'locked', lockedUntil} end
+        local owner = redis.call('GET', KEYS[2])
+        if not owner then
+          redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+          owner = ARGV[2]
+        end
+        if owner == ARGV[2] then
+          redis.call('DEL', KEYS[1])
+          return {'bound', 0}
+        end
+        return {'other', 0}
+        """;
+
     private RegulationOptions Options => options.Value;
+
+    /// <summary>What <see cref="BindUnlessLockedAsync"/> found.</summary>
+    public enum BindOutcome
+    {
+        Bound,
+        BoundToAnother,
+        Locked,
+    }
+
+    /// <summary>
+    /// For a code that verified: unless the account is locked, binds it (under <paramref name="bindingKey"/>)
+    /// to <paramref name="credentialId"/> for <paramref name="lifetime"/>, and resets the failure count when
+    /// it is (or already was) that credential's. One store round trip.
+    /// </summary>
+    public async ValueTask<(BindOutcome Outcome, TimeSpan? LockedFor)> BindUnlessLockedAsync(
+        string username, RedisKey bindingKey, string credentialId, TimeSpan lifetime, CancellationToken cancellation)
+    {
+        var now = time.GetUtcNow();
+        var result = await guard.ExecuteAsync(async _ => (RedisResult[])(await store.GetDatabase().ScriptEvaluateAsync(
+            BindUnlessLockedScript,
+            [Key(username, OtpScope), bindingKey],
+            [now.ToUnixTimeMilliseconds(), credentialId, Math.Max(1L, (long)lifetime.TotalMilliseconds)]))!, cancellation);
+        return (string?)result[0] switch
+        {
+            "bound" => (BindOutcome.Bound, null),
+            "other" => (BindOutcome.BoundToAnother, null),
+            _ => (BindOutcome.Locked, DateTimeOffset.FromUnixTimeMilliseconds((long)result[1]) - now),
+        };
+    }
 
     /// <summary>How long the account is still locked, or null when it may try.</summary>
     public async ValueTask<(TimeSpan? LockedFor, bool HasFailures)> CheckAsync(string username, CancellationToken cancellation, string scope = OtpScope)

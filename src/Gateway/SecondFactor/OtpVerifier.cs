@@ -19,7 +19,8 @@ internal sealed class OtpVerifier(
     FailureRegulator regulator,
     IConnectionMultiplexer store,
     TimeProvider time,
-    [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
+    [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard,
+    CachedUserModes? cachedStates = null)
 {
     /// <summary>A recovery code stays good for the rest of the npm command that spent it.</summary>
     private static readonly TimeSpan RecoveryCodeCommandWindow = TimeSpan.FromMinutes(5);
@@ -37,19 +38,13 @@ internal sealed class OtpVerifier(
 
         try
         {
-            // Both reads go out together (one round trip's latency); WhenAll observes both if either fails.
-            var stateTask = accounts.GetAsync(caller.Username, cancellation).AsTask();
-            var lockTask = regulator.CheckAsync(caller.Username, cancellation).AsTask();
-            await Task.WhenAll(stateTask, lockTask);
-            var (lockedFor, hasFailures) = lockTask.Result;
-            var state = stateTask.Result;
-            if (lockedFor is not null)
-            {
-                return new VerificationResult(VerificationOutcome.LockedOut, lockedFor);
-            }
-
-            var result = await CheckCodeAsync(caller, state, otp.Trim(), request, cancellation);
-            return await RegulateAsync(caller.Username, result, hasFailures, cancellation);
+            otp = otp.Trim();
+            var state = cachedStates is null
+                ? await accounts.GetAsync(caller.Username, cancellation)
+                : await cachedStates.GetStateAsync(caller.Username, cancellation);
+            return TotpCodes.LooksLikeTotp(otp) && state.ProtectedSecret is { } protectedSecret
+                ? await VerifyTotpAsync(caller, protectedSecret, otp, cancellation)
+                : await VerifyOtherAsync(caller, otp, request, cancellation);
         }
         catch (DependencyUnavailableException)
         {
@@ -57,46 +52,64 @@ internal sealed class OtpVerifier(
         }
     }
 
-    private async ValueTask<VerificationResult> RegulateAsync(string username, VerificationResult result, bool hadFailures, CancellationToken cancellation)
+    /// <summary>
+    /// The hot path (every protected write of a TOTP user): the record comes from the in-process cache, the
+    /// code is checked locally, and the lock-out check, the binding and the reset are one store round trip.
+    /// </summary>
+    private async ValueTask<VerificationResult> VerifyTotpAsync(CallerIdentity caller, string protectedSecret, string otp, CancellationToken cancellation)
     {
-        if (result.Outcome == VerificationOutcome.Verified)
+        var now = time.GetUtcNow();
+        if (!TotpCodes.Verify(vault.Unprotect(caller.Username, protectedSecret), otp, now, out var step))
         {
-            if (hadFailures)
-            {
-                await regulator.ResetAsync(username, cancellation);
-            }
-
-            return result;
+            return await FailUnlessLockedAsync(caller.Username, VerificationOutcome.Invalid, cancellation);
         }
 
-        var lockout = await regulator.RecordFailureAsync(username, cancellation);
-        return lockout is null ? result : result with { RetryAfter = lockout };
+        var (outcome, lockedFor) = await regulator.BindUnlessLockedAsync(
+            caller.Username, StoreKeys.UsedTotp(caller.Username, step), caller.CredentialId, TotpCodes.AcceptedUntil(step) - now, cancellation);
+        return outcome switch
+        {
+            FailureRegulator.BindOutcome.Bound => new VerificationResult(VerificationOutcome.Verified, Factor: "totp"),
+            FailureRegulator.BindOutcome.Locked => new VerificationResult(VerificationOutcome.LockedOut, lockedFor),
+            _ => await RecordFailureAsync(caller.Username, VerificationOutcome.Replayed, cancellation),
+        };
     }
 
-    private ValueTask<VerificationResult> CheckCodeAsync(CallerIdentity caller, UserTwoFactorState state, string otp, Policy.RequestClassification? request, CancellationToken cancellation)
+    /// <summary>Recovery codes, web-OTP tokens, and anything that is not a code at all.</summary>
+    private async ValueTask<VerificationResult> VerifyOtherAsync(CallerIdentity caller, string otp, Policy.RequestClassification? request, CancellationToken cancellation)
     {
-        if (BrowserFlows.WebOtpTokens.LooksLikeToken(otp))
+        var (lockedFor, hadFailures) = await regulator.CheckAsync(caller.Username, cancellation);
+        if (lockedFor is not null)
         {
-            return webTokens.VerifyAsync(caller, otp, request, cancellation);
+            return new VerificationResult(VerificationOutcome.LockedOut, lockedFor);
         }
 
-        if (TotpCodes.LooksLikeTotp(otp))
+        var result = BrowserFlows.WebOtpTokens.LooksLikeToken(otp) ? await webTokens.VerifyAsync(caller, otp, request, cancellation)
+            : RecoveryCodes.LooksLikeRecoveryCode(otp) ? await CheckRecoveryCodeAsync(caller, otp, cancellation)
+            : VerificationResult.Of(VerificationOutcome.Invalid);
+        if (result.Outcome != VerificationOutcome.Verified)
         {
-            if (state.ProtectedSecret is null)
-            {
-                return ValueTask.FromResult(VerificationResult.Of(VerificationOutcome.Invalid));
-            }
-
-            var secret = vault.Unprotect(caller.Username, state.ProtectedSecret);
-            return TotpCodes.Verify(secret, otp, time.GetUtcNow(), out var step)
-                ? BindAsync(StoreKeys.UsedTotp(caller.Username, step), caller, TotpCodes.AcceptedUntil(step) - time.GetUtcNow(), "totp", cancellation)
-                : ValueTask.FromResult(VerificationResult.Of(VerificationOutcome.Invalid));
+            return await RecordFailureAsync(caller.Username, result.Outcome, cancellation);
         }
 
-        return RecoveryCodes.LooksLikeRecoveryCode(otp)
-            ? CheckRecoveryCodeAsync(caller, otp, cancellation)
-            : ValueTask.FromResult(VerificationResult.Of(VerificationOutcome.Invalid));
+        if (hadFailures)
+        {
+            await regulator.ResetAsync(caller.Username, cancellation);
+        }
+
+        return result;
     }
+
+    private async ValueTask<VerificationResult> FailUnlessLockedAsync(string username, VerificationOutcome outcome, CancellationToken cancellation)
+    {
+        var (lockedFor, _) = await regulator.CheckAsync(username, cancellation);
+        return lockedFor is not null
+            ? new VerificationResult(VerificationOutcome.LockedOut, lockedFor)
+            : await RecordFailureAsync(username, outcome, cancellation);
+    }
+
+    /// <summary>Counts a failure; the answer carries the lock-out it started, if any.</summary>
+    private async ValueTask<VerificationResult> RecordFailureAsync(string username, VerificationOutcome outcome, CancellationToken cancellation) =>
+        new(outcome, await regulator.RecordFailureAsync(username, cancellation));
 
     private async ValueTask<VerificationResult> CheckRecoveryCodeAsync(CallerIdentity caller, string code, CancellationToken cancellation)
     {

@@ -57,4 +57,20 @@ public sealed class TwoFactorModesTests
     {
         Assert.False(TwoFactorModes.TryParse(wire, out _));
     }
+
+    /// <summary>
+    /// Regression: a record with a pending enrolment has no mode field; an undefined enum value once made
+    /// such a user look enrolled (challenged before confirming, and "mode change" instead of enrolment).
+    /// </summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("garbage")]
+    public void TryParse_UnknownText_GivesDisabledWhichRequiresNothing(string? wire)
+    {
+        TwoFactorModes.TryParse(wire, out var mode);
+
+        Assert.Equal(TwoFactorMode.Disabled, mode);
+        Assert.False(mode.Requires(ProtectionClass.Auth));
+        Assert.False(mode.Requires(ProtectionClass.Writes));
+    }
 }
