@@ -38,8 +38,14 @@ public sealed class RequestPath
         var hasDotSegments = false;
         foreach (var range in rawTarget.Split('/'))
         {
-            var decoded = Uri.UnescapeDataString(rawTarget[range].ToString());
-            foreach (var part in decoded.Split('/'))
+            var raw = rawTarget[range];
+            if (raw.IndexOf('%') < 0)
+            {
+                hasDotSegments |= Append(segments, raw.ToString()); // nothing to decode (most reads)
+                continue;
+            }
+
+            foreach (var part in Uri.UnescapeDataString(raw.ToString()).Split('/'))
             {
                 hasDotSegments |= Append(segments, part);
             }

@@ -10,6 +10,9 @@ public sealed record RouteRule(
     BodyCondition? Body,
     ProtectionClass Class)
 {
-    public string Describe() =>
+    /// <summary>For logs and <c>policy explain</c>; built once, not on every request.</summary>
+    public string Description { get; } =
         $"rules[{Index}] '{Action}': {string.Join('|', Methods)} {Path}" + (Body is null ? "" : $" with body {Body}");
+
+    public string Describe() => Description;
 }
