@@ -20,8 +20,8 @@ log() { printf '==> %s\n' "$*" >&2; }
 
 # --- Debian packages: real redis-server, expect (answers npm's interactive prompts in a pseudo-terminal),
 #     chromium (the browser tests drive it through Playwright; never `playwright install`) ---
-apt_packages=(redis-server expect chromium)
-binaries=(redis-server expect chromium)
+apt_packages=(redis-server expect chromium nginx wrk curl)
+binaries=(redis-server expect chromium nginx wrk curl)
 missing=()
 for i in "${!binaries[@]}"; do
   command -v "${binaries[$i]}" >/dev/null 2>&1 || missing+=("${apt_packages[$i]}")
