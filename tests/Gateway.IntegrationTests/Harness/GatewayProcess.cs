@@ -13,10 +13,10 @@ internal sealed class GatewayProcess : IAsyncDisposable
     private readonly TempDirectory? _ownedDataDir;
     private ChildProcess? _process;
 
-    private GatewayProcess(int port, Dictionary<string, string?> environment, TempDirectory? ownedDataDir, string dataPath)
+    private GatewayProcess(int port, string host, Dictionary<string, string?> environment, TempDirectory? ownedDataDir, string dataPath)
     {
         Port = port;
-        Url = $"http://127.0.0.1:{port}";
+        Url = $"http://{host}:{port}";
         DataPath = dataPath;
         _environment = environment;
         _ownedDataDir = ownedDataDir;
@@ -44,11 +44,16 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// <param name="store">A Redis connection string (<c>127.0.0.1:6379</c>) or <c>embedded</c>.</param>
     /// <param name="extraEnvironment">More settings (<c>Gateway__X=...</c>); a null value removes a variable.</param>
     /// <param name="dataPath">Data folder to use (e.g. shared with an earlier gateway); default a fresh temp folder.</param>
+    /// <param name="host">
+    /// The host of its public URL and of the address it listens on. <c>localhost</c> for browser tests:
+    /// WebAuthn's RP ID must be a host name, not an IP literal.
+    /// </param>
     public static async Task<GatewayProcess> StartAsync(
         string upstreamUrl,
         string store,
         IReadOnlyDictionary<string, string?>? extraEnvironment = null,
-        string? dataPath = null)
+        string? dataPath = null,
+        string host = "127.0.0.1")
     {
         var port = FreePort.Next();
         var owned = dataPath is null ? new TempDirectory("gateway-data") : null;
@@ -64,7 +69,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
             ["DOTNET_NOLOGO"] = "1",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["Gateway__Upstream"] = upstreamUrl,
-            ["Gateway__PublicUrl"] = $"http://127.0.0.1:{port}",
+            ["Gateway__PublicUrl"] = $"http://{host}:{port}",
             ["Gateway__Store"] = store,
             ["Gateway__DataPath"] = dataPath,
         };
@@ -73,7 +78,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
             env[key] = value;
         }
 
-        var gateway = new GatewayProcess(port, env, owned, dataPath);
+        var gateway = new GatewayProcess(port, host, env, owned, dataPath);
         try
         {
             await gateway.StartProcessAsync();
