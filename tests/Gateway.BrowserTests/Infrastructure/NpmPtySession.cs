@@ -59,19 +59,7 @@ internal sealed class NpmPtySession : IAsyncDisposable
         string[] command = ["npm", .. args, "--browser=false", .. npm.IsolationArguments];
         File.WriteAllText(script, Script(command, urlPattern, urlFile));
 
-        var info = new ProcessStartInfo("expect")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("-f");
-        info.ArgumentList.Add(script);
-        npm.ApplyIsolatedEnvironment(info.Environment);
-        info.Environment.Remove("CI"); // a person at a terminal
-        info.Environment["TERM"] = "xterm";
+        var info = PtyRunner.ExpectStartInfo(npm, workingDirectory, script);
 
         var process = new Process { StartInfo = info };
         var session = new NpmPtySession("npm " + string.Join(' ', args), dir, process, urlFile);

@@ -87,19 +87,7 @@ internal static class PtyRunner
         var scriptPath = dir.Combine("session.exp");
         await File.WriteAllTextAsync(scriptPath, Script(["npm", .. args, .. npm.IsolationArguments], steps, codePath));
 
-        var info = new ProcessStartInfo("expect")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("-f");
-        info.ArgumentList.Add(scriptPath);
-        npm.ApplyIsolatedEnvironment(info.Environment);
-        info.Environment.Remove("CI"); // a person at a terminal, not a CI job
-        info.Environment["TERM"] = "xterm";
+        var info = ExpectStartInfo(npm, workingDirectory, scriptPath);
 
         var command = "npm " + string.Join(' ', args);
         var output = new StringBuilder();
@@ -214,5 +202,27 @@ internal static class PtyRunner
         }
 
         return "{" + text + "}";
+    }
+
+    /// <summary>
+    /// <c>expect -f SCRIPT</c> with npm's isolated environment, as a person at a terminal (not a CI job):
+    /// npm prompts, and takes the web path, only on a TTY.
+    /// </summary>
+    internal static ProcessStartInfo ExpectStartInfo(NpmCli npm, string workingDirectory, string scriptPath)
+    {
+        var info = new ProcessStartInfo("expect")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add("-f");
+        info.ArgumentList.Add(scriptPath);
+        npm.ApplyIsolatedEnvironment(info.Environment);
+        info.Environment.Remove("CI");
+        info.Environment["TERM"] = "xterm";
+        return info;
     }
 }
