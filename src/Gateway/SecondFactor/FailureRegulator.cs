@@ -56,6 +56,41 @@ internal sealed class FailureRegulator(
 
     private RegulationOptions Options => options.Value;
 
+    /// <summary>How a regulated attempt ended.</summary>
+    public enum AttemptOutcome
+    {
+        Succeeded,
+        Failed,
+        LockedOut,
+    }
+
+    /// <summary>
+    /// One regulated attempt (a password, a security key, a recovery code…): refused while the account is
+    /// locked, a failure is counted (the answer carries the lock-out it started, if any), a success resets
+    /// the count.
+    /// </summary>
+    public async ValueTask<(AttemptOutcome Outcome, TimeSpan? LockedFor)> AttemptAsync(
+        string username, string scope, Func<ValueTask<bool>> attempt, CancellationToken cancellation)
+    {
+        var (lockedFor, hadFailures) = await CheckAsync(username, cancellation, scope);
+        if (lockedFor is not null)
+        {
+            return (AttemptOutcome.LockedOut, lockedFor);
+        }
+
+        if (!await attempt())
+        {
+            return (AttemptOutcome.Failed, await RecordFailureAsync(username, cancellation, scope));
+        }
+
+        if (hadFailures)
+        {
+            await ResetAsync(username, cancellation, scope);
+        }
+
+        return (AttemptOutcome.Succeeded, null);
+    }
+
     /// <summary>What <see cref="BindUnlessLockedAsync"/> found.</summary>
     public enum BindOutcome
     {

@@ -77,26 +77,20 @@ internal sealed class OtpVerifier(
     /// <summary>Recovery codes, web-OTP tokens, and anything that is not a code at all.</summary>
     private async ValueTask<VerificationResult> VerifyOtherAsync(CallerIdentity caller, string otp, Policy.RequestClassification? request, CancellationToken cancellation)
     {
-        var (lockedFor, hadFailures) = await regulator.CheckAsync(caller.Username, cancellation);
-        if (lockedFor is not null)
+        var result = VerificationResult.Of(VerificationOutcome.Invalid);
+        var (attempt, lockedFor) = await regulator.AttemptAsync(caller.Username, FailureRegulator.OtpScope, async () =>
         {
-            return new VerificationResult(VerificationOutcome.LockedOut, lockedFor);
-        }
-
-        var result = BrowserFlows.WebOtpTokens.LooksLikeToken(otp) ? await webTokens.VerifyAsync(caller, otp, request, cancellation)
-            : RecoveryCodes.LooksLikeRecoveryCode(otp) ? await CheckRecoveryCodeAsync(caller, otp, cancellation)
-            : VerificationResult.Of(VerificationOutcome.Invalid);
-        if (result.Outcome != VerificationOutcome.Verified)
+            result = BrowserFlows.WebOtpTokens.LooksLikeToken(otp) ? await webTokens.VerifyAsync(caller, otp, request, cancellation)
+                : RecoveryCodes.LooksLikeRecoveryCode(otp) ? await CheckRecoveryCodeAsync(caller, otp, cancellation)
+                : VerificationResult.Of(VerificationOutcome.Invalid);
+            return result.Outcome == VerificationOutcome.Verified;
+        }, cancellation);
+        return attempt switch
         {
-            return await RecordFailureAsync(caller.Username, result.Outcome, cancellation);
-        }
-
-        if (hadFailures)
-        {
-            await regulator.ResetAsync(caller.Username, cancellation);
-        }
-
-        return result;
+            FailureRegulator.AttemptOutcome.LockedOut => new VerificationResult(VerificationOutcome.LockedOut, lockedFor),
+            FailureRegulator.AttemptOutcome.Failed => result with { RetryAfter = lockedFor },
+            _ => result,
+        };
     }
 
     private async ValueTask<VerificationResult> FailUnlessLockedAsync(string username, VerificationOutcome outcome, CancellationToken cancellation)

@@ -75,26 +75,24 @@ internal static partial class LoginPages
                 return Finished(context, flow);
             }
 
-            var (lockedFor, hadFailures) = await regulator.CheckAsync(username, context.RequestAborted, FailureRegulator.SignInScope);
-            if (lockedFor is not null)
+            string? token = null;
+            var (attempt, lockedFor) = await regulator.AttemptAsync(username, FailureRegulator.SignInScope, async () =>
             {
-                return PasswordForm(context, antiforgery, flowId, $"Too many failed logins. Try again in {(int)Math.Ceiling(lockedFor.Value.TotalSeconds)} seconds.", 429);
+                token = await upstream.LoginAsync(username, form["password"].ToString(), context.RequestAborted);
+                return token is not null;
+            }, context.RequestAborted);
+            if (attempt == FailureRegulator.AttemptOutcome.LockedOut)
+            {
+                return PasswordForm(context, antiforgery, flowId, $"Too many failed logins. Try again in {(int)Math.Ceiling(lockedFor!.Value.TotalSeconds)} seconds.", 429);
             }
 
-            var token = await upstream.LoginAsync(username, form["password"].ToString(), context.RequestAborted);
-            if (token is null)
+            if (attempt == FailureRegulator.AttemptOutcome.Failed)
             {
-                await regulator.RecordFailureAsync(username, context.RequestAborted, FailureRegulator.SignInScope);
                 LogRefused(logger, username);
                 return PasswordForm(context, antiforgery, flowId, "Wrong username or password.", 401);
             }
 
-            if (hadFailures)
-            {
-                await regulator.ResetAsync(username, context.RequestAborted, FailureRegulator.SignInScope);
-            }
-
-            await flows.SetLoginUserAsync(flowId, username, token, context.RequestAborted);
+            await flows.SetLoginUserAsync(flowId, username, token!, context.RequestAborted);
             if (await modes.GetModeAsync(username, context.RequestAborted) == TwoFactorMode.Disabled)
             {
                 await flows.CompleteLoginAsync(flowId, context.RequestAborted);

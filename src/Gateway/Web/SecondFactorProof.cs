@@ -20,25 +20,15 @@ internal sealed class SecondFactorProof(OtpVerifier codes, SecurityKeys keys, Fa
             return await codes.VerifyAsync(new CallerIdentity(username, bindingId), form["code"].ToString(), context.RequestAborted);
         }
 
-        var (lockedFor, hadFailures) = await regulator.CheckAsync(username, context.RequestAborted);
-        if (lockedFor is not null)
+        var (attempt, lockedFor) = await regulator.AttemptAsync(username, FailureRegulator.OtpScope,
+            async () => (await keys.CompleteAssertionAsync(username, ceremonyId, credential, context, context.RequestAborted)).Succeeded,
+            context.RequestAborted);
+        return attempt switch
         {
-            return new VerificationResult(VerificationOutcome.LockedOut, lockedFor);
-        }
-
-        var assertion = await keys.CompleteAssertionAsync(username, ceremonyId, credential, context, context.RequestAborted);
-        if (!assertion.Succeeded)
-        {
-            var lockout = await regulator.RecordFailureAsync(username, context.RequestAborted);
-            return new VerificationResult(VerificationOutcome.Invalid, lockout);
-        }
-
-        if (hadFailures)
-        {
-            await regulator.ResetAsync(username, context.RequestAborted);
-        }
-
-        return new VerificationResult(VerificationOutcome.Verified, Factor: "security-key");
+            FailureRegulator.AttemptOutcome.LockedOut => new VerificationResult(VerificationOutcome.LockedOut, lockedFor),
+            FailureRegulator.AttemptOutcome.Failed => new VerificationResult(VerificationOutcome.Invalid, lockedFor),
+            _ => new VerificationResult(VerificationOutcome.Verified, Factor: "security-key"),
+        };
     }
 
     /// <summary>The words a page shows for a refused second factor (never which check failed).</summary>

@@ -50,22 +50,17 @@ internal static partial class SignInPages
         var password = form["password"].ToString();
         try
         {
-            var (lockedFor, hadFailures) = await regulator.CheckAsync(username, context.RequestAborted, FailureRegulator.SignInScope);
-            if (lockedFor is not null)
+            var (attempt, lockedFor) = await regulator.AttemptAsync(username, FailureRegulator.SignInScope,
+                () => passwords.IsValidAsync(username, password, context.RequestAborted), context.RequestAborted);
+            if (attempt == FailureRegulator.AttemptOutcome.LockedOut)
             {
-                return PasswordForm(context, antiforgery, $"Too many failed sign-ins. Try again in {(int)Math.Ceiling(lockedFor.Value.TotalSeconds)} seconds.", 429);
+                return PasswordForm(context, antiforgery, $"Too many failed sign-ins. Try again in {(int)Math.Ceiling(lockedFor!.Value.TotalSeconds)} seconds.", 429);
             }
 
-            if (!await passwords.IsValidAsync(username, password, context.RequestAborted))
+            if (attempt == FailureRegulator.AttemptOutcome.Failed)
             {
-                await regulator.RecordFailureAsync(username, context.RequestAborted, FailureRegulator.SignInScope);
                 LogSignInRefused(logger, username);
                 return PasswordForm(context, antiforgery, "Wrong username or password.", 401);
-            }
-
-            if (hadFailures)
-            {
-                await regulator.ResetAsync(username, context.RequestAborted, FailureRegulator.SignInScope);
             }
 
             if (await modes.GetModeAsync(username, context.RequestAborted) == TwoFactorMode.Disabled)
