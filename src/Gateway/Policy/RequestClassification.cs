@@ -6,7 +6,18 @@ namespace Gateway.Policy;
 /// <param name="Class">Whether a second factor is needed, and in which modes.</param>
 /// <param name="Rule">Which rule matched, for logs and <c>policy explain</c>.</param>
 /// <param name="PathUser">The user a <c>{user}</c> path parameter names (couch login), if any.</param>
-public sealed record RequestClassification(string Action, string? Package, ProtectionClass Class, string Rule, string? PathUser = null)
+/// <param name="AccountKey">
+/// For requests that log in (mint a credential from a password), the body key naming the account the
+/// registry will act on (<c>name</c> for couch login); null for every other request. See docs/SECURITY.md.
+/// </param>
+/// <param name="FollowUp">
+/// The request may follow an approved request of the same action and package within one npm command
+/// (the tarball DELETE of a single-version unpublish, the second PUT of a couch login).
+/// </param>
+/// <param name="SideDoor">An endpoint outside npm's protocol (e.g. the registry's own web-UI login): a challenge points at the gateway's pages.</param>
+public sealed record RequestClassification(
+    string Action, string? Package, ProtectionClass Class, string Rule, string? PathUser = null, string? AccountKey = null, bool FollowUp = false,
+    bool SideDoor = false)
 {
     public const string DefaultWriteRule = "(default: mutating request no rule names)";
     public const string DefaultReadRule = "(default: read)";

@@ -10,15 +10,22 @@ public sealed class RoutePolicy
 
     private readonly Dictionary<string, RouteRule[]> _rulesByMethod;
 
+    /// <summary>Rules whose methods include <c>*</c>: tried, in file order, for every method that is not a read.</summary>
+    private readonly RouteRule[] _anyWriteRules;
+
     public RoutePolicy(string source, IReadOnlyList<RouteRule> rules, int maxBodyBytes)
     {
         Source = source;
         Rules = rules;
         MaxBodyBytes = maxBodyBytes;
+        _anyWriteRules = rules.Where(rule => rule.Methods.Contains(RouteRule.AnyWriteMethod)).ToArray();
         _rulesByMethod = rules
-            .SelectMany(rule => rule.Methods.Select(method => (method, rule)))
+            .SelectMany(rule => rule.Methods.Where(m => m != RouteRule.AnyWriteMethod).Select(method => (method, rule)))
             .GroupBy(x => x.method, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.Select(x => x.rule).ToArray(), StringComparer.OrdinalIgnoreCase);
+            .ToDictionary(
+                g => g.Key,
+                g => g.Select(x => x.rule).Concat(IsReadMethod(g.Key) ? [] : _anyWriteRules).Distinct().OrderBy(r => r.Index).ToArray(),
+                StringComparer.OrdinalIgnoreCase);
     }
 
     public string Source { get; }
@@ -38,7 +45,7 @@ public sealed class RoutePolicy
     {
         needsBody = false;
         string? package = null;
-        if (_rulesByMethod.TryGetValue(method, out var rules))
+        if (_rulesByMethod.TryGetValue(method, out var rules) || (!IsReadMethod(method) && (rules = _anyWriteRules).Length > 0))
         {
             foreach (var rule in rules)
             {
@@ -62,7 +69,7 @@ public sealed class RoutePolicy
                     }
                 }
 
-                return new RequestClassification(rule.Action, matchedPackage, rule.Class, rule.Describe(), pathUser);
+                return new RequestClassification(rule.Action, matchedPackage, rule.Class, rule.Describe(), pathUser, rule.AccountKey, rule.FollowUp, rule.SideDoor);
             }
         }
 

@@ -12,7 +12,7 @@ public static class RoutePolicyParser
     private const int MaxBodyBytesLimit = 1024 * 1024;
 
     private static readonly string[] TopLevelKeys = ["maxBodyBytes", "rules", "$comment"];
-    private static readonly string[] RuleKeys = ["action", "methods", "path", "body", "class", "why"];
+    private static readonly string[] RuleKeys = ["action", "methods", "path", "body", "class", "account", "followUp", "sideDoor", "why"];
     private static readonly string[] BodyKeys = ["onlyKeys", "requiredKeys", "emptyOrAbsent"];
 
     private static readonly JsonDocumentOptions DocumentOptions = new()

@@ -8,11 +8,18 @@ public sealed record RouteRule(
     IReadOnlyList<string> Methods,
     PathTemplate Path,
     BodyCondition? Body,
-    ProtectionClass Class)
+    ProtectionClass Class,
+    bool FollowUp = false,
+    string? AccountKey = null,
+    bool SideDoor = false)
 {
+    /// <summary><c>"*"</c> in <c>methods</c>: every method except GET, HEAD and OPTIONS, custom verbs included.</summary>
+    public const string AnyWriteMethod = "*";
+
     /// <summary>For logs and <c>policy explain</c>; built once, not on every request.</summary>
     public string Description { get; } =
-        $"rules[{Index}] '{Action}': {string.Join('|', Methods)} {Path}" + (Body is null ? "" : $" with body {Body}");
+        $"rules[{Index}] '{Action}': {string.Join('|', Methods)} {Path}" + (Body is null ? "" : $" with body {Body}")
+        + (AccountKey is null ? "" : $"; account = body \"{AccountKey}\"") + (FollowUp ? "; follow-up" : "") + (SideDoor ? "; registry side door" : "");
 
     public string Describe() => Description;
 }

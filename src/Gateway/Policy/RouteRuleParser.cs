@@ -36,8 +36,16 @@ internal static partial class RouteRuleParser
             errors.Add($"{where}: a \"body\" condition needs a method that carries a body, not {string.Join('|', methods)}");
         }
 
+        var account = ReadAccount(element, where, errors);
+        if (account is not null && protection != ProtectionClass.Auth)
+        {
+            errors.Add($"{where}: a rule with \"account\" mints a credential and must be class \"auth\"");
+        }
+
+        var followUp = ReadFlag(element, "followUp", where, errors);
+        var sideDoor = ReadFlag(element, "sideDoor", where, errors);
         return errors.Count == before && path is not null
-            ? new RouteRule(index, action!, methods, path, body, protection)
+            ? new RouteRule(index, action!, methods, path, body, protection, followUp, account, sideDoor)
             : null;
     }
 
@@ -53,9 +61,9 @@ internal static partial class RouteRuleParser
         foreach (var method in element.EnumerateArray())
         {
             var text = method.ValueKind == JsonValueKind.String ? method.GetString() : null;
-            if (text is null || !MethodName().IsMatch(text))
+            if (text is null || (text != RouteRule.AnyWriteMethod && !MethodName().IsMatch(text)))
             {
-                errors.Add($"{where}: method {method.GetRawText()} is not an upper-case HTTP method");
+                errors.Add($"{where}: method {method.GetRawText()} is not an upper-case HTTP method or \"*\" (any method but GET, HEAD and OPTIONS)");
                 continue;
             }
 
@@ -136,6 +144,39 @@ internal static partial class RouteRuleParser
         }
 
         return element.EnumerateArray().Select(e => e.GetString()!).ToArray();
+    }
+
+    /// <summary><c>"account": "name"</c>: the body key that names the account a login acts on.</summary>
+    private static string? ReadAccount(JsonElement rule, string where, List<string> errors)
+    {
+        if (!rule.TryGetProperty("account", out var element))
+        {
+            return null;
+        }
+
+        if (element.ValueKind != JsonValueKind.String || element.GetString() is not { Length: > 0 } key)
+        {
+            errors.Add($"{where}: \"account\" must name the body key that holds the account, e.g. \"name\"");
+            return null;
+        }
+
+        return key;
+    }
+
+    private static bool ReadFlag(JsonElement rule, string key, string where, List<string> errors)
+    {
+        if (!rule.TryGetProperty(key, out var element))
+        {
+            return false;
+        }
+
+        if (element.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            errors.Add($"{where}: \"{key}\" must be true or false");
+            return false;
+        }
+
+        return element.GetBoolean();
     }
 
     private static string? ReadString(JsonElement element, string key) =>
