@@ -42,5 +42,12 @@ public sealed class GatewayOptions
     /// <summary>Answer npm's web login (<c>POST /-/v1/login</c>); when false npm falls back to the couch login.</summary>
     public bool WebLogin { get; set; } = true;
 
+    /// <summary>
+    /// The registry treats <c>ALICE</c> and <c>alice</c> as one account (LDAP and most enterprise registries):
+    /// usernames are folded to lower case before they key a 2FA record, so a second spelling cannot have an
+    /// empty record of its own.
+    /// </summary>
+    public bool CaseInsensitiveUsernames { get; set; }
+
     public bool UsesEmbeddedStore => string.Equals(Store, EmbeddedStore, StringComparison.OrdinalIgnoreCase);
 }

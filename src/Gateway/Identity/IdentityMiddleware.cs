@@ -1,14 +1,15 @@
-using System.Text.Json;
 using Gateway.Pipeline;
 using Gateway.Policy;
 
 namespace Gateway.Identity;
 
 /// <summary>
-/// Stage 2: who is calling. Only for requests whose class could need a second factor; reads and
-/// other class-none requests pass without any lookup.
+/// Stage 2: who is calling. Only for requests whose class could need a second factor; reads and other
+/// class-none requests pass without any lookup. A login is the account its body names; any other
+/// request is whoever the registry says its Authorization belongs to.
 /// </summary>
-internal sealed class IdentityMiddleware(RequestDelegate next, IdentityResolver resolver, RoutePolicyProvider policies)
+internal sealed partial class IdentityMiddleware(
+    RequestDelegate next, IdentityResolver resolver, Usernames usernames, RoutePolicyProvider policies, ILogger<IdentityMiddleware> logger)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -18,35 +19,75 @@ internal sealed class IdentityMiddleware(RequestDelegate next, IdentityResolver 
 
     private async Task ResolveAsync(HttpContext context, GatewayRequestFeature feature)
     {
-        if (feature.Classification.PathUser is { } pathUser && !await BodyNamesSameUserAsync(context, feature, pathUser))
+        var authorization = context.Request.Headers.Authorization;
+        if (authorization.Count > 1)
         {
-            // Verdaccio logs in the user named in the body, not the path: a request naming one user in the
-            // path and another in the body would have the second factor checked for the wrong account.
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "The user named in the request body does not match the user in the path.");
+            // The registry (Node) keeps the first of repeated Authorization headers; the gateway would ask whoami about another value.
+            await RefuseAsync(context, feature, StatusCodes.Status400BadRequest, "The request has more than one Authorization header.");
             return;
         }
 
-        (feature.IdentityOutcome, feature.Caller) = await resolver.ResolveAsync(context.Request, feature.Classification, context.RequestAborted);
+        if (feature.Classification.AccountKey is { } accountKey)
+        {
+            await ResolveLoginAsync(context, feature, accountKey, authorization.ToString());
+            return;
+        }
+
+        (feature.IdentityOutcome, feature.Caller) = await resolver.ResolveAsync(authorization.ToString(), context.Connection.RemoteIpAddress, context.RequestAborted);
+        switch (feature.IdentityOutcome)
+        {
+            case IdentityOutcome.Refused:
+                await RefuseAsync(context, feature, StatusCodes.Status401Unauthorized,
+                    "The registry does not accept these credentials (log in again with npm login). The 2FA gateway does not forward a protected request it cannot attribute to an account.");
+                return;
+            case IdentityOutcome.Anonymous when feature.Classification.SideDoor:
+                await RefuseAsync(context, feature, StatusCodes.Status403Forbidden, SideDoorMessage);
+                return;
+        }
+
         await next(context);
     }
 
-    private async Task<bool> BodyNamesSameUserAsync(HttpContext context, GatewayRequestFeature feature, string pathUser)
+    private async Task ResolveLoginAsync(HttpContext context, GatewayRequestFeature feature, string accountKey, string authorization)
     {
-        if (feature.Body is null)
+        var body = feature.Body is { } parsed
+            ? RequestBody.Parsed(parsed)
+            : await BodyReader.ReadSmallJsonAsync(context.Request, policies.Current.MaxBodyBytes, context.RequestAborted);
+        switch (body.State)
         {
-            var body = await BodyReader.ReadSmallJsonAsync(context.Request, policies.Current.MaxBodyBytes, context.RequestAborted);
-            if (body.State == RequestBodyState.Parsed)
-            {
-                feature.Body = body.Json;
-            }
-            else if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
-            {
-                return false; // a login body the gateway cannot read cannot be checked
-            }
+            case RequestBodyState.Unreadable:
+                await RefuseAsync(context, feature, body.ProblemStatus, body.Problem!);
+                return;
+            case not RequestBodyState.Parsed:
+                await RefuseAsync(context, feature, StatusCodes.Status400BadRequest,
+                    "A login must send its JSON body with a Content-Length of at most " + policies.Current.MaxBodyBytes + " bytes.");
+                return;
         }
 
-        return feature.Body is not { ValueKind: JsonValueKind.Object } json
-            || !json.TryGetProperty("name", out var name)
-            || (name.ValueKind == JsonValueKind.String && name.GetString() == pathUser);
+        feature.Body = body.Json;
+        var rawPath = Proxy.RawTargetTransform.RawOriginTarget(context) ?? context.Request.Path.ToString();
+        var login = LoginAccount.Resolve(body.Json, accountKey, rawPath, authorization, usernames);
+        if (login.Problem is not null)
+        {
+            await RefuseAsync(context, feature, StatusCodes.Status400BadRequest, login.Problem);
+            return;
+        }
+
+        feature.IdentityOutcome = IdentityOutcome.Known;
+        feature.Caller = resolver.ForLogin(login.Account!);
+        feature.LoginPassword = login.Password ?? "";
+        await next(context);
     }
+
+    private const string SideDoorMessage =
+        "This registry endpoint cannot ask for a second factor, so the 2FA gateway does not let it mint or change credentials. Use npm login, or the gateway's pages at /-/gateway/.";
+
+    private Task RefuseAsync(HttpContext context, GatewayRequestFeature feature, int status, string message)
+    {
+        LogRefused(logger, context.Request.Method, SafePath.For(feature.Path), feature.Classification.Action, status, message);
+        return GatewayResponses.WriteErrorAsync(context, status, message);
+    }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "{Method} {Path} ({Action}) refused with {Status}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string method, string path, string action, int status, string reason);
 }

@@ -5,8 +5,15 @@ public enum IdentityOutcome
     /// <summary>The caller is a known registry user.</summary>
     Known,
 
-    /// <summary>No credential, or one the registry does not accept: the registry will refuse the request itself.</summary>
+    /// <summary>No credential at all: the registry refuses a protected request by itself.</summary>
     Anonymous,
+
+    /// <summary>
+    /// A credential the registry does not attribute to a user (its whoami refused it, or named nobody):
+    /// a protected request is refused, never forwarded as if anonymous, because the registry might still
+    /// act on it (e.g. a token restricted to client addresses that whoami, asked from elsewhere, refuses).
+    /// </summary>
+    Refused,
 
     /// <summary>The registry's whoami (or the store's cache) could not answer: protected requests fail closed.</summary>
     Unavailable,

@@ -1,4 +1,4 @@
-using Gateway.Policy;
+using System.Net;
 using Gateway.Resilience;
 using Gateway.Security;
 using Microsoft.Extensions.Caching.Memory;
@@ -10,10 +10,11 @@ namespace Gateway.Identity;
 /// Finds out who is calling, for requests whose class needs a decision. The registry is unmodified, so
 /// the gateway asks it (<c>/-/whoami</c> with the caller's own Authorization) and caches the answer by a
 /// keyed hash of the credential, never the credential itself: in process, and in the store for the
-/// other instances.
+/// other instances. Only answers the registry gave are cached; a refusal is asked again next time.
 /// </summary>
 internal sealed class IdentityResolver(
     WhoamiClient whoami,
+    Usernames usernames,
     IConnectionMultiplexer store,
     KeyedHasher hasher,
     IMemoryCache cache,
@@ -22,17 +23,10 @@ internal sealed class IdentityResolver(
 {
     private static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(60);
 
+    /// <param name="authorization">The request's one Authorization value; empty when it has none.</param>
     public async ValueTask<(IdentityOutcome Outcome, CallerIdentity? Caller)> ResolveAsync(
-        HttpRequest request, RequestClassification classification, CancellationToken cancellation)
+        string authorization, IPAddress? clientAddress, CancellationToken cancellation)
     {
-        // Couch login (npm login/adduser) names its user in the path and proves the password only on its
-        // last request; the login as a whole is the credential the one-time password is bound to.
-        if (classification.PathUser is { Length: > 0 } pathUser)
-        {
-            return (IdentityOutcome.Known, new CallerIdentity(pathUser, hasher.Hash("credential", "login:" + pathUser)));
-        }
-
-        var authorization = request.Headers.Authorization.ToString();
         if (authorization.Length == 0)
         {
             return (IdentityOutcome.Anonymous, null);
@@ -41,10 +35,10 @@ internal sealed class IdentityResolver(
         var credentialId = hasher.Hash("credential", authorization);
         try
         {
-            var username = await LookUpAsync(authorization, credentialId, cancellation);
-            return username is null
-                ? (IdentityOutcome.Anonymous, null)
-                : (IdentityOutcome.Known, new CallerIdentity(username, credentialId));
+            var username = await LookUpAsync(authorization, credentialId, clientAddress, cancellation);
+            return username is not null && usernames.TryCanonical(username, out var canonical)
+                ? (IdentityOutcome.Known, new CallerIdentity(canonical, credentialId))
+                : (IdentityOutcome.Refused, null);
         }
         catch (DependencyUnavailableException)
         {
@@ -52,7 +46,10 @@ internal sealed class IdentityResolver(
         }
     }
 
-    private async ValueTask<string?> LookUpAsync(string authorization, string credentialId, CancellationToken cancellation)
+    /// <summary>The identity of a login: the account its body names, bound to "this login of this account".</summary>
+    public CallerIdentity ForLogin(string account) => new(account, hasher.Hash("credential", "login:" + account));
+
+    private async ValueTask<string?> LookUpAsync(string authorization, string credentialId, IPAddress? clientAddress, CancellationToken cancellation)
     {
         if (cache.TryGetValue<string>(credentialId, out var cached))
         {
@@ -67,7 +64,7 @@ internal sealed class IdentityResolver(
             return stored;
         }
 
-        var username = await upstreamGuard.ExecuteAsync(ct => whoami.WhoamiAsync(authorization, ct), cancellation);
+        var username = await upstreamGuard.ExecuteAsync(ct => whoami.WhoamiAsync(authorization, clientAddress, ct), cancellation);
         if (username is not null)
         {
             cache.Set(credentialId, username, CacheTtl);

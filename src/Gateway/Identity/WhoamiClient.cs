@@ -7,12 +7,21 @@ namespace Gateway.Identity;
 /// <summary>Asks the upstream registry who owns a credential: <c>GET /-/whoami</c> with the caller's own Authorization.</summary>
 internal sealed class WhoamiClient(IHttpClientFactory clients)
 {
-    /// <returns>The username, or null when the registry does not accept the credential.</returns>
+    /// <param name="clientAddress">
+    /// The caller's address, sent as <c>X-Forwarded-For</c> like the forwarded request carries it, so a
+    /// registry that restricts a token to client addresses judges whoami as it will judge the request.
+    /// </param>
+    /// <returns>The username, or null when the registry does not accept the credential or names nobody.</returns>
     /// <exception cref="HttpRequestException">The registry failed (5xx, connection): the caller fails closed.</exception>
-    public async ValueTask<string?> WhoamiAsync(string authorization, CancellationToken cancellation)
+    public async ValueTask<string?> WhoamiAsync(string authorization, IPAddress? clientAddress, CancellationToken cancellation)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/-/whoami");
         request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        if (clientAddress is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", clientAddress.ToString());
+        }
+
         using var response = await clients.CreateClient(UpstreamClient.Name).SendAsync(request, cancellation);
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {

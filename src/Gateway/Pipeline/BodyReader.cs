@@ -4,14 +4,29 @@ using Gateway.Policy;
 namespace Gateway.Pipeline;
 
 /// <summary>
-/// Reads a request body for classification only when it is small and of known length, and rewinds it
-/// so the proxy still forwards every byte. A publish (large or chunked) is never read.
+/// Reads a small request body the way the registry will, or says why it cannot. Only a body the registry
+/// and the gateway are sure to read alike is ever used for a decision: UTF-8 JSON (<c>application/json</c>,
+/// no charset but utf-8), no Content-Encoding, no byte order mark, no duplicate keys. The registry's
+/// parser (Verdaccio: Express body-parser) honours any <c>utf-*</c> charset and inflates gzip/deflate, so
+/// a body that is harmless as UTF-8 could mean something else to it (docs/SECURITY.md). The body is
+/// rewound so the proxy still forwards every byte; a publish (large or chunked) is never read.
 /// </summary>
 internal static class BodyReader
 {
+    private static readonly JsonDocumentOptions Strict = new()
+    {
+        AllowDuplicateProperties = false, // JSON.parse keeps the last copy; a reader that kept the first would disagree
+        MaxDepth = 256,
+    };
+
     public static async Task<RequestBody> ReadSmallJsonAsync(HttpRequest request, int maxBytes, CancellationToken cancellation)
     {
-        if (request.ContentLength is not { } length || length > maxBytes || length == 0)
+        if (BodyEncoding.Check(request) is { } problem)
+        {
+            return problem;
+        }
+
+        if (request.ContentLength is not { } length || length > maxBytes || length == 0 || request.Headers.TransferEncoding.Count > 0)
         {
             return RequestBody.Unavailable;
         }
@@ -19,12 +34,23 @@ internal static class BodyReader
         request.EnableBuffering(bufferThreshold: maxBytes, bufferLimit: maxBytes);
         try
         {
-            using var document = await JsonDocument.ParseAsync(request.Body, default, cancellation);
+            var bytes = new byte[length];
+            await request.Body.ReadExactlyAsync(bytes, cancellation);
+            if (bytes.AsSpan().StartsWith("\uFEFF"u8))
+            {
+                return RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body starts with a byte order mark; send plain UTF-8 JSON.");
+            }
+
+            using var document = JsonDocument.Parse(bytes, Strict);
             return RequestBody.Parsed(document.RootElement.Clone());
         }
         catch (JsonException)
         {
-            return RequestBody.Unavailable;
+            return RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body is not valid JSON (or repeats a key); the gateway decides only on bodies it reads exactly as the registry does.");
+        }
+        catch (EndOfStreamException)
+        {
+            return RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body is shorter than its Content-Length.");
         }
         finally
         {

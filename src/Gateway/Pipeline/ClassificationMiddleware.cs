@@ -31,6 +31,14 @@ internal sealed partial class ClassificationMiddleware(RequestDelegate next, Rou
     private async Task ClassifyWithBodyAsync(HttpContext context, RoutePolicy policy, RequestPath path)
     {
         var body = await BodyReader.ReadSmallJsonAsync(context.Request, policy.MaxBodyBytes, context.RequestAborted);
+        if (body.State == RequestBodyState.Unreadable)
+        {
+            // A body rule could lower the class: never decide on a body the registry may read differently.
+            LogBodyRefused(logger, context.Request.Method, SafePath.For(path), body.Problem!);
+            await GatewayResponses.WriteErrorAsync(context, body.ProblemStatus, body.Problem!);
+            return;
+        }
+
         var classification = policy.Classify(context.Request.Method, path, body, out _)!;
         Accept(context, path, classification);
         if (body.State == RequestBodyState.Parsed)
@@ -56,6 +64,9 @@ internal sealed partial class ClassificationMiddleware(RequestDelegate next, Rou
     /// </summary>
     private static string RawPath(HttpContext context) =>
         Proxy.RawTargetTransform.RawOriginTarget(context) ?? context.Request.PathBase + context.Request.Path;
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "{Method} {Path} refused: its body cannot be read as the registry would ({Problem})")]
+    private static partial void LogBodyRefused(ILogger logger, string method, string path, string problem);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "{Method} {Path} classified as {Action} of {Package}: class {Class} by {Rule}")]
     private static partial void LogClassified(ILogger logger, string method, string path, string action, string? package, ProtectionClass @class, string rule);

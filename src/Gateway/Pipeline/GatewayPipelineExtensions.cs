@@ -7,7 +7,7 @@ namespace Gateway.Pipeline;
 
 /// <summary>
 /// The gateway's stages, in request order. This is the one place the order is written:
-/// route policy → identity → user mode → second factor → (profile 2FA answered here) → forward (YARP),
+/// route policy → identity → user mode → a login's password → second factor → (profile 2FA answered here) → forward (YARP),
 /// or a challenge from the second-factor stage.
 /// </summary>
 internal static class GatewayPipelineExtensions
@@ -17,6 +17,7 @@ internal static class GatewayPipelineExtensions
         pipeline.UseMiddleware<ClassificationMiddleware>();
         pipeline.UseMiddleware<IdentityMiddleware>();
         pipeline.UseMiddleware<ModeMiddleware>();
+        pipeline.UseMiddleware<LoginPasswordMiddleware>();
         pipeline.UseMiddleware<SecondFactorMiddleware>();
         pipeline.UseMiddleware<ProfileTfaMiddleware>();
         return pipeline;

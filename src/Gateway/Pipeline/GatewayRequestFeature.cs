@@ -22,6 +22,13 @@ public sealed class GatewayRequestFeature
     /// <summary>Stage 2: the caller, when known.</summary>
     public CallerIdentity? Caller { get; set; }
 
+    /// <summary>
+    /// Stage 2, logins only: the password the login's body proves (the registry checks it too). Checked
+    /// before any second factor counts, so that only someone holding the password can touch the account's
+    /// lock-out counter. A secret: never logged.
+    /// </summary>
+    public string? LoginPassword { get; set; }
+
     /// <summary>Stage 3: the caller's 2FA mode.</summary>
     public TwoFactorMode Mode { get; set; } = TwoFactorMode.Disabled;
 

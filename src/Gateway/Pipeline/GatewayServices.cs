@@ -13,6 +13,7 @@ internal static class GatewayServices
         builder.Services.AddMemoryCache();
         builder.Services.AddOptions<RegulationOptions>().Bind(builder.Configuration.GetSection("Gateway:Regulation"));
 
+        builder.Services.AddSingleton<Usernames>();
         builder.Services.AddSingleton<WhoamiClient>();
         builder.Services.AddSingleton<IdentityResolver>();
         builder.Services.AddSingleton<PasswordChecker>();

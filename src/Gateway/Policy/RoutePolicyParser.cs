@@ -11,7 +11,8 @@ public static class RoutePolicyParser
     public const int DefaultMaxBodyBytes = 64 * 1024;
     private const int MaxBodyBytesLimit = 1024 * 1024;
 
-    private static readonly string[] TopLevelKeys = ["maxBodyBytes", "rules", "$comment"];
+    private static readonly string[] TopLevelKeys = ["maxBodyBytes", "include", "rules", "$comment"];
+    private static readonly string[] IncludedKeys = ["rules", "$comment"];
     private static readonly string[] RuleKeys = ["action", "methods", "path", "body", "class", "account", "followUp", "sideDoor", "why"];
     private static readonly string[] BodyKeys = ["onlyKeys", "requiredKeys", "emptyOrAbsent"];
 
@@ -77,26 +78,112 @@ public static class RoutePolicyParser
             return null;
         }
 
+        // Included files (a registry's side doors) come first: their paths are more specific than npm's.
         var rules = new List<RouteRule>();
         var index = 0;
+        foreach (var included in ReadIncludes(file, root, errors))
+        {
+            ReadRules(included.File, included.Rules, rules, ref index, errors);
+        }
+
+        var ownRules = ReadRules(file, rulesElement, rules, ref index, errors);
+        if (ownRules == 0)
+        {
+            errors.Add($"{file}: \"rules\" is empty; the policy must name the npm actions it protects");
+        }
+
+        ReportShadowedRules(file, rules, errors);
+        ReportBodyRulesThatRaiseNothing(file, rules, errors);
+        return new RoutePolicy(file, rules, maxBodyBytes);
+    }
+
+    private static int ReadRules(string file, JsonElement rulesElement, List<RouteRule> rules, ref int index, List<string> errors)
+    {
+        var count = 0;
         foreach (var element in rulesElement.EnumerateArray())
         {
-            var rule = RouteRuleParser.Read(index, element, $"{file}: rules[{index}]", errors);
+            var rule = RouteRuleParser.Read(index, element, $"{file}: rules[{count}]", errors);
             if (rule is not null)
             {
                 rules.Add(rule);
             }
 
             index++;
+            count++;
         }
 
-        if (index == 0)
+        return count;
+    }
+
+    /// <summary><c>"include": ["side-doors/nexus.json"]</c>: files of rules, relative to the policy file.</summary>
+    private static List<(string File, JsonElement Rules)> ReadIncludes(string file, JsonElement root, List<string> errors)
+    {
+        var includes = new List<(string, JsonElement)>();
+        if (!root.TryGetProperty("include", out var element))
         {
-            errors.Add($"{file}: \"rules\" is empty; the policy must name the npm actions it protects");
+            return includes;
         }
 
-        ReportShadowedRules(file, rules, errors);
-        return new RoutePolicy(file, rules, maxBodyBytes);
+        if (element.ValueKind != JsonValueKind.Array || element.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+        {
+            errors.Add($"{file}: \"include\" must be an array of file names relative to the policy file");
+            return includes;
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        foreach (var name in element.EnumerateArray().Select(e => e.GetString()!))
+        {
+            var path = Path.GetFullPath(Path.Combine(folder, name));
+            try
+            {
+                // The included document is parsed once and kept: its elements are read after this returns.
+                using var document = JsonDocument.Parse(File.ReadAllText(path), DocumentOptions);
+                var included = document.RootElement.Clone();
+                if (included.ValueKind != JsonValueKind.Object || !included.TryGetProperty("rules", out var rules) || rules.ValueKind != JsonValueKind.Array)
+                {
+                    errors.Add($"{path}: an included file must be a JSON object with a \"rules\" array");
+                    continue;
+                }
+
+                RejectUnknownKeys(included, IncludedKeys, $"{path}:", errors);
+                includes.Add((path, rules));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                errors.Add($"{file}: include \"{name}\" cannot be read: {e.Message}");
+            }
+            catch (JsonException e)
+            {
+                errors.Add($"{path}: not valid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {e.Message}");
+            }
+        }
+
+        return includes;
+    }
+
+    /// <summary>
+    /// A body the gateway cannot read skips every body rule and falls to the next rule of its path, so a
+    /// body rule may only ever lower a class: the rule it falls to must be at least as strict. Otherwise a
+    /// request could dodge the stricter class just by sending a body the gateway cannot read.
+    /// </summary>
+    private static void ReportBodyRulesThatRaiseNothing(string file, List<RouteRule> rules, List<string> errors)
+    {
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var bodyRule = rules[i];
+            if (bodyRule.Body is null)
+            {
+                continue;
+            }
+
+            var fallback = rules.Skip(i + 1).FirstOrDefault(r =>
+                r.Body is null && r.Path.Text == bodyRule.Path.Text && bodyRule.Methods.All(m => r.Methods.Contains(m)));
+            if (fallback is null || fallback.Class < bodyRule.Class)
+            {
+                errors.Add($"{file}: rules[{bodyRule.Index}] '{bodyRule.Action}': a body condition may only lower the class: "
+                    + $"add after it a rule for the same methods and path, without a body condition, of class '{bodyRule.Class.ToString().ToLowerInvariant()}' or stricter");
+            }
+        }
     }
 
     private static int ReadMaxBodyBytes(string file, JsonElement root, List<string> errors)

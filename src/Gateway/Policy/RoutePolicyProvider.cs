@@ -23,7 +23,8 @@ public sealed partial class RoutePolicyProvider : IDisposable
         _logger = logger;
         _current = RoutePolicyParser.Load(_file); // throws PolicyFileException: refuse to start
         _files = new PhysicalFileProvider(Path.GetDirectoryName(_file)!) { UsePollingFileWatcher = false };
-        _watch = ChangeToken.OnChange(() => _files.Watch(Path.GetFileName(_file)), ReloadSoon);
+        // Any JSON file in the policy's folder: the policy and the side-door files it includes.
+        _watch = ChangeToken.OnChange(() => _files.Watch("**/*.json"), ReloadSoon);
         LogLoaded(_logger, _file, _current.Rules.Count);
     }
 

@@ -37,6 +37,11 @@ internal static partial class RouteRuleParser
         }
 
         var account = ReadAccount(element, where, errors);
+        if (account is not null && methods.Any(RoutePolicy.IsReadMethod))
+        {
+            errors.Add($"{where}: \"account\" reads the body, so the rule needs methods that carry one, not {string.Join('|', methods)}");
+        }
+
         if (account is not null && protection != ProtectionClass.Auth)
         {
             errors.Add($"{where}: a rule with \"account\" mints a credential and must be class \"auth\"");

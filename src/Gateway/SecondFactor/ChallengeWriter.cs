@@ -15,6 +15,13 @@ internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger)
     /// <summary>npm's registry wording; npm, pnpm and yarn all recognise "one-time pass" (protocol §2.1).</summary>
     public const string OtpRequiredMessage = "You must provide a one-time pass. Upgrade your client to npm@latest in order to use 2FA.";
 
+    /// <summary>
+    /// For the registry's own endpoints outside npm's protocol (its web-UI login): they cannot send a code,
+    /// so the user is pointed at what can. No <c>WWW-Authenticate: otp</c>: there is nothing to prompt for.
+    /// </summary>
+    public const string SideDoorMessage =
+        "This account has two-factor authentication, and this registry endpoint cannot ask for a one-time password. Sign in with npm login, or on the 2FA gateway's pages at /-/gateway/.";
+
     public Task WriteAsync(HttpContext context, VerificationResult result) => WriteAsync(context, result, webFlow: null);
 
     /// <param name="webFlow">For clients that asked for web authentication: the page to approve the request on and the URL to poll.</param>
@@ -26,6 +33,7 @@ internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger)
 
         return result.Outcome switch
         {
+            VerificationOutcome.Missing when classification.SideDoor => WriteJsonAsync(context, StatusCodes.Status401Unauthorized, SideDoorMessage),
             VerificationOutcome.Missing => ChallengeAsync(context, "npm-2fa-gateway: this action needs a one-time password from your authenticator app, or a recovery code", webFlow),
             VerificationOutcome.LockedOut => LockedOutAsync(context, result.RetryAfter ?? TimeSpan.FromSeconds(30)),
             VerificationOutcome.StoreUnavailable or VerificationOutcome.UpstreamUnavailable => UnavailableAsync(context),

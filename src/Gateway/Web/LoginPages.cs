@@ -1,5 +1,6 @@
 using Gateway.Accounts;
 using Gateway.BrowserFlows;
+using Gateway.Identity;
 using Gateway.Resilience;
 using Gateway.SecondFactor;
 using Gateway.WebAuthn;
@@ -64,9 +65,13 @@ internal static partial class LoginPages
 
     private static async Task<IResult> CheckPasswordAsync(
         string flowId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, UpstreamLogin upstream,
-        FailureRegulator regulator, IUserModeSource modes, SecurityKeys keys, ILogger<UpstreamLogin> logger)
+        FailureRegulator regulator, IUserModeSource modes, SecurityKeys keys, Usernames usernames, ILogger<UpstreamLogin> logger)
     {
-        var username = form["username"].ToString().Trim();
+        if (!usernames.TryCanonical(form["username"].ToString().Trim(), out var username))
+        {
+            return PasswordForm(context, antiforgery, flowId, "Wrong username or password.", 401);
+        }
+
         try
         {
             var flow = await flows.GetAsync(flowId, context.RequestAborted);

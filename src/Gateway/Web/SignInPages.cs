@@ -44,10 +44,14 @@ internal static partial class SignInPages
 
     private static async Task<IResult> CheckPasswordAsync(
         HttpContext context, IFormCollection form, IAntiforgery antiforgery, PasswordChecker passwords, FailureRegulator regulator,
-        IUserModeSource modes, BrowserFlowStore flows, SecurityKeys keys, ILogger<PasswordChecker> logger)
+        IUserModeSource modes, BrowserFlowStore flows, SecurityKeys keys, Usernames usernames, ILogger<PasswordChecker> logger)
     {
-        var username = form["username"].ToString().Trim();
         var password = form["password"].ToString();
+        if (!usernames.TryCanonical(form["username"].ToString().Trim(), out var username))
+        {
+            return PasswordForm(context, antiforgery, "Wrong username or password.", 401);
+        }
+
         try
         {
             var (attempt, lockedFor) = await regulator.AttemptAsync(username, FailureRegulator.SignInScope,

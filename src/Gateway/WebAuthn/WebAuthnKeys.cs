@@ -6,16 +6,16 @@ namespace Gateway.WebAuthn;
 internal static class WebAuthnKeys
 {
     /// <summary>Hash: credential id (base64url) → the key's record (JSON).</summary>
-    public static RedisKey Keys(string username) => "gw:user:" + username + ":keys";
+    public static RedisKey Keys(string username) => "gw:user:" + Accounts.StoreKeys.Checked(username) + ":keys";
 
     /// <summary>Hash: credential id → sign counter; apart from the record so the counter can be compared-and-set alone.</summary>
-    public static RedisKey Counters(string username) => "gw:user:" + username + ":keys:counters";
+    public static RedisKey Counters(string username) => "gw:user:" + Accounts.StoreKeys.Checked(username) + ":keys:counters";
 
     /// <summary>Hash: credential id → last successful use (Unix ms).</summary>
-    public static RedisKey LastUsed(string username) => "gw:user:" + username + ":keys:used";
+    public static RedisKey LastUsed(string username) => "gw:user:" + Accounts.StoreKeys.Checked(username) + ":keys:used";
 
     /// <summary>String: the user's WebAuthn user handle.</summary>
-    public static RedisKey UserHandle(string username) => "gw:user:" + username + ":webauthn-handle";
+    public static RedisKey UserHandle(string username) => "gw:user:" + Accounts.StoreKeys.Checked(username) + ":webauthn-handle";
 
     /// <summary>String: user handle → username (what the passkey handler's FindByIdAsync needs).</summary>
     public static RedisKey HandleOwner(string handle) => "gw:webauthn:handle:" + handle;

@@ -138,8 +138,60 @@ public sealed class RoutePolicyParserTests
             ] }
             """);
 
+        Assert.Contains($"{File}: rules[1] 'star': can never match, rules[0] 'publish' has the same method and path and no body condition", errors);
+    }
+
+    [Fact]
+    public void Parse_BodyRuleWhoseFallbackIsLaxer_IsRefused()
+    {
+        // A body the gateway cannot read skips the body rule: it must land on a rule at least as strict.
+        var errors = ErrorsOf("""
+            { "rules": [
+              { "action": "change", "methods": ["PUT"], "path": "/{package}", "class": "auth", "body": { "requiredKeys": ["tfa"] } },
+              { "action": "publish", "methods": ["PUT"], "path": "/{package}", "class": "writes" }
+            ] }
+            """);
+
         var error = Assert.Single(errors);
-        Assert.Equal($"{File}: rules[1] 'star': can never match, rules[0] 'publish' has the same method and path and no body condition", error);
+        Assert.StartsWith($"{File}: rules[0] 'change': a body condition may only lower the class", error);
+    }
+
+    [Fact]
+    public void Parse_BodyRuleWithoutFallback_IsRefused()
+    {
+        var errors = ErrorsOf("""
+            { "rules": [ { "action": "star", "methods": ["PUT"], "path": "/{package}", "class": "none", "body": { "requiredKeys": ["users"] } } ] }
+            """);
+
+        Assert.Contains(errors, e => e.Contains("a body condition may only lower the class", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{ "action": "login", "methods": ["GET"], "path": "/-/user/{*rest}", "class": "auth", "account": "name" }""", "\"account\" reads the body")]
+    [InlineData("""{ "action": "login", "methods": ["PUT"], "path": "/-/user/{*rest}", "class": "writes", "account": "name" }""", "must be class \"auth\"")]
+    [InlineData("""{ "action": "login", "methods": ["PUT"], "path": "/-/user/{*rest}", "class": "auth", "account": 3 }""", "\"account\" must name the body key")]
+    [InlineData("""{ "action": "x", "methods": ["PUT"], "path": "/x", "class": "auth", "followUp": "yes" }""", "\"followUp\" must be true or false")]
+    [InlineData("""{ "action": "x", "methods": ["put"], "path": "/x", "class": "auth" }""", "is not an upper-case HTTP method or \"*\"")]
+    public void Parse_BadAccountFollowUpOrMethod_IsReportedWithTheReason(string rule, string reason)
+    {
+        var errors = ErrorsOf($$"""{ "rules": [ {{rule}} ] }""");
+
+        Assert.Contains(errors, e => e.Contains(reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_AnyWriteMethod_MatchesCustomVerbsButNeverReads()
+    {
+        var policy = RoutePolicyParser.Parse(File, """
+            { "rules": [ { "action": "user-write", "methods": ["*"], "path": "/-/user/{*rest}", "class": "auth" } ] }
+            """);
+
+        foreach (var method in new[] { "PUT", "DELETE", "PURGE", "put" })
+        {
+            Assert.Equal("user-write", policy.Classify(method, RequestPath.Parse("/-/user/x"), RequestBody.NotRead, out _)!.Action);
+        }
+
+        Assert.Equal("read", policy.Classify("GET", RequestPath.Parse("/-/user/x"), RequestBody.NotRead, out _)!.Action);
     }
 
     [Fact]
@@ -232,5 +284,39 @@ public sealed class RoutePolicyParserTests
         var e = Assert.Throws<PolicyFileException>(() => RoutePolicyParser.Parse(File, json));
         Assert.Equal(File, e.File);
         return e.Errors;
+    }
+
+    [Theory]
+    [InlineData("nexus.json", "GET", "/service/rest/internal/current-user/user-token", "registry-user-token")]
+    [InlineData("nexus.json", "PUT", "/repository/npm-hosted/-/user/org.couchdb.user:bob", "login")]
+    [InlineData("artifactory.json", "GET", "/artifactory/api/npm/auth", "registry-npm-auth")]
+    [InlineData("artifactory.json", "POST", "/access/api/v1/tokens", "registry-token-create")]
+    public void Load_ShippedPolicyIncludingASideDoorFile_ClassifiesItsEndpointsAsAuthFirst(string sideDoors, string method, string path, string action)
+    {
+        var folder = Directory.CreateTempSubdirectory("policy-include").FullName;
+        try
+        {
+            var shipped = System.Text.Json.Nodes.JsonNode.Parse(System.IO.File.ReadAllText(RepoPaths.RoutePolicy))!.AsObject();
+            shipped["include"] = new System.Text.Json.Nodes.JsonArray(Path.Combine(RepoPaths.Root, "config", "side-doors", sideDoors));
+            var file = Path.Combine(folder, "route-policy.json");
+            System.IO.File.WriteAllText(file, shipped.ToJsonString());
+
+            var classification = RoutePolicyParser.Load(file).Classify(method, RequestPath.Parse(path), RequestBody.NotRead, out _)!;
+
+            Assert.Equal(action, classification.Action);
+            Assert.Equal(ProtectionClass.Auth, classification.Class);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Load_IncludeThatIsMissing_IsReportedWithItsName()
+    {
+        var errors = ErrorsOf($$"""{ "include": ["side-doors/none.json"], "rules": [ {{GoodRule}} ] }""");
+
+        Assert.Contains(errors, e => e.Contains("include \"side-doors/none.json\" cannot be read", StringComparison.Ordinal));
     }
 }
