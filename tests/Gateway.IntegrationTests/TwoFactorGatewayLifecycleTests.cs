@@ -89,10 +89,10 @@ public sealed class TwoFactorGatewayLifecycleTests(RegistryFixture registry)
             await redis.DisposeAsync();
 
             // A credential the gateway has never seen: who it is cannot be looked up in the store.
-            var unknownCaller = await gateway.SendAsync(HttpMethod.Put, VerdaccioProcess.EncodeName(name), newToken, body: PublishDocument(name, "1.1.0"));
+            var unknownCaller = await gateway.SendAsync(HttpMethod.Put, VerdaccioProcess.EncodeName(name), newToken, body: PublishDocuments.Create(name, "1.1.0"));
             AssertUnavailable(unknownCaller);
             // A known (cached) caller with a valid code: the code cannot be checked against the store.
-            var knownCaller = await gateway.SendAsync(HttpMethod.Put, VerdaccioProcess.EncodeName(name), user.Token, code, PublishDocument(name, "1.1.0"));
+            var knownCaller = await gateway.SendAsync(HttpMethod.Put, VerdaccioProcess.EncodeName(name), user.Token, code, PublishDocuments.Create(name, "1.1.0"));
             AssertUnavailable(knownCaller);
             Assert.Equal(["1.0.0"], (await registry.Verdaccio.GetPackumentAsync(name))!["versions"]!.AsObject().Select(v => v.Key));
 
@@ -112,16 +112,6 @@ public sealed class TwoFactorGatewayLifecycleTests(RegistryFixture registry)
         Assert.True(int.TryParse(answer.Header("Retry-After"), out var seconds) && seconds > 0, answer.ToString());
         Assert.False(string.IsNullOrEmpty(answer.Json?["error"]?.GetValue<string>()), answer.ToString());
     }
-
-    /// <summary>The shape of npm's publish body (protocol §3.1), small: it is refused before it is forwarded.</summary>
-    private static JsonObject PublishDocument(string name, string version) => new()
-    {
-        ["_id"] = name,
-        ["name"] = name,
-        ["dist-tags"] = new JsonObject { ["latest"] = version },
-        ["versions"] = new JsonObject { [version] = new JsonObject { ["name"] = name, ["version"] = version } },
-        ["_attachments"] = new JsonObject { [$"{name}-{version}.tgz"] = new JsonObject { ["content_type"] = "application/octet-stream", ["data"] = "", ["length"] = 0 } },
-    };
 
     private static NpmCli Npm(GatewayProcess gateway, string token)
     {

@@ -64,6 +64,43 @@ internal static class GatewayHttp
     }
 
     /// <summary>
+    /// A request with a body given as text and headers as given (Content-Type included), for bodies and
+    /// header spellings npm never sends: what an attacker holding one factor would send.
+    /// </summary>
+    public static async Task<HttpAnswer> SendRawAsync(
+        this HttpClient client, HttpMethod method, string path, string? authorization, string? body, string? contentType,
+        IReadOnlyDictionary<string, string>? headers = null)
+    {
+        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        foreach (var header in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            if (contentType is not null)
+            {
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            }
+        }
+
+        using var response = await client.SendAsync(request);
+        var responseHeaders = response.Headers.Concat(response.Content.Headers)
+            .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
+        return new HttpAnswer($"{method} {path} ({contentType})", response.StatusCode, responseHeaders, await response.Content.ReadAsStringAsync());
+    }
+
+    public static string Basic(string user, string password) =>
+        "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
+
+    /// <summary>
     /// Enrols <paramref name="user"/> through the gateway with exactly the two requests
     /// <c>npm profile enable-2fa</c> makes (protocol §5.3): start with the password, confirm with a code.
     /// The pty-driven test of the real command is <c>TwoFactorCoreFlowsTests.EnableTwoFactor_…</c>;

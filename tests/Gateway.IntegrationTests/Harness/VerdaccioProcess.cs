@@ -32,7 +32,8 @@ internal sealed class VerdaccioProcess : IAsyncDisposable
 
     public string StoragePath => _dir.Combine("storage");
 
-    public static async Task<VerdaccioProcess> StartAsync()
+    /// <param name="extraConfig">YAML appended to the test configuration (e.g. <c>server: {trustProxy: loopback}</c>).</param>
+    public static async Task<VerdaccioProcess> StartAsync(string extraConfig = "")
     {
         if (!File.Exists(RepoPaths.VerdaccioBin))
         {
@@ -43,7 +44,7 @@ internal sealed class VerdaccioProcess : IAsyncDisposable
         var dir = new TempDirectory("verdaccio");
         var port = FreePort.Next();
         var config = dir.Combine("config.yaml");
-        await File.WriteAllTextAsync(config, ConfigYaml(dir, port));
+        await File.WriteAllTextAsync(config, ConfigYaml(dir, port) + "\n" + extraConfig);
 
         var env = new Dictionary<string, string?>
         {
