@@ -150,7 +150,11 @@ public sealed class ForwardingTests : IAsyncLifetime
                     }
 
                     Requests.Enqueue(new CapturedRequest(requestLine, headers));
-                    var answer = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+                    // whoami names a user (without 2FA) for any credential: the gateway forwards only what it can attribute.
+                    var json = requestLine.StartsWith("GET /-/whoami ", StringComparison.Ordinal) && headers.ContainsKey("authorization")
+                        ? """{"username":"forwarding-test-user"}"""
+                        : "{}";
+                    var answer = Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {json.Length}\r\n\r\n{json}");
                     await stream.WriteAsync(answer);
                 }
             }

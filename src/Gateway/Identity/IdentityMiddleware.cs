@@ -74,7 +74,7 @@ internal sealed partial class IdentityMiddleware(
         }
 
         feature.IdentityOutcome = IdentityOutcome.Known;
-        feature.Caller = resolver.ForLogin(login.Account!);
+        feature.Caller = resolver.ForLogin(login.Account!, context.Connection.RemoteIpAddress);
         feature.LoginPassword = login.Password ?? "";
         await next(context);
     }

@@ -46,8 +46,13 @@ internal sealed class IdentityResolver(
         }
     }
 
-    /// <summary>The identity of a login: the account its body names, bound to "this login of this account".</summary>
-    public CallerIdentity ForLogin(string account) => new(account, hasher.Hash("credential", "login:" + account));
+    /// <summary>
+    /// The identity of a login: the account its body names. A login has no credential yet, so a code it
+    /// uses is bound to "a login of this account from this address": npm's couch login sends the same code on
+    /// its two PUTs from one client, and someone else who saw the code cannot reuse it from elsewhere.
+    /// </summary>
+    public CallerIdentity ForLogin(string account, IPAddress? clientAddress) =>
+        new(account, hasher.Hash("credential", "login:" + account + "@" + clientAddress));
 
     private async ValueTask<string?> LookUpAsync(string authorization, string credentialId, IPAddress? clientAddress, CancellationToken cancellation)
     {

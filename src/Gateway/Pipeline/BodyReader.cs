@@ -19,6 +19,29 @@ internal static class BodyReader
         MaxDepth = 256,
     };
 
+    /// <summary>A key escaped as a lone surrogate (<c>"\ud800"</c>) parses, but cannot be compared with a rule's keys.</summary>
+    private static bool HasOnlyWellFormedKeys(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return true;
+        }
+
+        try
+        {
+            foreach (var property in root.EnumerateObject())
+            {
+                _ = property.Name;
+            }
+
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     public static async Task<RequestBody> ReadSmallJsonAsync(HttpRequest request, int maxBytes, CancellationToken cancellation)
     {
         if (BodyEncoding.Check(request) is { } problem)
@@ -42,7 +65,9 @@ internal static class BodyReader
             }
 
             using var document = JsonDocument.Parse(bytes, Strict);
-            return RequestBody.Parsed(document.RootElement.Clone());
+            return HasOnlyWellFormedKeys(document.RootElement)
+                ? RequestBody.Parsed(document.RootElement.Clone())
+                : RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body has a key that is not valid Unicode.");
         }
         catch (JsonException)
         {

@@ -9,11 +9,19 @@ namespace Gateway.Policy;
 /// <param name="OnlyKeys">The body's top-level keys must all be in this set.</param>
 /// <param name="RequiredKeys">The body must have every one of these top-level keys.</param>
 /// <param name="EmptyOrAbsent">Each of these keys is absent, null, or an empty object/array/string.</param>
+/// <param name="ObjectKeys">
+/// Each of these keys is present and a JSON object (not null, not an array): the positive proof of a shape.
+/// Verdaccio takes <c>PUT /&lt;name&gt;</c> for a star only when <c>users</c> is an object; with any other
+/// <c>users</c> it creates the package, so a star rule must insist on it.
+/// </param>
 public sealed record BodyCondition(
     IReadOnlyList<string> OnlyKeys,
     IReadOnlyList<string> RequiredKeys,
-    IReadOnlyList<string> EmptyOrAbsent)
+    IReadOnlyList<string> EmptyOrAbsent,
+    IReadOnlyList<string>? ObjectKeys = null)
 {
+    public IReadOnlyList<string> ObjectKeys { get; } = ObjectKeys ?? [];
+
     public bool IsSatisfiedBy(JsonElement body)
     {
         if (body.ValueKind != JsonValueKind.Object)
@@ -27,6 +35,7 @@ public sealed record BodyCondition(
         }
 
         return RequiredKeys.All(k => body.TryGetProperty(k, out _))
+            && ObjectKeys.All(k => body.TryGetProperty(k, out var value) && value.ValueKind == JsonValueKind.Object)
             && EmptyOrAbsent.All(k => !body.TryGetProperty(k, out var value) || IsEmpty(value));
     }
 
@@ -41,10 +50,11 @@ public sealed record BodyCondition(
 
     public override string ToString()
     {
-        var parts = new List<string>(3);
+        var parts = new List<string>(4);
         if (OnlyKeys.Count > 0) parts.Add($"only keys [{string.Join(", ", OnlyKeys)}]");
         if (RequiredKeys.Count > 0) parts.Add($"has [{string.Join(", ", RequiredKeys)}]");
         if (EmptyOrAbsent.Count > 0) parts.Add($"empty or absent [{string.Join(", ", EmptyOrAbsent)}]");
+        if (ObjectKeys.Count > 0) parts.Add($"objects [{string.Join(", ", ObjectKeys)}]");
         return string.Join("; ", parts);
     }
 }

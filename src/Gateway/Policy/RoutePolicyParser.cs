@@ -14,7 +14,7 @@ public static class RoutePolicyParser
     private static readonly string[] TopLevelKeys = ["maxBodyBytes", "include", "rules", "$comment"];
     private static readonly string[] IncludedKeys = ["rules", "$comment"];
     private static readonly string[] RuleKeys = ["action", "methods", "path", "body", "class", "account", "followUp", "sideDoor", "why"];
-    private static readonly string[] BodyKeys = ["onlyKeys", "requiredKeys", "emptyOrAbsent"];
+    private static readonly string[] BodyKeys = ["onlyKeys", "requiredKeys", "emptyOrAbsent", "objectKeys"];
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {

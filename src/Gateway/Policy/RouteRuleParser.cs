@@ -118,7 +118,7 @@ internal static partial class RouteRuleParser
 
         if (element.ValueKind != JsonValueKind.Object)
         {
-            errors.Add($"{where}: \"body\" must be an object with onlyKeys, requiredKeys and/or emptyOrAbsent");
+            errors.Add($"{where}: \"body\" must be an object with onlyKeys, requiredKeys, emptyOrAbsent and/or objectKeys");
             return null;
         }
 
@@ -126,8 +126,9 @@ internal static partial class RouteRuleParser
         var condition = new BodyCondition(
             ReadKeyList(element, "onlyKeys", where, errors),
             ReadKeyList(element, "requiredKeys", where, errors),
-            ReadKeyList(element, "emptyOrAbsent", where, errors));
-        if (condition.OnlyKeys.Count + condition.RequiredKeys.Count + condition.EmptyOrAbsent.Count == 0)
+            ReadKeyList(element, "emptyOrAbsent", where, errors),
+            ReadKeyList(element, "objectKeys", where, errors));
+        if (condition.OnlyKeys.Count + condition.RequiredKeys.Count + condition.EmptyOrAbsent.Count + condition.ObjectKeys.Count == 0)
         {
             errors.Add($"{where}: \"body\" has no condition");
         }

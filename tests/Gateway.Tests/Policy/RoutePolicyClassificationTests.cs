@@ -58,6 +58,10 @@ public sealed class RoutePolicyClassificationTests
     [InlineData("PUT", "/demo-pkg", null, "publish", "demo-pkg", W)]
     [InlineData("PUT", "/demo-pkg", "[1,2]", "publish", "demo-pkg", W)]
     [InlineData("PUT", "/demo-pkg", "\"1.0.0\"", "publish", "demo-pkg", W)]
+    // A star needs users to be an object: Verdaccio creates the package for any other users
+    [InlineData("PUT", "/demo-pkg", """{"_id":"demo-pkg","users":"x"}""", "publish", "demo-pkg", W)]
+    [InlineData("PUT", "/demo-pkg", """{"_id":"demo-pkg","users":[]}""", "publish", "demo-pkg", W)]
+    [InlineData("PUT", "/demo-pkg", """{"_id":"demo-pkg","users":null}""", "publish", "demo-pkg", W)]
     // §3 #4 deprecate / undeprecate
     [InlineData("PUT", "/demo-pkg", DeprecateBody, "deprecate", "demo-pkg", W)]
     [InlineData("PUT", "/demo-pkg", UndeprecateBody, "deprecate", "demo-pkg", W)]
