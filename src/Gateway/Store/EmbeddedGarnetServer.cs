@@ -58,6 +58,12 @@ internal sealed partial class EmbeddedGarnetServer : IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(dataPath);
         var directory = Path.GetFullPath(Path.Combine(dataPath, "garnet"));
         System.IO.Directory.CreateDirectory(directory);
+        if (!OperatingSystem.IsWindows())
+        {
+            // The AOF and checkpoints are the same records the password guards: another OS user must not
+            // read them off the disk either (folders made with the default umask are world-readable).
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
 
         var garnetLoggers = new GarnetLoggerFactory(loggerFactory ?? NullLoggerFactory.Instance);
         var logger = garnetLoggers.CreateLogger(nameof(EmbeddedGarnetServer));

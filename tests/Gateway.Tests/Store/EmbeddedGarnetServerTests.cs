@@ -83,12 +83,13 @@ public sealed class EmbeddedGarnetServerTests : IAsyncLifetime
 
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public async Task AccessFile_OwnerOnly_OpensTheRunningStore()
+    public async Task AccessFileAndStoreFolder_OwnerOnly_FileOpensTheRunningStore()
     {
         var path = EmbeddedStoreAccessFile.PathIn(_dataPath);
         var lines = (await File.ReadAllLinesAsync(path)).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_connection.Embedded!.Directory));
         Assert.Equal(Port.ToString(System.Globalization.CultureInfo.InvariantCulture), lines["port"]);
         Assert.Equal(64, lines["password"].Length); // 256 bits, hex
         var replies = await RespProbe.SendAsync(Port, ["AUTH", lines["password"]], ["SET", "gw:test:operator", "1"]);
