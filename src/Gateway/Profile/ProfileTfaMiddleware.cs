@@ -121,7 +121,16 @@ internal sealed partial class ProfileTfaMiddleware(
         }
 
         var code = tfa.GetArrayLength() > 0 && tfa[0].ValueKind == JsonValueKind.String ? tfa[0].GetString()! : "";
-        var recoveryCodes = await enrolment.ConfirmAsync(caller.Username, state, code, context.RequestAborted);
+        var (recoveryCodes, lockedOutFor) = await enrolment.ConfirmAsync(caller.Username, state, code, context.RequestAborted);
+        if (lockedOutFor is { } wait)
+        {
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status429TooManyRequests,
+                $"Too many failed one-time passwords for this account. Try again in {seconds} seconds.");
+            return;
+        }
+
         if (recoveryCodes is null)
         {
             LogEnrolmentRejected(logger, caller.Username);

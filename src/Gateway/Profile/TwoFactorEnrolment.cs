@@ -28,25 +28,31 @@ internal sealed class TwoFactorEnrolment(
         return TotpCodes.OtpAuthUrl(options.Value.TotpIssuer, username, secret);
     }
 
-    /// <returns>The recovery codes, to be shown once; null when the code does not match the pending secret.</returns>
-    public async ValueTask<IReadOnlyList<string>?> ConfirmAsync(string username, UserTwoFactorState state, string code, CancellationToken cancellation)
+    /// <summary>
+    /// Checks the code against the pending secret as a regulated attempt (counted before it is checked,
+    /// like every second factor, see <see cref="FailureRegulator.AttemptAsync"/>); when it matches, enables
+    /// 2FA and issues recovery codes.
+    /// </summary>
+    public async ValueTask<EnrolmentConfirmation> ConfirmAsync(string username, UserTwoFactorState state, string code, CancellationToken cancellation)
     {
         if (state.PendingProtectedSecret is null)
         {
-            return null;
+            return new EnrolmentConfirmation(null, null);
         }
 
         var secret = vault.Unprotect(username, state.PendingProtectedSecret);
-        if (!TotpCodes.LooksLikeTotp(code.Trim()) || !TotpCodes.Verify(secret, code.Trim(), time.GetUtcNow(), out _))
+        var (attempt, lockedFor) = await regulator.AttemptAsync(username, FailureRegulator.OtpScope,
+            () => ValueTask.FromResult(TotpCodes.LooksLikeTotp(code.Trim()) && TotpCodes.Verify(secret, code.Trim(), time.GetUtcNow(), out _)),
+            cancellation);
+        if (attempt != FailureRegulator.AttemptOutcome.Succeeded)
         {
-            await regulator.RecordFailureAsync(username, cancellation);
-            return null;
+            return new EnrolmentConfirmation(null, attempt == FailureRegulator.AttemptOutcome.LockedOut ? lockedFor : null);
         }
 
         var codes = RecoveryCodes.Generate();
         await accounts.ConfirmAsync(username, state.PendingMode == TwoFactorMode.Disabled ? TwoFactorMode.AuthAndWrites : state.PendingMode,
             state.PendingProtectedSecret, recoveryCodes.HashAll(username, codes), cancellation);
-        return codes;
+        return new EnrolmentConfirmation(codes, null);
     }
 
     public ValueTask SetModeAsync(string username, TwoFactorMode mode, CancellationToken cancellation) =>

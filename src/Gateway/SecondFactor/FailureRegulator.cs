@@ -11,6 +11,9 @@ namespace Gateway.SecondFactor;
 /// factor, each further one for twice as long as the last (capped), and at
 /// <see cref="RegulationOptions.MaxFailures"/> it stays locked until the counter expires. A success
 /// resets the count. 10^6 codes cannot be guessed at a handful of tries an hour.
+/// The lock check and the count are one atomic step (<see cref="RegulationScripts"/>), so however many
+/// attempts arrive at once, at most <see cref="RegulationOptions.FreeFailures"/> are judged before the
+/// lock-out starts (README.md, "Two-factor authentication for users").
 /// </summary>
 internal sealed class FailureRegulator(
     IConnectionMultiplexer store,
@@ -18,41 +21,8 @@ internal sealed class FailureRegulator(
     IOptions<RegulationOptions> options,
     [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
 {
-    // Atomic across instances: count the failure, compute the lock, refresh the expiry.
-    private const string RecordFailureScript = """
-        local count = redis.call('HINCRBY', KEYS[1], 'count', 1)
-        local now = tonumber(ARGV[1])
-        local free = tonumber(ARGV[2])
-        local lockedUntil = 0
-        if count >= tonumber(ARGV[5]) then
-          lockedUntil = now + tonumber(ARGV[6]) * 1000
-        elseif count >= free then
-          lockedUntil = now + math.floor(math.min(tonumber(ARGV[3]) * (2 ^ (count - free)), tonumber(ARGV[4])))
-        end
-        redis.call('HSET', KEYS[1], 'lockedUntil', lockedUntil)
-        redis.call('EXPIRE', KEYS[1], tonumber(ARGV[6]))
-        return {count, lockedUntil}
-        """;
-
     public const string OtpScope = "otp";
     public const string SignInScope = "sign-in";
-
-    // The hot path of a protected write, in one round trip: refuse while locked; else bind the accepted
-    // code to the credential (or find whose it is) and, on success, forget earlier failures.
-    private const string BindUnlessLockedScript = """
-        local lockedUntil = tonumber(redis.call('HGET', KEYS[1], 'lockedUntil') or '0')
-        if lockedUntil > tonumber(ARGV[1]) then return {'locked', lockedUntil} end
-        local owner = redis.call('GET', KEYS[2])
-        if not owner then
-          redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
-          owner = ARGV[2]
-        end
-        if owner == ARGV[2] then
-          redis.call('DEL', KEYS[1])
-          return {'bound', 0}
-        end
-        return {'other', 0}
-        """;
 
     private RegulationOptions Options => options.Value;
 
@@ -65,30 +35,43 @@ internal sealed class FailureRegulator(
     }
 
     /// <summary>
-    /// One regulated attempt (a password, a security key, a recovery code…): refused while the account is
-    /// locked, a failure is counted (the answer carries the lock-out it started, if any), a success resets
-    /// the count.
+    /// One regulated attempt (a password, a security key, a recovery code, a web-OTP token, an enrolment
+    /// code): refused while the account is locked; otherwise counted as a failure <em>before</em>
+    /// <paramref name="attempt"/> runs, so concurrent attempts cannot all pass the check before any is
+    /// counted. A failure keeps its count (the answer carries the lock-out it started, if any); a success
+    /// resets the count, and with it any lock-out its own count started (a second store round trip).
+    /// An attempt that throws (the registry or the store is down) stays counted.
     /// </summary>
     public async ValueTask<(AttemptOutcome Outcome, TimeSpan? LockedFor)> AttemptAsync(
         string username, string scope, Func<ValueTask<bool>> attempt, CancellationToken cancellation)
     {
-        var (lockedFor, hadFailures) = await CheckAsync(username, cancellation, scope);
-        if (lockedFor is not null)
+        var (outcome, lockedFor) = await FailUnlessLockedAsync(username, scope, cancellation);
+        if (outcome == AttemptOutcome.LockedOut)
         {
-            return (AttemptOutcome.LockedOut, lockedFor);
+            return (outcome, lockedFor);
         }
 
         if (!await attempt())
         {
-            return (AttemptOutcome.Failed, await RecordFailureAsync(username, cancellation, scope));
+            return (AttemptOutcome.Failed, lockedFor);
         }
 
-        if (hadFailures)
-        {
-            await ResetAsync(username, cancellation, scope);
-        }
-
+        await ResetAsync(username, cancellation, scope);
         return (AttemptOutcome.Succeeded, null);
+    }
+
+    /// <summary>
+    /// An attempt already known to have failed (a TOTP checked in process): unless the account is locked,
+    /// counts it. One store round trip. Answers <see cref="AttemptOutcome.Failed"/> with the lock-out this
+    /// failure started, if any, or <see cref="AttemptOutcome.LockedOut"/>.
+    /// </summary>
+    public async ValueTask<(AttemptOutcome Outcome, TimeSpan? LockedFor)> FailUnlessLockedAsync(
+        string username, string scope, CancellationToken cancellation)
+    {
+        var now = time.GetUtcNow();
+        var result = await EvaluateAsync(RegulationScripts.CountUnlessLocked, [Key(username, scope)], now, [], cancellation);
+        var until = Remaining(result, now);
+        return (string?)result[0] == "locked" ? (AttemptOutcome.LockedOut, until) : (AttemptOutcome.Failed, until);
     }
 
     /// <summary>What <see cref="BindUnlessLockedAsync"/> found.</summary>
@@ -102,25 +85,24 @@ internal sealed class FailureRegulator(
     /// <summary>
     /// For a code that verified: unless the account is locked, binds it (under <paramref name="bindingKey"/>)
     /// to <paramref name="credentialId"/> for <paramref name="lifetime"/>, and resets the failure count when
-    /// it is (or already was) that credential's. One store round trip.
+    /// it is (or already was) that credential's; a code bound to another credential counts as a failure
+    /// (the answer carries the lock-out it started, if any). One store round trip, atomic with the lock check.
     /// </summary>
     public async ValueTask<(BindOutcome Outcome, TimeSpan? LockedFor)> BindUnlessLockedAsync(
         string username, RedisKey bindingKey, string credentialId, TimeSpan lifetime, CancellationToken cancellation)
     {
         var now = time.GetUtcNow();
-        var result = await guard.ExecuteAsync(async _ => (RedisResult[])(await store.GetDatabase().ScriptEvaluateAsync(
-            BindUnlessLockedScript,
-            [Key(username, OtpScope), bindingKey],
-            [now.ToUnixTimeMilliseconds(), credentialId, Math.Max(1L, (long)lifetime.TotalMilliseconds)]))!, cancellation);
+        var result = await EvaluateAsync(RegulationScripts.BindUnlessLocked, [Key(username, OtpScope), bindingKey], now,
+            [credentialId, Math.Max(1L, (long)lifetime.TotalMilliseconds)], cancellation);
         return (string?)result[0] switch
         {
             "bound" => (BindOutcome.Bound, null),
-            "other" => (BindOutcome.BoundToAnother, null),
-            _ => (BindOutcome.Locked, DateTimeOffset.FromUnixTimeMilliseconds((long)result[1]) - now),
+            "other" => (BindOutcome.BoundToAnother, Remaining(result, now)),
+            _ => (BindOutcome.Locked, Remaining(result, now)),
         };
     }
 
-    /// <summary>How long the account is still locked, or null when it may try.</summary>
+    /// <summary>How long the account is still locked, or null when it may try. Reads only.</summary>
     public async ValueTask<(TimeSpan? LockedFor, bool HasFailures)> CheckAsync(string username, CancellationToken cancellation, string scope = OtpScope)
     {
         var values = await guard.ExecuteAsync(async _ => await store.GetDatabase().HashGetAsync(Key(username, scope), ["count", "lockedUntil"]), cancellation);
@@ -130,21 +112,25 @@ internal sealed class FailureRegulator(
         return (remaining > TimeSpan.Zero ? remaining : null, count > 0);
     }
 
-    /// <returns>The lock-out that this failure started, if any.</returns>
-    public async ValueTask<TimeSpan?> RecordFailureAsync(string username, CancellationToken cancellation, string scope = OtpScope)
-    {
-        var now = time.GetUtcNow();
-        var result = await guard.ExecuteAsync(async _ => (RedisResult[])(await store.GetDatabase().ScriptEvaluateAsync(
-            RecordFailureScript,
-            [Key(username, scope)],
-            [now.ToUnixTimeMilliseconds(), Options.FreeFailures, (long)Options.FirstLockout.TotalMilliseconds,
-             (long)Options.LongestLockout.TotalMilliseconds, Options.MaxFailures, (long)Options.CounterLifetime.TotalSeconds]))!, cancellation);
-        var lockedUntil = DateTimeOffset.FromUnixTimeMilliseconds((long)result[1]);
-        return lockedUntil > now ? lockedUntil - now : null;
-    }
-
     public async ValueTask ResetAsync(string username, CancellationToken cancellation, string scope = OtpScope) =>
         await guard.ExecuteAsync(async _ => await store.GetDatabase().KeyDeleteAsync(Key(username, scope)), cancellation);
+
+    private async ValueTask<RedisResult[]> EvaluateAsync(string script, RedisKey[] keys, DateTimeOffset now, RedisValue[] more, CancellationToken cancellation)
+    {
+        RedisValue[] arguments =
+        [
+            now.ToUnixTimeMilliseconds(), Options.FreeFailures, (long)Options.FirstLockout.TotalMilliseconds,
+            (long)Options.LongestLockout.TotalMilliseconds, Options.MaxFailures, (long)Options.CounterLifetime.TotalSeconds, .. more,
+        ];
+        return await guard.ExecuteAsync(async _ => (RedisResult[])(await store.GetDatabase().ScriptEvaluateAsync(script, keys, arguments))!, cancellation);
+    }
+
+    /// <summary>The lock-out a script reported (its second value, ms since the epoch), if it is still running.</summary>
+    private static TimeSpan? Remaining(RedisResult[] result, DateTimeOffset now)
+    {
+        var remaining = DateTimeOffset.FromUnixTimeMilliseconds((long)result[1]) - now;
+        return remaining > TimeSpan.Zero ? remaining : null;
+    }
 
     /// <summary>Second factors (TOTP, recovery codes, security keys) and web sign-in passwords are counted apart.</summary>
     private static RedisKey Key(string username, string scope) =>

@@ -54,14 +54,18 @@ internal sealed class OtpVerifier(
 
     /// <summary>
     /// The hot path (every protected write of a TOTP user): the record comes from the in-process cache, the
-    /// code is checked locally, and the lock-out check, the binding and the reset are one store round trip.
+    /// code is checked locally, and then one store script decides, atomically with the lock-out check:
+    /// a wrong code is counted, a right one is bound to the credential (and resets the count). Nothing of
+    /// the local check is revealed unless that script admitted the attempt, so a concurrent burst gets at
+    /// most <see cref="RegulationOptions.FreeFailures"/> answers other than "locked".
     /// </summary>
     private async ValueTask<VerificationResult> VerifyTotpAsync(CallerIdentity caller, string protectedSecret, string otp, CancellationToken cancellation)
     {
         var now = time.GetUtcNow();
         if (!TotpCodes.Verify(vault.Unprotect(caller.Username, protectedSecret), otp, now, out var step))
         {
-            return await FailUnlessLockedAsync(caller.Username, VerificationOutcome.Invalid, cancellation);
+            var (failed, retryAfter) = await regulator.FailUnlessLockedAsync(caller.Username, FailureRegulator.OtpScope, cancellation);
+            return new VerificationResult(failed == FailureRegulator.AttemptOutcome.LockedOut ? VerificationOutcome.LockedOut : VerificationOutcome.Invalid, retryAfter);
         }
 
         var (outcome, lockedFor) = await regulator.BindUnlessLockedAsync(
@@ -70,7 +74,7 @@ internal sealed class OtpVerifier(
         {
             FailureRegulator.BindOutcome.Bound => new VerificationResult(VerificationOutcome.Verified, Factor: "totp"),
             FailureRegulator.BindOutcome.Locked => new VerificationResult(VerificationOutcome.LockedOut, lockedFor),
-            _ => await RecordFailureAsync(caller.Username, VerificationOutcome.Replayed, cancellation),
+            _ => new VerificationResult(VerificationOutcome.Replayed, lockedFor),
         };
     }
 
@@ -92,18 +96,6 @@ internal sealed class OtpVerifier(
             _ => result,
         };
     }
-
-    private async ValueTask<VerificationResult> FailUnlessLockedAsync(string username, VerificationOutcome outcome, CancellationToken cancellation)
-    {
-        var (lockedFor, _) = await regulator.CheckAsync(username, cancellation);
-        return lockedFor is not null
-            ? new VerificationResult(VerificationOutcome.LockedOut, lockedFor)
-            : await RecordFailureAsync(username, outcome, cancellation);
-    }
-
-    /// <summary>Counts a failure; the answer carries the lock-out it started, if any.</summary>
-    private async ValueTask<VerificationResult> RecordFailureAsync(string username, VerificationOutcome outcome, CancellationToken cancellation) =>
-        new(outcome, await regulator.RecordFailureAsync(username, cancellation));
 
     private async ValueTask<VerificationResult> CheckRecoveryCodeAsync(CallerIdentity caller, string code, CancellationToken cancellation)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using Garnet;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,21 +11,27 @@ namespace Gateway.Store;
 
 /// <summary>
 /// An in-process Garnet (Redis-compatible) server on 127.0.0.1 and a free port, persisting to an
-/// append-only file under <c>{dataPath}/garnet</c> and recovering from it on start (DESIGN.md decision 5).
+/// append-only file under <c>{dataPath}/garnet</c> and recovering from it on start. Every connection
+/// must authenticate with a random password made at each start (README.md, operators section): loopback
+/// is reachable by every local user, and the store holds the users' 2FA records.
 /// Dispose it after the clients that use it.
 /// </summary>
-internal sealed class EmbeddedGarnetServer : IAsyncDisposable
+internal sealed partial class EmbeddedGarnetServer : IAsyncDisposable
 {
     private const int StartAttempts = 3;
 
     private readonly GarnetServer _server;
+    private readonly string _password;
+    private readonly string _dataPath;
     private readonly ILogger _logger;
     private int _disposed;
 
-    private EmbeddedGarnetServer(GarnetServer server, int port, string directory, TimeSpan startupTime, ILogger logger)
+    private EmbeddedGarnetServer(GarnetServer server, int port, string password, string dataPath, string directory, TimeSpan startupTime, ILogger logger)
     {
         _server = server;
         Port = port;
+        _password = password;
+        _dataPath = dataPath;
         Directory = directory;
         StartupTime = startupTime;
         _logger = logger;
@@ -35,8 +42,8 @@ internal sealed class EmbeddedGarnetServer : IAsyncDisposable
     /// <summary>Checkpoint and AOF directory (the AOF is in its <c>AOF</c> subfolder).</summary>
     public string Directory { get; }
 
-    /// <summary>StackExchange.Redis connection string of the server.</summary>
-    public string ConnectionString => $"127.0.0.1:{Port}";
+    /// <summary>Where the server listens (no credentials: safe to log).</summary>
+    public string EndPoint => $"127.0.0.1:{Port}";
 
     /// <summary>Time taken by start-up, including AOF/checkpoint recovery.</summary>
     public TimeSpan StartupTime { get; }
@@ -51,9 +58,17 @@ internal sealed class EmbeddedGarnetServer : IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(dataPath);
         var directory = Path.GetFullPath(Path.Combine(dataPath, "garnet"));
         System.IO.Directory.CreateDirectory(directory);
+        if (!OperatingSystem.IsWindows())
+        {
+            // The AOF and checkpoints are the same records the password guards: another OS user must not
+            // read them off the disk either (folders made with the default umask are world-readable).
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
 
         var garnetLoggers = new GarnetLoggerFactory(loggerFactory ?? NullLoggerFactory.Instance);
         var logger = garnetLoggers.CreateLogger(nameof(EmbeddedGarnetServer));
+        // 256 random bits, hex so that it needs no quoting in AUTH, redis-cli or a connection string.
+        var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
         for (var attempt = 1; ; attempt++)
         {
@@ -64,10 +79,12 @@ internal sealed class EmbeddedGarnetServer : IAsyncDisposable
             GarnetServer? server = null;
             try
             {
-                server = new GarnetServer(BuildArguments(directory, port), garnetLoggers);
+                server = new GarnetServer(BuildArguments(directory, port, password), garnetLoggers);
                 server.Start();
                 stopwatch.Stop();
-                return new EmbeddedGarnetServer(server, port, directory, stopwatch.Elapsed, logger);
+                EmbeddedStoreAccessFile.Write(dataPath, port, password);
+                LogListening((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<EmbeddedGarnetServer>(), port);
+                return new EmbeddedGarnetServer(server, port, password, dataPath, directory, stopwatch.Elapsed, logger);
             }
             catch (Exception ex) when (attempt < StartAttempts && IsAddressInUse(ex))
             {
@@ -85,7 +102,10 @@ internal sealed class EmbeddedGarnetServer : IAsyncDisposable
     /// <summary>
     /// Garnet command-line options. Every choice is deliberate:
     /// <list type="bullet">
-    /// <item><c>--bind 127.0.0.1 --port N</c>: loopback only; the store has no password.</item>
+    /// <item><c>--bind 127.0.0.1 --port N</c>: loopback only.</item>
+    /// <item><c>--auth Password --password P</c>: every connection must send <c>AUTH P</c> before any
+    /// other command (Garnet answers NOAUTH, or WRONGPASS for a wrong one); this covers Lua, pub/sub and
+    /// SAVE as well. The arguments stay in this process (they are not the process's command line).</item>
     /// <item><c>--checkpointdir</c>: checkpoints and the AOF (its <c>AOF</c> subfolder) live in the data
     /// folder. No <c>--logdir</c>: it is only valid with <c>--storage-tier</c>, which we do not use.
     /// Without a storage tier the whole data set lives in memory (our data is small: per-user records).</item>
@@ -110,10 +130,12 @@ internal sealed class EmbeddedGarnetServer : IAsyncDisposable
     /// <item><c>-q</c>: no banner. Logging goes through the host's factory, filtered to Warning.</item>
     /// </list>
     /// </summary>
-    internal static string[] BuildArguments(string directory, int port) =>
+    internal static string[] BuildArguments(string directory, int port, string password) =>
     [
         "--bind", "127.0.0.1",
         "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--auth", "Password",
+        "--password", password,
         "--checkpointdir", directory,
         "--aof",
         "--recover",
@@ -142,6 +164,17 @@ internal sealed class EmbeddedGarnetServer : IAsyncDisposable
 
         return false;
     }
+
+    /// <summary>Client options for this server, with its password (which their ToString() leaves out).</summary>
+    public ConfigurationOptions ClientOptions(string clientName) => new()
+    {
+        EndPoints = { EndPoint },
+        Password = _password,
+        ClientName = clientName,
+    };
+
+    [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Embedded store listening on 127.0.0.1:{Port}")]
+    private static partial void LogListening(ILogger logger, int port);
 
     private static int FindFreePort()
     {
@@ -180,21 +213,18 @@ internal sealed class EmbeddedGarnetServer : IAsyncDisposable
         {
             // Dispose() would use the constructor's cleanupDir; be explicit that the files stay.
             _server.Dispose(deleteDir: false);
+            EmbeddedStoreAccessFile.Delete(_dataPath);
         }
     }
 
     private async Task CheckpointAsync()
     {
-        var options = new ConfigurationOptions
-        {
-            EndPoints = { ConnectionString },
-            AllowAdmin = true,
-            AbortOnConnectFail = true,
-            ConnectTimeout = 2000,
-            SyncTimeout = 30000,
-            AsyncTimeout = 30000,
-            ClientName = "gateway-shutdown",
-        };
+        var options = ClientOptions("gateway-shutdown");
+        options.AllowAdmin = true;
+        options.AbortOnConnectFail = true;
+        options.ConnectTimeout = 2000;
+        options.SyncTimeout = 30000;
+        options.AsyncTimeout = 30000;
         await using var admin = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
         // Foreground SAVE on purpose: at shutdown we want to block until the snapshot is on disk.
         await admin.GetServer(admin.GetEndPoints()[0]).ExecuteAsync("SAVE").ConfigureAwait(false);

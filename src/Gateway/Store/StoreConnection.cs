@@ -58,9 +58,8 @@ internal sealed class StoreConnection : IAsyncDisposable, IDisposable
         {
             // The embedded server is ours and just started: failing to reach it is a start-up error.
             // (AbortOnConnectFail governs only the first connect; later drops reconnect as usual.)
-            var options = ConfigurationOptions.Parse(server.ConnectionString);
+            var options = server.ClientOptions("gateway");
             options.AbortOnConnectFail = true;
-            options.ClientName = "gateway";
             var multiplexer = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
             try
             {

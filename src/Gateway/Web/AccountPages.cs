@@ -160,7 +160,12 @@ internal static partial class AccountPages
     {
         var user = context.User.Username();
         var state = await accounts.GetAsync(user, context.RequestAborted);
-        var codes = await enrolment.ConfirmAsync(user, state, form["code"].ToString(), context.RequestAborted);
+        var (codes, lockedOutFor) = await enrolment.ConfirmAsync(user, state, form["code"].ToString(), context.RequestAborted);
+        if (lockedOutFor is { } wait)
+        {
+            return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, $"Too many failed attempts. Try again in {(int)Math.Ceiling(wait.TotalSeconds)} seconds.", 429);
+        }
+
         if (codes is null)
         {
             return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "That code does not match the new secret; the authenticator app was not enabled. Set it up again.", 400);

@@ -22,13 +22,13 @@ public abstract class FailureRegulatorTests(IStoreFixture store)
     public sealed class OnEmbeddedGarnet(EmbeddedGarnetFixture store) : FailureRegulatorTests(store);
 
     [Fact]
-    public async Task RecordFailureAsync_FirstFourFailures_DoNotLock()
+    public async Task FailUnlessLockedAsync_FirstFourFailures_DoNotLock()
     {
         var regulator = Create();
 
         for (var i = 1; i <= 4; i++)
         {
-            Assert.Null(await regulator.RecordFailureAsync(_user, default));
+            Assert.Equal((FailureRegulator.AttemptOutcome.Failed, null), await regulator.FailUnlessLockedAsync(_user, FailureRegulator.OtpScope, default));
         }
 
         var (lockedFor, hasFailures) = await regulator.CheckAsync(_user, default);
@@ -45,7 +45,7 @@ public abstract class FailureRegulatorTests(IStoreFixture store)
     [InlineData(11, 1920)]
     [InlineData(12, 3600)]
     [InlineData(13, 3600)]
-    public async Task RecordFailureAsync_NthFailure_LocksForDoublingTimeUpToLongest(int failures, int expectedSeconds)
+    public async Task FailUnlessLockedAsync_NthFailure_LocksForDoublingTimeUpToLongest(int failures, int expectedSeconds)
     {
         var regulator = Create();
 
@@ -60,7 +60,7 @@ public abstract class FailureRegulatorTests(IStoreFixture store)
     [InlineData(6, 20)]
     [InlineData(7, 25)]
     [InlineData(8, 25)]
-    public async Task RecordFailureAsync_CustomOptions_FollowFirstAndLongestLockout(int failures, int expectedSeconds)
+    public async Task FailUnlessLockedAsync_CustomOptions_FollowFirstAndLongestLockout(int failures, int expectedSeconds)
     {
         var regulator = Create(new RegulationOptions { FirstLockout = TimeSpan.FromSeconds(10), LongestLockout = TimeSpan.FromSeconds(25) });
 
@@ -95,13 +95,13 @@ public abstract class FailureRegulatorTests(IStoreFixture store)
     }
 
     [Fact]
-    public async Task RecordFailureAsync_AfterLockoutEnds_NextFailureLocksLonger()
+    public async Task FailUnlessLockedAsync_AfterLockoutEnds_NextFailureLocksLonger()
     {
         var regulator = Create();
         await FailAsync(regulator, 5);
         _time.Advance(TimeSpan.FromSeconds(31));
 
-        Assert.Equal(TimeSpan.FromSeconds(60), await regulator.RecordFailureAsync(_user, default));
+        Assert.Equal(TimeSpan.FromSeconds(60), await FailAsync(regulator, 1));
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public abstract class FailureRegulatorTests(IStoreFixture store)
     [Theory]
     [InlineData(8)]
     [InlineData(9)]
-    public async Task RecordFailureAsync_AtMaxFailures_LocksForCounterLifetime(int failures)
+    public async Task FailUnlessLockedAsync_AtMaxFailures_LocksForCounterLifetime(int failures)
     {
         var options = new RegulationOptions { MaxFailures = 8, CounterLifetime = TimeSpan.FromHours(2) };
         var regulator = Create(options);
@@ -137,14 +137,14 @@ public abstract class FailureRegulatorTests(IStoreFixture store)
     }
 
     [Fact]
-    public async Task RecordFailureAsync_TwoInstancesOnOneStore_ShareTheCount()
+    public async Task FailUnlessLockedAsync_TwoInstancesOnOneStore_ShareTheCount()
     {
         var first = Create();
         var second = Create();
 
         await FailAsync(first, 3);
         await FailAsync(second, 1);
-        var lockout = await first.RecordFailureAsync(_user, default);
+        var lockout = await FailAsync(first, 1);
 
         Assert.Equal(TimeSpan.FromSeconds(30), lockout);
         Assert.Equal(TimeSpan.FromSeconds(30), (await second.CheckAsync(_user, default)).LockedFor);
@@ -153,7 +153,7 @@ public abstract class FailureRegulatorTests(IStoreFixture store)
     }
 
     [Fact]
-    public async Task RecordFailureAsync_OneUser_DoesNotAffectAnother()
+    public async Task FailUnlessLockedAsync_OneUser_DoesNotAffectAnother()
     {
         var regulator = Create();
         var other = TestUsers.Unique();
@@ -166,13 +166,24 @@ public abstract class FailureRegulatorTests(IStoreFixture store)
     private FailureRegulator Create(RegulationOptions? options = null) =>
         new(store.Multiplexer, _time, Options.Create(options ?? new RegulationOptions()), new DependencyGuard("store", TimeSpan.FromSeconds(2), _time));
 
+    /// <summary>
+    /// Counts <paramref name="failures"/> failures as consecutive wrong codes would, each made once the
+    /// lock-out before it has ended (the fake clock is advanced past it).
+    /// </summary>
     /// <returns>The lock-out the last failure started.</returns>
     private async Task<TimeSpan?> FailAsync(FailureRegulator regulator, int failures)
     {
         TimeSpan? lockout = null;
         for (var i = 0; i < failures; i++)
         {
-            lockout = await regulator.RecordFailureAsync(_user, default);
+            if ((await regulator.CheckAsync(_user, default)).LockedFor is { } wait)
+            {
+                _time.Advance(wait);
+            }
+
+            var (outcome, lockedFor) = await regulator.FailUnlessLockedAsync(_user, FailureRegulator.OtpScope, default);
+            Assert.Equal(FailureRegulator.AttemptOutcome.Failed, outcome);
+            lockout = lockedFor;
         }
 
         return lockout;

@@ -25,6 +25,10 @@ public abstract class OtpVerifierTests
 
     private readonly FakeTimeProvider _time = new(Start);
     private readonly Harness _harness;
+
+    /// <summary>As the gateway runs it: users' records from the in-process cache, so that a verification
+    /// reaches the store in the order it was called (the burst tests rely on that order).</summary>
+    private readonly Harness _cachedHarness;
     private readonly string _user = TestUsers.Unique();
     private readonly CallerIdentity _credentialA;
     private readonly CallerIdentity _credentialB;
@@ -32,6 +36,7 @@ public abstract class OtpVerifierTests
     protected OtpVerifierTests(IStoreFixture store)
     {
         _harness = new Harness(store.Multiplexer, store.Protection, _time, new DependencyGuard("store", TimeSpan.FromSeconds(2), _time));
+        _cachedHarness = new Harness(store.Multiplexer, store.Protection, _time, new DependencyGuard("store", TimeSpan.FromSeconds(2), _time), cachedStates: true);
         _credentialA = new CallerIdentity(_user, "credential-a");
         _credentialB = new CallerIdentity(_user, "credential-b");
     }
@@ -311,6 +316,50 @@ public abstract class OtpVerifierTests
         Assert.Equal(new VerificationResult(VerificationOutcome.LockedOut, TimeSpan.FromSeconds(20)), locked);
     }
 
+    /// <summary>
+    /// Many guesses at once (parallel requests with one stolen token): the lock check and the count are one
+    /// store step, so no more than the free failures get an answer other than "locked".
+    /// </summary>
+    [Fact]
+    public async Task VerifyAsync_BurstOf50WrongCodes_AtMostFiveAnsweredBeforeLockout()
+    {
+        var (secret, _) = await _cachedHarness.EnrolWarmAsync(_user);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            _cachedHarness.Verifier.VerifyAsync(new CallerIdentity(_user, "thief-" + i), WrongCode(secret), default).AsTask()));
+
+        Assert.Equal(5, results.Count(r => r.Outcome == VerificationOutcome.Invalid));
+        Assert.Equal(45, results.Count(r => r.Outcome == VerificationOutcome.LockedOut));
+        Assert.NotNull((await _cachedHarness.Regulator.CheckAsync(_user, default)).LockedFor);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_RightCodeSentAfterABurstOfWrongOnes_IsLockedOut()
+    {
+        var (secret, _) = await _cachedHarness.EnrolWarmAsync(_user);
+        var wrong = Enumerable.Range(0, 20).Select(_ => _cachedHarness.Verifier.VerifyAsync(_credentialA, WrongCode(secret), default).AsTask()).ToList();
+
+        var right = await _cachedHarness.Verifier.VerifyAsync(_credentialA, TotpCodes.Compute(secret, _time.GetUtcNow()), default);
+        await Task.WhenAll(wrong);
+
+        Assert.Equal(VerificationOutcome.LockedOut, right.Outcome);
+        Assert.NotNull((await _cachedHarness.Regulator.CheckAsync(_user, default)).LockedFor);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_RecoveryCodeSentAfterABurstOfWrongOnes_IsLockedOutAndNotSpent()
+    {
+        var (_, codes) = await _cachedHarness.EnrolWarmAsync(_user);
+        var wrong = Enumerable.Range(0, 20).Select(_ => _cachedHarness.Verifier.VerifyAsync(_credentialA, "aaaa-bbbb-cccc-dddd", default).AsTask()).ToList();
+
+        var right = await _cachedHarness.Verifier.VerifyAsync(_credentialA, codes[0], default);
+        var results = await Task.WhenAll(wrong);
+
+        Assert.Equal(VerificationOutcome.LockedOut, right.Outcome);
+        Assert.Equal(5, results.Count(r => r.Outcome == VerificationOutcome.Invalid));
+        Assert.Equal(Gateway.SecondFactor.RecoveryCodes.Count, await _cachedHarness.Accounts.CountRecoveryCodesAsync(_user, default));
+    }
+
     [Fact]
     public async Task VerifyAsync_AfterLockoutEnds_ValidCodeIsVerifiedAndResetsCount()
     {
@@ -374,16 +423,19 @@ public abstract class OtpVerifierTests
     /// <summary>The verifier and everything it is made of, as the gateway composes them.</summary>
     private sealed class Harness
     {
-        public Harness(IConnectionMultiplexer store, IDataProtectionProvider protection, TimeProvider time, DependencyGuard guard)
+        public Harness(IConnectionMultiplexer store, IDataProtectionProvider protection, TimeProvider time, DependencyGuard guard, bool cachedStates = false)
         {
+            Cache = cachedStates ? new CachedUserModes(new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions()), store, guard) : null;
             Store = store;
             Accounts = new RedisUserAccounts(store, time, guard);
             Vault = new SecretVault(protection);
             var hasher = new KeyedHasher(store, protection);
             RecoveryCodes = new RecoveryCodes(hasher);
             Regulator = new FailureRegulator(store, time, Options.Create(new RegulationOptions()), guard);
-            Verifier = new OtpVerifier(Accounts, new WebOtpTokens(store, hasher, guard), Vault, RecoveryCodes, Regulator, store, time, guard);
+            Verifier = new OtpVerifier(Accounts, new WebOtpTokens(store, hasher, guard), Vault, RecoveryCodes, Regulator, store, time, guard, Cache);
         }
+
+        public CachedUserModes? Cache { get; }
 
         public IConnectionMultiplexer Store { get; }
 
@@ -404,6 +456,17 @@ public abstract class OtpVerifierTests
             var codes = Gateway.SecondFactor.RecoveryCodes.Generate();
             await Accounts.ConfirmAsync(username, TwoFactorMode.AuthAndWrites, Vault.Protect(username, secret), RecoveryCodes.HashAll(username, codes), default);
             return (secret, codes);
+        }
+
+        /// <summary><see cref="EnrolAsync"/>, then the record loaded into the cache.</summary>
+        public async Task<(byte[] Secret, IReadOnlyList<string> RecoveryCodes)> EnrolWarmAsync(string username)
+        {
+            var enrolled = await EnrolAsync(username);
+            // Enrolment publishes a change that evicts the entry; let that arrive before loading it.
+            await Store.GetSubscriber().PingAsync();
+            Cache!.Forget(username);
+            Assert.NotNull((await Cache!.GetStateAsync(username, default)).ProtectedSecret);
+            return enrolled;
         }
     }
 }
