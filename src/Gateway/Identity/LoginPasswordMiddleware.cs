@@ -1,7 +1,6 @@
 using Gateway.Accounts;
 using Gateway.Pipeline;
 using Gateway.Resilience;
-using Gateway.SecondFactor;
 
 namespace Gateway.Identity;
 
@@ -9,11 +8,11 @@ namespace Gateway.Identity;
 /// Stage 3½, logins of accounts with 2FA only: the password the login carries is checked against the
 /// registry before the second factor. Without this, anyone could send logins naming an account with
 /// wrong one-time passwords and lock its owner out, or open web flows in its name; with it, only a
-/// holder of the password reaches the second-factor stage. Password attempts are regulated per account
-/// like the web sign-in's, so this is no faster a password oracle than the registry's own login.
+/// holder of the password reaches the second-factor stage. Wrong passwords are not counted against the
+/// account: that would hand anyone a way to lock its owner out, and the registry already answers the same
+/// question (a Basic-authenticated whoami) to whoever asks it.
 /// </summary>
-internal sealed partial class LoginPasswordMiddleware(
-    RequestDelegate next, PasswordChecker passwords, FailureRegulator regulator, ILogger<LoginPasswordMiddleware> logger)
+internal sealed partial class LoginPasswordMiddleware(RequestDelegate next, PasswordChecker passwords, ILogger<LoginPasswordMiddleware> logger)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -27,20 +26,11 @@ internal sealed partial class LoginPasswordMiddleware(
     {
         try
         {
-            var (attempt, lockedFor) = await regulator.AttemptAsync(caller.Username, FailureRegulator.SignInScope,
-                () => passwords.IsValidAsync(caller.Username, password, context.RequestAborted, context.Connection.RemoteIpAddress),
-                context.RequestAborted);
-            switch (attempt)
+            if (!await passwords.IsValidAsync(caller.Username, password, context.RequestAborted, context.Connection.RemoteIpAddress))
             {
-                case FailureRegulator.AttemptOutcome.LockedOut:
-                    var seconds = (int)Math.Ceiling(lockedFor!.Value.TotalSeconds);
-                    context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status429TooManyRequests, $"Too many failed logins for this account; try again in {seconds} seconds.");
-                    return;
-                case FailureRegulator.AttemptOutcome.Failed:
-                    LogWrongPassword(logger, caller.Username);
-                    await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "Incorrect username or password.");
-                    return;
+                LogWrongPassword(logger, caller.Username);
+                await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "Incorrect username or password.");
+                return;
             }
         }
         catch (DependencyUnavailableException)

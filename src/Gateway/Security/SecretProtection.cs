@@ -20,7 +20,7 @@ internal static class SecretProtection
         var dataProtection = builder.Services.AddDataProtection().SetApplicationName(ApplicationName);
         if (options.UsesEmbeddedStore)
         {
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataPath), "keys")));
+            dataProtection.PersistKeysToFileSystem(PrivateFolder(Path.Combine(Path.GetFullPath(options.DataPath), "keys")));
         }
         else
         {
@@ -31,5 +31,20 @@ internal static class SecretProtection
 
         builder.Services.AddSingleton<KeyedHasher>();
         return builder;
+    }
+
+    /// <summary>
+    /// The key ring decrypts every TOTP secret: its folder is readable by the gateway's OS user only,
+    /// whatever the umask (the embedded store's folder is kept the same way).
+    /// </summary>
+    private static DirectoryInfo PrivateFolder(string path)
+    {
+        var folder = Directory.CreateDirectory(path);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return folder;
     }
 }
