@@ -18,4 +18,10 @@ internal static class StoreKeys
 
     /// <summary>The credential a consumed recovery code is bound to, for the rest of one npm command.</summary>
     public static RedisKey UsedRecoveryCode(string username, string codeHash) => "gw:user:" + username + ":rc-used:" + codeHash;
+
+    /// <summary>How many web-OTP flows one credential (a keyed hash) opened in the current flow lifetime.</summary>
+    public static RedisKey OpenWebOtpFlows(string credentialId) => "gw:credential:" + credentialId + ":web-otp-flows";
+
+    /// <summary>How many web logins (<c>POST /-/v1/login</c>) one client network started in the current window.</summary>
+    public static RedisKey WebLoginStarts(string clientNetwork) => "gw:client:" + clientNetwork + ":web-logins";
 }
