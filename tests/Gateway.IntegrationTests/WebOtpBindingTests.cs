@@ -25,7 +25,7 @@ public sealed class WebOtpBindingTests(RegistryFixture registry)
         Assert.True((await PublishAsync(gateway, user.Token, name, "1.0.0", await Totp.CodeAsync(user.Secret))).Status == HttpStatusCode.Created);
 
         var approved = PublishDocument(name, "1.1.0");
-        var token = await ApproveAsync(gateway, user, HttpMethod.Put, "/" + VerdaccioProcess.EncodeName(name), approved, +1);
+        var (token, page) = await ApproveAsync(gateway, user, HttpMethod.Put, "/" + VerdaccioProcess.EncodeName(name), approved, +1);
 
         // Same credential, same action and package, another body: refused while the token is still unused.
         var other = await gateway.SendAsync(HttpMethod.Put, VerdaccioProcess.EncodeName(name), user.Token, token, PublishDocument(name, "6.6.6-evil"));
@@ -43,6 +43,7 @@ public sealed class WebOtpBindingTests(RegistryFixture registry)
         Assert.True(publish.Status == HttpStatusCode.Created, publish.ToString());
         AssertRefused(await gateway.SendAsync(HttpMethod.Put, VerdaccioProcess.EncodeName(name), user.Token, token, approved));
         Assert.Equal(["1.0.0", "1.1.0"], await VersionsAsync(name));
+        AssertShowsRequest(page, "PUT", "/" + name); // the page showed the request it approved
     }
 
     [Fact]
@@ -62,7 +63,7 @@ public sealed class WebOtpBindingTests(RegistryFixture registry)
         packument["time"]?.AsObject().Remove("1.1.0");
         packument["dist-tags"] = new JsonObject { ["latest"] = "1.0.0" };
         var removal = $"/{VerdaccioProcess.EncodeName(name)}/-rev/{rev}";
-        var token = await ApproveAsync(gateway, user, HttpMethod.Put, removal, packument, +1);
+        var (token, page) = await ApproveAsync(gateway, user, HttpMethod.Put, removal, packument, +1);
 
         var put = await gateway.SendAsync(HttpMethod.Put, removal, user.Token, token, packument);
         Assert.True(put.Status is HttpStatusCode.Created or HttpStatusCode.OK, put.ToString());
@@ -74,13 +75,14 @@ public sealed class WebOtpBindingTests(RegistryFixture registry)
         var rev3 = (await registry.Verdaccio.GetPackumentAsync(name))!["_rev"]!.GetValue<string>();
         AssertRefused(await gateway.SendAsync(HttpMethod.Delete, $"{VerdaccioProcess.EncodeName(name)}/-rev/{rev3}", user.Token, token));
         Assert.Equal(["1.0.0"], await VersionsAsync(name));
+        AssertShowsRequest(page, "PUT", removal);
     }
 
     /// <summary>
     /// The request as npm sends it first (web auth, no code): the challenge's authUrl is approved on the page
-    /// with a TOTP, and doneUrl hands over the token. Returns the token.
+    /// with a TOTP, and doneUrl hands over the token. Returns the token and the approval page.
     /// </summary>
-    private static async Task<string> ApproveAsync(GatewayProcess gateway, TwoFactorUser user, HttpMethod method, string target, JsonNode body, int codeOffset)
+    private static async Task<(string Token, HttpAnswer Page)> ApproveAsync(GatewayProcess gateway, TwoFactorUser user, HttpMethod method, string target, JsonNode body, int codeOffset)
     {
         var challenge = await gateway.SendAsync(method, target, user.Token, body: body, headers: s_web);
         Assert.True(challenge.Status == HttpStatusCode.Unauthorized, challenge.ToString());
@@ -89,13 +91,17 @@ public sealed class WebOtpBindingTests(RegistryFixture registry)
 
         using var page = new PageSession(gateway);
         var shown = await page.GetAsync(new Uri(authUrl).AbsolutePath);
-        Assert.Contains($"id=\"flow-method\">{method.Method}<", shown.Body, StringComparison.Ordinal);
-        Assert.Contains($"id=\"flow-target\">{target}<", shown.Body, StringComparison.Ordinal); // unscoped names: nothing to encode
         var approval = await page.PostFormAsync(new Uri(authUrl).AbsolutePath, new Dictionary<string, string> { ["code"] = await Totp.CodeAsync(user.Secret, codeOffset) });
         Assert.Contains("id=\"approved\"", approval.Body, StringComparison.Ordinal);
 
         var done = await gateway.SendAsync(HttpMethod.Get, new Uri(doneUrl).AbsolutePath, token: null);
-        return done.Json?["token"]?.GetValue<string>() ?? throw new InvalidOperationException(done.ToString());
+        return (done.Json?["token"]?.GetValue<string>() ?? throw new InvalidOperationException(done.ToString()), shown);
+    }
+
+    private static void AssertShowsRequest(HttpAnswer page, string method, string target)
+    {
+        Assert.Contains($"id=\"flow-method\">{method}<", page.Body, StringComparison.Ordinal);
+        Assert.Contains($"id=\"flow-target\">{target}<", page.Body, StringComparison.Ordinal); // unscoped names: nothing to encode
     }
 
     private static void AssertRefused(HttpAnswer answer)
