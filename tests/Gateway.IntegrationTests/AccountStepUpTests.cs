@@ -105,8 +105,11 @@ public sealed class AccountStepUpTests(RegistryFixture registry, ClassGateway cl
         Assert.True(keyOptions.Status == HttpStatusCode.Forbidden, keyOptions.ToString());
         Assert.Contains("id=\"step-up-sign-in\"", account.Body, StringComparison.Ordinal); // the page said so
 
-        // The password again: enrolment works, start to finish.
+        // The password again: enrolment works, start to finish. (A mode needs a factor first.)
         await page.SignInAsync(user);
+        var modeFirst = await page.PostFormAsync("/-/gateway/account/mode", new Dictionary<string, string> { ["mode"] = "auth-only" });
+        Assert.True(modeFirst.Status == HttpStatusCode.BadRequest, modeFirst.ToString());
+        Assert.Equal("disabled", await ModeAsync(gateway, user));
         var again = await page.PostFormAsync("/-/gateway/account/totp/start", new Dictionary<string, string> { ["mode"] = "auth-only" });
         Assert.True(again.Status == HttpStatusCode.OK, again.ToString());
         var confirm = await page.PostFormAsync("/-/gateway/account/totp/confirm",

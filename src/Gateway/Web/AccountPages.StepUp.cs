@@ -19,13 +19,16 @@ internal static partial class AccountPages
     /// <summary>What a change accepts as a proof.</summary>
     private enum FactorRule
     {
-        /// <summary>A second factor in the form, or a fresh step-up.</summary>
-        FormOrFresh,
+        /// <summary>Adding a factor: a second factor in the form, or a fresh step-up (the password when the account has no factor yet).</summary>
+        Enrol,
 
-        /// <summary>Only a fresh step-up (the form's WebAuthn fields belong to a new key).</summary>
+        /// <summary>Adding a security key: only a fresh step-up (the form's WebAuthn fields belong to the new key).</summary>
         FreshOnly,
 
-        /// <summary>Always a second factor in the form (disabling 2FA).</summary>
+        /// <summary>Changing existing 2FA (remove, regenerate, mode): the account has 2FA, and a second factor in the form or a fresh step-up.</summary>
+        FormOrFresh,
+
+        /// <summary>The account has 2FA, and the form always carries a second factor (disabling 2FA, "Confirm it's you").</summary>
         FormOnly,
     }
 
@@ -37,7 +40,12 @@ internal static partial class AccountPages
         try
         {
             var hasTwoFactor = (await accounts.GetAsync(user, context.RequestAborted)).Mode != TwoFactorMode.Disabled;
-            if (hasTwoFactor && (rule == FactorRule.FormOnly || (rule == FactorRule.FormOrFresh && CarriesSecondFactor(form))))
+            if (!hasTwoFactor && (rule is FactorRule.FormOrFresh or FactorRule.FormOnly))
+            {
+                return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "Two-factor authentication is not enabled: set up an authenticator app or a security key first.", 400);
+            }
+
+            if (hasTwoFactor && (rule == FactorRule.FormOnly || ((rule is FactorRule.FormOrFresh or FactorRule.Enrol) && CarriesSecondFactor(form))))
             {
                 var result = await proof.VerifyAsync(context, user, context.User.BindingId(), form);
                 if (result.Outcome != VerificationOutcome.Verified)

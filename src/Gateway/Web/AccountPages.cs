@@ -146,7 +146,7 @@ internal static partial class AccountPages
     private static Task<IResult> StartTotpAsync(
         HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof,
         StepUp stepUp, TwoFactorEnrolment enrolment, EnrolmentTickets tickets, ILogger<TwoFactorEnrolment> logger) =>
-        WithStepUpAsync(context, form, antiforgery, accounts, keys, proof, stepUp, logger, FactorRule.FormOrFresh, "start an authenticator app", async user =>
+        WithStepUpAsync(context, form, antiforgery, accounts, keys, proof, stepUp, logger, FactorRule.Enrol, "start an authenticator app", async user =>
         {
             var state = await accounts.GetAsync(user, context.RequestAborted);
             var mode = state.Mode != TwoFactorMode.Disabled ? state.Mode : ReadMode(form, TwoFactorMode.AuthAndWrites);
