@@ -35,6 +35,16 @@ internal static class GatewaySession
             options.LoginPath = "/-/gateway/sign-in";
             options.LogoutPath = "/-/gateway/sign-out";
             options.AccessDeniedPath = "/-/gateway/sign-in";
+            // A cookie issued before sessions carried an id and a step-up is signed out: sign in again.
+            options.Events.OnValidatePrincipal = context =>
+            {
+                if (context.Principal?.FindFirstValue(SessionIdClaim) is null || context.Principal.LastStepUp() is null)
+                {
+                    context.RejectPrincipal();
+                }
+
+                return Task.CompletedTask;
+            };
         });
         builder.Services.AddAuthorization();
         builder.Services.AddAntiforgery(options =>
