@@ -177,4 +177,29 @@ public sealed class AccountPagesTests(BrowserFixture fixture) : BrowserTest(fixt
         Assert.NotNull((await Verdaccio.GetPackumentAsync(name))?["versions"]?["1.0.0"]);
         Assert.True(await Gateway.Output.WaitForLineAsync($"Account of user {user.Name}: 2FA disabled"), Gateway.Output.Tail());
     });
+
+    [Fact]
+    public Task StepUp_AfterFirstKeyPasswordNoLongerCounts_ConfirmWithKey_ThenModeChangesWithoutFurtherFactor() => WithDiagnosticsAsync(async () =>
+    {
+        // Signed in with the password only; once the account has a key, changes need a second factor.
+        var user = await UserWithKeyAsync("stepup");
+        await Expect(Page.Locator("#step-up-form")).ToBeVisibleAsync();
+        await Expect(Page.Locator("#add-key button.add-key")).ToHaveCountAsync(0);
+        await Expect(Page.Locator("#add-key-step-up")).ToBeVisibleAsync();
+        await Expect(Page.Locator("#change-mode .second-factor")).ToHaveCountAsync(1);
+
+        await Page.ClickAsync("#step-up-form button.use-key");
+        await Expect(Page.Locator(".notice")).ToContainTextAsync("Confirmed");
+        await Expect(Page.Locator("#step-up")).ToHaveCountAsync(0);
+        await Expect(Page.Locator("#add-key button.add-key")).ToHaveCountAsync(1);
+        await Expect(Page.Locator("#change-mode .second-factor")).ToHaveCountAsync(0);
+        // Disabling still takes the password and a second factor in its own form.
+        await Expect(Page.Locator("#disable .second-factor")).ToHaveCountAsync(1);
+
+        await Page.CheckAsync("#change-mode input[value=auth-only]");
+        await Page.ClickAsync("#change-mode button[type=submit]");
+        await Expect(Page.Locator(".notice")).ToContainTextAsync("Mode changed to auth-only");
+        await Expect(Page.Locator("#mode")).ToHaveTextAsync("auth-only");
+        Assert.Equal("auth-only", await ProfileModeAsync(Npm(user.Token)));
+    });
 }

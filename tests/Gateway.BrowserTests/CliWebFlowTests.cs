@@ -130,6 +130,41 @@ public sealed class CliWebFlowTests(BrowserFixture fixture) : BrowserTest(fixtur
         Assert.Null(await Verdaccio.GetPackumentAsync(name));
     });
 
+    /// <summary>
+    /// A single-version unpublish is two writes (PUT of the packument without the version, then DELETE of its
+    /// tarball): the page approves the first, and the token covers the second as its follow-up.
+    /// </summary>
+    [Fact]
+    public Task UnpublishVersion_WebAuth_ApprovedOnce_FollowUpTarballDeletePasses_OtherVersionStays() => WithDiagnosticsAsync(async () =>
+    {
+        var user = await UserWithKeyAsync("webunpub");
+        var npm = Npm(user.Token);
+        var name = UniquePackageName("unpublish-by-touch");
+        foreach (var version in new[] { "1.0.0", "1.1.0" })
+        {
+            await using var publish = NpmPtySession.Start(npm, npm.CreatePackage(name, version), NpmPtySession.AuthorizeUrlPattern, "publish");
+            await Page.GotoAsync(await publish.WaitForUrlAsync());
+            await Page.ClickAsync("#authorize button.use-key");
+            await Expect(Page.Locator("#approved")).ToBeVisibleAsync();
+            Assert.True((await publish.WaitForExitAsync()).Succeeded);
+        }
+
+        await using var unpublish = NpmPtySession.Start(npm, npm.NewFolder("unpublish"), NpmPtySession.AuthorizeUrlPattern, "unpublish", $"{name}@1.1.0");
+        await Page.GotoAsync(await unpublish.WaitForUrlAsync());
+        await Expect(Page.Locator("#flow-action")).ToHaveTextAsync("unpublish");
+        await Expect(Page.Locator("#flow-method")).ToHaveTextAsync("PUT");
+        await Expect(Page.Locator("#flow-target")).ToContainTextAsync($"/{name}/-rev/");
+        await Page.ClickAsync("#authorize button.use-key");
+        await Expect(Page.Locator("#approved")).ToBeVisibleAsync();
+
+        var result = await unpublish.WaitForExitAsync();
+        Assert.True(result.Succeeded, result.ToString());
+        var versions = (await Verdaccio.GetPackumentAsync(name))?["versions"]?.AsObject();
+        Assert.NotNull(versions);
+        Assert.Equal(["1.0.0"], versions.Select(v => v.Key).ToArray());
+        Assert.True(await Gateway.Output.WaitForLinesAsync(2, $"Second factor accepted (web) for unpublish of {name} by user {user.Name}"), Gateway.Output.Tail());
+    });
+
     private static string Base64UrlFromBase64(string base64) =>
         base64.TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -26,4 +26,10 @@ internal static class StoreKeys
     internal static string Checked(string username) => Identity.Usernames.IsWellFormed(username)
         ? username
         : throw new ArgumentException("A username that is not well-formed reached a store key.", nameof(username));
+
+    /// <summary>How many web-OTP flows one credential (a keyed hash) opened in the current flow lifetime.</summary>
+    public static RedisKey OpenWebOtpFlows(string credentialId) => "gw:credential:" + credentialId + ":web-otp-flows";
+
+    /// <summary>How many web logins (<c>POST /-/v1/login</c>) one client network started in the current window.</summary>
+    public static RedisKey WebLoginStarts(string clientNetwork) => "gw:client:" + clientNetwork + ":web-logins";
 }

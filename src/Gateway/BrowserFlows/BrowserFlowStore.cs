@@ -1,3 +1,4 @@
+using System.Globalization;
 using Gateway.Resilience;
 using Gateway.Security;
 using Microsoft.AspNetCore.DataProtection;
@@ -23,8 +24,11 @@ internal sealed class BrowserFlowStore(
 
     private IDatabase Db => store.GetDatabase();
 
+    /// <param name="credentialId">Web-OTP: the credential whose request opened the flow.</param>
+    /// <param name="request">Web-OTP: the challenged request.</param>
     /// <returns>The id for the page URL and the id for the CLI's polling URL.</returns>
-    public async ValueTask<(string FlowId, string DoneId)> CreateAsync(FlowKind kind, string? user, string? action, string? package, CancellationToken cancellation)
+    public async ValueTask<(string FlowId, string DoneId)> CreateAsync(
+        FlowKind kind, string? user, string? action, string? package, CancellationToken cancellation, string? credentialId = null, RequestTarget? request = null)
     {
         var flowId = FlowIds.New();
         var doneId = FlowIds.New();
@@ -36,6 +40,8 @@ internal sealed class BrowserFlowStore(
             [
                 new("kind", kind.ToString()), new("user", user ?? ""), new("action", action ?? ""),
                 new("package", package ?? ""), new("done", Hash(doneId)), new("passwordChecked", 0), new("completed", 0),
+                new("credential", credentialId ?? ""), new("method", request?.Method ?? ""), new("target", request?.Target ?? ""),
+                new("length", request?.ContentLength?.ToString(CultureInfo.InvariantCulture) ?? ""),
             ]);
             _ = tx.KeyExpireAsync(flowKey, Lifetime);
             _ = tx.StringSetAsync(DoneKey(doneId), Hash(flowId), Lifetime);
@@ -65,7 +71,11 @@ internal sealed class BrowserFlowStore(
             NullIfEmpty(f.GetValueOrDefault("action")),
             NullIfEmpty(f.GetValueOrDefault("package")),
             f.GetValueOrDefault("passwordChecked") == "1",
-            f.GetValueOrDefault("completed") == "1");
+            f.GetValueOrDefault("completed") == "1",
+            NullIfEmpty(f.GetValueOrDefault("credential")),
+            NullIfEmpty(f.GetValueOrDefault("method")) is { } method
+                ? new RequestTarget(method, f.GetValueOrDefault("target") ?? "", long.TryParse(f.GetValueOrDefault("length"), CultureInfo.InvariantCulture, out var length) ? length : null)
+                : null);
     }
 
     /// <summary>Login flows: the password was right; keep the registry's token until the second factor is proven.</summary>

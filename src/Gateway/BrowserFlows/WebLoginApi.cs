@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Gateway.Configuration;
 using Gateway.Pipeline;
@@ -21,7 +22,7 @@ internal static class WebLoginApi
         return endpoints;
     }
 
-    private static async Task StartAsync(HttpContext context, BrowserFlowStore flows, BrowserFlowUrls urls, IOptions<GatewayOptions> options)
+    private static async Task StartAsync(HttpContext context, BrowserFlowStore flows, BrowserFlowUrls urls, FlowCreationLimits limits, IOptions<GatewayOptions> options)
     {
         if (!options.Value.WebLogin || await AsksToCreateAccountAsync(context.Request))
         {
@@ -31,6 +32,15 @@ internal static class WebLoginApi
 
         try
         {
+            // Nobody is identified yet (that is what the flow is for): limit per client network instead.
+            if (await limits.TryStartWebLoginAsync(context.Connection.RemoteIpAddress, context.RequestAborted) is { } retryAfter)
+            {
+                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status429TooManyRequests,
+                    $"Too many logins started from this address. Try again in {(int)Math.Ceiling(retryAfter.TotalSeconds)} seconds.");
+                return;
+            }
+
             var (flowId, doneId) = await flows.CreateAsync(FlowKind.Login, null, "login", null, context.RequestAborted);
             await context.Response.WriteAsJsonAsync(new { loginUrl = urls.Login(flowId), doneUrl = urls.Done(doneId) });
         }

@@ -1,5 +1,5 @@
+using System.Globalization;
 using Gateway.Identity;
-using Gateway.Policy;
 using Gateway.Resilience;
 using Gateway.Security;
 using Gateway.SecondFactor;
@@ -8,10 +8,12 @@ using StackExchange.Redis;
 namespace Gateway.BrowserFlows;
 
 /// <summary>
-/// The token a web-OTP flow hands the CLI, which sends it back as <c>npm-otp</c>. It is short-lived and
-/// good only for the user and the npm action (and package) the user approved in the browser. Like a
-/// TOTP, it is bound to the first credential that presents it, so the requests of that one npm command
-/// (an unpublish is several) pass and no other client can use it.
+/// The token a web-OTP flow hands the CLI, which sends it back as <c>npm-otp</c>. The user approved one
+/// request on the page (method, target, body length, shown there), made with one credential: the token is
+/// good for exactly that request, once, and then, within its short lifetime, only for the follow-up
+/// requests of the same npm command (route-policy rules marked <c>followUp</c>: the tarball DELETE of a
+/// single-version unpublish, the second PUT of a couch login) by the same credential, for the same action
+/// and package. Anything else presenting it is refused.
 /// </summary>
 internal sealed class WebOtpTokens(
     IConnectionMultiplexer store,
@@ -20,42 +22,66 @@ internal sealed class WebOtpTokens(
 {
     public const string Prefix = "gwotp_";
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
+    private static readonly RedisValue[] Fields = ["user", "action", "package", "credential", "method", "target", "length", "used"];
 
     public static bool LooksLikeToken(string otp) => FlowIds.IsWellFormed(otp, Prefix);
 
-    public async ValueTask<string> IssueAsync(string user, string action, string? package, CancellationToken cancellation)
+    /// <summary>Issues the token for an approved web-OTP flow (which records the request and the credential).</summary>
+    public async ValueTask<string> IssueAsync(BrowserFlow flow, CancellationToken cancellation)
     {
+        if (flow is not { User: { } user, Action: { } action, CredentialId: { } credential, Request: { } request })
+        {
+            throw new InvalidOperationException("A web-OTP flow records its user, action, credential and request.");
+        }
+
         var token = FlowIds.New(Prefix);
         var key = Key(token);
         await guard.ExecuteAsync(async ct =>
         {
             var tx = store.GetDatabase().CreateTransaction();
-            _ = tx.HashSetAsync(key, [new("user", user), new("action", action), new("package", package ?? "")]);
+            _ = tx.HashSetAsync(key,
+            [
+                new("user", user), new("action", action), new("package", flow.Package ?? ""), new("credential", credential),
+                new("method", request.Method), new("target", request.Target), new("length", Length(request.ContentLength)),
+            ]);
             _ = tx.KeyExpireAsync(key, Lifetime);
             return await tx.ExecuteAsync();
         }, cancellation);
         return token;
     }
 
-    public async ValueTask<VerificationResult> VerifyAsync(CallerIdentity caller, string token, RequestClassification? request, CancellationToken cancellation)
+    public async ValueTask<VerificationResult> VerifyAsync(CallerIdentity caller, string token, ProtectedRequest? request, CancellationToken cancellation)
     {
+        if (request is null)
+        {
+            return VerificationResult.Of(VerificationOutcome.Invalid); // a page's form never takes a web-OTP token
+        }
+
         var key = Key(token);
-        var values = await guard.ExecuteAsync(async ct => await store.GetDatabase().HashGetAsync(key, ["user", "action", "package"]), cancellation);
-        if (values[0] != caller.Username || request is null || values[1] != request.Action || values[2] != (request.Package ?? ""))
+        var v = await guard.ExecuteAsync(async ct => await store.GetDatabase().HashGetAsync(key, Fields), cancellation);
+        var classification = request.Classification;
+        if (v[0] != caller.Username || v[3] != caller.CredentialId || v[1] != classification.Action || v[2] != (classification.Package ?? ""))
         {
             return VerificationResult.Of(VerificationOutcome.Invalid);
         }
 
-        var owner = await guard.ExecuteAsync(async ct =>
+        var target = request.Target;
+        if (v[4] == target.Method && v[5] == target.Target && v[6] == Length(target.ContentLength)
+            && await guard.ExecuteAsync(async ct => await store.GetDatabase().HashSetAsync(key, "used", 1, When.NotExists), cancellation))
         {
-            var db = store.GetDatabase();
-            await db.HashSetAsync(key, "credential", caller.CredentialId, When.NotExists);
-            return (string?)await db.HashGetAsync(key, "credential");
-        }, cancellation);
-        return owner == caller.CredentialId
+            return new VerificationResult(VerificationOutcome.Verified, Factor: "web");
+        }
+
+        // After the approved request itself, the rest of the same npm command.
+        return classification.FollowUp && (v[7].HasValue || await IsUsedAsync(key, cancellation))
             ? new VerificationResult(VerificationOutcome.Verified, Factor: "web")
             : VerificationResult.Of(VerificationOutcome.Replayed);
     }
+
+    private async ValueTask<bool> IsUsedAsync(RedisKey key, CancellationToken cancellation) =>
+        await guard.ExecuteAsync(async ct => await store.GetDatabase().HashExistsAsync(key, "used"), cancellation);
+
+    private static string Length(long? length) => length?.ToString(CultureInfo.InvariantCulture) ?? "";
 
     private RedisKey Key(string token) => "gw:webotp:" + hasher.Hash("web-otp-token", token);
 }

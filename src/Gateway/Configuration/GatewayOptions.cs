@@ -49,5 +49,11 @@ public sealed class GatewayOptions
     /// </summary>
     public bool CaseInsensitiveUsernames { get; set; }
 
+    /// <summary>
+    /// How recently a browser session must have proven a second factor (or, before the account has one, the
+    /// password) to change the account's factors. Between one second and the session's lifetime (15 minutes).
+    /// </summary>
+    public TimeSpan StepUpWindow { get; set; } = TimeSpan.FromMinutes(5);
+
     public bool UsesEmbeddedStore => string.Equals(Store, EmbeddedStore, StringComparison.OrdinalIgnoreCase);
 }

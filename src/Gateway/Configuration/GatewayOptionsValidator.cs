@@ -20,6 +20,11 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add("Gateway:DataPath must name a folder");
         }
 
+        if (options.StepUpWindow < TimeSpan.FromSeconds(1) || options.StepUpWindow > Web.GatewaySession.Lifetime)
+        {
+            errors.Add($"Gateway:StepUpWindow must be between 00:00:01 and {Web.GatewaySession.Lifetime:c} (the session's lifetime), not '{options.StepUpWindow:c}'");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -28,8 +28,8 @@ internal sealed class OtpVerifier(
     public ValueTask<VerificationResult> VerifyAsync(CallerIdentity caller, string? otp, CancellationToken cancellation) =>
         VerifyAsync(caller, otp, request: null, cancellation);
 
-    /// <param name="request">The request being authorised: a web-OTP token is good only for the action and package it was approved for.</param>
-    public async ValueTask<VerificationResult> VerifyAsync(CallerIdentity caller, string? otp, Policy.RequestClassification? request, CancellationToken cancellation)
+    /// <param name="request">The request being authorised: a web-OTP token is good only for the request it was approved for (and its follow-ups).</param>
+    public async ValueTask<VerificationResult> VerifyAsync(CallerIdentity caller, string? otp, BrowserFlows.ProtectedRequest? request, CancellationToken cancellation)
     {
         if (string.IsNullOrWhiteSpace(otp))
         {
@@ -79,7 +79,7 @@ internal sealed class OtpVerifier(
     }
 
     /// <summary>Recovery codes, web-OTP tokens, and anything that is not a code at all.</summary>
-    private async ValueTask<VerificationResult> VerifyOtherAsync(CallerIdentity caller, string otp, Policy.RequestClassification? request, CancellationToken cancellation)
+    private async ValueTask<VerificationResult> VerifyOtherAsync(CallerIdentity caller, string otp, BrowserFlows.ProtectedRequest? request, CancellationToken cancellation)
     {
         var result = VerificationResult.Of(VerificationOutcome.Invalid);
         var (attempt, lockedFor) = await regulator.AttemptAsync(caller.Username, FailureRegulator.OtpScope, async () =>

@@ -14,6 +14,7 @@ internal sealed partial class SecondFactorMiddleware(
     ChallengeWriter writer,
     BrowserFlows.BrowserFlowStore flows,
     BrowserFlows.BrowserFlowUrls urls,
+    BrowserFlows.FlowCreationLimits limits,
     ILogger<SecondFactorMiddleware> logger)
 {
     public Task InvokeAsync(HttpContext context)
@@ -32,11 +33,12 @@ internal sealed partial class SecondFactorMiddleware(
 
     private async Task VerifyAsync(HttpContext context, GatewayRequestFeature feature, CallerIdentity caller)
     {
-        var result = await verifier.VerifyAsync(caller, context.Request.Headers["npm-otp"].ToString(), feature.Classification, context.RequestAborted);
+        var request = new BrowserFlows.ProtectedRequest(feature.Classification, BrowserFlows.RequestTarget.Of(context));
+        var result = await verifier.VerifyAsync(caller, context.Request.Headers["npm-otp"].ToString(), request, context.RequestAborted);
         if (result.Outcome != VerificationOutcome.Verified)
         {
             var webFlow = result.Outcome == VerificationOutcome.Missing && WantsWebAuth(context.Request)
-                ? await StartWebFlowAsync(feature, caller, context.RequestAborted)
+                ? await StartWebFlowAsync(request, caller, context.RequestAborted)
                 : null;
             await writer.WriteAsync(context, result, webFlow);
             return;
@@ -51,11 +53,24 @@ internal sealed partial class SecondFactorMiddleware(
     private static bool WantsWebAuth(HttpRequest request) =>
         string.Equals(request.Headers["npm-auth-type"].ToString(), "web", StringComparison.OrdinalIgnoreCase);
 
-    private async Task<ChallengeWriter.WebFlowUrls?> StartWebFlowAsync(GatewayRequestFeature feature, CallerIdentity caller, CancellationToken cancellation)
+    /// <summary>
+    /// Opens a web-OTP flow for the challenged request, recording the credential that made it and the request
+    /// itself (the approval is for that request alone). Only for a resolved caller (this stage has one), and at
+    /// most <see cref="BrowserFlows.FlowCreationLimits.MaxOpenWebOtpFlows"/> per credential per flow lifetime:
+    /// beyond that the classic challenge, so a code still works and nothing is written.
+    /// </summary>
+    private async Task<ChallengeWriter.WebFlowUrls?> StartWebFlowAsync(BrowserFlows.ProtectedRequest request, CallerIdentity caller, CancellationToken cancellation)
     {
         try
         {
-            var (flowId, doneId) = await flows.CreateAsync(BrowserFlows.FlowKind.Otp, caller.Username, feature.Classification.Action, feature.Classification.Package, cancellation);
+            if (!await limits.TryOpenWebOtpFlowAsync(caller.CredentialId, cancellation))
+            {
+                LogWebFlowLimited(logger, caller.Username, request.Classification.Action);
+                return null;
+            }
+
+            var (flowId, doneId) = await flows.CreateAsync(BrowserFlows.FlowKind.Otp, caller.Username, request.Classification.Action, request.Classification.Package,
+                cancellation, caller.CredentialId, request.Target);
             return new ChallengeWriter.WebFlowUrls(urls.Authorize(flowId), urls.Done(doneId));
         }
         catch (Resilience.DependencyUnavailableException)
@@ -63,6 +78,9 @@ internal sealed partial class SecondFactorMiddleware(
             return null; // the classic prompt still works
         }
     }
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Web-OTP flow not opened for {Action} by user {User}: this credential has too many open flows")]
+    private static partial void LogWebFlowLimited(ILogger logger, string user, string action);
 
     [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Second factor accepted ({Factor}) for {Action} of {Package} by user {User}")]
     private static partial void LogVerified(ILogger logger, string action, string? package, string user, string? factor);

@@ -14,8 +14,8 @@ namespace Gateway.Web;
 /// <summary>
 /// The account page: enable an authenticator app (QR code), add, list and remove security keys, see and
 /// regenerate recovery codes, choose the mode, disable 2FA. Keys and TOTP are alternatives: a user may
-/// have either or both. Every change that weakens the account needs a second factor (and disabling, the
-/// password too).
+/// have either or both. Every factor change needs a fresh step-up, not only a session (<see cref="StepUp"/>,
+/// AccountPages.StepUp.cs); disabling always needs the password and a second factor in the form.
 /// </summary>
 internal static partial class AccountPages
 {
@@ -31,16 +31,20 @@ internal static partial class AccountPages
         account.MapPost("/recovery-codes", RegenerateRecoveryCodesAsync);
         account.MapPost("/mode", ChangeModeAsync);
         account.MapPost("/disable", DisableAsync);
+        account.MapPost("/step-up", StepUpAsync);
         return gateway;
     }
 
-    private sealed record AccountView(string User, UserTwoFactorState State, IReadOnlyList<SecurityKeyInfo> Keys, long RecoveryCodes);
+    /// <param name="Fresh">Whether the session's step-up is fresh: forms then need no second factor of their own.</param>
+    private sealed record AccountView(string User, UserTwoFactorState State, IReadOnlyList<SecurityKeyInfo> Keys, long RecoveryCodes, bool Fresh, string Window);
 
     private static async Task<AccountView> LoadAsync(HttpContext context, IUserTwoFactorStore accounts, SecurityKeys keys)
     {
         var user = context.User.Username();
         var state = await accounts.GetAsync(user, context.RequestAborted);
-        return new AccountView(user, state, await keys.ListAsync(user, context.RequestAborted), await accounts.CountRecoveryCodesAsync(user, context.RequestAborted));
+        var stepUp = context.RequestServices.GetRequiredService<StepUp>();
+        return new AccountView(user, state, await keys.ListAsync(user, context.RequestAborted), await accounts.CountRecoveryCodesAsync(user, context.RequestAborted),
+            stepUp.IsFresh(context.User, state.Mode != TwoFactorMode.Disabled), stepUp.WindowText);
     }
 
     private static async Task<IResult> ShowAsync(HttpContext context, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys)
@@ -60,9 +64,12 @@ internal static partial class AccountPages
         var token = Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!);
         var enabled = view.State.Mode != TwoFactorMode.Disabled;
         var hasKeys = view.Keys.Count > 0;
-        var secondFactor = SecondFactorFields(hasKeys, "session");
+        // Disabling always takes a second factor in the form; other changes only when the step-up is stale.
+        var disableFactor = SecondFactorFields(hasKeys, "session");
+        var secondFactor = view.Fresh || !enabled ? "" : disableFactor;
         var body = $"""
             {Notice(notice)}{Error(error)}
+            {StepUpSection(view, token, hasKeys)}
             <section id="status">
             <p>Signed in as <strong id="username">{E(view.User)}</strong>.</p>
             <p>Two-factor authentication: <strong id="mode">{E(view.State.Mode.ToWire())}</strong></p>
@@ -76,7 +83,7 @@ internal static partial class AccountPages
                 : $"""
                     <p id="totp-status">Not configured.</p>
                     <form method="post" action="/-/gateway/account/totp/start" id="start-totp">{token}
-                    {(enabled ? "" : ModeChoice(TwoFactorMode.AuthAndWrites))}
+                    {(enabled ? "" : ModeChoice(TwoFactorMode.AuthAndWrites))}{secondFactor}
                     <button type="submit">Set up an authenticator app</button></form>
                     """)}
             </section>
@@ -88,7 +95,7 @@ internal static partial class AccountPages
             <label>Name <input name="name" value="Security key" maxlength="60" required></label>
             <input type="hidden" name="ceremonyId"><input type="hidden" name="credential">
             {(enabled ? "" : ModeChoice(TwoFactorMode.AuthAndWrites))}
-            <button type="button" class="add-key">Add security key</button>
+            {(view.Fresh ? """<button type="button" class="add-key">Add security key</button>""" : """<p class="hint" id="add-key-step-up">Confirm it's you (above) to add a key.</p>""")}
             </form>
             </section>
 
@@ -109,7 +116,7 @@ internal static partial class AccountPages
                 <h2>Disable two-factor authentication</h2>
                 <form method="post" action="/-/gateway/account/disable" id="disable">{token}
                 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-                {secondFactor}<button type="submit">Disable 2FA</button></form>
+                {disableFactor}<button type="submit">Disable 2FA</button></form>
                 </section>
                 """ : "")}
             """;
@@ -136,12 +143,20 @@ internal static partial class AccountPages
     private static TwoFactorMode ReadMode(IFormCollection form, TwoFactorMode fallback) =>
         TwoFactorModes.TryParse(form["mode"].ToString(), out var mode) && mode != TwoFactorMode.Disabled ? mode : fallback;
 
-    private static async Task<IResult> StartTotpAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, TwoFactorEnrolment enrolment)
+    private static Task<IResult> StartTotpAsync(
+        HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof,
+        StepUp stepUp, TwoFactorEnrolment enrolment, EnrolmentTickets tickets, ILogger<TwoFactorEnrolment> logger) =>
+        WithStepUpAsync(context, form, antiforgery, accounts, keys, proof, stepUp, logger, FactorRule.Enrol, "start an authenticator app", async user =>
+        {
+            var state = await accounts.GetAsync(user, context.RequestAborted);
+            var mode = state.Mode != TwoFactorMode.Disabled ? state.Mode : ReadMode(form, TwoFactorMode.AuthAndWrites);
+            var url = await enrolment.StartAsync(user, mode, context.RequestAborted);
+            var pending = (await accounts.GetAsync(user, context.RequestAborted)).PendingProtectedSecret ?? "";
+            return TotpSetupPage(context, antiforgery, url, tickets.Issue(user, context.User.SessionId(), pending));
+        });
+
+    private static IResult TotpSetupPage(HttpContext context, IAntiforgery antiforgery, string url, string ticket)
     {
-        var user = context.User.Username();
-        var state = await accounts.GetAsync(user, context.RequestAborted);
-        var mode = state.Mode != TwoFactorMode.Disabled ? state.Mode : ReadMode(form, TwoFactorMode.AuthAndWrites);
-        var url = await enrolment.StartAsync(user, mode, context.RequestAborted);
         var secret = System.Web.HttpUtility.ParseQueryString(new Uri(url).Query)["secret"];
         var qr = Convert.ToBase64String(PngByteQRCodeHelper.GetQRCode(url, QRCodeGenerator.ECCLevel.M, 6));
         return Page(context, "Set up an authenticator app", $"""
@@ -150,16 +165,26 @@ internal static partial class AccountPages
             <p>Secret: <code class="secret" id="secret">{E(secret)}</code></p>
             <form method="post" action="/-/gateway/account/totp/confirm" id="confirm-totp">
             {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
+            <input type="hidden" name="enrolment" value="{E(ticket)}">
             <label>Code from the app <input name="code" autocomplete="one-time-code" inputmode="numeric" required></label>
             <button type="submit">Enable</button>
             </form>
             """);
     }
 
-    private static async Task<IResult> ConfirmTotpAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, TwoFactorEnrolment enrolment, SecurityKeys keys, ILogger<TwoFactorEnrolment> logger)
+    private static async Task<IResult> ConfirmTotpAsync(
+        HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, TwoFactorEnrolment enrolment, SecurityKeys keys,
+        EnrolmentTickets tickets, ILogger<TwoFactorEnrolment> logger)
     {
         var user = context.User.Username();
         var state = await accounts.GetAsync(user, context.RequestAborted);
+        // Only the enrolment this session started with a fresh step-up, within one window of that start.
+        if (state.PendingProtectedSecret is not { } pending || !tickets.IsValid(form["enrolment"].ToString(), user, context.User.SessionId(), pending))
+        {
+            LogStepUpRequired(logger, user, "confirm an authenticator app");
+            return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "This set-up has expired or was not started here; nothing was changed. Set up the authenticator app again.", 401);
+        }
+
         var (codes, lockedOutFor) = await enrolment.ConfirmAsync(user, state, form["code"].ToString(), context.RequestAborted);
         if (lockedOutFor is { } wait)
         {
@@ -175,9 +200,17 @@ internal static partial class AccountPages
         return Page(context, "Authenticator app enabled", RecoveryCodeList(codes) + """<p><a href="/-/gateway/account" id="continue">Continue to your account</a></p>""");
     }
 
-    private static async Task<IResult> AddKeyAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, RecoveryCodes recoveryCodes, ILogger<TwoFactorEnrolment> logger)
+    // The form's ceremonyId/credential are the new key's registration, not a second factor: only a fresh step-up counts.
+    private static Task<IResult> AddKeyAsync(
+        HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, RecoveryCodes recoveryCodes,
+        SecondFactorProof proof, StepUp stepUp, ILogger<TwoFactorEnrolment> logger) =>
+        WithStepUpAsync(context, form, antiforgery, accounts, keys, proof, stepUp, logger, FactorRule.FreshOnly, "add a security key",
+            user => CompleteKeyAsync(user, context, form, antiforgery, accounts, keys, recoveryCodes, logger));
+
+    private static async Task<IResult> CompleteKeyAsync(
+        string user, HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, RecoveryCodes recoveryCodes,
+        ILogger<TwoFactorEnrolment> logger)
     {
-        var user = context.User.Username();
         var name = form["name"].ToString().Trim() is { Length: > 0 } n ? n[..Math.Min(n.Length, 60)] : "Security key";
         var result = await keys.CompleteRegistrationAsync(user, form["ceremonyId"].ToString(), form["credential"].ToString(), name, context, context.RequestAborted);
         if (!result.Succeeded)
@@ -198,30 +231,8 @@ internal static partial class AccountPages
         return Page(context, "Security key added", RecoveryCodeList(codes) + """<p><a href="/-/gateway/account" id="continue">Continue to your account</a></p>""");
     }
 
-    /// <summary>Runs a change that needs a second factor; on refusal, the account page with the reason.</summary>
-    private static async Task<IResult> WithSecondFactorAsync(
-        HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof,
-        Func<IFormCollection, string, Task<IResult>> change)
-    {
-        var user = context.User.Username();
-        try
-        {
-            var result = await proof.VerifyAsync(context, user, context.User.BindingId(), form);
-            if (result.Outcome != VerificationOutcome.Verified)
-            {
-                return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, SecondFactorProof.Describe(result), result.Outcome == VerificationOutcome.LockedOut ? 429 : 401);
-            }
-
-            return await change(form, user);
-        }
-        catch (DependencyUnavailableException)
-        {
-            return Page(context, "Account", Error("The gateway cannot reach its store or the registry right now; nothing was changed."), 503);
-        }
-    }
-
-    private static Task<IResult> RemoveTotpAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof, ILogger<TwoFactorEnrolment> logger) =>
-        WithSecondFactorAsync(context, form, antiforgery, accounts, keys, proof, async (_, user) =>
+    private static Task<IResult> RemoveTotpAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof, StepUp stepUp, ILogger<TwoFactorEnrolment> logger) =>
+        WithStepUpAsync(context, form, antiforgery, accounts, keys, proof, stepUp, logger, FactorRule.FormOrFresh, "remove the authenticator app", async user =>
         {
             if (!await keys.HasKeysAsync(user, context.RequestAborted))
             {
@@ -233,8 +244,8 @@ internal static partial class AccountPages
             return Render(context, antiforgery, await LoadAsync(context, accounts, keys), "Authenticator app removed.", null);
         });
 
-    private static Task<IResult> RemoveKeyAsync(string keyId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof, ILogger<TwoFactorEnrolment> logger) =>
-        WithSecondFactorAsync(context, form, antiforgery, accounts, keys, proof, async (_, user) =>
+    private static Task<IResult> RemoveKeyAsync(string keyId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof, StepUp stepUp, ILogger<TwoFactorEnrolment> logger) =>
+        WithStepUpAsync(context, form, antiforgery, accounts, keys, proof, stepUp, logger, FactorRule.FormOrFresh, "remove a security key", async user =>
         {
             var state = await accounts.GetAsync(user, context.RequestAborted);
             var keyCount = (await keys.ListAsync(user, context.RequestAborted)).Count;
@@ -248,16 +259,16 @@ internal static partial class AccountPages
             return Render(context, antiforgery, await LoadAsync(context, accounts, keys), removed ? "Security key removed." : null, removed ? null : "No such key.");
         });
 
-    private static Task<IResult> RegenerateRecoveryCodesAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof, TwoFactorEnrolment enrolment, ILogger<TwoFactorEnrolment> logger) =>
-        WithSecondFactorAsync(context, form, antiforgery, accounts, keys, proof, async (_, user) =>
+    private static Task<IResult> RegenerateRecoveryCodesAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof, StepUp stepUp, TwoFactorEnrolment enrolment, ILogger<TwoFactorEnrolment> logger) =>
+        WithStepUpAsync(context, form, antiforgery, accounts, keys, proof, stepUp, logger, FactorRule.FormOrFresh, "regenerate recovery codes", async user =>
         {
             var codes = await enrolment.RegenerateRecoveryCodesAsync(user, context.RequestAborted);
             LogChanged(logger, user, "recovery codes regenerated");
             return Page(context, "New recovery codes", RecoveryCodeList(codes) + """<p>The old codes no longer work.</p><p><a href="/-/gateway/account" id="continue">Continue to your account</a></p>""");
         });
 
-    private static Task<IResult> ChangeModeAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof, TwoFactorEnrolment enrolment, ILogger<TwoFactorEnrolment> logger) =>
-        WithSecondFactorAsync(context, form, antiforgery, accounts, keys, proof, async (form, user) =>
+    private static Task<IResult> ChangeModeAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof, StepUp stepUp, TwoFactorEnrolment enrolment, ILogger<TwoFactorEnrolment> logger) =>
+        WithStepUpAsync(context, form, antiforgery, accounts, keys, proof, stepUp, logger, FactorRule.FormOrFresh, "change the mode", async user =>
         {
             var mode = ReadMode(form, TwoFactorMode.AuthAndWrites);
             await enrolment.SetModeAsync(user, mode, context.RequestAborted);
@@ -265,8 +276,8 @@ internal static partial class AccountPages
             return Render(context, antiforgery, await LoadAsync(context, accounts, keys), $"Mode changed to {mode.ToWire()}.", null);
         });
 
-    private static Task<IResult> DisableAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof, TwoFactorEnrolment enrolment, PasswordChecker passwords, ILogger<TwoFactorEnrolment> logger) =>
-        WithSecondFactorAsync(context, form, antiforgery, accounts, keys, proof, async (form, user) =>
+    private static Task<IResult> DisableAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof, StepUp stepUp, TwoFactorEnrolment enrolment, PasswordChecker passwords, ILogger<TwoFactorEnrolment> logger) =>
+        WithStepUpAsync(context, form, antiforgery, accounts, keys, proof, stepUp, logger, FactorRule.FormOnly, "disable 2FA", async user =>
         {
             if (!await passwords.IsValidAsync(user, form["password"].ToString(), context.RequestAborted))
             {

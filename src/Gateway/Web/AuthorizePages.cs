@@ -9,8 +9,9 @@ namespace Gateway.Web;
 
 /// <summary>
 /// The web-OTP page (<c>authUrl</c>): shows what a waiting npm command wants to do (user, action,
-/// package) and accepts a security key, a TOTP or a recovery code. On success the CLI, polling
-/// <c>doneUrl</c>, receives a token good for that user and action only.
+/// package, method and target) and accepts a security key, a TOTP or a recovery code. On success the CLI,
+/// polling <c>doneUrl</c>, receives a token good for that one request, once, and its follow-ups
+/// (<see cref="WebOtpTokens"/>).
 /// </summary>
 internal static partial class AuthorizePages
 {
@@ -40,7 +41,8 @@ internal static partial class AuthorizePages
         Page(context, "Authorize an npm command", $"""
             <section id="request">
             <p><strong id="flow-user">{E(flow.User)}</strong> is running <strong id="flow-action">{E(flow.Action)}</strong>{(flow.Package is null ? "" : $""" of <strong id="flow-package">{E(flow.Package)}</strong>""")}.</p>
-            <p>Approve only if you started this command just now.</p>
+            <p>Request: <code id="flow-method">{E(flow.Request?.Method)}</code> <code id="flow-target">{E(flow.Request?.Target)}</code></p>
+            <p>Approve only if you started this command just now. The approval is good for this one request (and the rest of the same npm command).</p>
             </section>
             <form method="post" action="/-/gateway/authorize/{E(flow.Id)}" id="authorize">
             {Error(error)}
@@ -63,7 +65,7 @@ internal static partial class AuthorizePages
         try
         {
             var flow = await flows.GetAsync(flowId, context.RequestAborted);
-            if (flow is not { Kind: FlowKind.Otp, User: { } user, Action: { } action, Completed: false })
+            if (flow is not { Kind: FlowKind.Otp, User: { } user, Action: { } action, CredentialId: not null, Request: not null, Completed: false })
             {
                 return flow is { Completed: true } ? Done(context) : Expired(context);
             }
@@ -75,7 +77,7 @@ internal static partial class AuthorizePages
                 return Form(context, antiforgery, flow, await keys.HasKeysAsync(user, context.RequestAborted), SecondFactorProof.Describe(result), 401);
             }
 
-            await flows.CompleteAsync(flowId, await tokens.IssueAsync(user, action, flow.Package, context.RequestAborted), context.RequestAborted);
+            await flows.CompleteAsync(flowId, await tokens.IssueAsync(flow, context.RequestAborted), context.RequestAborted);
             LogApproved(logger, user, action, flow.Package, result.Factor);
             return Done(context);
         }

@@ -44,7 +44,7 @@ internal static partial class SignInPages
 
     private static async Task<IResult> CheckPasswordAsync(
         HttpContext context, IFormCollection form, IAntiforgery antiforgery, PasswordChecker passwords, FailureRegulator regulator,
-        IUserModeSource modes, BrowserFlowStore flows, SecurityKeys keys, Usernames usernames, ILogger<PasswordChecker> logger)
+        IUserModeSource modes, BrowserFlowStore flows, SecurityKeys keys, StepUp stepUp, Usernames usernames, ILogger<PasswordChecker> logger)
     {
         var password = form["password"].ToString();
         if (!usernames.TryCanonical(form["username"].ToString().Trim(), out var username))
@@ -69,7 +69,7 @@ internal static partial class SignInPages
 
             if (await modes.GetModeAsync(username, context.RequestAborted) == TwoFactorMode.Disabled)
             {
-                await GatewaySession.SignInAsync(context, username);
+                await GatewaySession.SignInAsync(context, username, StepUpStrength.Password, stepUp.Now);
                 return Results.Redirect("/-/gateway/account");
             }
 
@@ -93,7 +93,8 @@ internal static partial class SignInPages
             """, status);
 
     private static async Task<IResult> CheckSecondFactorAsync(
-        string pendingId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, SecondFactorProof proof, SecurityKeys keys)
+        string pendingId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, SecondFactorProof proof, SecurityKeys keys,
+        StepUp stepUp)
     {
         try
         {
@@ -109,7 +110,7 @@ internal static partial class SignInPages
                 return SecondFactorForm(context, antiforgery, pendingId, await keys.HasKeysAsync(username, context.RequestAborted), SecondFactorProof.Describe(result), 401);
             }
 
-            await GatewaySession.SignInAsync(context, username);
+            await GatewaySession.SignInAsync(context, username, StepUpStrength.SecondFactor, stepUp.Now);
             return Results.Redirect("/-/gateway/account");
         }
         catch (DependencyUnavailableException)

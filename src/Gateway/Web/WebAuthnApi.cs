@@ -1,3 +1,4 @@
+using Gateway.Accounts;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.BrowserFlows;
@@ -24,7 +25,7 @@ internal static class WebAuthnApi
 
     private sealed record AssertionRequest(string? Subject);
 
-    private static async Task RegistrationOptionsAsync(HttpContext context, IAntiforgery antiforgery, SecurityKeys keys)
+    private static async Task RegistrationOptionsAsync(HttpContext context, IAntiforgery antiforgery, SecurityKeys keys, IUserModeSource modes, StepUp stepUp)
     {
         // JSON posts carry the antiforgery token in a header; validated here because form binding does not run.
         if (!await antiforgery.IsRequestValidAsync(context))
@@ -33,8 +34,22 @@ internal static class WebAuthnApi
             return;
         }
 
-        var ceremony = await keys.BeginRegistrationAsync(context.User.Username(), context, context.RequestAborted);
-        await WriteCeremonyAsync(context, ceremony);
+        try
+        {
+            // Adding a key is a factor change: not even its ceremony starts without a fresh step-up.
+            var user = context.User.Username();
+            if (!stepUp.IsFresh(context.User, await modes.GetModeAsync(user, context.RequestAborted) != TwoFactorMode.Disabled))
+            {
+                await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, "Confirm it's you first (reload the page).");
+                return;
+            }
+
+            await WriteCeremonyAsync(context, await keys.BeginRegistrationAsync(user, context, context.RequestAborted));
+        }
+        catch (DependencyUnavailableException)
+        {
+            await GatewayResponses.WriteUnavailableAsync(context, "The gateway cannot reach its store right now. Try again shortly.");
+        }
     }
 
     private static async Task AssertionOptionsAsync(HttpContext context, IAntiforgery antiforgery, SecurityKeys keys, BrowserFlowStore flows)

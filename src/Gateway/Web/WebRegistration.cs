@@ -11,6 +11,7 @@ internal static class WebRegistration
         builder.Services.AddSingleton<BrowserFlowStore>();
         builder.Services.AddSingleton<BrowserFlowUrls>();
         builder.Services.AddSingleton<WebOtpTokens>();
+        builder.Services.AddSingleton<FlowCreationLimits>();
         builder.Services.AddSingleton<UpstreamLogin>();
         builder.Services.AddSingleton<SecondFactorProof>();
         return builder;
