@@ -1,0 +1,102 @@
+using System.Text;
+
+namespace Gateway.IntegrationTests.Fuzz;
+
+/// <summary>Counts per action and the full story of every finding, with secrets masked by name.</summary>
+internal sealed class FuzzReport(FuzzWorld world, int seed)
+{
+    private const int BodyLimit = 2048;
+
+    private readonly Dictionary<string, (int Variants, int Changes, int Credentials)> _perAction = new(StringComparer.Ordinal);
+    private readonly List<FuzzFinding> _findings = [];
+    private readonly Dictionary<int, int> _statuses = [];
+
+    public int Variants { get; private set; }
+
+    public int StateChanges => _findings.Count(f => f.StateChanges.Count > 0);
+
+    public int Credentials => _findings.Count(f => f.Credentials.Count > 0);
+
+    public IReadOnlyList<FuzzFinding> Findings => _findings;
+
+    public void Record(FuzzVariant variant, RawHttpResponse response, FuzzFinding? finding)
+    {
+        Variants++;
+        _statuses[response.Status] = _statuses.GetValueOrDefault(response.Status) + 1;
+        var key = $"{variant.Action} ({variant.Actor.Label})";
+        var (v, c, k) = _perAction.GetValueOrDefault(key);
+        _perAction[key] = (v + 1, c + (finding?.StateChanges.Count > 0 ? 1 : 0), k + (finding?.Credentials.Count > 0 ? 1 : 0));
+        if (finding is not null)
+        {
+            _findings.Add(finding);
+        }
+    }
+
+    public string Summary(TimeSpan elapsed) =>
+        $"FUZZ SUMMARY: {Variants} variants, {StateChanges} state changes, {Credentials} credentials, seed {seed}, {elapsed.TotalSeconds:F0} s";
+
+    public string Render(TimeSpan elapsed)
+    {
+        var text = new StringBuilder();
+        foreach (var finding in _findings)
+        {
+            text.AppendLine(Describe(finding)).AppendLine();
+        }
+
+        text.AppendLine("per action (variants / state changes / credentials):");
+        foreach (var (action, (v, c, k)) in _perAction.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            text.AppendLine($"  {action,-40} {v,6} {c,6} {k,6}");
+        }
+
+        text.AppendLine("gateway answers: " + string.Join(", ", _statuses.OrderBy(s => s.Key).Select(s => $"{(s.Key == 0 ? "none" : s.Key)}×{s.Value}")));
+        text.AppendLine(Summary(elapsed));
+        return text.ToString();
+    }
+
+    public string Describe(FuzzFinding finding)
+    {
+        var (variant, response) = (finding.Variant, finding.Response);
+        var request = variant.Request;
+        var text = new StringBuilder();
+        text.AppendLine($"=== FINDING: variant {variant.Index} (seed {seed}), action {variant.Action}, as {variant.Actor.Label} ({variant.Actor.Mode}) ===");
+        text.AppendLine($"recipe: {variant.Recipe}");
+        foreach (var change in finding.StateChanges)
+        {
+            text.AppendLine($"STATE CHANGE: {change}");
+        }
+
+        foreach (var credential in finding.Credentials)
+        {
+            text.AppendLine($"CREDENTIAL: {credential}");
+        }
+
+        text.AppendLine("--- request ---");
+        text.AppendLine($"{request.Method} {request.Target} HTTP/1.1");
+        foreach (var (name, value) in request.Headers)
+        {
+            text.AppendLine($"{name}: {value}");
+        }
+
+        text.AppendLine(request.Chunked ? "Transfer-Encoding: chunked" : $"Content-Length: {request.Body.Length}");
+        text.AppendLine().AppendLine(Printable(request.Body));
+        text.AppendLine($"--- response: {(response.Status == 0 ? response.Failure : response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))} ---");
+        foreach (var (name, value) in response.Headers)
+        {
+            text.AppendLine($"{name}: {value}");
+        }
+
+        text.AppendLine().Append(Printable(response.Body));
+        return world.Mask(text.ToString());
+    }
+
+    /// <summary>Text when the bytes are text, else hex; truncated either way.</summary>
+    private static string Printable(byte[] bytes)
+    {
+        var shown = bytes.AsSpan(0, Math.Min(bytes.Length, BodyLimit));
+        var text = Encoding.UTF8.GetString(shown);
+        var printable = text.All(c => c is '\n' or '\r' or '\t' || (c >= ' ' && c != '\uFFFD'));
+        var body = printable ? text : "hex: " + Convert.ToHexString(shown);
+        return bytes.Length > BodyLimit ? $"{body}… ({bytes.Length} bytes in all)" : body;
+    }
+}

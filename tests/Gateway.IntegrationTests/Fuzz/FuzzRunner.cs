@@ -1,0 +1,45 @@
+using Gateway.IntegrationTests.Harness;
+
+namespace Gateway.IntegrationTests.Fuzz;
+
+/// <summary>
+/// Sends each variant through the gateway and judges it by the registry alone: the state after it against
+/// the state before it, and any credential in its answer. After a change the files are put back and a
+/// fresh baseline taken, so every variant is judged on its own.
+/// </summary>
+internal sealed class FuzzRunner(GatewayProcess gateway, RegistryStateReader state, CredentialDetector credentials, FuzzReport report)
+{
+    private static readonly TimeSpan s_requestTimeout = TimeSpan.FromSeconds(15);
+
+    private RegistrySnapshot? _baseline;
+
+    public async Task<FuzzFinding?> RunAsync(FuzzVariant variant)
+    {
+        _baseline ??= await state.ReadAsync();
+        var response = await SendAsync(variant.Request);
+        var leaked = await credentials.FindAsync(response);
+        var after = await state.ReadAsync();
+        var changes = StateChange.Between(_baseline, after);
+        if (changes.Count > 0)
+        {
+            await state.RestoreAsync(_baseline);
+            _baseline = await state.ReadAsync(); // what could not be put back (in-memory token db) becomes the new normal
+        }
+
+        var finding = changes.Count > 0 || leaked.Count > 0 ? new FuzzFinding(variant, response, changes, leaked) : null;
+        report.Record(variant, response, finding);
+        return finding;
+    }
+
+    public Task<RawHttpResponse> SendAsync(RawHttpRequest request) =>
+        RawHttpClient.SendAsync("127.0.0.1", gateway.Port, request, s_requestTimeout);
+
+    /// <summary>Changes since the current baseline without judging anything (for the star probe).</summary>
+    public async Task<IReadOnlyList<string>> ChangesSinceBaselineAsync()
+    {
+        _baseline ??= await state.ReadAsync();
+        return StateChange.Between(_baseline, await state.ReadAsync());
+    }
+
+    public async Task RebaselineAsync() => _baseline = await state.ReadAsync();
+}
