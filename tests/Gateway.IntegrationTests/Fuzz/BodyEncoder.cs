@@ -93,9 +93,23 @@ internal static class BodyEncoder
     {
         headers.Add(new("Content-Type", "application/x-www-form-urlencoded"));
         recipe.Add("form-urlencoded");
-        var fields = System.Text.Json.Nodes.JsonNode.Parse(text) is System.Text.Json.Nodes.JsonObject json
-            ? json.Select(m => Uri.EscapeDataString(m.Key) + "=" + Uri.EscapeDataString(m.Value is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s) ? s : m.Value?.ToJsonString() ?? ""))
-            : [Uri.EscapeDataString(text)];
+        // JsonDocument, not JsonNode: the shaper may have written duplicate keys, and each becomes a field.
+        IEnumerable<string> fields = [Uri.EscapeDataString(text)];
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(text, new System.Text.Json.JsonDocumentOptions { MaxDepth = 1000 });
+            if (document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object)
+            {
+                fields = document.RootElement.EnumerateObject()
+                    .Select(p => Uri.EscapeDataString(p.Name) + "=" + Uri.EscapeDataString(p.Value.ValueKind == System.Text.Json.JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText()))
+                    .ToList();
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // not JSON (a hidden-UTF-7 body stays one field)
+        }
+
         return Encoding.UTF8.GetBytes(string.Join('&', fields));
     }
 

@@ -28,9 +28,9 @@ internal sealed partial class CredentialDetector(VerdaccioProcess verdaccio, Fuz
                 CollectTokenValues(json, candidates);
             }
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException or InvalidOperationException)
         {
-            // not JSON: only JWT-shaped strings can be found
+            // not JSON (or with duplicate keys): only JWT-shaped strings can be found
         }
 
         foreach (var source in response.Headers.Select(h => h.Value).Append(text))

@@ -11,7 +11,14 @@ internal sealed class FuzzReport(FuzzWorld world, int seed)
     private readonly List<FuzzFinding> _findings = [];
     private readonly Dictionary<int, int> _statuses = [];
 
+    private TimeSpan _sending;
+    private TimeSpan _credentialChecks;
+    private TimeSpan _stateChecks;
+
     public int Variants { get; private set; }
+
+    public void AddTimes(TimeSpan sending, TimeSpan credentialChecks, TimeSpan stateChecks) =>
+        (_sending, _credentialChecks, _stateChecks) = (_sending + sending, _credentialChecks + credentialChecks, _stateChecks + stateChecks);
 
     public int StateChanges => _findings.Count(f => f.StateChanges.Count > 0);
 
@@ -50,6 +57,7 @@ internal sealed class FuzzReport(FuzzWorld world, int seed)
         }
 
         text.AppendLine("gateway answers: " + string.Join(", ", _statuses.OrderBy(s => s.Key).Select(s => $"{(s.Key == 0 ? "none" : s.Key)}×{s.Value}")));
+        text.AppendLine($"time: sending {_sending.TotalSeconds:F1} s, credential checks {_credentialChecks.TotalSeconds:F1} s, state checks {_stateChecks.TotalSeconds:F1} s");
         text.AppendLine(Summary(elapsed));
         return text.ToString();
     }

@@ -11,7 +11,12 @@ internal sealed class RegistryStateReader(VerdaccioProcess verdaccio, IDatabase 
 {
     private string HtpasswdPath => Path.Combine(Path.GetDirectoryName(verdaccio.StoragePath)!, "htpasswd");
 
-    public async Task<RegistrySnapshot> ReadAsync()
+    /// <param name="tokenListsFrom">
+    /// Take the token lists from this snapshot instead of asking Verdaccio: every token-authenticated API call
+    /// costs Verdaccio a bcrypt comparison (legacy AES tokens carry the password), and the lists also live in
+    /// storage/.token-db.json, which is compared on every read anyway.
+    /// </param>
+    public async Task<RegistrySnapshot> ReadAsync(RegistrySnapshot? tokenListsFrom = null)
     {
         var files = new Dictionary<string, StoredFile>(StringComparer.Ordinal);
         foreach (var path in Directory.EnumerateFiles(verdaccio.StoragePath, "*", SearchOption.AllDirectories))
@@ -28,7 +33,7 @@ internal sealed class RegistryStateReader(VerdaccioProcess verdaccio, IDatabase 
         var records = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var actor in world.Actors)
         {
-            tokens[actor.Label] = await TokenListAsync(actor);
+            tokens[actor.Label] = tokenListsFrom?.TokenLists[actor.Label] ?? await TokenListAsync(actor);
             records[actor.Label] = await TwoFactorRecordAsync(actor);
         }
 
