@@ -50,7 +50,7 @@ internal static class ActionCatalogue
         new("web-login", "POST", true, _ => Of("-", "v1", "login"), i => i.Random.Next(2) == 0 ? new JsonObject() : new JsonObject { ["create"] = true }, s_any),
         new("verdaccio-ui-login", "POST", true, _ => Of("-", "verdaccio", "sec", "login"), i => new JsonObject { ["username"] = i.Actor.Name, ["password"] = i.Actor.Password }, s_any, ["password"]),
         new("verdaccio-ui-reset-password", "PUT", true, _ => Of("-", "verdaccio", "sec", "reset_password"), i => new JsonObject { ["password"] = new JsonObject { ["old"] = i.Actor.Password, ["new"] = $"pwned-{i.Index}-Aa1" } }, s_token),
-        new("logout", "DELETE", true, i => Of("-", "user", "token", Value(Uri.EscapeDataString(i.Actor.Token))), _ => null, [FirstFactor.Bearer]),
+        new("logout", "DELETE", false, i => Of("-", "user", "token", Value(Uri.EscapeDataString(i.Actor.Token))), _ => null, [FirstFactor.Bearer]),
     ];
 
     /// <summary>Actions whose success is fine without a second factor: reported only if they change more than a star may.</summary>

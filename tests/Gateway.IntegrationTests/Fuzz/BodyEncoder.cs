@@ -17,8 +17,9 @@ internal static class BodyEncoder
 
     public sealed record Encoded(byte[] Body, List<KeyValuePair<string, string>> Headers, bool Chunked);
 
-    public static Encoded Encode(string text, string contentType, bool hiddenInUtf7, Random random, List<string> recipe)
+    public static Encoded Encode(string text, string contentType, bool hiddenInUtf7, MutationDice dice, List<string> recipe)
     {
+        var random = dice.Random;
         var headers = new List<KeyValuePair<string, string>>();
         if (text.Length == 0)
         {
@@ -34,14 +35,20 @@ internal static class BodyEncoder
         if (contentType != "application/json")
         {
             headers.Add(new("Content-Type", contentType));
-            return new(Encoding.UTF8.GetBytes(text), headers, Chance(random, 10, recipe, "chunked"));
+            return new(Encoding.UTF8.GetBytes(text), headers, dice.Roll(Mutation.Framing, 10, recipe, "chunked"));
         }
 
-        var charset = hiddenInUtf7 && random.Next(100) < 80
-            ? s_utf7Charsets[random.Next(s_utf7Charsets.Length)]
-            : s_plainCharsets[random.Next(s_plainCharsets.Length)];
+        // A hidden UTF-7 body is only a test when labelled UTF-7, so that label belongs to the shape mutation.
+        var utf7 = hiddenInUtf7 && random.Next(100) < 80;
+        var charset = utf7 ? s_utf7Charsets[random.Next(s_utf7Charsets.Length)] : s_plainCharsets[random.Next(s_plainCharsets.Length)];
         var mediaType = s_mediaTypes[random.Next(s_mediaTypes.Length)];
-        var body = random.Next(100) switch
+        var shape = random.Next(100);
+        if (!dice.Allows(Mutation.MediaType))
+        {
+            (charset, mediaType, shape) = (utf7 ? charset : "", "application/json", 99);
+        }
+
+        var body = shape switch
         {
             < 5 => Form(text, headers, recipe),
             < 10 => Missing(text, recipe),
@@ -49,12 +56,12 @@ internal static class BodyEncoder
             _ => Labelled(text, mediaType, charset, headers, random, recipe),
         };
 
-        if (Chance(random, 8, recipe, "UTF-8 BOM"))
+        if (dice.Roll(Mutation.Framing, 8, recipe, "UTF-8 BOM"))
         {
             body = [0xEF, 0xBB, 0xBF, .. body];
         }
 
-        if (random.Next(100) < 30)
+        if (dice.Roll(Mutation.ContentEncoding, 30))
         {
             var encoding = s_contentEncodings[random.Next(s_contentEncodings.Length)];
             headers.Add(new("Content-Encoding", encoding));
@@ -62,7 +69,7 @@ internal static class BodyEncoder
             recipe.Add($"Content-Encoding: {encoding}");
         }
 
-        return new(body, headers, Chance(random, 8, recipe, "chunked"));
+        return new(body, headers, dice.Roll(Mutation.Framing, 8, recipe, "chunked"));
     }
 
     private static byte[] Labelled(string text, string mediaType, string charset, List<KeyValuePair<string, string>> headers, Random random, List<string> recipe)
@@ -148,16 +155,5 @@ internal static class BodyEncoder
         }
 
         return output.ToArray();
-    }
-
-    private static bool Chance(Random random, int percent, List<string> recipe, string what)
-    {
-        var hit = random.Next(100) < percent;
-        if (hit)
-        {
-            recipe.Add(what);
-        }
-
-        return hit;
     }
 }

@@ -11,18 +11,19 @@ internal static class CredentialHeaders
 {
     private static readonly string[] s_garbageCodes = ["abcdef", "1234567", "12345", " 123456 ", "null", "000000000000", "--"];
 
-    public static void Add(List<KeyValuePair<string, string>> headers, FuzzActor actor, FirstFactor factor, Random random, List<string> recipe)
+    public static void Add(List<KeyValuePair<string, string>> headers, FuzzActor actor, FirstFactor factor, MutationDice dice, List<string> recipe)
     {
+        var random = dice.Random;
         var real = factor switch
         {
-            FirstFactor.Bearer => (random.Next(10) == 0 ? "bearer " : "Bearer ") + actor.Token,
+            FirstFactor.Bearer => (dice.Roll(Mutation.Authorization, 10) ? "bearer " : "Bearer ") + actor.Token,
             FirstFactor.Basic => "Basic " + FuzzWorld.Basic(actor),
             _ => null,
         };
         recipe.Add($"first factor {factor}");
         if (real is not null)
         {
-            if (random.Next(100) < 10)
+            if (dice.Roll(Mutation.Authorization, 10))
             {
                 // Two Authorization headers: a decoy and the stolen one, in either order.
                 var decoy = random.Next(2) == 0 ? "Bearer not-a-token" : "Basic " + FuzzWorld.Basic(actor with { Password = "wrong" });

@@ -8,6 +8,7 @@ internal sealed class FuzzReport(FuzzWorld world, int seed)
     private const int BodyLimit = 2048;
 
     private readonly Dictionary<string, (int Variants, int Changes, int Credentials)> _perAction = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TimeSpan> _sendingPerAction = new(StringComparer.Ordinal);
     private readonly List<FuzzFinding> _findings = [];
     private readonly Dictionary<int, int> _statuses = [];
 
@@ -17,8 +18,13 @@ internal sealed class FuzzReport(FuzzWorld world, int seed)
 
     public int Variants { get; private set; }
 
-    public void AddTimes(TimeSpan sending, TimeSpan credentialChecks, TimeSpan stateChecks) =>
+    public void AddTimes(FuzzVariant variant, TimeSpan sending, TimeSpan credentialChecks, TimeSpan stateChecks)
+    {
         (_sending, _credentialChecks, _stateChecks) = (_sending + sending, _credentialChecks + credentialChecks, _stateChecks + stateChecks);
+        _sendingPerAction[Key(variant)] = _sendingPerAction.GetValueOrDefault(Key(variant)) + sending;
+    }
+
+    private static string Key(FuzzVariant variant) => $"{variant.Action} ({variant.Actor.Label})";
 
     public int StateChanges => _findings.Count(f => f.StateChanges.Count > 0);
 
@@ -30,7 +36,7 @@ internal sealed class FuzzReport(FuzzWorld world, int seed)
     {
         Variants++;
         _statuses[response.Status] = _statuses.GetValueOrDefault(response.Status) + 1;
-        var key = $"{variant.Action} ({variant.Actor.Label})";
+        var key = Key(variant);
         var (v, c, k) = _perAction.GetValueOrDefault(key);
         _perAction[key] = (v + 1, c + (finding?.StateChanges.Count > 0 ? 1 : 0), k + (finding?.Credentials.Count > 0 ? 1 : 0));
         if (finding is not null)
@@ -50,10 +56,10 @@ internal sealed class FuzzReport(FuzzWorld world, int seed)
             text.AppendLine(Describe(finding)).AppendLine();
         }
 
-        text.AppendLine("per action (variants / state changes / credentials):");
+        text.AppendLine("per action: variants, state changes, credentials, mean time to answer");
         foreach (var (action, (v, c, k)) in _perAction.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            text.AppendLine($"  {action,-40} {v,6} {c,6} {k,6}");
+            text.AppendLine($"  {action,-40} {v,6} {c,6} {k,6} {_sendingPerAction.GetValueOrDefault(action).TotalMilliseconds / v,6:F0} ms");
         }
 
         text.AppendLine("gateway answers: " + string.Join(", ", _statuses.OrderBy(s => s.Key).Select(s => $"{(s.Key == 0 ? "none" : s.Key)}×{s.Value}")));

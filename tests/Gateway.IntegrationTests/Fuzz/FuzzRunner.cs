@@ -27,7 +27,7 @@ internal sealed class FuzzRunner(GatewayProcess gateway, RegistryStateReader sta
             after = await state.ReadAsync(); // something changed: look at everything
         }
 
-        report.AddTimes(sent, checkedCredentials - sent, clock.Elapsed - checkedCredentials);
+        report.AddTimes(variant, sent, checkedCredentials - sent, clock.Elapsed - checkedCredentials);
         var changes = StateChange.Between(_baseline, after);
         if (changes.Count > 0)
         {

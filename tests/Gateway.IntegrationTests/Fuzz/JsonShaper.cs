@@ -12,21 +12,22 @@ namespace Gateway.IntegrationTests.Fuzz;
 internal static class JsonShaper
 {
     /// <summary>The body text and whether it hides keys that only a UTF-7 decoder sees.</summary>
-    public static (string Text, bool HiddenInUtf7) Shape(JsonNode? body, IReadOnlyList<string>? cover, Random random, List<string> recipe)
+    public static (string Text, bool HiddenInUtf7) Shape(JsonNode? body, IReadOnlyList<string>? cover, MutationDice dice, List<string> recipe)
     {
+        var random = dice.Random;
         if (body is not JsonObject json)
         {
             return (body?.ToJsonString() ?? "", false);
         }
 
         var members = json.Select(m => (Key: Quote(m.Key), Value: m.Value?.ToJsonString() ?? "null")).ToList();
-        if (cover is not null && random.Next(100) < 30)
+        if (cover is not null && dice.Roll(Mutation.JsonShape, 30))
         {
             recipe.Add("rest of the body hidden in UTF-7 inside a string");
             return (HideInUtf7(json, cover), true);
         }
 
-        if (members.Count > 0 && random.Next(100) < 15)
+        if (members.Count > 0 && dice.Roll(Mutation.JsonShape, 15))
         {
             var at = random.Next(members.Count);
             var harmless = (members[at].Key, Harmless(json[json.ElementAt(at).Key]));
@@ -35,20 +36,20 @@ internal static class JsonShaper
             recipe.Add($"duplicate key {members[at].Key} ({(harmlessFirst ? "harmless first" : "harmless last")})");
         }
 
-        if (members.Count > 0 && random.Next(100) < 12)
+        if (members.Count > 0 && dice.Roll(Mutation.JsonShape, 12))
         {
             var at = random.Next(members.Count);
             members[at] = (EscapeOneLetter(members[at].Key, random), members[at].Value);
             recipe.Add($"\\u-escaped key {members[at].Key}");
         }
 
-        if (random.Next(100) < 5)
+        if (dice.Roll(Mutation.JsonShape, 5))
         {
             members.Insert(random.Next(members.Count + 1), ("\"_deep\"", new string('[', 300) + new string(']', 300)));
             recipe.Add("nested 300 deep");
         }
 
-        if (random.Next(100) < 5)
+        if (dice.Roll(Mutation.JsonShape, 5))
         {
             members.Insert(random.Next(2) == 0 ? 0 : members.Count, ("\"_pad\"", Quote(new string('x', 70_000))));
             recipe.Add("padded past 64 KiB");

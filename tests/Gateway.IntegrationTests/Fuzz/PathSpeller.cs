@@ -12,31 +12,32 @@ internal static class PathSpeller
 {
     private static readonly string[] s_queries = ["?write=true", "?a=b", "?", "?write=true&write=false", "?%2F"];
 
-    public static string Render(RequestPathSpec spec, Random random, List<string> recipe)
+    public static string Render(RequestPathSpec spec, MutationDice dice, List<string> recipe)
     {
-        var upperLiterals = Chance(random, 8, recipe, "upper-case literal segments");
-        var encodeLiteral = Chance(random, 10, recipe, "percent-encoded literal character");
+        var random = dice.Random;
+        var upperLiterals = dice.Roll(Mutation.Path, 8, recipe, "upper-case literal segments");
+        var encodeLiteral = dice.Roll(Mutation.Path, 10, recipe, "percent-encoded literal character");
         var segments = spec.Segments
             .Select(pieces => string.Concat(pieces.Select(piece => piece.Kind switch
             {
-                PathPieceKind.Package => SpellPackage(piece.Text, random, recipe),
+                PathPieceKind.Package => SpellPackage(piece.Text, dice, recipe),
                 PathPieceKind.Literal => SpellLiteral(piece.Text, random, upperLiterals, encodeLiteral),
                 _ => piece.Text,
             })))
             .ToList();
 
-        if (Chance(random, 10, recipe, "doubled slash"))
+        if (dice.Roll(Mutation.Path, 10, recipe, "doubled slash"))
         {
             segments.Insert(random.Next(segments.Count + 1), "");
         }
 
         var path = "/" + string.Join('/', segments);
-        if (Chance(random, 8, recipe, "trailing slash"))
+        if (dice.Roll(Mutation.Path, 8, recipe, "trailing slash"))
         {
             path += "/";
         }
 
-        if (Chance(random, 12, recipe, "query string"))
+        if (dice.Roll(Mutation.Path, 12, recipe, "query string"))
         {
             path += s_queries[random.Next(s_queries.Length)];
         }
@@ -44,11 +45,12 @@ internal static class PathSpeller
         return path;
     }
 
-    private static string SpellPackage(string name, Random random, List<string> recipe)
+    private static string SpellPackage(string name, MutationDice dice, List<string> recipe)
     {
+        var random = dice.Random;
         if (!name.StartsWith('@'))
         {
-            return random.Next(6) == 0 ? EncodeOneOf(name, '-', random) : name;
+            return dice.Roll(Mutation.Path, 16, recipe, "percent-encoded '-' in the name") ? EncodeOneOf(name, '-', random) : name;
         }
 
         var slash = name.IndexOf('/');
@@ -87,16 +89,5 @@ internal static class PathSpeller
 
         var hex = ((int)target).ToString(random.Next(2) == 0 ? "X2" : "x2", CultureInfo.InvariantCulture);
         return new StringBuilder(text).Remove(at, 1).Insert(at, "%" + hex).ToString();
-    }
-
-    private static bool Chance(Random random, int percent, List<string> recipe, string what)
-    {
-        var hit = random.Next(100) < percent;
-        if (hit)
-        {
-            recipe.Add(what);
-        }
-
-        return hit;
     }
 }

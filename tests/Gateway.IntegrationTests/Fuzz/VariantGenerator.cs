@@ -23,9 +23,14 @@ internal sealed class VariantGenerator(FuzzWorld world, int seed)
         var victim = random.Next(2) == 0 ? world.Plain : world.Scoped;
         var input = new ActionInput(world, actor, victim, random, index);
         var recipe = new List<string>();
+        var dice = new MutationDice(random, random.Next(100) < 35 ? (Mutation)random.Next(Enum.GetValues<Mutation>().Length) : null);
+        if (dice.Focus is { } focus)
+        {
+            recipe.Add($"focus {focus}");
+        }
 
-        var method = SpellMethod(action.Method, random, recipe);
-        var target = PathSpeller.Render(action.Path(input), random, recipe);
+        var method = SpellMethod(action.Method, dice, recipe);
+        var target = PathSpeller.Render(action.Path(input), dice, recipe);
         var headers = new List<KeyValuePair<string, string>>
         {
             new("User-Agent", "npm/11.6.2 node/v22.0.0 linux x64 workspaces/false"),
@@ -37,17 +42,17 @@ internal sealed class VariantGenerator(FuzzWorld world, int seed)
         }
 
         var factor = action.FirstFactors[random.Next(action.FirstFactors.Count)];
-        CredentialHeaders.Add(headers, actor, factor, random, recipe);
+        CredentialHeaders.Add(headers, actor, factor, dice, recipe);
 
         BodyEncoder.Encoded encoded;
         if (action.RawBody is { } raw)
         {
-            encoded = new(raw(input), [new("Content-Type", action.ContentType)], random.Next(10) == 0);
+            encoded = new(raw(input), [new("Content-Type", action.ContentType)], dice.Roll(Mutation.Framing, 10, recipe, "chunked"));
         }
         else
         {
-            var (text, hidden) = JsonShaper.Shape(action.Body(input), action.Cover, random, recipe);
-            encoded = BodyEncoder.Encode(text, action.ContentType, hidden, random, recipe);
+            var (text, hidden) = JsonShaper.Shape(action.Body(input), action.Cover, dice, recipe);
+            encoded = BodyEncoder.Encode(text, action.ContentType, hidden, dice, recipe);
         }
 
         headers.AddRange(encoded.Headers);
@@ -55,9 +60,10 @@ internal sealed class VariantGenerator(FuzzWorld world, int seed)
         return new FuzzVariant(index, action.Name, actor, string.Join("; ", recipe), request);
     }
 
-    private static string SpellMethod(string method, Random random, List<string> recipe)
+    private static string SpellMethod(string method, MutationDice dice, List<string> recipe)
     {
-        var roll = random.Next(100);
+        var random = dice.Random;
+        var roll = dice.Allows(Mutation.Method) ? random.Next(dice.Focus == Mutation.Method ? 20 : 100) + (dice.Focus == Mutation.Method ? 80 : 0) : 0;
         var spelled = roll switch
         {
             < 80 => method,
