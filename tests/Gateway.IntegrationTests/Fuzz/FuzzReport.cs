@@ -16,7 +16,12 @@ internal sealed class FuzzReport(FuzzWorld world, int seed)
     private TimeSpan _credentialChecks;
     private TimeSpan _stateChecks;
 
+    private readonly StringBuilder _trace = new();
+
     public int Variants { get; private set; }
+
+    /// <summary>One line per variant (index, action, actor, answer, recipe), for looking at what was not a finding.</summary>
+    public string Trace => _trace.ToString();
 
     public void AddTimes(FuzzVariant variant, TimeSpan sending, TimeSpan credentialChecks, TimeSpan stateChecks)
     {
@@ -35,6 +40,7 @@ internal sealed class FuzzReport(FuzzWorld world, int seed)
     public void Record(FuzzVariant variant, RawHttpResponse response, FuzzFinding? finding)
     {
         Variants++;
+        _trace.AppendLine($"{variant.Index,6} {Key(variant),-42} {(response.Status == 0 ? "none" : response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))} {(finding is null ? "" : "FINDING ")}{variant.Request.Method} {world.Mask(variant.Request.Target)} | {variant.Recipe}");
         _statuses[response.Status] = _statuses.GetValueOrDefault(response.Status) + 1;
         var key = Key(variant);
         var (v, c, k) = _perAction.GetValueOrDefault(key);

@@ -4,8 +4,9 @@ namespace Gateway.IntegrationTests.Fuzz;
 
 /// <summary>
 /// The user segment of a couch login path. Verdaccio logs in the user named in the body and ignores the
-/// path, so the path names everyone and no one: the actor, another user, nobody, or shapes the gateway's
-/// route template may not read as a user at all.
+/// path, and its route is <c>PUT /-/user/:org_couchdb_user/:_rev?/:revision?</c>: the segment need not start
+/// with <c>org.couchdb.user:</c> at all, and up to two more segments may follow. So the path names the actor,
+/// another user, nobody, no one, or shapes the gateway's route template may not read as a login.
 /// </summary>
 internal static class LoginPathUser
 {
@@ -13,16 +14,20 @@ internal static class LoginPathUser
     {
         var actor = input.Actor.Name;
         var roll = input.Random.Next(100);
-        var user = roll switch
+        var (prefix, user) = roll switch
         {
-            < 35 => actor,
-            < 55 => input.World.Nobody,
-            < 65 => "",
-            < 75 => input.World.Other(input.Actor).Name,
-            < 85 => actor + "/-rev",
-            < 92 => actor + "%2Fx",
-            _ => actor + "%2f-rev",
+            < 30 => ("org.couchdb.user:", actor),
+            < 45 => ("org.couchdb.user:", input.World.Nobody),
+            < 53 => ("org.couchdb.user:", ""),
+            < 60 => ("org.couchdb.user:", input.World.Other(input.Actor).Name),
+            < 67 => ("org.couchdb.user:", actor + "/-rev"),
+            < 73 => ("org.couchdb.user:", actor + "%2Fx"),
+            < 78 => ("org.couchdb.user:", actor + "%2f-rev"),
+            < 84 => ("org.couchdb.user:", actor + "/x/y"),
+            < 90 => ("", actor),
+            < 95 => ("", "token/" + actor),
+            _ => ("org.couchdb.user%3A", actor),
         };
-        return [Literal("org.couchdb.user:"), Value(user)];
+        return [Literal(prefix), Value(user)];
     }
 }

@@ -57,8 +57,9 @@ public sealed class SecondFactorFuzzTests(RegistryFixture registry, ITestOutputH
         var text = report.Render(clock.Elapsed);
         Directory.CreateDirectory(Path.GetDirectoryName(settings.ReportPath)!);
         await File.WriteAllTextAsync(settings.ReportPath, text);
+        await File.WriteAllTextAsync(Path.ChangeExtension(settings.ReportPath, ".trace.txt"), report.Trace);
         output.WriteLine(text);
-        output.WriteLine($"report written to {settings.ReportPath}");
+        output.WriteLine($"report written to {settings.ReportPath}, one line per variant in {Path.ChangeExtension(settings.ReportPath, ".trace.txt")}");
 
         Assert.True(fuzzerErrors.Count == 0, $"the fuzzer itself failed on {fuzzerErrors.Count} variants:\n{world.Mask(string.Join('\n', fuzzerErrors))}");
         Assert.True(report.StateChanges == 0 && report.Credentials == 0, report.Summary(clock.Elapsed) + $" (details in {settings.ReportPath})");
