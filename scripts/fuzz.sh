@@ -5,6 +5,7 @@
 #   scripts/fuzz.sh 50000        # another count
 #   FUZZ_SEED=42 scripts/fuzz.sh # another seed;  FUZZ_ONLY=17,905 replays single variants
 #
+# Progress: tail -f TestResults/fuzz/fuzz-report-<seed>.trace.txt (one line per variant, written as it goes).
 # Prints the test's output (every finding, per-action counts, the summary line) and writes the report to
 # TestResults/fuzz/fuzz-report-<seed>.txt. Exits non-zero when the fuzzer found anything.
 set -euo pipefail

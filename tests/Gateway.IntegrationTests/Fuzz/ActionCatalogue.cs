@@ -34,7 +34,8 @@ internal static class ActionCatalogue
         new("team-grant", "PUT", false, _ => Of("-", "team", "fuzz", "devs", "package"), i => new JsonObject { ["package"] = i.Victim.Name, ["permissions"] = "read-write" }, s_token),
         new("org-set", "PUT", false, _ => Of("-", "org", "fuzz", "user"), i => new JsonObject { ["user"] = i.World.Nobody, ["role"] = "owner" }, s_token),
         new("star-smuggle", "PUT", false, i => Of(Package(i.Victim.Name)), StarWithSmuggledKey, s_token, s_starCover),
-        new("star", "PUT", false, i => Of(Package(i.Victim.Name)), Star, s_token),
+        new("star", "PUT", false, i => Of(Package(i.Victim.Name)), Star, s_token), // class-none control
+        new("logout", "DELETE", false, i => Of("-", "user", "token", Value(Uri.EscapeDataString(i.Actor.Token))), _ => null, [FirstFactor.Bearer]), // class-none control
         new("tarball-upload", "PUT", false, i => Of(Package(i.Victim.Name), "-", Value(i.Victim.TarballName("9.9.9")), "whatever"), _ => null, s_token,
             ContentType: "application/octet-stream", RawBody: i => Convert.FromBase64String(i.World.TarballBase64)),
 
@@ -50,11 +51,7 @@ internal static class ActionCatalogue
         new("web-login", "POST", true, _ => Of("-", "v1", "login"), i => i.Random.Next(2) == 0 ? new JsonObject() : new JsonObject { ["create"] = true }, s_any),
         new("verdaccio-ui-login", "POST", true, _ => Of("-", "verdaccio", "sec", "login"), i => new JsonObject { ["username"] = i.Actor.Name, ["password"] = i.Actor.Password }, s_any, ["password"]),
         new("verdaccio-ui-reset-password", "PUT", true, _ => Of("-", "verdaccio", "sec", "reset_password"), i => new JsonObject { ["password"] = new JsonObject { ["old"] = i.Actor.Password, ["new"] = $"pwned-{i.Index}-Aa1" } }, s_token),
-        new("logout", "DELETE", false, i => Of("-", "user", "token", Value(Uri.EscapeDataString(i.Actor.Token))), _ => null, [FirstFactor.Bearer]),
     ];
-
-    /// <summary>Actions whose success is fine without a second factor: reported only if they change more than a star may.</summary>
-    public static bool IsControl(string action) => action is "star" or "logout";
 
     private static string NewPackage(ActionInput i) =>
         i.Victim.Name.StartsWith('@') ? $"@fuzz/fresh-{i.Index}" : $"fuzz-fresh-{i.Index}";

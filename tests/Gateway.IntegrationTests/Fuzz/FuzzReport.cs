@@ -2,8 +2,11 @@ using System.Text;
 
 namespace Gateway.IntegrationTests.Fuzz;
 
-/// <summary>Counts per action and the full story of every finding, with secrets masked by name.</summary>
-internal sealed class FuzzReport(FuzzWorld world, int seed)
+/// <summary>
+/// Counts per action and the full story of every finding, with secrets masked by name. The trace (one line
+/// per variant) is written as the run goes, so a long run can be watched with <c>tail -f</c>.
+/// </summary>
+internal sealed class FuzzReport(FuzzWorld world, int seed, TextWriter trace)
 {
     private const int BodyLimit = 2048;
 
@@ -16,12 +19,8 @@ internal sealed class FuzzReport(FuzzWorld world, int seed)
     private TimeSpan _credentialChecks;
     private TimeSpan _stateChecks;
 
-    private readonly StringBuilder _trace = new();
-
     public int Variants { get; private set; }
 
-    /// <summary>One line per variant (index, action, actor, answer, recipe), for looking at what was not a finding.</summary>
-    public string Trace => _trace.ToString();
 
     public void AddTimes(FuzzVariant variant, TimeSpan sending, TimeSpan credentialChecks, TimeSpan stateChecks)
     {
@@ -40,7 +39,7 @@ internal sealed class FuzzReport(FuzzWorld world, int seed)
     public void Record(FuzzVariant variant, RawHttpResponse response, FuzzFinding? finding)
     {
         Variants++;
-        _trace.AppendLine($"{variant.Index,6} {Key(variant),-42} {(response.Status == 0 ? "none" : response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))} {(finding is null ? "" : "FINDING ")}{variant.Request.Method} {world.Mask(variant.Request.Target)} | {variant.Recipe}");
+        trace.WriteLine($"{variant.Index,6} {Key(variant),-42} {(response.Status == 0 ? "none" : response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))} {(finding is null ? "" : "FINDING ")}{variant.Request.Method} {world.Mask(variant.Request.Target)} | {variant.Recipe}");
         _statuses[response.Status] = _statuses.GetValueOrDefault(response.Status) + 1;
         var key = Key(variant);
         var (v, c, k) = _perAction.GetValueOrDefault(key);

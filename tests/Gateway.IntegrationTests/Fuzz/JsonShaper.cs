@@ -12,7 +12,8 @@ namespace Gateway.IntegrationTests.Fuzz;
 internal static class JsonShaper
 {
     /// <summary>The body text and whether it hides keys that only a UTF-7 decoder sees.</summary>
-    public static (string Text, bool HiddenInUtf7) Shape(JsonNode? body, IReadOnlyList<string>? cover, MutationDice dice, List<string> recipe)
+    /// <param name="decoyUser">The harmless copy of a duplicated <c>name</c>/<c>username</c>: a user without 2FA whom a login path may also name.</param>
+    public static (string Text, bool HiddenInUtf7) Shape(JsonNode? body, IReadOnlyList<string>? cover, string decoyUser, MutationDice dice, List<string> recipe)
     {
         var random = dice.Random;
         if (body is not JsonObject json)
@@ -30,7 +31,8 @@ internal static class JsonShaper
         if (members.Count > 0 && dice.Roll(Mutation.JsonShape, 15))
         {
             var at = random.Next(members.Count);
-            var harmless = (members[at].Key, Harmless(json[json.ElementAt(at).Key]));
+            var key = json.ElementAt(at).Key;
+            var harmless = (members[at].Key, key is "name" or "username" ? Quote(decoyUser) : Harmless(json[key]));
             var harmlessFirst = random.Next(2) == 0;
             members.Insert(harmlessFirst ? at : at + 1, harmless);
             recipe.Add($"duplicate key {members[at].Key} ({(harmlessFirst ? "harmless first" : "harmless last")})");

@@ -29,7 +29,10 @@ public sealed class SecondFactorFuzzTests(RegistryFixture registry, ITestOutputH
         await using var gateway = await registry.StartGatewayAsync(s_noLockout);
         var world = await FuzzWorldBuilder.BuildAsync(registry, gateway);
         using var redis = await ConnectionMultiplexer.ConnectAsync(registry.Redis.ConnectionString);
-        var report = new FuzzReport(world, settings.Seed);
+        var tracePath = Path.ChangeExtension(settings.ReportPath, ".trace.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(tracePath)!);
+        await using var trace = new StreamWriter(tracePath) { AutoFlush = true };
+        var report = new FuzzReport(world, settings.Seed, trace);
         var runner = new FuzzRunner(gateway, new RegistryStateReader(registry.Verdaccio, redis.GetDatabase(), world), new CredentialDetector(registry.Verdaccio, world), report);
 
         await ProbeStarAsync(runner, world);
@@ -57,9 +60,8 @@ public sealed class SecondFactorFuzzTests(RegistryFixture registry, ITestOutputH
         var text = report.Render(clock.Elapsed);
         Directory.CreateDirectory(Path.GetDirectoryName(settings.ReportPath)!);
         await File.WriteAllTextAsync(settings.ReportPath, text);
-        await File.WriteAllTextAsync(Path.ChangeExtension(settings.ReportPath, ".trace.txt"), report.Trace);
         output.WriteLine(text);
-        output.WriteLine($"report written to {settings.ReportPath}, one line per variant in {Path.ChangeExtension(settings.ReportPath, ".trace.txt")}");
+        output.WriteLine($"report written to {settings.ReportPath}, one line per variant in {tracePath}");
 
         Assert.True(fuzzerErrors.Count == 0, $"the fuzzer itself failed on {fuzzerErrors.Count} variants:\n{world.Mask(string.Join('\n', fuzzerErrors))}");
         Assert.True(report.StateChanges == 0 && report.Credentials == 0, report.Summary(clock.Elapsed) + $" (details in {settings.ReportPath})");

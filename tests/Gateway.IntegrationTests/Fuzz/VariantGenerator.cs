@@ -51,7 +51,7 @@ internal sealed class VariantGenerator(FuzzWorld world, int seed)
         }
         else
         {
-            var (text, hidden) = JsonShaper.Shape(action.Body(input), action.Cover, dice, recipe);
+            var (text, hidden) = JsonShaper.Shape(action.Body(input), action.Cover, world.Nobody, dice, recipe);
             encoded = BodyEncoder.Encode(text, action.ContentType, hidden, dice, recipe);
         }
 
