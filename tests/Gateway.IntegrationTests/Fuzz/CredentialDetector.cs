@@ -6,6 +6,9 @@ using Gateway.IntegrationTests.Harness;
 
 namespace Gateway.IntegrationTests.Fuzz;
 
+/// <param name="Value">The credential itself: the report masks it, as it masks the actors' own secrets.</param>
+internal sealed record LeakedCredential(string Value, string Description);
+
 /// <summary>
 /// Finds credentials for a 2FA user in a response: any <c>token</c> value (or JWT-shaped string) that
 /// Verdaccio's own <c>/-/whoami</c> accepts as alice or bob, or a Verdaccio web-UI JWT whose signature
@@ -17,7 +20,7 @@ internal sealed partial class CredentialDetector(VerdaccioProcess verdaccio, Fuz
     [GeneratedRegex(@"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")]
     private static partial Regex JwtShape();
 
-    public async Task<IReadOnlyList<string>> FindAsync(RawHttpResponse response)
+    public async Task<IReadOnlyList<LeakedCredential>> FindAsync(RawHttpResponse response)
     {
         var candidates = new HashSet<string>(StringComparer.Ordinal);
         var text = response.BodyText;
@@ -39,16 +42,16 @@ internal sealed partial class CredentialDetector(VerdaccioProcess verdaccio, Fuz
         }
 
         candidates.ExceptWith(world.KnownTokens);
-        var found = new List<string>();
+        var found = new List<LeakedCredential>();
         foreach (var candidate in candidates)
         {
             if (await WhoamiAsync(candidate) is { } user && IsTwoFactorUser(user))
             {
-                found.Add($"API token for {user} (accepted by Verdaccio's /-/whoami)");
+                found.Add(new(candidate, $"API token for {user} (accepted by Verdaccio's /-/whoami)"));
             }
             else if (WebJwtUser(candidate) is { } webUser && IsTwoFactorUser(webUser))
             {
-                found.Add($"web-UI JWT for {webUser} (signature verified with Verdaccio's secret)");
+                found.Add(new(candidate, $"web-UI JWT for {webUser} (signature verified with Verdaccio's secret)"));
             }
         }
 

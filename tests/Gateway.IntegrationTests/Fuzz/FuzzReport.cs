@@ -87,7 +87,7 @@ internal sealed class FuzzReport(FuzzWorld world, int seed, TextWriter trace)
 
         foreach (var credential in finding.Credentials)
         {
-            text.AppendLine($"CREDENTIAL: {credential}");
+            text.AppendLine($"CREDENTIAL: {credential.Description}");
         }
 
         text.AppendLine("--- request ---");
@@ -106,7 +106,13 @@ internal sealed class FuzzReport(FuzzWorld world, int seed, TextWriter trace)
         }
 
         text.AppendLine().Append(Printable(response.Body));
-        return world.Mask(text.ToString());
+        var masked = world.Mask(text.ToString());
+        foreach (var credential in finding.Credentials)
+        {
+            masked = masked.Replace(credential.Value, "«leaked-credential»", StringComparison.Ordinal);
+        }
+
+        return masked;
     }
 
     /// <summary>Text when the bytes are text, else hex; truncated either way.</summary>
