@@ -3,10 +3,10 @@ using System.Text.Json.Nodes;
 namespace Gateway.IntegrationTests.Fuzz;
 
 /// <summary>
-/// The packument fields a star or unstar (class none) legitimately rewrites in Verdaccio's package.json,
-/// as measured by <c>SecondFactorFuzzTests</c>'s star probe: the users map, the revision, the modified time
-/// and Verdaccio's internal write counter (<c>_rev</c>'s number and the <c>time.modified</c>).
-/// Everything else in a package.json is compared byte for byte (after parsing).
+/// The packument fields a star or unstar (class none) legitimately rewrites in Verdaccio's package.json.
+/// Measured by <c>SecondFactorFuzzTests</c>'s star probe on every run (Verdaccio 6.8: <c>users</c> and
+/// <c>_rev</c>); <c>time.modified</c> is stripped too because Verdaccio's star handler may stamp it. Everything
+/// else in a package.json is compared after parsing.
 /// </summary>
 internal static class StarBookkeeping
 {
