@@ -12,7 +12,14 @@ internal sealed partial class ClassificationMiddleware(RequestDelegate next, Rou
     public Task InvokeAsync(HttpContext context)
     {
         var policy = policies.Current;
-        var path = RequestPath.Parse(RawPath(context));
+        var rawTarget = Proxy.RawTargetTransform.RawOriginTarget(context);
+        if (rawTarget is null || !TargetSyntax.IsPlain(rawTarget))
+        {
+            return GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest,
+                "The request target has characters npm never sends unencoded (such as \\, # or spaces); the gateway does not forward it.");
+        }
+
+        var path = RequestPath.Parse(rawTarget);
         if (path.HasDotSegments)
         {
             return GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "The request path has '.' or '..' segments; npm never sends them and the gateway does not forward them.");
@@ -57,13 +64,6 @@ internal sealed partial class ClassificationMiddleware(RequestDelegate next, Rou
             LogClassified(logger, context.Request.Method, SafePath.For(path), classification.Action, classification.Package, classification.Class, classification.Rule);
         }
     }
-
-    /// <summary>
-    /// The path as the client sent it (before the server's own decoding): the policy decodes it exactly
-    /// once, the way the registry will, and the proxy forwards these very bytes (<see cref="Proxy.RawTargetTransform"/>).
-    /// </summary>
-    private static string RawPath(HttpContext context) =>
-        Proxy.RawTargetTransform.RawOriginTarget(context) ?? context.Request.PathBase + context.Request.Path;
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "{Method} {Path} refused: its body cannot be read as the registry would ({Problem})")]
     private static partial void LogBodyRefused(ILogger logger, string method, string path, string problem);

@@ -6,11 +6,13 @@ namespace Gateway.IntegrationTests.Fuzz;
 /// <summary>
 /// Renders a <see cref="RequestPathSpec"/> in one of the many spellings a server may treat as the same route:
 /// package-name encodings, hex case, upper-cased or percent-encoded literal segments, doubled and trailing
-/// slashes, a query string.
+/// slashes, a query string, and the spellings only Node's legacy URL parser reads as a route: backslashes for
+/// slashes with a fragment, space or tab in the target (Express's parseurl then falls back to url.parse).
 /// </summary>
 internal static class PathSpeller
 {
     private static readonly string[] s_queries = ["?write=true", "?a=b", "?", "?write=true&write=false", "?%2F"];
+    private static readonly string[] s_legacyParserTriggers = ["#x", "#", " ", "\t"];
 
     public static string Render(RequestPathSpec spec, MutationDice dice, List<string> recipe)
     {
@@ -40,6 +42,19 @@ internal static class PathSpeller
         if (dice.Roll(Mutation.Path, 12, recipe, "query string"))
         {
             path += s_queries[random.Next(s_queries.Length)];
+        }
+
+        // One mutation, not two: the backslashes only become slashes when the target also makes Express fall back
+        // to url.parse, and a variant that changes one thing is the one that shows a bypass.
+        if (dice.Roll(Mutation.Path, 8, recipe, "backslashes for slashes + fragment/space/tab (Node's legacy URL parser)"))
+        {
+            var first = path.IndexOf('/', 1);
+            path = (first < 0 ? path : path[..first] + path[first..].Replace('/', '\\'))
+                + s_legacyParserTriggers[random.Next(s_legacyParserTriggers.Length)];
+        }
+        else if (dice.Roll(Mutation.Path, 16, recipe, "fragment, space or tab in the target"))
+        {
+            path += s_legacyParserTriggers[random.Next(s_legacyParserTriggers.Length)];
         }
 
         return path;
