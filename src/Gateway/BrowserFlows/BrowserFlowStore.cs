@@ -1,8 +1,7 @@
 using System.Globalization;
-using Gateway.Resilience;
 using Gateway.Security;
+using Gateway.Store;
 using Microsoft.AspNetCore.DataProtection;
-using StackExchange.Redis;
 
 namespace Gateway.BrowserFlows;
 
@@ -12,17 +11,14 @@ namespace Gateway.BrowserFlows;
 /// (a web-OTP token or the registry's login token) is encrypted and can be taken exactly once.
 /// </summary>
 internal sealed class BrowserFlowStore(
-    IConnectionMultiplexer store,
+    FlowRecords records,
     KeyedHasher hasher,
-    IDataProtectionProvider protection,
-    [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
+    IDataProtectionProvider protection)
 {
     /// <summary>How long a flow waits for the browser (WebAuthn ceremonies are shorter still).</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
     private readonly IDataProtector _protector = protection.CreateProtector("npm-2fa-gateway.browser-flow.v1");
-
-    private IDatabase Db => store.GetDatabase();
 
     /// <param name="credentialId">Web-OTP: the credential whose request opened the flow.</param>
     /// <param name="request">Web-OTP: the challenged request.</param>
@@ -32,21 +28,13 @@ internal sealed class BrowserFlowStore(
     {
         var flowId = FlowIds.New();
         var doneId = FlowIds.New();
-        var flowKey = FlowKey(flowId);
-        await guard.ExecuteAsync(async ct =>
-        {
-            var tx = Db.CreateTransaction();
-            _ = tx.HashSetAsync(flowKey,
-            [
-                new("kind", kind.ToString()), new("user", user ?? ""), new("action", action ?? ""),
-                new("package", package ?? ""), new("done", Hash(doneId)), new("passwordChecked", 0), new("completed", 0),
-                new("credential", credentialId ?? ""), new("method", request?.Method ?? ""), new("target", request?.Target ?? ""),
-                new("length", request?.ContentLength?.ToString(CultureInfo.InvariantCulture) ?? ""),
-            ]);
-            _ = tx.KeyExpireAsync(flowKey, Lifetime);
-            _ = tx.StringSetAsync(DoneKey(doneId), Hash(flowId), Lifetime);
-            return await tx.ExecuteAsync();
-        }, cancellation);
+        await records.CreateAsync(Hash(flowId), Hash(doneId),
+        [
+            new("kind", kind.ToString()), new("user", user ?? ""), new("action", action ?? ""),
+            new("package", package ?? ""), new("done", Hash(doneId)), new("passwordChecked", "0"), new("completed", "0"),
+            new("credential", credentialId ?? ""), new("method", request?.Method ?? ""), new("target", request?.Target ?? ""),
+            new("length", request?.ContentLength?.ToString(CultureInfo.InvariantCulture) ?? ""),
+        ], Lifetime, cancellation);
         return (flowId, doneId);
     }
 
@@ -57,13 +45,12 @@ internal sealed class BrowserFlowStore(
             return null;
         }
 
-        var fields = await guard.ExecuteAsync(async ct => await Db.HashGetAllAsync(FlowKey(flowId)), cancellation);
-        if (fields.Length == 0)
+        var f = await records.GetAsync(Hash(flowId), cancellation);
+        if (f.Count == 0)
         {
             return null;
         }
 
-        var f = fields.ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
         return new BrowserFlow(
             flowId,
             Enum.Parse<FlowKind>(f["kind"]),
@@ -80,30 +67,19 @@ internal sealed class BrowserFlowStore(
 
     /// <summary>Login flows: the password was right; keep the registry's token until the second factor is proven.</summary>
     public ValueTask SetLoginUserAsync(string flowId, string user, string registryToken, CancellationToken cancellation) =>
-        Update(flowId, cancellation, [new("user", user), new("passwordChecked", 1), new("pendingResult", _protector.Protect(registryToken))]);
+        records.UpdateAsync(Hash(flowId), [new("user", user), new("passwordChecked", "1"), new("pendingResult", _protector.Protect(registryToken))], cancellation);
 
     /// <summary>Completes a login flow with the token kept by <see cref="SetLoginUserAsync"/>.</summary>
     public async ValueTask CompleteLoginAsync(string flowId, CancellationToken cancellation)
     {
-        var pending = await guard.ExecuteAsync(async ct => (string?)await Db.HashGetAsync(FlowKey(flowId), "pendingResult"), cancellation)
+        var pending = await records.GetFieldAsync(Hash(flowId), "pendingResult", cancellation)
             ?? throw new InvalidOperationException("The login flow has no checked password.");
         await CompleteAsync(flowId, _protector.Unprotect(pending), cancellation);
     }
 
     /// <summary>Makes the result available, once, to whoever polls the flow's done URL.</summary>
-    public async ValueTask CompleteAsync(string flowId, string result, CancellationToken cancellation)
-    {
-        var flowKey = FlowKey(flowId);
-        await guard.ExecuteAsync(async ct =>
-        {
-            var doneHash = (string?)await Db.HashGetAsync(flowKey, "done") ?? throw new InvalidOperationException("The flow has expired.");
-            var tx = Db.CreateTransaction();
-            _ = tx.StringSetAsync("gw:flow-result:" + doneHash, _protector.Protect(result), Lifetime);
-            _ = tx.HashSetAsync(flowKey, [new("completed", 1)]);
-            _ = tx.HashDeleteAsync(flowKey, "pendingResult");
-            return await tx.ExecuteAsync();
-        }, cancellation);
-    }
+    public ValueTask CompleteAsync(string flowId, string result, CancellationToken cancellation) =>
+        records.CompleteAsync(Hash(flowId), _protector.Protect(result), "pendingResult", Lifetime, cancellation);
 
     /// <summary>What the CLI polling the done URL gets: unknown (expired), pending, or the result exactly once.</summary>
     public async ValueTask<(bool Known, string? Result)> TakeResultAsync(string doneId, CancellationToken cancellation)
@@ -113,27 +89,9 @@ internal sealed class BrowserFlowStore(
             return (false, null);
         }
 
-        var doneHash = Hash(doneId);
-        var (known, result) = await guard.ExecuteAsync(async ct =>
-        {
-            var taken = await Db.StringGetDeleteAsync("gw:flow-result:" + doneHash);
-            if (taken.HasValue)
-            {
-                await Db.KeyDeleteAsync(DoneKey(doneId));
-                return (true, (string?)taken);
-            }
-
-            return (await Db.KeyExistsAsync(DoneKey(doneId)), (string?)null);
-        }, cancellation);
+        var (known, result) = await records.TakeResultAsync(Hash(doneId), cancellation);
         return (known, result is null ? null : _protector.Unprotect(result));
     }
-
-    private ValueTask Update(string flowId, CancellationToken cancellation, HashEntry[] entries) =>
-        new(guard.ExecuteAsync(async ct => { await Db.HashSetAsync(FlowKey(flowId), entries); return true; }, cancellation).AsTask());
-
-    private RedisKey FlowKey(string flowId) => "gw:flow:" + Hash(flowId);
-
-    private RedisKey DoneKey(string doneId) => "gw:flow-done:" + Hash(doneId);
 
     private string Hash(string id) => hasher.Hash("browser-flow", id);
 

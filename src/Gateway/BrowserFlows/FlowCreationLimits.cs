@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Gateway.Accounts;
-using Gateway.Resilience;
-using StackExchange.Redis;
+using Gateway.Store;
 
 namespace Gateway.BrowserFlows;
 
@@ -13,36 +11,21 @@ namespace Gateway.BrowserFlows;
 /// at most <see cref="MaxWebLoginsPerWindow"/> web logins per <see cref="WebLoginWindow"/> (the login
 /// endpoint has no credential by nature). Fixed-window counters in the store, one key each, with expiry.
 /// </summary>
-internal sealed class FlowCreationLimits(IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
+internal sealed class FlowCreationLimits(FlowCounters counters)
 {
     public const int MaxOpenWebOtpFlows = 5;
     public const int MaxWebLoginsPerWindow = 20;
     public static readonly TimeSpan WebLoginWindow = TimeSpan.FromMinutes(5);
 
-    // The expiry is set by the first count only, so refused attempts never extend the window.
-    private const string CountScript = """
-        local n = redis.call('INCR', KEYS[1])
-        if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-        return { n, redis.call('PTTL', KEYS[1]) }
-        """;
-
     /// <summary>Counts a web-OTP flow for <paramref name="credentialId"/>; false when it already has the maximum.</summary>
     public async ValueTask<bool> TryOpenWebOtpFlowAsync(string credentialId, CancellationToken cancellation) =>
-        (await CountAsync(StoreKeys.OpenWebOtpFlows(credentialId), BrowserFlowStore.Lifetime, cancellation)).Count <= MaxOpenWebOtpFlows;
+        (await counters.CountWebOtpFlowAsync(credentialId, BrowserFlowStore.Lifetime, cancellation)).Count <= MaxOpenWebOtpFlows;
 
     /// <returns>Null when the client may start a web login; otherwise how long until it may.</returns>
     public async ValueTask<TimeSpan?> TryStartWebLoginAsync(IPAddress? client, CancellationToken cancellation)
     {
-        var (count, remaining) = await CountAsync(StoreKeys.WebLoginStarts(Network(client)), WebLoginWindow, cancellation);
+        var (count, remaining) = await counters.CountWebLoginAsync(Network(client), WebLoginWindow, cancellation);
         return count <= MaxWebLoginsPerWindow ? null : remaining;
-    }
-
-    private async ValueTask<(long Count, TimeSpan Remaining)> CountAsync(RedisKey key, TimeSpan window, CancellationToken cancellation)
-    {
-        var result = await guard.ExecuteAsync(async _ => (RedisResult[])(await store.GetDatabase().ScriptEvaluateAsync(
-            CountScript, [key], [(long)window.TotalMilliseconds]))!, cancellation);
-        var remaining = (long)result[1];
-        return ((long)result[0], remaining > 0 ? TimeSpan.FromMilliseconds(remaining) : window);
     }
 
     /// <summary>An IPv4 address, or the /64 of an IPv6 one (one client usually holds a whole /64).</summary>

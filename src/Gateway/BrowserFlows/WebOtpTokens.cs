@@ -1,9 +1,8 @@
 using System.Globalization;
 using Gateway.Identity;
-using Gateway.Resilience;
 using Gateway.Security;
 using Gateway.SecondFactor;
-using StackExchange.Redis;
+using Gateway.Store;
 
 namespace Gateway.BrowserFlows;
 
@@ -15,14 +14,11 @@ namespace Gateway.BrowserFlows;
 /// single-version unpublish, the second PUT of a couch login) by the same credential, for the same action
 /// and package. Anything else presenting it is refused.
 /// </summary>
-internal sealed class WebOtpTokens(
-    IConnectionMultiplexer store,
-    KeyedHasher hasher,
-    [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
+internal sealed class WebOtpTokens(WebOtpRecords records, KeyedHasher hasher)
 {
     public const string Prefix = "gwotp_";
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
-    private static readonly RedisValue[] Fields = ["user", "action", "package", "credential", "method", "target", "length", "used"];
+    private static readonly string[] Fields = ["user", "action", "package", "credential", "method", "target", "length", "used"];
 
     public static bool LooksLikeToken(string otp) => FlowIds.IsWellFormed(otp, Prefix);
 
@@ -35,18 +31,11 @@ internal sealed class WebOtpTokens(
         }
 
         var token = FlowIds.New(Prefix);
-        var key = Key(token);
-        await guard.ExecuteAsync(async ct =>
-        {
-            var tx = store.GetDatabase().CreateTransaction();
-            _ = tx.HashSetAsync(key,
-            [
-                new("user", user), new("action", action), new("package", flow.Package ?? ""), new("credential", credential),
-                new("method", request.Method), new("target", request.Target), new("length", Length(request.ContentLength)),
-            ]);
-            _ = tx.KeyExpireAsync(key, Lifetime);
-            return await tx.ExecuteAsync();
-        }, cancellation);
+        await records.IssueAsync(Hash(token),
+        [
+            new("user", user), new("action", action), new("package", flow.Package ?? ""), new("credential", credential),
+            new("method", request.Method), new("target", request.Target), new("length", Length(request.ContentLength)),
+        ], Lifetime, cancellation);
         return token;
     }
 
@@ -57,8 +46,8 @@ internal sealed class WebOtpTokens(
             return VerificationResult.Of(VerificationOutcome.Invalid); // a page's form never takes a web-OTP token
         }
 
-        var key = Key(token);
-        var v = await guard.ExecuteAsync(async ct => await store.GetDatabase().HashGetAsync(key, Fields), cancellation);
+        var tokenHash = Hash(token);
+        var v = await records.ReadAsync(tokenHash, Fields, cancellation);
         var classification = request.Classification;
         if (v[0] != caller.Username || v[3] != caller.CredentialId || v[1] != classification.Action || v[2] != (classification.Package ?? ""))
         {
@@ -67,21 +56,18 @@ internal sealed class WebOtpTokens(
 
         var target = request.Target;
         if (v[4] == target.Method && v[5] == target.Target && v[6] == Length(target.ContentLength)
-            && await guard.ExecuteAsync(async ct => await store.GetDatabase().HashSetAsync(key, "used", 1, When.NotExists), cancellation))
+            && await records.ClaimAsync(tokenHash, cancellation))
         {
             return new VerificationResult(VerificationOutcome.Verified, Factor: "web");
         }
 
         // After the approved request itself, the rest of the same npm command.
-        return classification.FollowUp && (v[7].HasValue || await IsUsedAsync(key, cancellation))
+        return classification.FollowUp && (v[7] is not null || await records.IsClaimedAsync(tokenHash, cancellation))
             ? new VerificationResult(VerificationOutcome.Verified, Factor: "web")
             : VerificationResult.Of(VerificationOutcome.Replayed);
     }
 
-    private async ValueTask<bool> IsUsedAsync(RedisKey key, CancellationToken cancellation) =>
-        await guard.ExecuteAsync(async ct => await store.GetDatabase().HashExistsAsync(key, "used"), cancellation);
-
     private static string Length(long? length) => length?.ToString(CultureInfo.InvariantCulture) ?? "";
 
-    private RedisKey Key(string token) => "gw:webotp:" + hasher.Hash("web-otp-token", token);
+    private string Hash(string token) => hasher.Hash("web-otp-token", token);
 }

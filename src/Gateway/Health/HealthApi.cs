@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Gateway.Proxy;
-using StackExchange.Redis;
+using Gateway.Store;
 
 namespace Gateway.Health;
 
@@ -15,7 +15,7 @@ internal static class HealthApi
         return endpoints;
     }
 
-    private static async Task<IResult> CheckAsync(IHttpClientFactory clients, IConnectionMultiplexer store, CancellationToken cancellation)
+    private static async Task<IResult> CheckAsync(IHttpClientFactory clients, StoreProbe store, CancellationToken cancellation)
     {
         var upstream = ProbeUpstreamAsync(clients, cancellation);
         var storeProbe = ProbeStoreAsync(store);
@@ -46,18 +46,11 @@ internal static class HealthApi
         }
     }
 
-    private static async Task<(bool, double, string?)> ProbeStoreAsync(IConnectionMultiplexer store)
+    private static async Task<(bool, double, string?)> ProbeStoreAsync(StoreProbe store)
     {
         var started = Stopwatch.GetTimestamp();
-        try
-        {
-            await store.GetDatabase().PingAsync().WaitAsync(ProbeTimeout);
-            return (true, Elapsed(started), null);
-        }
-        catch (Exception e) when (e is RedisException or TimeoutException)
-        {
-            return (false, Elapsed(started), e.GetType().Name);
-        }
+        var error = await store.PingAsync(ProbeTimeout);
+        return (error is null, Elapsed(started), error);
     }
 
     private static double Elapsed(long started) => Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);

@@ -1,8 +1,8 @@
 using System.Net;
 using Gateway.Resilience;
 using Gateway.Security;
+using Gateway.Store;
 using Microsoft.Extensions.Caching.Memory;
-using StackExchange.Redis;
 
 namespace Gateway.Identity;
 
@@ -15,10 +15,9 @@ namespace Gateway.Identity;
 internal sealed class IdentityResolver(
     WhoamiClient whoami,
     Usernames usernames,
-    IConnectionMultiplexer store,
+    CredentialUsers sharedCache,
     KeyedHasher hasher,
     IMemoryCache cache,
-    [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard storeGuard,
     [FromKeyedServices(ResilienceRegistration.Upstream)] DependencyGuard upstreamGuard)
 {
     private static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(60);
@@ -61,19 +60,18 @@ internal sealed class IdentityResolver(
             return cached;
         }
 
-        var storeKey = (RedisKey)("gw:id:" + credentialId);
-        var stored = await storeGuard.ExecuteAsync(async _ => (string?)await store.GetDatabase().StringGetAsync(storeKey), cancellation);
-        if (stored is not null)
+        var storedUsername = await sharedCache.GetAsync(credentialId, cancellation);
+        if (storedUsername is not null)
         {
-            cache.Set(credentialId, stored, CacheTtl);
-            return stored;
+            cache.Set(credentialId, storedUsername, CacheTtl);
+            return storedUsername;
         }
 
         var username = await upstreamGuard.ExecuteAsync(ct => whoami.WhoamiAsync(authorization, clientAddress, ct), cancellation);
         if (username is not null)
         {
             cache.Set(credentialId, username, CacheTtl);
-            await storeGuard.ExecuteAsync(async _ => await store.GetDatabase().StringSetAsync(storeKey, username, CacheTtl), cancellation);
+            await sharedCache.SetAsync(credentialId, username, CacheTtl, cancellation);
         }
 
         return username;

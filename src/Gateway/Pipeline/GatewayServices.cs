@@ -2,6 +2,7 @@ using Gateway.Accounts;
 using Gateway.Identity;
 using Gateway.Profile;
 using Gateway.SecondFactor;
+using Gateway.Store;
 
 namespace Gateway.Pipeline;
 
@@ -18,8 +19,7 @@ internal static class GatewayServices
         builder.Services.AddSingleton<IdentityResolver>();
         builder.Services.AddSingleton<PasswordChecker>();
 
-        builder.Services.AddSingleton<RedisUserAccounts>();
-        builder.Services.AddSingleton<IUserTwoFactorStore>(sp => sp.GetRequiredService<RedisUserAccounts>());
+        builder.Services.AddSingleton<IUserTwoFactorStore>(sp => sp.GetRequiredService<AccountRecords>());
         builder.Services.AddSingleton<CachedUserModes>();
         builder.Services.AddSingleton<IUserModeSource>(sp => sp.GetRequiredService<CachedUserModes>());
 

@@ -1,7 +1,6 @@
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
-using StackExchange.Redis;
 
 namespace Gateway.Resilience;
 
@@ -12,11 +11,15 @@ namespace Gateway.Resilience;
 public sealed class DependencyGuard
 {
     private readonly string _name;
+    private readonly Func<Exception, bool> _isClientFailure;
     private readonly ResiliencePipeline _pipeline;
 
-    public DependencyGuard(string name, TimeSpan timeout, TimeProvider time)
+    /// <param name="isClientFailure">The dependency's own client library's failures (the store's are
+    /// client exceptions, named only in <c>Store/</c>), besides timeouts and HTTP failures.</param>
+    public DependencyGuard(string name, TimeSpan timeout, TimeProvider time, Func<Exception, bool>? isClientFailure = null)
     {
         _name = name;
+        _isClientFailure = isClientFailure ?? (_ => false);
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
@@ -37,7 +40,7 @@ public sealed class DependencyGuard
     {
         try
         {
-            // StackExchange.Redis commands take no cancellation token: WaitAsync lets the timeout abandon a
+            // The store's client commands take no cancellation token: WaitAsync lets the timeout abandon a
             // call to a dead store instead of waiting for the client library's own (longer) timeout.
             return await _pipeline.ExecuteAsync(async ct => await call(ct).AsTask().WaitAsync(ct), cancellation);
         }
@@ -47,7 +50,7 @@ public sealed class DependencyGuard
         }
     }
 
-    private static bool IsDependencyFailure(Exception e) =>
-        e is RedisException or TimeoutException or HttpRequestException or TimeoutRejectedException
+    private bool IsDependencyFailure(Exception e) =>
+        _isClientFailure(e) || e is TimeoutException or HttpRequestException or TimeoutRejectedException
             or TaskCanceledException { InnerException: TimeoutException };
 }

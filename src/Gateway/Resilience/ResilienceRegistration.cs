@@ -1,6 +1,6 @@
 namespace Gateway.Resilience;
 
-/// <summary>The two guarded dependencies, as keyed singletons.</summary>
+/// <summary>The two guarded dependencies, as keyed singletons (the store's is registered by <c>Store/StoreRegistration</c>).</summary>
 internal static class ResilienceRegistration
 {
     public const string Store = "store";
@@ -8,7 +8,6 @@ internal static class ResilienceRegistration
 
     public static WebApplicationBuilder AddDependencyGuards(this WebApplicationBuilder builder)
     {
-        builder.Services.AddKeyedSingleton(Store, (sp, _) => new DependencyGuard("the 2FA store", TimeSpan.FromSeconds(2), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddKeyedSingleton(Upstream, (sp, _) => new DependencyGuard("the registry's whoami", TimeSpan.FromSeconds(5), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;

@@ -1,7 +1,5 @@
-using Gateway.Accounts;
-using Gateway.Resilience;
+using Gateway.Store;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Gateway.SecondFactor;
 
@@ -11,15 +9,14 @@ namespace Gateway.SecondFactor;
 /// factor, each further one for twice as long as the last (capped), and at
 /// <see cref="RegulationOptions.MaxFailures"/> it stays locked until the counter expires. A success
 /// resets the count. 10^6 codes cannot be guessed at a handful of tries an hour.
-/// The lock check and the count are one atomic step (<see cref="RegulationScripts"/>), so however many
+/// The lock check and the count are one atomic step (<see cref="FailureCounters"/>), so however many
 /// attempts arrive at once, at most <see cref="RegulationOptions.FreeFailures"/> are judged before the
 /// lock-out starts (README.md, "Two-factor authentication for users").
 /// </summary>
 internal sealed class FailureRegulator(
-    IConnectionMultiplexer store,
+    FailureCounters counters,
     TimeProvider time,
-    IOptions<RegulationOptions> options,
-    [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
+    IOptions<RegulationOptions> options)
 {
     public const string OtpScope = "otp";
     public const string SignInScope = "sign-in";
@@ -69,9 +66,9 @@ internal sealed class FailureRegulator(
         string username, string scope, CancellationToken cancellation)
     {
         var now = time.GetUtcNow();
-        var result = await EvaluateAsync(RegulationScripts.CountUnlessLocked, [Key(username, scope)], now, [], cancellation);
-        var until = Remaining(result, now);
-        return (string?)result[0] == "locked" ? (AttemptOutcome.LockedOut, until) : (AttemptOutcome.Failed, until);
+        var (verdict, lockedUntil) = await counters.CountUnlessLockedAsync(username, Scope(scope), now, Options, cancellation);
+        var until = Remaining(lockedUntil, now);
+        return verdict == RegulationVerdict.Locked ? (AttemptOutcome.LockedOut, until) : (AttemptOutcome.Failed, until);
     }
 
     /// <summary>What <see cref="BindUnlessLockedAsync"/> found.</summary>
@@ -83,58 +80,44 @@ internal sealed class FailureRegulator(
     }
 
     /// <summary>
-    /// For a code that verified: unless the account is locked, binds it (under <paramref name="bindingKey"/>)
-    /// to <paramref name="credentialId"/> for <paramref name="lifetime"/>, and resets the failure count when
+    /// For a TOTP that verified: unless the account is locked, binds its time step <paramref name="step"/>
+    /// to <paramref name="credentialId"/> for <paramref name="lifetime"/> (bind-once, Store/README.md), and resets the failure count when
     /// it is (or already was) that credential's; a code bound to another credential counts as a failure
     /// (the answer carries the lock-out it started, if any). One store round trip, atomic with the lock check.
     /// </summary>
-    public async ValueTask<(BindOutcome Outcome, TimeSpan? LockedFor)> BindUnlessLockedAsync(
-        string username, RedisKey bindingKey, string credentialId, TimeSpan lifetime, CancellationToken cancellation)
+    public async ValueTask<(BindOutcome Outcome, TimeSpan? LockedFor)> BindTotpUnlessLockedAsync(
+        string username, long step, string credentialId, TimeSpan lifetime, CancellationToken cancellation)
     {
         var now = time.GetUtcNow();
-        var result = await EvaluateAsync(RegulationScripts.BindUnlessLocked, [Key(username, OtpScope), bindingKey], now,
-            [credentialId, Math.Max(1L, (long)lifetime.TotalMilliseconds)], cancellation);
-        return (string?)result[0] switch
+        var (verdict, lockedUntil) = await counters.BindTotpUnlessLockedAsync(username, step, credentialId, lifetime, now, Options, cancellation);
+        return verdict switch
         {
-            "bound" => (BindOutcome.Bound, null),
-            "other" => (BindOutcome.BoundToAnother, Remaining(result, now)),
-            _ => (BindOutcome.Locked, Remaining(result, now)),
+            RegulationVerdict.Bound => (BindOutcome.Bound, null),
+            RegulationVerdict.BoundToAnother => (BindOutcome.BoundToAnother, Remaining(lockedUntil, now)),
+            _ => (BindOutcome.Locked, Remaining(lockedUntil, now)),
         };
     }
 
     /// <summary>How long the account is still locked, or null when it may try. Reads only.</summary>
     public async ValueTask<(TimeSpan? LockedFor, bool HasFailures)> CheckAsync(string username, CancellationToken cancellation, string scope = OtpScope)
     {
-        var values = await guard.ExecuteAsync(async _ => await store.GetDatabase().HashGetAsync(Key(username, scope), ["count", "lockedUntil"]), cancellation);
-        var count = values[0].TryParse(out long c) ? c : 0;
-        var lockedUntil = values[1].TryParse(out long until) ? DateTimeOffset.FromUnixTimeMilliseconds(until) : DateTimeOffset.MinValue;
-        var remaining = lockedUntil - time.GetUtcNow();
+        var (count, until) = await counters.ReadAsync(username, Scope(scope), cancellation);
+        var remaining = DateTimeOffset.FromUnixTimeMilliseconds(until) - time.GetUtcNow();
         return (remaining > TimeSpan.Zero ? remaining : null, count > 0);
     }
 
     public async ValueTask ResetAsync(string username, CancellationToken cancellation, string scope = OtpScope) =>
-        await guard.ExecuteAsync(async _ => await store.GetDatabase().KeyDeleteAsync(Key(username, scope)), cancellation);
+        await counters.ResetAsync(username, Scope(scope), cancellation);
 
-    private async ValueTask<RedisResult[]> EvaluateAsync(string script, RedisKey[] keys, DateTimeOffset now, RedisValue[] more, CancellationToken cancellation)
+    /// <summary>The lock-out a script reported (ms since the epoch), if it is still running.</summary>
+    private static TimeSpan? Remaining(long lockedUntil, DateTimeOffset now)
     {
-        RedisValue[] arguments =
-        [
-            now.ToUnixTimeMilliseconds(), Options.FreeFailures, (long)Options.FirstLockout.TotalMilliseconds,
-            (long)Options.LongestLockout.TotalMilliseconds, Options.MaxFailures, (long)Options.CounterLifetime.TotalSeconds, .. more,
-        ];
-        return await guard.ExecuteAsync(async _ => (RedisResult[])(await store.GetDatabase().ScriptEvaluateAsync(script, keys, arguments))!, cancellation);
-    }
-
-    /// <summary>The lock-out a script reported (its second value, ms since the epoch), if it is still running.</summary>
-    private static TimeSpan? Remaining(RedisResult[] result, DateTimeOffset now)
-    {
-        var remaining = DateTimeOffset.FromUnixTimeMilliseconds((long)result[1]) - now;
+        var remaining = DateTimeOffset.FromUnixTimeMilliseconds(lockedUntil) - now;
         return remaining > TimeSpan.Zero ? remaining : null;
     }
 
     /// <summary>Second factors (TOTP, recovery codes, security keys) and web sign-in passwords are counted apart.</summary>
-    private static RedisKey Key(string username, string scope) =>
-        scope == OtpScope ? StoreKeys.Failures(username) : StoreKeys.Failures(username).Append(":" + scope);
+    private static string? Scope(string scope) => scope == OtpScope ? null : scope;
 }
 
 /// <summary><c>Gateway:Regulation</c>: how failed second factors are throttled.</summary>

@@ -1,7 +1,7 @@
 using Gateway.Accounts;
 using Gateway.Identity;
 using Gateway.Resilience;
-using StackExchange.Redis;
+using Gateway.Store;
 
 namespace Gateway.SecondFactor;
 
@@ -17,9 +17,8 @@ internal sealed class OtpVerifier(
     SecretVault vault,
     RecoveryCodes recoveryCodes,
     FailureRegulator regulator,
-    IConnectionMultiplexer store,
+    RecoveryCodeBindings recoveryCodeBindings,
     TimeProvider time,
-    [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard,
     CachedUserModes? cachedStates = null)
 {
     /// <summary>A recovery code stays good for the rest of the npm command that spent it.</summary>
@@ -68,8 +67,8 @@ internal sealed class OtpVerifier(
             return new VerificationResult(failed == FailureRegulator.AttemptOutcome.LockedOut ? VerificationOutcome.LockedOut : VerificationOutcome.Invalid, retryAfter);
         }
 
-        var (outcome, lockedFor) = await regulator.BindUnlessLockedAsync(
-            caller.Username, StoreKeys.UsedTotp(caller.Username, step), caller.CredentialId, TotpCodes.AcceptedUntil(step) - now, cancellation);
+        var (outcome, lockedFor) = await regulator.BindTotpUnlessLockedAsync(
+            caller.Username, step, caller.CredentialId, TotpCodes.AcceptedUntil(step) - now, cancellation);
         return outcome switch
         {
             FailureRegulator.BindOutcome.Bound => new VerificationResult(VerificationOutcome.Verified, Factor: "totp"),
@@ -100,8 +99,7 @@ internal sealed class OtpVerifier(
     private async ValueTask<VerificationResult> CheckRecoveryCodeAsync(CallerIdentity caller, string code, CancellationToken cancellation)
     {
         var hash = recoveryCodes.Hash(caller.Username, code);
-        var usedKey = StoreKeys.UsedRecoveryCode(caller.Username, hash);
-        var boundTo = await guard.ExecuteAsync(async _ => (string?)await store.GetDatabase().StringGetAsync(usedKey), cancellation);
+        var boundTo = await recoveryCodeBindings.OwnerAsync(caller.Username, hash, cancellation);
         if (boundTo is not null)
         {
             return boundTo == caller.CredentialId
@@ -110,26 +108,13 @@ internal sealed class OtpVerifier(
         }
 
         return await accounts.ConsumeRecoveryCodeAsync(caller.Username, hash, cancellation)
-            ? await BindAsync(usedKey, caller, RecoveryCodeCommandWindow, "recovery-code", cancellation)
+            ? await BindAsync(caller, hash, cancellation)
             : VerificationResult.Of(VerificationOutcome.Invalid);
     }
 
-    /// <summary>Binds an accepted code to the caller's credential, or finds whose it already is.</summary>
-    private async ValueTask<VerificationResult> BindAsync(RedisKey key, CallerIdentity caller, TimeSpan lifetime, string factor, CancellationToken cancellation)
-    {
-        var owner = await guard.ExecuteAsync(async _ =>
-        {
-            var db = store.GetDatabase();
-            if (await db.StringSetAsync(key, caller.CredentialId, lifetime, When.NotExists))
-            {
-                return caller.CredentialId;
-            }
-
-            return (string?)await db.StringGetAsync(key);
-        }, cancellation);
-
-        return owner == caller.CredentialId
-            ? new VerificationResult(VerificationOutcome.Verified, Factor: factor)
+    /// <summary>Binds a consumed recovery code to the caller's credential, or finds whose it already is.</summary>
+    private async ValueTask<VerificationResult> BindAsync(CallerIdentity caller, string hash, CancellationToken cancellation) =>
+        (await recoveryCodeBindings.BindAsync(caller.Username, hash, caller.CredentialId, RecoveryCodeCommandWindow, cancellation)).IsOwner()
+            ? new VerificationResult(VerificationOutcome.Verified, Factor: "recovery-code")
             : VerificationResult.Of(VerificationOutcome.Replayed);
-    }
 }

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using Gateway.Store;
 using Microsoft.AspNetCore.DataProtection;
-using StackExchange.Redis;
 
 namespace Gateway.Security;
 
@@ -12,13 +12,14 @@ namespace Gateway.Security;
 /// </summary>
 internal sealed class KeyedHasher
 {
-    private const string KeyName = "gw:keys:hmac";
     private readonly Lazy<byte[]> _key;
 
-    public KeyedHasher(IConnectionMultiplexer store, IDataProtectionProvider protection)
+    public KeyedHasher(SecretKeys store, IDataProtectionProvider protection)
     {
         var protector = protection.CreateProtector("npm-2fa-gateway.hmac-key.v1");
-        _key = new Lazy<byte[]>(() => LoadOrCreate(store.GetDatabase(), protector), LazyThreadSafetyMode.ExecutionAndPublication);
+        _key = new Lazy<byte[]>(
+            () => protector.Unprotect(store.GetOrCreateHmacKey(protector.Protect(RandomNumberGenerator.GetBytes(32)))),
+            LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Loads the key now, so that a store or key-ring problem stops start-up rather than a request.</summary>
@@ -29,15 +30,5 @@ internal sealed class KeyedHasher
         Span<byte> digest = stackalloc byte[32];
         HMACSHA256.HashData(_key.Value, Encoding.UTF8.GetBytes(purpose + "\n" + value), digest);
         return Convert.ToHexStringLower(digest);
-    }
-
-    private static byte[] LoadOrCreate(IDatabase database, IDataProtector protector)
-    {
-        var fresh = protector.Protect(RandomNumberGenerator.GetBytes(32));
-        // Whichever instance writes first wins; the others read its key.
-        database.StringSet(KeyName, fresh, when: When.NotExists);
-        var stored = (byte[]?)database.StringGet(KeyName)
-            ?? throw new InvalidOperationException($"The store lost {KeyName} right after writing it.");
-        return protector.Unprotect(stored);
     }
 }

@@ -1,6 +1,6 @@
 using Gateway.Configuration;
+using Gateway.Store;
 using Microsoft.AspNetCore.DataProtection;
-using StackExchange.Redis;
 
 namespace Gateway.Security;
 
@@ -12,7 +12,6 @@ namespace Gateway.Security;
 internal static class SecretProtection
 {
     public const string ApplicationName = "npm-2fa-gateway";
-    public const string RedisKeyRing = "gw:dataprotection:keys";
 
     public static WebApplicationBuilder AddSecretProtection(this WebApplicationBuilder builder)
     {
@@ -24,11 +23,10 @@ internal static class SecretProtection
         }
         else
         {
-            builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
-                .Configure<IConnectionMultiplexer>((keys, redis) =>
-                    keys.XmlRepository = new Microsoft.AspNetCore.DataProtection.StackExchangeRedis.RedisXmlRepository(() => redis.GetDatabase(), RedisKeyRing));
+            SecretKeys.PersistKeyRingToStore(builder.Services);
         }
 
+        builder.Services.AddSingleton<SecretKeys>();
         builder.Services.AddSingleton<KeyedHasher>();
         return builder;
     }

@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Gateway.Resilience;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -6,7 +7,10 @@ namespace Gateway.Store;
 
 internal static class StoreRegistration
 {
-    /// <summary>One <see cref="IConnectionMultiplexer"/> for the process, to Redis or to the embedded Garnet.</summary>
+    /// <summary>
+    /// One <see cref="IConnectionMultiplexer"/> for the process, to Redis or to the embedded Garnet, the store's
+    /// guard, and the record classes: the only services that reach the store.
+    /// </summary>
     public static WebApplicationBuilder AddStore(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(sp =>
@@ -16,6 +20,16 @@ internal static class StoreRegistration
                 .GetAwaiter().GetResult();
         });
         builder.Services.AddSingleton(sp => sp.GetRequiredService<StoreConnection>().Multiplexer);
+        builder.Services.AddKeyedSingleton(ResilienceRegistration.Store, (sp, _) => StoreGuard.Create(sp.GetRequiredService<TimeProvider>()));
+
+        builder.Services.AddSingleton<AccountRecords>();
+        builder.Services.AddSingleton<CredentialUsers>();
+        builder.Services.AddSingleton<FailureCounters>();
+        builder.Services.AddSingleton<RecoveryCodeBindings>();
+        builder.Services.AddSingleton<FlowRecords>();
+        builder.Services.AddSingleton<WebOtpRecords>();
+        builder.Services.AddSingleton<FlowCounters>();
+        builder.Services.AddSingleton<StoreProbe>();
         return builder;
     }
 

@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Gateway.Resilience;
+using Gateway.Store;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Gateway.WebAuthn;
 
@@ -13,10 +12,9 @@ namespace Gateway.WebAuthn;
 /// of the store's refuses rather than extends.
 /// </summary>
 internal sealed class CeremonyStore(
-    IConnectionMultiplexer store,
+    KeyRecords store,
     TimeProvider time,
-    IOptions<WebAuthnOptions> options,
-    [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
+    IOptions<WebAuthnOptions> options)
 {
     /// <summary>256 random bits, base64url.</summary>
     public const int IdLength = 43;
@@ -27,7 +25,7 @@ internal sealed class CeremonyStore(
         var lifetime = options.Value.CeremonyLifetime;
         var state = new CeremonyState(kind, username, handlerState, (time.GetUtcNow() + lifetime).ToUnixTimeMilliseconds());
         var json = JsonSerializer.Serialize(state, WebAuthnJson.Default.CeremonyState);
-        await guard.ExecuteAsync(async _ => await Db.StringSetAsync(WebAuthnKeys.Ceremony(id), json, lifetime, When.NotExists), cancellation);
+        await store.SaveCeremonyAsync(id, json, lifetime, cancellation);
         return id;
     }
 
@@ -43,13 +41,13 @@ internal sealed class CeremonyStore(
             return (null, "malformed ceremony id");
         }
 
-        var json = await guard.ExecuteAsync(async _ => await Db.StringGetDeleteAsync(WebAuthnKeys.Ceremony(ceremonyId)), cancellation);
-        if (json.IsNull)
+        var json = await store.TakeCeremonyAsync(ceremonyId, cancellation);
+        if (json is null)
         {
             return (null, "ceremony unknown, already used or expired");
         }
 
-        var state = JsonSerializer.Deserialize((string)json!, WebAuthnJson.Default.CeremonyState);
+        var state = JsonSerializer.Deserialize(json, WebAuthnJson.Default.CeremonyState);
         if (state is null || state.Kind != kind || !string.Equals(state.Username, username, StringComparison.Ordinal))
         {
             return (null, "ceremony belongs to another user or kind");
@@ -57,6 +55,4 @@ internal sealed class CeremonyStore(
 
         return time.GetUtcNow().ToUnixTimeMilliseconds() < state.ExpiresAt ? (state, null) : (null, "ceremony expired");
     }
-
-    private IDatabase Db => store.GetDatabase();
 }

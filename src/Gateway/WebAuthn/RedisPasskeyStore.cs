@@ -1,3 +1,4 @@
+using Gateway.Store;
 using Microsoft.AspNetCore.Identity;
 
 namespace Gateway.WebAuthn;
@@ -8,7 +9,7 @@ namespace Gateway.WebAuthn;
 /// created or renamed here (accounts belong to the registry). Writes of keys go through
 /// <see cref="SecurityKeys"/>, which does them atomically; the members the handler never calls refuse.
 /// </summary>
-internal sealed class RedisPasskeyStore(SecurityKeyStore keys) : IUserPasskeyStore<GatewayUser>
+internal sealed class RedisPasskeyStore(KeyRecords keys) : IUserPasskeyStore<GatewayUser>
 {
     public Task<string> GetUserIdAsync(GatewayUser user, CancellationToken cancellationToken) => Task.FromResult(user.Id);
 

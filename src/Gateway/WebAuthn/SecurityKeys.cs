@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using System.Text.Json.Nodes;
 using Gateway.Resilience;
+using Gateway.Store;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,7 @@ namespace Gateway.WebAuthn;
 /// </summary>
 internal sealed class SecurityKeys(
     IServiceScopeFactory scopes,
-    SecurityKeyStore keys,
+    KeyRecords keys,
     CeremonyStore ceremonies,
     IOptions<WebAuthnOptions> options,
     TimeProvider time,

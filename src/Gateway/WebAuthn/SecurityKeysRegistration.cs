@@ -1,3 +1,4 @@
+using Gateway.Store;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,7 @@ internal static class SecurityKeysRegistration
         services.TryAddScoped<IPasskeyHandler<GatewayUser>, PasskeyHandler<GatewayUser>>();
         services.AddOptions<IdentityPasskeyOptions>().Configure<IOptions<WebAuthnOptions>>(ConfigurePasskeys);
 
-        services.TryAddSingleton<SecurityKeyStore>();
+        services.TryAddSingleton<KeyRecords>();
         services.TryAddSingleton<CeremonyStore>();
         services.TryAddSingleton<SecurityKeys>();
         return services;

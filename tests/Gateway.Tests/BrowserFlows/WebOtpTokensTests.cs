@@ -1,3 +1,4 @@
+using Gateway.Store;
 using Gateway.BrowserFlows;
 using Gateway.Identity;
 using Gateway.Policy;
@@ -20,8 +21,8 @@ public sealed class WebOtpTokensTests(RedisServerFixture store)
     private static readonly RequestClassification s_removal = new("unpublish", "pkg", ProtectionClass.Writes, "rules[5]");
     private static readonly RequestClassification s_tarballDelete = s_removal with { FollowUp = true, Rule = "rules[7]" };
 
-    private readonly WebOtpTokens _tokens = new(store.Multiplexer, new KeyedHasher(store.Multiplexer, store.Protection),
-        new DependencyGuard("store", TimeSpan.FromSeconds(2), new FakeTimeProvider()));
+    private readonly WebOtpTokens _tokens = new(new WebOtpRecords(store.Multiplexer, StoreGuard.Create(new FakeTimeProvider())),
+        new KeyedHasher(new SecretKeys(store.Multiplexer), store.Protection));
 
     private readonly CallerIdentity _caller = new(TestUsers.Unique(), "credential-a");
 

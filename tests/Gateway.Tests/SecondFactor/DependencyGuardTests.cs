@@ -1,3 +1,4 @@
+using Gateway.Store;
 using Gateway.Resilience;
 using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
@@ -14,7 +15,7 @@ public sealed class DependencyGuardTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly DependencyGuard _guard;
 
-    public DependencyGuardTests() => _guard = new DependencyGuard("the 2FA store", Timeout, _time);
+    public DependencyGuardTests() => _guard = StoreGuard.Create(_time, Timeout);
 
     public static TheoryData<Exception> DependencyFailures => new()
     {

@@ -1,3 +1,4 @@
+using Gateway.Store;
 using Gateway.Resilience;
 using Gateway.SecondFactor;
 using Microsoft.Extensions.Options;
@@ -125,5 +126,5 @@ public abstract class FailureRegulatorConcurrencyTests(IStoreFixture store)
     }
 
     private FailureRegulator Create() =>
-        new(store.Multiplexer, _time, Options.Create(new RegulationOptions { FreeFailures = FreeFailures }), new DependencyGuard("store", TimeSpan.FromSeconds(2), _time));
+        new(new FailureCounters(store.Multiplexer, StoreGuard.Create(_time)), _time, Options.Create(new RegulationOptions { FreeFailures = FreeFailures }));
 }

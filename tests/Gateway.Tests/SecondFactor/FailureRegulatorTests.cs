@@ -1,3 +1,4 @@
+using Gateway.Store;
 using Gateway.Resilience;
 using Gateway.SecondFactor;
 using Microsoft.Extensions.Options;
@@ -164,7 +165,7 @@ public abstract class FailureRegulatorTests(IStoreFixture store)
     }
 
     private FailureRegulator Create(RegulationOptions? options = null) =>
-        new(store.Multiplexer, _time, Options.Create(options ?? new RegulationOptions()), new DependencyGuard("store", TimeSpan.FromSeconds(2), _time));
+        new(new FailureCounters(store.Multiplexer, StoreGuard.Create(_time)), _time, Options.Create(options ?? new RegulationOptions()));
 
     /// <summary>
     /// Counts <paramref name="failures"/> failures as consecutive wrong codes would, each made once the

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Gateway.Store;
 using Gateway.Accounts;
 using Gateway.BrowserFlows;
 using Gateway.Identity;
@@ -35,8 +36,8 @@ public abstract class OtpVerifierTests
 
     protected OtpVerifierTests(IStoreFixture store)
     {
-        _harness = new Harness(store.Multiplexer, store.Protection, _time, new DependencyGuard("store", TimeSpan.FromSeconds(2), _time));
-        _cachedHarness = new Harness(store.Multiplexer, store.Protection, _time, new DependencyGuard("store", TimeSpan.FromSeconds(2), _time), cachedStates: true);
+        _harness = new Harness(store.Multiplexer, store.Protection, _time, StoreGuard.Create(_time));
+        _cachedHarness = new Harness(store.Multiplexer, store.Protection, _time, StoreGuard.Create(_time), cachedStates: true);
         _credentialA = new CallerIdentity(_user, "credential-a");
         _credentialB = new CallerIdentity(_user, "credential-b");
     }
@@ -56,7 +57,7 @@ public abstract class OtpVerifierTests
             };
             await using var dead = await ConnectionMultiplexer.ConnectAsync(options);
             var time = new FakeTimeProvider(Start);
-            var harness = new Harness(dead, new EphemeralDataProtectionProvider(), time, new DependencyGuard("store", TimeSpan.FromSeconds(2), time));
+            var harness = new Harness(dead, new EphemeralDataProtectionProvider(), time, StoreGuard.Create(time));
 
             var result = await harness.Verifier.VerifyAsync(new CallerIdentity("alice", "credential-a"), "123456", default);
 
@@ -73,9 +74,9 @@ public abstract class OtpVerifierTests
             await using var server = await RedisServer.StartAsync();
             var time = new FakeTimeProvider(Start);
             var protection = new EphemeralDataProtectionProvider();
-            var enrolled = new Harness(server.Multiplexer, protection, time, new DependencyGuard("store", TimeSpan.FromSeconds(2), time));
+            var enrolled = new Harness(server.Multiplexer, protection, time, StoreGuard.Create(time));
             var (secret, _) = await enrolled.EnrolAsync("alice");
-            var verifier = new Harness(server.Multiplexer, protection, time, new DependencyGuard("store", TimeSpan.FromSeconds(2), TimeProvider.System)).Verifier;
+            var verifier = new Harness(server.Multiplexer, protection, time, StoreGuard.Create(TimeProvider.System)).Verifier;
 
             server.Kill();
             var result = await verifier.VerifyAsync(new CallerIdentity("alice", "credential-a"), TotpCodes.Compute(secret, time.GetUtcNow()), default);
@@ -90,8 +91,8 @@ public abstract class OtpVerifierTests
             await using var server = await RedisServer.StartAsync();
             var time = new FakeTimeProvider(Start);
             var protection = new EphemeralDataProtectionProvider();
-            var (secret, _) = await new Harness(server.Multiplexer, protection, time, new DependencyGuard("store", TimeSpan.FromSeconds(2), time)).EnrolAsync("alice");
-            var verifier = new Harness(server.Multiplexer, protection, time, new DependencyGuard("store", TimeSpan.FromSeconds(2), TimeProvider.System)).Verifier;
+            var (secret, _) = await new Harness(server.Multiplexer, protection, time, StoreGuard.Create(time)).EnrolAsync("alice");
+            var verifier = new Harness(server.Multiplexer, protection, time, StoreGuard.Create(TimeProvider.System)).Verifier;
 
             server.Kill();
             var stopwatch = Stopwatch.StartNew();
@@ -425,21 +426,22 @@ public abstract class OtpVerifierTests
     {
         public Harness(IConnectionMultiplexer store, IDataProtectionProvider protection, TimeProvider time, DependencyGuard guard, bool cachedStates = false)
         {
-            Cache = cachedStates ? new CachedUserModes(new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions()), store, guard) : null;
             Store = store;
-            Accounts = new RedisUserAccounts(store, time, guard);
+            Accounts = new AccountRecords(store, time, guard);
+            Cache = cachedStates ? new CachedUserModes(new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions()), Accounts) : null;
             Vault = new SecretVault(protection);
-            var hasher = new KeyedHasher(store, protection);
+            var hasher = new KeyedHasher(new SecretKeys(store), protection);
             RecoveryCodes = new RecoveryCodes(hasher);
-            Regulator = new FailureRegulator(store, time, Options.Create(new RegulationOptions()), guard);
-            Verifier = new OtpVerifier(Accounts, new WebOtpTokens(store, hasher, guard), Vault, RecoveryCodes, Regulator, store, time, guard, Cache);
+            Regulator = new FailureRegulator(new FailureCounters(store, guard), time, Options.Create(new RegulationOptions()));
+            Verifier = new OtpVerifier(Accounts, new WebOtpTokens(new WebOtpRecords(store, guard), hasher), Vault, RecoveryCodes, Regulator,
+                new RecoveryCodeBindings(store, guard), time, Cache);
         }
 
         public CachedUserModes? Cache { get; }
 
         public IConnectionMultiplexer Store { get; }
 
-        public RedisUserAccounts Accounts { get; }
+        public AccountRecords Accounts { get; }
 
         public SecretVault Vault { get; }
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Gateway.Store;
 using Gateway.SecondFactor;
 using Gateway.Security;
 
@@ -7,7 +8,7 @@ namespace Gateway.Tests.SecondFactor;
 [Collection(StoreCollection.Name)]
 public sealed partial class RecoveryCodesTests(RedisServerFixture store)
 {
-    private readonly RecoveryCodes _codes = new(new KeyedHasher(store.Multiplexer, store.Protection));
+    private readonly RecoveryCodes _codes = new(new KeyedHasher(new SecretKeys(store.Multiplexer), store.Protection));
 
     [Fact]
     public void Generate_Once_GivesTenDistinctBase32CodesOfEightyBits()
@@ -93,7 +94,7 @@ public sealed partial class RecoveryCodesTests(RedisServerFixture store)
     public void Hash_SecondHasherOverSameStore_GivesSameHash()
     {
         // Two gateway instances: the HMAC key is in the store, so both hash a code alike.
-        var other = new RecoveryCodes(new KeyedHasher(store.Multiplexer, store.Protection));
+        var other = new RecoveryCodes(new KeyedHasher(new SecretKeys(store.Multiplexer), store.Protection));
 
         Assert.Equal(_codes.Hash("alice", "abcd-efgh-ijkl-mnop"), other.Hash("alice", "abcd-efgh-ijkl-mnop"));
     }

@@ -1,5 +1,6 @@
 using Gateway.Configuration;
 using Gateway.Resilience;
+using Gateway.Store;
 using Gateway.WebAuthn;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -28,7 +29,7 @@ internal sealed class SecurityKeysHarness : IAsyncDisposable
         services.AddLogging();
         services.AddSingleton<TimeProvider>(Time);
         services.AddSingleton(store);
-        services.AddKeyedSingleton(ResilienceRegistration.Store, (sp, _) => new DependencyGuard("the 2FA store", TimeSpan.FromSeconds(5), TimeProvider.System));
+        services.AddKeyedSingleton(ResilienceRegistration.Store, (sp, _) => StoreGuard.Create(TimeProvider.System, TimeSpan.FromSeconds(5)));
         services.Configure<GatewayOptions>(o => o.PublicUrl = publicUrl);
         services.AddSecurityKeys(configuration);
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
@@ -38,7 +39,7 @@ internal sealed class SecurityKeysHarness : IAsyncDisposable
 
     public SecurityKeys Keys => _services.GetRequiredService<SecurityKeys>();
 
-    public SecurityKeyStore Store => _services.GetRequiredService<SecurityKeyStore>();
+    public KeyRecords Store => _services.GetRequiredService<KeyRecords>();
 
     public WebAuthnOptions Options => _services.GetRequiredService<IOptions<WebAuthnOptions>>().Value;
 

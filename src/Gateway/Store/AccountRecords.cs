@@ -1,23 +1,57 @@
+using Gateway.Accounts;
 using Gateway.Resilience;
 using StackExchange.Redis;
 
-namespace Gateway.Accounts;
+namespace Gateway.Store;
 
 /// <summary>
-/// Users' 2FA records in Redis (or the embedded Garnet): one hash per user plus a set of recovery-code
-/// hashes. Every change is announced on <see cref="StoreKeys.UserChangedChannel"/> so that every
-/// instance drops its cached mode within moments.
+/// Users' 2FA records: one hash per user plus a set of recovery-code hashes. Every change raises
+/// <see cref="Changed"/> here at once and is announced on <see cref="StoreKeys.UserChangedChannel"/>, which
+/// raises <see cref="Changed"/> on every instance; caches observe it (this class knows of none).
 /// </summary>
-internal sealed class RedisUserAccounts(
-    IConnectionMultiplexer store,
-    TimeProvider time,
-    [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard,
-    CachedUserModes? localModes = null) : IUserTwoFactorStore
+internal sealed class AccountRecords : IUserTwoFactorStore
 {
-    private IDatabase Db => store.GetDatabase();
+    private readonly IConnectionMultiplexer _store;
+    private readonly TimeProvider _time;
+    private readonly DependencyGuard _guard;
+    private Action<string>? _changed;
+    private int _subscribed;
+
+    public AccountRecords(IConnectionMultiplexer store, TimeProvider time, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
+    {
+        _store = store;
+        _time = time;
+        _guard = guard;
+        // After a reconnect, messages may have been missed.
+        store.ConnectionRestored += (_, _) => Reconnected?.Invoke();
+    }
+
+    /// <summary>
+    /// A user's record changed (on this instance, or on another one as announced). The channel is subscribed
+    /// when the first observer attaches, so a store without observers never subscribes.
+    /// </summary>
+    public event Action<string>? Changed
+    {
+        add
+        {
+            if (Interlocked.Exchange(ref _subscribed, 1) == 0)
+            {
+                _store.GetSubscriber().Subscribe(RedisChannel.Literal(StoreKeys.UserChangedChannel), (_, username) => _changed?.Invoke(username!));
+            }
+
+            _changed += value;
+        }
+
+        remove => _changed -= value;
+    }
+
+    /// <summary>The connection came back: changes announced meanwhile may have been missed.</summary>
+    public event Action? Reconnected;
+
+    private IDatabase Db => _store.GetDatabase();
 
     public ValueTask<UserTwoFactorState> GetAsync(string username, CancellationToken cancellation) =>
-        guard.ExecuteAsync(async _ => Read(await Db.HashGetAllAsync(StoreKeys.User(username))), cancellation);
+        _guard.ExecuteAsync(async _ => Read(await Db.HashGetAllAsync(StoreKeys.User(username))), cancellation);
 
     public ValueTask SetPendingAsync(string username, TwoFactorMode mode, string protectedSecret, CancellationToken cancellation) =>
         ChangeAsync(username, cancellation, (tx, key) =>
@@ -28,7 +62,7 @@ internal sealed class RedisUserAccounts(
     public ValueTask EnableWithoutSecretAsync(string username, TwoFactorMode mode, IReadOnlyCollection<string>? recoveryCodeHashes, CancellationToken cancellation) =>
         ChangeAsync(username, cancellation, (tx, key) =>
         {
-            _ = tx.HashSetAsync(key, [new("mode", mode.ToWire()), new("enabledAt", time.GetUtcNow().ToUnixTimeMilliseconds()), Now()]);
+            _ = tx.HashSetAsync(key, [new("mode", mode.ToWire()), new("enabledAt", _time.GetUtcNow().ToUnixTimeMilliseconds()), Now()]);
             if (recoveryCodeHashes is not null)
             {
                 WriteRecoveryCodes(tx, username, recoveryCodeHashes);
@@ -41,7 +75,7 @@ internal sealed class RedisUserAccounts(
     public ValueTask ConfirmAsync(string username, TwoFactorMode mode, string protectedSecret, IReadOnlyCollection<string> recoveryCodeHashes, CancellationToken cancellation) =>
         ChangeAsync(username, cancellation, (tx, key) =>
         {
-            _ = tx.HashSetAsync(key, [new("mode", mode.ToWire()), new("secret", protectedSecret), new("enabledAt", time.GetUtcNow().ToUnixTimeMilliseconds()), Now()]);
+            _ = tx.HashSetAsync(key, [new("mode", mode.ToWire()), new("secret", protectedSecret), new("enabledAt", _time.GetUtcNow().ToUnixTimeMilliseconds()), Now()]);
             _ = tx.HashDeleteAsync(key, ["pendingMode", "pendingSecret"]);
             WriteRecoveryCodes(tx, username, recoveryCodeHashes);
             _ = tx.KeyDeleteAsync(StoreKeys.Failures(username));
@@ -62,10 +96,10 @@ internal sealed class RedisUserAccounts(
         });
 
     public ValueTask<bool> ConsumeRecoveryCodeAsync(string username, string codeHash, CancellationToken cancellation) =>
-        guard.ExecuteAsync(async _ => await Db.SetRemoveAsync(StoreKeys.RecoveryCodes(username), codeHash), cancellation);
+        _guard.ExecuteAsync(async _ => await Db.SetRemoveAsync(StoreKeys.RecoveryCodes(username), codeHash), cancellation);
 
     public ValueTask<long> CountRecoveryCodesAsync(string username, CancellationToken cancellation) =>
-        guard.ExecuteAsync(async _ => await Db.SetLengthAsync(StoreKeys.RecoveryCodes(username)), cancellation);
+        _guard.ExecuteAsync(async _ => await Db.SetLengthAsync(StoreKeys.RecoveryCodes(username)), cancellation);
 
     public ValueTask ReplaceRecoveryCodesAsync(string username, IReadOnlyCollection<string> recoveryCodeHashes, CancellationToken cancellation) =>
         ChangeAsync(username, cancellation, (tx, _) => WriteRecoveryCodes(tx, username, recoveryCodeHashes));
@@ -77,12 +111,12 @@ internal sealed class RedisUserAccounts(
         _ = tx.SetAddAsync(key, hashes.Select(h => (RedisValue)h).ToArray());
     }
 
-    private HashEntry Now() => new("updatedAt", time.GetUtcNow().ToUnixTimeMilliseconds());
+    private HashEntry Now() => new("updatedAt", _time.GetUtcNow().ToUnixTimeMilliseconds());
 
     /// <summary>Applies a change atomically, then tells every instance to forget its cached mode of the user.</summary>
     private async ValueTask ChangeAsync(string username, CancellationToken cancellation, Action<ITransaction, RedisKey> change)
     {
-        await guard.ExecuteAsync(async _ =>
+        await _guard.ExecuteAsync(async _ =>
         {
             var tx = Db.CreateTransaction();
             change(tx, StoreKeys.User(username));
@@ -91,15 +125,15 @@ internal sealed class RedisUserAccounts(
                 throw new RedisException($"The 2FA record change for a user was not applied.");
             }
 
-            // This instance forgets at once (pub/sub delivery is asynchronous: the caller's very next request
-            // must see the change); the others when the message arrives.
-            localModes?.Forget(username);
-            await store.GetSubscriber().PublishAsync(RedisChannel.Literal(StoreKeys.UserChangedChannel), username);
+            // This instance's observers hear at once (pub/sub delivery is asynchronous: the caller's very next
+            // request must see the change); the others' when the message arrives.
+            _changed?.Invoke(username);
+            await _store.GetSubscriber().PublishAsync(RedisChannel.Literal(StoreKeys.UserChangedChannel), username);
             return true;
         }, cancellation);
     }
 
-    internal static UserTwoFactorState Read(HashEntry[] entries)
+    private static UserTwoFactorState Read(HashEntry[] entries)
     {
         if (entries.Length == 0)
         {

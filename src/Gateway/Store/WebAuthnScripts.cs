@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace Gateway.WebAuthn;
+namespace Gateway.Store;
 
 /// <summary>
 /// The multi-key changes that must be atomic, as Lua (Redis and the embedded Garnet both run it; Garnet

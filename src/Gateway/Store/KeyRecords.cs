@@ -2,37 +2,24 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Gateway.Resilience;
+using Gateway.WebAuthn;
 using StackExchange.Redis;
 
-namespace Gateway.WebAuthn;
-
-internal enum RegisterOutcome
-{
-    Registered,
-    CredentialTaken,
-    TooManyKeys,
-}
-
-internal enum CounterOutcome
-{
-    Advanced,
-    Changed,
-    KeyRemoved,
-}
+namespace Gateway.Store;
 
 /// <summary>
-/// Security keys in Redis (or the embedded Garnet), every call through the store's <see cref="DependencyGuard"/>
-/// so an outage surfaces as <see cref="DependencyUnavailableException"/>. Changes that span keys are Lua
-/// scripts (<see cref="WebAuthnScripts"/>), so two gateway instances cannot interleave them.
+/// Security keys, their sign counters and user handles, and WebAuthn ceremonies, every call through the store's
+/// <see cref="DependencyGuard"/> so an outage surfaces as <see cref="DependencyUnavailableException"/>. Changes
+/// that span keys are Lua scripts (<see cref="WebAuthnScripts"/>), so two gateway instances cannot interleave them.
 /// </summary>
-internal sealed class SecurityKeyStore(
+internal sealed class KeyRecords(
     IConnectionMultiplexer store,
     [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
 {
     private IDatabase Db => store.GetDatabase();
 
     public ValueTask<string?> GetHandleAsync(string username, CancellationToken cancellation) =>
-        guard.ExecuteAsync(async _ => (string?)await Db.StringGetAsync(WebAuthnKeys.UserHandle(username)), cancellation);
+        guard.ExecuteAsync(async _ => (string?)await Db.StringGetAsync(StoreKeys.WebAuthnHandle(username)), cancellation);
 
     /// <summary>The user's handle, made on first use: 32 random bytes, never derived from the name (WebAuthn L3 §14.6.1).</summary>
     public ValueTask<string> GetOrCreateHandleAsync(string username, CancellationToken cancellation)
@@ -40,29 +27,29 @@ internal sealed class SecurityKeyStore(
         var fresh = Base64UrlIds.Encode(RandomNumberGenerator.GetBytes(32));
         return guard.ExecuteAsync(async _ => (string)(await WebAuthnScripts.GetOrCreateHandle.EvaluateAsync(Db, new
         {
-            handleKey = WebAuthnKeys.UserHandle(username),
-            ownerKey = WebAuthnKeys.HandleOwner(fresh),
+            handleKey = StoreKeys.WebAuthnHandle(username),
+            ownerKey = StoreKeys.WebAuthnHandleOwner(fresh),
             handle = fresh,
             username,
         }))!, cancellation);
     }
 
     public ValueTask<string?> FindUsernameByHandleAsync(string handle, CancellationToken cancellation) =>
-        guard.ExecuteAsync(async _ => (string?)await Db.StringGetAsync(WebAuthnKeys.HandleOwner(handle)), cancellation);
+        guard.ExecuteAsync(async _ => (string?)await Db.StringGetAsync(StoreKeys.WebAuthnHandleOwner(handle)), cancellation);
 
     public ValueTask<string?> FindUsernameByCredentialAsync(string credentialId, CancellationToken cancellation) =>
-        guard.ExecuteAsync(async _ => (string?)await Db.StringGetAsync(WebAuthnKeys.CredentialOwner(credentialId)), cancellation);
+        guard.ExecuteAsync(async _ => (string?)await Db.StringGetAsync(StoreKeys.WebAuthnCredentialOwner(credentialId)), cancellation);
 
     public ValueTask<bool> HasKeysAsync(string username, CancellationToken cancellation) =>
-        guard.ExecuteAsync(async _ => await Db.HashLengthAsync(WebAuthnKeys.Keys(username)) > 0, cancellation);
+        guard.ExecuteAsync(async _ => await Db.HashLengthAsync(StoreKeys.SecurityKeys(username)) > 0, cancellation);
 
     public ValueTask<IReadOnlyList<StoredKey>> GetAllAsync(string username, CancellationToken cancellation) =>
         guard.ExecuteAsync<IReadOnlyList<StoredKey>>(async _ =>
         {
             var db = Db;
-            var records = db.HashGetAllAsync(WebAuthnKeys.Keys(username));
-            var counters = db.HashGetAllAsync(WebAuthnKeys.Counters(username));
-            var used = db.HashGetAllAsync(WebAuthnKeys.LastUsed(username));
+            var records = db.HashGetAllAsync(StoreKeys.SecurityKeys(username));
+            var counters = db.HashGetAllAsync(StoreKeys.SecurityKeyCounters(username));
+            var used = db.HashGetAllAsync(StoreKeys.SecurityKeysUsed(username));
             var countersById = (await counters).ToDictionary(e => e.Name.ToString(), e => e.Value);
             var usedById = (await used).ToDictionary(e => e.Name.ToString(), e => e.Value);
             return [.. (await records)
@@ -74,9 +61,9 @@ internal sealed class SecurityKeyStore(
         guard.ExecuteAsync(async _ =>
         {
             var db = Db;
-            var record = db.HashGetAsync(WebAuthnKeys.Keys(username), credentialId);
-            var counter = db.HashGetAsync(WebAuthnKeys.Counters(username), credentialId);
-            var used = db.HashGetAsync(WebAuthnKeys.LastUsed(username), credentialId);
+            var record = db.HashGetAsync(StoreKeys.SecurityKeys(username), credentialId);
+            var counter = db.HashGetAsync(StoreKeys.SecurityKeyCounters(username), credentialId);
+            var used = db.HashGetAsync(StoreKeys.SecurityKeysUsed(username), credentialId);
             var value = await record;
             return value.IsNull ? null : Read(credentialId, value, await counter, await used);
         }, cancellation);
@@ -84,9 +71,9 @@ internal sealed class SecurityKeyStore(
     public ValueTask<RegisterOutcome> RegisterAsync(string username, string credentialId, PasskeyRecord record, uint signCount, int maxKeys, CancellationToken cancellation) =>
         guard.ExecuteAsync(async _ => (int)await WebAuthnScripts.Register.EvaluateAsync(Db, new
         {
-            ownerKey = WebAuthnKeys.CredentialOwner(credentialId),
-            keysKey = WebAuthnKeys.Keys(username),
-            countersKey = WebAuthnKeys.Counters(username),
+            ownerKey = StoreKeys.WebAuthnCredentialOwner(credentialId),
+            keysKey = StoreKeys.SecurityKeys(username),
+            countersKey = StoreKeys.SecurityKeyCounters(username),
             credentialId,
             username,
             record = JsonSerializer.Serialize(record, WebAuthnJson.Default.PasskeyRecord),
@@ -103,9 +90,9 @@ internal sealed class SecurityKeyStore(
     public ValueTask<CounterOutcome> AdvanceCounterAsync(string username, string credentialId, uint expected, uint next, DateTimeOffset now, CancellationToken cancellation) =>
         guard.ExecuteAsync(async _ => (int)await WebAuthnScripts.AdvanceCounter.EvaluateAsync(Db, new
         {
-            keysKey = WebAuthnKeys.Keys(username),
-            countersKey = WebAuthnKeys.Counters(username),
-            usedKey = WebAuthnKeys.LastUsed(username),
+            keysKey = StoreKeys.SecurityKeys(username),
+            countersKey = StoreKeys.SecurityKeyCounters(username),
+            usedKey = StoreKeys.SecurityKeysUsed(username),
             credentialId,
             expected = expected.ToString(CultureInfo.InvariantCulture),
             next = next.ToString(CultureInfo.InvariantCulture),
@@ -120,13 +107,21 @@ internal sealed class SecurityKeyStore(
     public ValueTask<bool> RemoveAsync(string username, string credentialId, CancellationToken cancellation) =>
         guard.ExecuteAsync(async _ => (int)await WebAuthnScripts.Remove.EvaluateAsync(Db, new
         {
-            keysKey = WebAuthnKeys.Keys(username),
-            countersKey = WebAuthnKeys.Counters(username),
-            usedKey = WebAuthnKeys.LastUsed(username),
-            ownerKey = WebAuthnKeys.CredentialOwner(credentialId),
+            keysKey = StoreKeys.SecurityKeys(username),
+            countersKey = StoreKeys.SecurityKeyCounters(username),
+            usedKey = StoreKeys.SecurityKeysUsed(username),
+            ownerKey = StoreKeys.WebAuthnCredentialOwner(credentialId),
             credentialId,
             username,
         }) == 1, cancellation);
+
+    /// <summary>Stores a ceremony's state for <paramref name="lifetime"/> under a fresh id (never overwrites).</summary>
+    public async ValueTask SaveCeremonyAsync(string ceremonyId, string stateJson, TimeSpan lifetime, CancellationToken cancellation) =>
+        await guard.ExecuteAsync(async _ => await Db.StringSetAsync(StoreKeys.WebAuthnCeremony(ceremonyId), stateJson, lifetime, When.NotExists), cancellation);
+
+    /// <summary>Takes a ceremony's state out of the store (GETDEL): exactly one caller ever sees it.</summary>
+    public ValueTask<string?> TakeCeremonyAsync(string ceremonyId, CancellationToken cancellation) =>
+        guard.ExecuteAsync(async _ => (string?)await Db.StringGetDeleteAsync(StoreKeys.WebAuthnCeremony(ceremonyId)), cancellation);
 
     private static StoredKey Read(string credentialId, RedisValue record, RedisValue counter, RedisValue used) =>
         new(credentialId,

@@ -1,7 +1,7 @@
-namespace Gateway.SecondFactor;
+namespace Gateway.Store;
 
 /// <summary>
-/// The Lua scripts of <see cref="FailureRegulator"/>. Each decides "locked or not" and changes the count in
+/// The Lua scripts of <see cref="FailureCounters"/> (the policy is <c>SecondFactor/FailureRegulator</c>). Each decides "locked or not" and changes the count in
 /// the same step, so concurrent attempts (on any number of instances) are serialised by the store: no
 /// attempt can pass a lock check that an earlier one is about to close. Written for Lua 5.1 (redis-server)
 /// and 5.4 (Garnet). Arguments 1-6 are the same for every script: now (ms), free failures, first lock-out
@@ -33,7 +33,7 @@ internal static class RegulationScripts
 
     /// <summary>
     /// Unless locked, counts the attempt before it is made (it is a failure until it succeeds, see
-    /// <see cref="FailureRegulator.AttemptAsync"/>). Returns <c>{'locked', until}</c> or
+    /// <c>FailureRegulator.AttemptAsync</c>). Returns <c>{'locked', until}</c> or
     /// <c>{'counted', until}</c> (until = 0 when this attempt started no lock-out).
     /// </summary>
     public const string CountUnlessLocked = CountAndLock + """
@@ -41,17 +41,13 @@ internal static class RegulationScripts
         """;
 
     /// <summary>
-    /// For a code that verified, unless locked: binds it (KEYS[2]) to the credential ARGV[7] for ARGV[8] ms,
-    /// or finds whose it already is. Its own: the count is reset. Another's (a replay): counted as a failure.
+    /// For a code that verified, unless locked: binds it (KEYS[2]) to the credential ARGV[7] for ARGV[8] ms with
+    /// the bind-once rule (<see cref="BindOnceScript"/>), or finds whose it already is. Its own: the count is
+    /// reset. Another's (a replay): counted as a failure. One round trip with the lock check (the TOTP hot path).
     /// Returns <c>{'locked', until}</c>, <c>{'bound', 0}</c> or <c>{'other', until}</c>.
     /// </summary>
-    public const string BindUnlessLocked = CountAndLock + """
-        local owner = redis.call('GET', KEYS[2])
-        if not owner then
-          redis.call('SET', KEYS[2], ARGV[7], 'PX', ARGV[8])
-          owner = ARGV[7]
-        end
-        if owner == ARGV[7] then
+    public const string BindUnlessLocked = BindOnceScript.Function + CountAndLock + """
+        if bind_once(KEYS[2], '', ARGV[7], ARGV[8]) ~= 'other' then
           redis.call('DEL', KEYS[1])
           return {'bound', 0}
         end

@@ -1,0 +1,71 @@
+using Gateway.Resilience;
+using StackExchange.Redis;
+
+namespace Gateway.Store;
+
+/// <summary>
+/// Browser flows: a hash of fields under the flow id's keyed hash, the done id's hash pointing at it, and the
+/// completed flow's (encrypted) result, taken once. Ids arrive hashed; results arrive encrypted.
+/// </summary>
+internal sealed class FlowRecords(IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
+{
+    private IDatabase Db => store.GetDatabase();
+
+    public async ValueTask CreateAsync(string flowHash, string doneHash, IEnumerable<KeyValuePair<string, string>> fields, TimeSpan lifetime, CancellationToken cancellation)
+    {
+        var flowKey = StoreKeys.Flow(flowHash);
+        await guard.ExecuteAsync(async ct =>
+        {
+            var tx = Db.CreateTransaction();
+            _ = tx.HashSetAsync(flowKey, Entries(fields));
+            _ = tx.KeyExpireAsync(flowKey, lifetime);
+            _ = tx.StringSetAsync(StoreKeys.FlowDone(doneHash), flowHash, lifetime);
+            return await tx.ExecuteAsync();
+        }, cancellation);
+    }
+
+    /// <summary>The flow's fields; empty when it is unknown or expired.</summary>
+    public async ValueTask<Dictionary<string, string>> GetAsync(string flowHash, CancellationToken cancellation)
+    {
+        var fields = await guard.ExecuteAsync(async _ => await Db.HashGetAllAsync(StoreKeys.Flow(flowHash)), cancellation);
+        return fields.ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
+    }
+
+    public ValueTask<string?> GetFieldAsync(string flowHash, string field, CancellationToken cancellation) =>
+        guard.ExecuteAsync(async _ => (string?)await Db.HashGetAsync(StoreKeys.Flow(flowHash), field), cancellation);
+
+    public async ValueTask UpdateAsync(string flowHash, IEnumerable<KeyValuePair<string, string>> fields, CancellationToken cancellation) =>
+        await guard.ExecuteAsync(async _ => { await Db.HashSetAsync(StoreKeys.Flow(flowHash), Entries(fields)); return true; }, cancellation);
+
+    /// <summary>Stores the result for the flow's done id, marks the flow completed and drops <paramref name="dropField"/>.</summary>
+    public async ValueTask CompleteAsync(string flowHash, string protectedResult, string dropField, TimeSpan lifetime, CancellationToken cancellation)
+    {
+        var flowKey = StoreKeys.Flow(flowHash);
+        await guard.ExecuteAsync(async ct =>
+        {
+            var doneHash = (string?)await Db.HashGetAsync(flowKey, "done") ?? throw new InvalidOperationException("The flow has expired.");
+            var tx = Db.CreateTransaction();
+            _ = tx.StringSetAsync(StoreKeys.FlowResult(doneHash), protectedResult, lifetime);
+            _ = tx.HashSetAsync(flowKey, [new("completed", 1)]);
+            _ = tx.HashDeleteAsync(flowKey, dropField);
+            return await tx.ExecuteAsync();
+        }, cancellation);
+    }
+
+    /// <summary>Unknown (expired), pending, or the encrypted result exactly once (the done id is then forgotten).</summary>
+    public ValueTask<(bool Known, string? ProtectedResult)> TakeResultAsync(string doneHash, CancellationToken cancellation) =>
+        guard.ExecuteAsync(async _ =>
+        {
+            var taken = await Db.StringGetDeleteAsync(StoreKeys.FlowResult(doneHash));
+            if (taken.HasValue)
+            {
+                await Db.KeyDeleteAsync(StoreKeys.FlowDone(doneHash));
+                return (true, (string?)taken);
+            }
+
+            return (await Db.KeyExistsAsync(StoreKeys.FlowDone(doneHash)), (string?)null);
+        }, cancellation);
+
+    private static HashEntry[] Entries(IEnumerable<KeyValuePair<string, string>> fields) =>
+        [.. fields.Select(f => new HashEntry(f.Key, f.Value))];
+}

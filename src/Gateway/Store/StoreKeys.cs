@@ -1,0 +1,87 @@
+using StackExchange.Redis;
+
+namespace Gateway.Store;
+
+/// <summary>
+/// Every key and channel the gateway uses, in one place (prefix <c>gw:</c>). The strings are the stored
+/// data's names: changing one orphans what is already in the store. The table is in <c>Store/README.md</c>.
+/// </summary>
+internal static class StoreKeys
+{
+    /// <summary>Pub/sub channel: a username whose 2FA record changed; every instance drops its cached copy.</summary>
+    public const string UserChangedChannel = "gw:user-changed";
+
+    /// <summary>String list (Data Protection's XML repository): the shared key ring, when the store is Redis.</summary>
+    public const string DataProtectionKeyRing = "gw:dataprotection:keys";
+
+    /// <summary>String: the HMAC key of keyed hashes, encrypted with Data Protection; the first instance writes it.</summary>
+    public const string HmacKey = "gw:keys:hmac";
+
+    /// <summary>Hash: the user's 2FA record (mode, encrypted secret, pending enrolment, times).</summary>
+    public static RedisKey User(string username) => "gw:user:" + Checked(username);
+
+    /// <summary>Set: keyed hashes of the user's unused recovery codes.</summary>
+    public static RedisKey RecoveryCodes(string username) => "gw:user:" + Checked(username) + ":recovery";
+
+    /// <summary>Hash with a TTL: consecutive second-factor failures (count, lockedUntil).</summary>
+    public static RedisKey Failures(string username) => "gw:user:" + Checked(username) + ":failures";
+
+    /// <summary>Hash with a TTL: failures counted apart from second factors (e.g. the web sign-in's passwords).</summary>
+    public static RedisKey Failures(string username, string scope) => Failures(username).Append(":" + scope);
+
+    /// <summary>String with a TTL: the credential an accepted TOTP time step is bound to.</summary>
+    public static RedisKey UsedTotp(string username, long step) => "gw:user:" + Checked(username) + ":totp:" + step;
+
+    /// <summary>String with a TTL: the credential a consumed recovery code is bound to, for the rest of one npm command.</summary>
+    public static RedisKey UsedRecoveryCode(string username, string codeHash) => "gw:user:" + Checked(username) + ":rc-used:" + codeHash;
+
+    /// <summary>Hash: credential id (base64url) → the security key's record (JSON).</summary>
+    public static RedisKey SecurityKeys(string username) => "gw:user:" + Checked(username) + ":keys";
+
+    /// <summary>Hash: credential id → sign counter; apart from the record so the counter can be compared-and-set alone.</summary>
+    public static RedisKey SecurityKeyCounters(string username) => "gw:user:" + Checked(username) + ":keys:counters";
+
+    /// <summary>Hash: credential id → last successful use (Unix ms).</summary>
+    public static RedisKey SecurityKeysUsed(string username) => "gw:user:" + Checked(username) + ":keys:used";
+
+    /// <summary>String: the user's WebAuthn user handle.</summary>
+    public static RedisKey WebAuthnHandle(string username) => "gw:user:" + Checked(username) + ":webauthn-handle";
+
+    /// <summary>String: user handle → username (what the passkey handler's FindByIdAsync needs).</summary>
+    public static RedisKey WebAuthnHandleOwner(string handle) => "gw:webauthn:handle:" + handle;
+
+    /// <summary>String: credential id → username; makes a credential id registrable once across all users.</summary>
+    public static RedisKey WebAuthnCredentialOwner(string credentialId) => "gw:webauthn:credential:" + credentialId;
+
+    /// <summary>String with a TTL: a WebAuthn ceremony's server-side state, taken once.</summary>
+    public static RedisKey WebAuthnCeremony(string ceremonyId) => "gw:webauthn:ceremony:" + ceremonyId;
+
+    /// <summary>String with a TTL: the username the registry's whoami gave for a credential (a keyed hash).</summary>
+    public static RedisKey CredentialUser(string credentialId) => "gw:id:" + credentialId;
+
+    /// <summary>Hash with a TTL: a browser flow, under the keyed hash of its id.</summary>
+    public static RedisKey Flow(string flowHash) => "gw:flow:" + flowHash;
+
+    /// <summary>String with a TTL: done id (keyed hash) → the flow's id hash; the CLI polls it.</summary>
+    public static RedisKey FlowDone(string doneHash) => "gw:flow-done:" + doneHash;
+
+    /// <summary>String with a TTL: a completed flow's encrypted result, taken once by the CLI.</summary>
+    public static RedisKey FlowResult(string doneHash) => "gw:flow-result:" + doneHash;
+
+    /// <summary>Hash with a TTL: a web-OTP token (keyed hash) → the approved request, and whether it was used.</summary>
+    public static RedisKey WebOtpToken(string tokenHash) => "gw:webotp:" + tokenHash;
+
+    /// <summary>Counter with a TTL: how many web-OTP flows one credential (a keyed hash) opened in the current flow lifetime.</summary>
+    public static RedisKey OpenWebOtpFlows(string credentialId) => "gw:credential:" + credentialId + ":web-otp-flows";
+
+    /// <summary>Counter with a TTL: how many web logins (<c>POST /-/v1/login</c>) one client network started in the current window.</summary>
+    public static RedisKey WebLoginStarts(string clientNetwork) => "gw:client:" + clientNetwork + ":web-logins";
+
+    /// <summary>
+    /// Every username reaching a key was checked where it entered (<see cref="Identity.Usernames"/>); this is
+    /// the last line: a name that could reach another record's key is a bug, and fails loudly.
+    /// </summary>
+    internal static string Checked(string username) => Identity.Usernames.IsWellFormed(username)
+        ? username
+        : throw new ArgumentException("A username that is not well-formed reached a store key.", nameof(username));
+}
