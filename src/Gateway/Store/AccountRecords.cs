@@ -14,8 +14,9 @@ internal sealed class AccountRecords : IUserTwoFactorStore
     private readonly IConnectionMultiplexer _store;
     private readonly TimeProvider _time;
     private readonly DependencyGuard _guard;
+    private readonly Lock _observers = new();
     private Action<string>? _changed;
-    private int _subscribed;
+    private bool _subscribed;
 
     public AccountRecords(IConnectionMultiplexer store, TimeProvider time, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
     {
@@ -34,15 +35,25 @@ internal sealed class AccountRecords : IUserTwoFactorStore
     {
         add
         {
-            if (Interlocked.Exchange(ref _subscribed, 1) == 0)
+            lock (_observers)
             {
-                _store.GetSubscriber().Subscribe(RedisChannel.Literal(StoreKeys.UserChangedChannel), (_, username) => _changed?.Invoke(username!));
-            }
+                if (!_subscribed)
+                {
+                    _store.GetSubscriber().Subscribe(RedisChannel.Literal(StoreKeys.UserChangedChannel), (_, username) => _changed?.Invoke(username!));
+                    _subscribed = true;
+                }
 
-            _changed += value;
+                _changed += value;
+            }
         }
 
-        remove => _changed -= value;
+        remove
+        {
+            lock (_observers)
+            {
+                _changed -= value;
+            }
+        }
     }
 
     /// <summary>The connection came back: changes announced meanwhile may have been missed.</summary>

@@ -5,7 +5,7 @@ namespace Gateway.WebAuthn;
 
 /// <summary>
 /// What the store keeps of a registered key, besides its sign counter and last use (kept apart, see
-/// <see cref="WebAuthnKeys"/>). No attestation object or client data: with attestation "none" they prove nothing later.
+/// <see cref="Store.StoreKeys.SecurityKeyCounters"/>). No attestation object or client data: with attestation "none" they prove nothing later.
 /// </summary>
 internal sealed record PasskeyRecord(
     string Name,

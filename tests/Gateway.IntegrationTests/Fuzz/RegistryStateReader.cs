@@ -109,7 +109,7 @@ internal sealed class RegistryStateReader(VerdaccioProcess verdaccio, IDatabase 
 
     private async Task<string> TwoFactorRecordAsync(FuzzActor actor)
     {
-        var key = "gw:user:" + actor.Name; // the gateway's Accounts/StoreKeys.User
+        var key = "gw:user:" + actor.Name; // the gateway's Store/StoreKeys.User
         var fields = await redis.HashGetAllAsync(key);
         var recovery = await redis.SetLengthAsync(key + ":recovery");
         return string.Join(", ", fields.Select(f => $"{f.Name}={Fingerprint(f.Value.ToString())}").Order(StringComparer.Ordinal)) + $"; recovery codes left: {recovery}";

@@ -1,11 +1,11 @@
-using Gateway.Store;
 using Gateway.BrowserFlows;
 using Gateway.Identity;
 using Gateway.Policy;
 using Gateway.Resilience;
-using Gateway.Security;
 using Gateway.SecondFactor;
-using Gateway.Tests.SecondFactor;
+using Gateway.Security;
+using Gateway.Store;
+using Gateway.Tests.Store;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.Tests.BrowserFlows;

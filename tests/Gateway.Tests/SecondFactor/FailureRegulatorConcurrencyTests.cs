@@ -1,6 +1,7 @@
-using Gateway.Store;
 using Gateway.Resilience;
 using Gateway.SecondFactor;
+using Gateway.Store;
+using Gateway.Tests.Store;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Net;
-using Gateway.Store;
 using Gateway.Accounts;
 using Gateway.BrowserFlows;
 using Gateway.Identity;
 using Gateway.Resilience;
 using Gateway.SecondFactor;
 using Gateway.Security;
+using Gateway.Store;
+using Gateway.Tests.Store;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

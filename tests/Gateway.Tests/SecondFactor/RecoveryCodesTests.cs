@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
-using Gateway.Store;
 using Gateway.SecondFactor;
 using Gateway.Security;
+using Gateway.Store;
+using Gateway.Tests.Store;
 
 namespace Gateway.Tests.SecondFactor;
 

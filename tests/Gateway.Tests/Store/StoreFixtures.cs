@@ -3,7 +3,7 @@ using Gateway.Store;
 using Microsoft.AspNetCore.DataProtection;
 using StackExchange.Redis;
 
-namespace Gateway.Tests.SecondFactor;
+namespace Gateway.Tests.Store;
 
 /// <summary>A real store for unit tests, with the one Data Protection key ring every user of it shares.</summary>
 public interface IStoreFixture

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
-namespace Gateway.Tests.SecondFactor;
+namespace Gateway.Tests.Store;
 
 /// <summary>
 /// A real <c>redis-server</c> on 127.0.0.1 and a free port, nothing persisted; killed on dispose.

@@ -1,21 +1,21 @@
-using Gateway.Store;
 using Gateway.Resilience;
+using Gateway.Store;
 using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using StackExchange.Redis;
 
-namespace Gateway.Tests.SecondFactor;
+namespace Gateway.Tests.Store;
 
-/// <summary>The guard every store call of the second-factor stage goes through (timeout + circuit breaker), on a fake clock.</summary>
-public sealed class DependencyGuardTests
+/// <summary>The guard every store call goes through (<see cref="StoreGuard"/>: timeout + circuit breaker), on a fake clock.</summary>
+public sealed class StoreGuardTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly DependencyGuard _guard;
 
-    public DependencyGuardTests() => _guard = StoreGuard.Create(_time, Timeout);
+    public StoreGuardTests() => _guard = StoreGuard.Create(_time, Timeout);
 
     public static TheoryData<Exception> DependencyFailures => new()
     {
