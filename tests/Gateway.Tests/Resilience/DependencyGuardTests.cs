@@ -4,7 +4,7 @@ using Polly.CircuitBreaker;
 using Polly.Timeout;
 using StackExchange.Redis;
 
-namespace Gateway.Tests.SecondFactor;
+namespace Gateway.Tests.Resilience;
 
 /// <summary>The guard every store call of the second-factor stage goes through (timeout + circuit breaker), on a fake clock.</summary>
 public sealed class DependencyGuardTests
