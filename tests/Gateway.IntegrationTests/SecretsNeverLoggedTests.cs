@@ -6,7 +6,7 @@ using Gateway.IntegrationTests.Harness;
 namespace Gateway.IntegrationTests;
 
 /// <summary>
-/// "OTPs, tokens, secrets, passwords never reach a log" (DESIGN.md decision 6), checked on everything a
+/// "OTPs, tokens, secrets, passwords never reach a log" (docs/ARCHITECTURE.md#invariants, 4), checked on everything a
 /// gateway at Debug level wrote while it served every flow that carries one: enrolment in a pty, publish
 /// with a TOTP and with a recovery code, a token created with a code, a couch login with a password and a
 /// code, a wrong password, and npm logout (whose token is in the request path).

@@ -24,7 +24,7 @@ public abstract class TwoFactorCoreFlowsTests(RegistryFixture registry, ClassGat
         var user = await registry.CreateUserAsync("enrol");
         using var npm = Npm(gateway, user.Token);
 
-        // npm must not be given --otp here: the confirmation code is typed at the prompt (protocol §5.3).
+        // npm must not be given --otp here: the confirmation code is typed at the prompt (docs/PROTOCOL.md#62-enable-2fa).
         var enable = await PtyRunner.RunNpmAsync(npm, npm.NewFolder("enable"), ["profile", "enable-2fa", "auth-and-writes"],
             new PtyStep.Answer("assword:", user.Password),
             new PtyStep.AnswerTotpOfShownSecret("authenticator:"));
@@ -102,7 +102,7 @@ public abstract class TwoFactorCoreFlowsTests(RegistryFixture registry, ClassGat
     /// A recovery code is single-use across credentials, but stays bound to the credential that spent it
     /// for 5 minutes (OtpVerifier.RecoveryCodeCommandWindow), because npm sends the same --otp value on
     /// every request of a multi-request command (unpublish, owner, login) and on the retry of a whole
-    /// sequence (protocol §10.3).
+    /// sequence (docs/PROTOCOL.md#23-retries).
     /// </summary>
     [Fact]
     public async Task RecoveryCode_WorksOnce_RefusedForAnotherToken_ReusableBySameTokenWithinCommandWindow()

@@ -192,7 +192,7 @@ public sealed class TwoFactorNpmCommandsTests(RegistryFixture registry, ClassGat
         using var npm = Npm(gateway, user.Token);
         var code = await Totp.CodeAsync(user.Secret);
 
-        // Already enrolled: npm's mode-change request is challenged and npm prompts for a code (protocol §5.3 step 5).
+        // Already enrolled: npm's mode-change request is challenged and npm prompts for a code (docs/PROTOCOL.md#63-changing-the-mode-and-disable-2fa).
         // auth-type=legacy: npm 11's default (web) gets the gateway's web-OTP challenge (authUrl/doneUrl), not a prompt.
         var change = await PtyRunner.RunNpmAsync(npm, npm.NewFolder("mode"), ["profile", "enable-2fa", "auth-only", "--auth-type=legacy"],
             new PtyStep.Answer("assword:", user.Password),

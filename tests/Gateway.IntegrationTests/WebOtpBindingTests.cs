@@ -114,7 +114,7 @@ public sealed class WebOtpBindingTests(RegistryFixture registry)
     private static Task<HttpAnswer> PublishAsync(GatewayProcess gateway, string token, string name, string version, string otp) =>
         gateway.SendAsync(HttpMethod.Put, VerdaccioProcess.EncodeName(name), token, otp, PublishDocument(name, version));
 
-    /// <summary>npm's publish body (protocol §3.1) with a small attachment.</summary>
+    /// <summary>npm's publish body (docs/PROTOCOL.md#34-the-publish-document) with a small attachment.</summary>
     private static JsonObject PublishDocument(string name, string version)
     {
         var tarball = RandomNumberGenerator.GetBytes(64);

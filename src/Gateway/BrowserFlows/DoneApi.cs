@@ -4,7 +4,7 @@ using Gateway.Resilience;
 namespace Gateway.BrowserFlows;
 
 /// <summary>
-/// <c>GET /-/gateway/done/{id}</c>, polled by npm and pnpm (protocol §2.3, §10.6): 202 with
+/// <c>GET /-/gateway/done/{id}</c>, polled by npm and pnpm (docs/PROTOCOL.md#41-web-otp): 202 with
 /// <c>Retry-After</c> while the user is in the browser, <c>200 {"token"}</c> once, then 404. Works
 /// without Authorization (pnpm sends none): the unguessable id is the capability.
 /// </summary>

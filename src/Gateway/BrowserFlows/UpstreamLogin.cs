@@ -9,7 +9,7 @@ namespace Gateway.BrowserFlows;
 
 /// <summary>
 /// Gets the registry's own token for a user, with their password, the way npm's couch login does
-/// (protocol §4.2 step 3: a Basic-authenticated <c>PUT /-/user/org.couchdb.user:NAME/-rev/…</c>).
+/// (docs/PROTOCOL.md#51-the-three-requests, step 3: a Basic-authenticated <c>PUT /-/user/org.couchdb.user:NAME/-rev/…</c>).
 /// The web login hands this token to the CLI: the gateway never invents credentials of its own.
 /// </summary>
 internal sealed class UpstreamLogin(IHttpClientFactory clients, [FromKeyedServices(ResilienceRegistration.Upstream)] DependencyGuard guard)

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Gateway.BrowserFlows;
 
 /// <summary>
-/// <c>POST /-/v1/login</c> (npm ≥ 9's default web login, protocol §4.1), answered by the gateway:
+/// <c>POST /-/v1/login</c> (npm ≥ 9's default web login, docs/PROTOCOL.md#42-web-login), answered by the gateway:
 /// <c>{loginUrl, doneUrl}</c>; the login page checks the password against the registry and the second
 /// factor, and the done URL hands the CLI the registry's token. <c>npm adduser</c>
 /// (<c>{"create": true}</c>) and a gateway configured without web login answer 404, which npm (and

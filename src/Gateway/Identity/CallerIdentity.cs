@@ -4,6 +4,6 @@ namespace Gateway.Identity;
 /// <param name="Username">The registry user.</param>
 /// <param name="CredentialId">
 /// A keyed hash naming the credential that made the request (a token, a Basic password, or the login of
-/// this user): an accepted one-time password is bound to it (npm-2fa-protocol.md §10.3).
+/// this user): an accepted one-time password is bound to it (docs/PROTOCOL.md#23-retries).
 /// </param>
 public sealed record CallerIdentity(string Username, string CredentialId);

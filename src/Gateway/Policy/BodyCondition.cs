@@ -4,7 +4,7 @@ namespace Gateway.Policy;
 
 /// <summary>
 /// What a rule may require of a small JSON body, for the few routes where the URL cannot tell the npm
-/// action (publish vs deprecate vs star on <c>PUT /&lt;name&gt;</c>, protocol §3.2).
+/// action (publish vs deprecate vs star on <c>PUT /&lt;name&gt;</c>, docs/PROTOCOL.md#32-telling-put-name-apart).
 /// </summary>
 /// <param name="OnlyKeys">The body's top-level keys must all be in this set.</param>
 /// <param name="RequiredKeys">The body must have every one of these top-level keys.</param>

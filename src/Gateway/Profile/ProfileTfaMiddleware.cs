@@ -182,7 +182,7 @@ internal sealed partial class ProfileTfaMiddleware(
         await WriteJsonAsync(context, StatusCodes.Status200OK, new JsonObject { ["tfa"] = answer });
     }
 
-    /// <summary>npm's shapes: <c>false</c> when off, <c>{mode, pending}</c> otherwise (protocol §5.1).</summary>
+    /// <summary>npm's shapes: <c>false</c> when off, <c>{mode, pending}</c> otherwise (docs/PROTOCOL.md#61-the-tfa-field).</summary>
     private static JsonNode DescribeTfa(UserTwoFactorState state) => state switch
     {
         { Mode: not TwoFactorMode.Disabled } => new JsonObject { ["pending"] = false, ["mode"] = state.Mode.ToWire() },

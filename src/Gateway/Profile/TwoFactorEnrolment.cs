@@ -7,7 +7,7 @@ namespace Gateway.Profile;
 
 /// <summary>
 /// The 2FA life cycle of an account, as npm's <c>profile enable-2fa</c> / <c>disable-2fa</c> drive it
-/// (protocol §5.3–5.4), and as the web pages will: start enrolment (a new secret, pending), confirm it
+/// (docs/PROTOCOL.md#62-enable-2fa, #63-changing-the-mode-and-disable-2fa), and as the web pages will: start enrolment (a new secret, pending), confirm it
 /// with a code (recovery codes issued), change mode, disable. Callers have already checked the
 /// password and, where the account has 2FA, a second factor.
 /// </summary>

@@ -12,7 +12,7 @@ namespace Gateway.SecondFactor;
 /// </summary>
 internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger)
 {
-    /// <summary>npm's registry wording; npm, pnpm and yarn all recognise "one-time pass" (protocol §2.1).</summary>
+    /// <summary>npm's registry wording; npm, pnpm and yarn all recognise "one-time pass" (docs/PROTOCOL.md#21-what-each-client-recognises).</summary>
     public const string OtpRequiredMessage = "You must provide a one-time pass. Upgrade your client to npm@latest in order to use 2FA.";
 
     /// <summary>
@@ -52,7 +52,7 @@ internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger)
             return WriteJsonAsync(context, StatusCodes.Status401Unauthorized, OtpRequiredMessage);
         }
 
-        // npm ≥ 8.15 and pnpm ≥ 11 open authUrl and poll doneUrl when both are present (protocol §2.3).
+        // npm ≥ 8.15 and pnpm ≥ 11 open authUrl and poll doneUrl when both are present (docs/PROTOCOL.md#41-web-otp).
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.ContentType = "application/json";
         return context.Response.WriteAsync(JsonSerializer.Serialize(new { error = OtpRequiredMessage, authUrl = webFlow.AuthUrl, doneUrl = webFlow.DoneUrl }));

@@ -37,7 +37,7 @@ internal sealed class StoreConnection : IAsyncDisposable, IDisposable
         }
 
         // A real Redis may be down at start or later: never throw for that. The multiplexer reconnects
-        // in the background and protected requests fail closed (503) meanwhile (decision 7).
+        // in the background and protected requests fail closed (503) meanwhile (docs/ARCHITECTURE.md#invariants, fail closed).
         var options = ConfigurationOptions.Parse(storeSetting!);
         options.AbortOnConnectFail = false;
         var multiplexer = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);

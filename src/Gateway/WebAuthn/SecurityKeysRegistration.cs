@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Gateway.WebAuthn;
 
 /// <summary>
-/// Security keys (DESIGN.md decision 8): ASP.NET Identity's passkey handler over a Redis user store, used
+/// Security keys (docs/ARCHITECTURE.md#layers, src/Gateway/WebAuthn/README.md): ASP.NET Identity's passkey handler over a Redis user store, used
 /// as a second factor only: no SignInManager, no cookies, no Identity user accounts.
 /// Needs the store (<c>AddStore</c>), the dependency guards and <c>TimeProvider</c> registered as well.
 /// </summary>

@@ -10,7 +10,7 @@ namespace Gateway.BrowserTests.Infrastructure;
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    /// <summary>Debian's chromium: Playwright's own browser downloads are never used (DESIGN.md).</summary>
+    /// <summary>Debian's chromium: Playwright's own browser downloads are never used (docs/ARCHITECTURE.md#tests).</summary>
     public const string ChromiumPath = "/usr/bin/chromium";
 
     private static readonly string[] s_chromiumArgs =

@@ -4,7 +4,7 @@ using static Gateway.IntegrationTests.Fuzz.RequestPathSpec;
 namespace Gateway.IntegrationTests.Fuzz;
 
 /// <summary>
-/// Every protected action of the npm catalogue (protocol §3, §4, §9 and Verdaccio's own routes), plus two
+/// Every protected action of the npm catalogue (docs/PROTOCOL.md#3-write-operations, #4-web-flows, #5-couch-login, and Verdaccio's own routes, #8-verdaccio-68), plus two
 /// class-none controls (star, logout) that must never be reported. Each entry is the request a real client
 /// would send for the action, aimed at the victim packages or at the attacker's own account.
 /// </summary>

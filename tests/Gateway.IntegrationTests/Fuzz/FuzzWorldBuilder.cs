@@ -45,7 +45,7 @@ internal static class FuzzWorldBuilder
             tarball);
     }
 
-    /// <summary>npm's publish document (protocol §3.1) for one version with a real tarball.</summary>
+    /// <summary>npm's publish document (docs/PROTOCOL.md#34-the-publish-document) for one version with a real tarball.</summary>
     public static JsonObject PublishDocument(string name, string version, string tarballBase64)
     {
         var file = $"{name.Split('/')[^1]}-{version}.tgz";

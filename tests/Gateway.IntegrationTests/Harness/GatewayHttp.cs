@@ -102,7 +102,7 @@ internal static class GatewayHttp
 
     /// <summary>
     /// Enrols <paramref name="user"/> through the gateway with exactly the two requests
-    /// <c>npm profile enable-2fa</c> makes (protocol §5.3): start with the password, confirm with a code.
+    /// <c>npm profile enable-2fa</c> makes (docs/PROTOCOL.md#62-enable-2fa): start with the password, confirm with a code.
     /// The pty-driven test of the real command is <c>TwoFactorCoreFlowsTests.EnableTwoFactor_…</c>;
     /// other tests use this because it is much faster.
     /// </summary>
@@ -134,7 +134,7 @@ internal static class GatewayHttp
         this GatewayProcess gateway, string token, string package, string tag, string version, string? otp, IReadOnlyDictionary<string, string>? headers = null) =>
         gateway.SendAsync(HttpMethod.Put, $"-/package/{VerdaccioProcess.EncodeName(package)}/dist-tags/{Uri.EscapeDataString(tag)}", token, otp, JsonValue.Create(version), headers);
 
-    /// <summary><c>POST /-/npm/v1/tokens</c> with npm ≤ 11.6's payload (protocol §6.2; class auth).</summary>
+    /// <summary><c>POST /-/npm/v1/tokens</c> with npm ≤ 11.6's payload (docs/PROTOCOL.md#71-create; class auth).</summary>
     public static Task<HttpAnswer> CreateTokenAsync(this GatewayProcess gateway, RegistryUser user, string? otp) =>
         gateway.SendAsync(HttpMethod.Post, "-/npm/v1/tokens", user.Token, otp,
             new JsonObject { ["password"] = user.Password, ["readonly"] = false, ["cidr_whitelist"] = new JsonArray() });

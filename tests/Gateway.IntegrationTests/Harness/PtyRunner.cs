@@ -71,7 +71,7 @@ internal sealed partial record PtyResult(string Command, int ExitCode, string Ra
 /// <summary>
 /// Runs an npm command in a pseudo-terminal through Debian's <c>expect</c> (installed by scripts/test.sh),
 /// so npm behaves as for a person at a terminal: it prompts for passwords and, on an OTP challenge,
-/// for a one-time password (npm only prompts when stdin and stdout are TTYs, protocol §2.2).
+/// for a one-time password (npm only prompts when stdin and stdout are TTYs, docs/PROTOCOL.md#24-without-a-terminal).
 /// The expect script is generated from <see cref="PtyStep"/>s; a prompt that does not come within the
 /// timeout ends the run with exit code 124 and a marker in the output.
 /// </summary>

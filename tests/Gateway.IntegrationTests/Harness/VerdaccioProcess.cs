@@ -123,7 +123,7 @@ internal sealed class VerdaccioProcess : IAsyncDisposable
 
     /// <summary>
     /// Logs an existing user in again, straight at Verdaccio (the Basic-authenticated couch login of
-    /// protocol §4.2): a second, different token for the same user, as a second machine would have.
+    /// docs/PROTOCOL.md#51-the-three-requests): a second, different token for the same user, as a second machine would have.
     /// </summary>
     public async Task<string> LoginAsync(RegistryUser user)
     {

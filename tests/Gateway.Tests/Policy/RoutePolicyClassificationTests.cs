@@ -4,7 +4,7 @@ using Gateway.Policy;
 namespace Gateway.Tests.Policy;
 
 /// <summary>
-/// The catalogue of npm requests (shared/npm-2fa-protocol.md §3–§7, §11) run against the real
+/// The catalogue of npm requests (docs/PROTOCOL.md §3–§7; numbers below are its sections and §3.1 catalogue rows) run against the real
 /// config/route-policy.json, classified the way ClassificationMiddleware does it: first without the body,
 /// then, only if the policy asks, with it.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed class RoutePolicyClassificationTests
     /// <summary>Stands for a body the gateway does not read (over maxBodyBytes, chunked, not JSON).</summary>
     private const string Large = "<unavailable>";
 
-    // Bodies as npm 11 sends them (§3.1, §3.2, §11.3, §11.6, §11.7).
+    // Bodies as npm 11 sends them (PROTOCOL.md §3.2, §3.4).
     private const string PublishBody = """{"_id":"demo-pkg","name":"demo-pkg","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{"name":"demo-pkg","version":"1.0.0"}},"access":null,"_attachments":{"demo-pkg-1.0.0.tgz":{"content_type":"application/octet-stream","data":"H4sI","length":223}}}""";
     private const string ScopedPublishBody = """{"_id":"@acme/widget","name":"@acme/widget","dist-tags":{"beta":"1.0.0"},"versions":{"1.0.0":{}},"access":"public","_attachments":{"@acme/widget-1.0.0.tgz":{"data":"H4sI","length":1}}}""";
     private const string DeprecateBody = """{"_id":"demo-pkg","_rev":"25-abc","name":"demo-pkg","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{"deprecated":"old version"}},"time":{},"users":{},"_attachments":{}}""";
@@ -38,7 +38,7 @@ public sealed class RoutePolicyClassificationTests
     private const string TokenCreateBody = """{"name":"ci","password":"pw","packages":["@acme/widget"],"packages_and_scopes_permission":"read-write","expires":30,"bypass_2fa":true}""";
 
     [Theory]
-    // §3 #1 publish, every spelling of the name (§1.1)
+    // §3.1 #1 publish, every spelling of the name (§1.1)
     [InlineData("PUT", "/demo-pkg", PublishBody, "publish", "demo-pkg", W)]
     [InlineData("PUT", "/@acme%2fwidget", ScopedPublishBody, "publish", "@acme/widget", W)]
     [InlineData("PUT", "/%40acme%2Fwidget", ScopedPublishBody, "publish", "@acme/widget", W)]
@@ -51,7 +51,7 @@ public sealed class RoutePolicyClassificationTests
     [InlineData("PUT", "/demo-pkg/", PublishBody, "publish", "demo-pkg", W)]
     [InlineData("PUT", "/demo-pkg?write=true", PublishBody, "publish", "demo-pkg", W)]
     [InlineData("PUT", "/@acme%2fwidget?write=true", ScopedPublishBody, "publish", "@acme/widget", W)]
-    [InlineData("PUT", "/@acme%2fyarn-demo", ScopedPublishBody, "publish", "@acme/yarn-demo", W)] // §7 Yarn
+    [InlineData("PUT", "/@acme%2fyarn-demo", ScopedPublishBody, "publish", "@acme/yarn-demo", W)] // §1.3 Yarn
     [InlineData("PUT", "/@Acme%2FWidget", ScopedPublishBody, "publish", "@Acme/Widget", W)] // names keep their case
     [InlineData("PUT", "/demo-pkg", Large, "publish", "demo-pkg", W)]
     [InlineData("PUT", "/@acme%2fwidget", Large, "publish", "@acme/widget", W)]
@@ -62,11 +62,11 @@ public sealed class RoutePolicyClassificationTests
     [InlineData("PUT", "/demo-pkg", """{"_id":"demo-pkg","users":"x"}""", "publish", "demo-pkg", W)]
     [InlineData("PUT", "/demo-pkg", """{"_id":"demo-pkg","users":[]}""", "publish", "demo-pkg", W)]
     [InlineData("PUT", "/demo-pkg", """{"_id":"demo-pkg","users":null}""", "publish", "demo-pkg", W)]
-    // §3 #4 deprecate / undeprecate
+    // §3.1 #4 deprecate / undeprecate
     [InlineData("PUT", "/demo-pkg", DeprecateBody, "deprecate", "demo-pkg", W)]
     [InlineData("PUT", "/demo-pkg", UndeprecateBody, "deprecate", "demo-pkg", W)]
     [InlineData("PUT", "/@acme%2fwidget", DeprecateBody, "deprecate", "@acme/widget", W)]
-    // §3 #30 star / unstar, and bodies that only look like it
+    // §3.1 #19 star / unstar, and bodies that only look like it (§3.2)
     [InlineData("PUT", "/demo-pkg", StarBody, "star", "demo-pkg", N)]
     [InlineData("PUT", "/demo-pkg", UnstarBody, "star", "demo-pkg", N)]
     [InlineData("PUT", "/@acme%2fwidget", StarBody, "star", "@acme/widget", N)]
@@ -75,7 +75,7 @@ public sealed class RoutePolicyClassificationTests
     [InlineData("PUT", "/demo-pkg", StarWithAttachmentsBody, "publish", "demo-pkg", W)]
     [InlineData("PUT", "/demo-pkg", """{"_id":"demo-pkg","_rev":"25-abc"}""", "publish", "demo-pkg", W)]
     [InlineData("PUT", "/demo-pkg", """{"_id":"demo-pkg","_rev":"1","users":{},"maintainers":[]}""", "publish", "demo-pkg", W)]
-    // §3 #2/#3, §3.3, §11.6 unpublish
+    // §3.1 #2/#3, §3.3 unpublish
     [InlineData("PUT", "/demo-pkg/-rev/23-67ad", UnpublishPutBody, "unpublish", "demo-pkg", W)]
     [InlineData("PUT", "/@acme%2fwidget/-rev/9-abc", UnpublishPutBody, "unpublish", "@acme/widget", W)]
     [InlineData("PUT", "/demo-pkg/-rev/23-67ad", Large, "unpublish", "demo-pkg", W)]
@@ -86,11 +86,11 @@ public sealed class RoutePolicyClassificationTests
     [InlineData("DELETE", "/@acme/widget/-/@acme/widget-1.0.0.tgz/-rev/9-abc", null, "unpublish", "@acme/widget", W)]
     [InlineData("DELETE", "/@acme%2fwidget/-/@acme%2fwidget-1.0.0.tgz/-rev/9-abc", null, "unpublish", "@acme/widget", W)]
     [InlineData("DELETE", "/demo-pkg/-/demo-pkg-1.2.0.tgz", null, "unpublish", "demo-pkg", W)]
-    // §3 #7, §11.7 owner
+    // §3.1 #7 owner
     [InlineData("PUT", "/@acme%2fwidget/-rev/8-abc", OwnerBody, "owner", "@acme/widget", W)]
     [InlineData("PUT", "/@acme%2fwidget/-rev/8-abc", OwnerBodyVerdaccio, "owner", "@acme/widget", W)]
     [InlineData("PUT", "/demo-pkg/-rev/8-abc", OwnerBody, "owner", "demo-pkg", W)]
-    // §3 #5/#6, §3.4, §7, §11.7 dist-tags
+    // §3.1 #5/#6/#24, §1.3 dist-tags
     [InlineData("PUT", "/-/package/@acme%2fwidget/dist-tags/next", "\"1.1.0\"", "dist-tag-add", "@acme/widget", W)]
     [InlineData("PUT", "/-/package/demo-pkg/dist-tags/beta", "\"1.1.0\"", "dist-tag-add", "demo-pkg", W)]
     [InlineData("PUT", "/-/package/demo-pkg/dist-tags/latest", "\"1.1.0\"", "dist-tag-add", "demo-pkg", W)]
@@ -101,7 +101,7 @@ public sealed class RoutePolicyClassificationTests
     [InlineData("PUT", "/demo-pkg/beta", "\"1.1.0\"", "dist-tag-add", "demo-pkg", W)]
     [InlineData("PUT", "/@acme%2fwidget/beta", "\"1.1.0\"", "dist-tag-add", "@acme/widget", W)]
     [InlineData("POST", "/demo-pkg/beta", "\"1.1.0\"", "dist-tag-add", "demo-pkg", W)]
-    // §3 #8–#13 access (npm 9+ and legacy %40 form), collaborators
+    // §3.1 #8 access (npm 9+ and legacy %40 form), collaborators
     [InlineData("POST", "/-/package/@acme%2fwidget/access", """{"access":"public"}""", "access", "@acme/widget", W)]
     [InlineData("POST", "/-/package/@acme%2fwidget/access", """{"publish_requires_tfa":false}""", "access", "@acme/widget", W)]
     [InlineData("POST", "/-/package/demo-pkg/access", """{"publish_requires_tfa":true,"automation_token_overrides_tfa":true}""", "access", "demo-pkg", W)]
@@ -109,7 +109,7 @@ public sealed class RoutePolicyClassificationTests
     [InlineData("PUT", "/-/package/%40acme%2Fwidget/access", """{"access":"restricted"}""", "access", "@acme/widget", W)]
     [InlineData("PUT", "/-/package/@acme%2fwidget/collaborators/bob", null, "access", "@acme/widget", W)]
     [InlineData("DELETE", "/-/package/demo-pkg/collaborators/bob", null, "access", "demo-pkg", W)]
-    // §3 #14–#20 team / org
+    // §3.1 #9–#11 team / org
     [InlineData("PUT", "/-/team/acme/devs/package", """{"package":"@acme/widget","permissions":"read-write"}""", "access-grant", null, W)]
     [InlineData("DELETE", "/-/team/acme/devs/package", """{"package":"@acme/widget"}""", "access-revoke", null, W)]
     [InlineData("PUT", "/-/org/acme/team", """{"name":"devs"}""", "team-create", null, W)]
@@ -118,7 +118,7 @@ public sealed class RoutePolicyClassificationTests
     [InlineData("DELETE", "/-/team/acme/devs/user", """{"user":"bob"}""", "team-rm", null, W)]
     [InlineData("PUT", "/-/org/acme/user", """{"user":"bob","role":"developer"}""", "org-set", null, W)]
     [InlineData("DELETE", "/-/org/acme/user", """{"user":"bob"}""", "org-rm", null, W)]
-    // §3 #31–#34 stage, trust, OIDC exchange; §7 yarn --staged
+    // §3.1 #20–#23 stage, trust, OIDC exchange; §1.3 yarn --staged
     [InlineData("POST", "/-/stage/package/@acme%2fwidget", Large, "stage-publish", "@acme/widget", N)]
     [InlineData("PUT", "/-/stage/package/demo-pkg", PublishBody, "stage-publish", "demo-pkg", N)]
     [InlineData("POST", "/-/stage/1b4e28ba-2fa1-11d2-883f-0016d3cca427/approve", null, "stage-approve", null, W)]
@@ -127,7 +127,7 @@ public sealed class RoutePolicyClassificationTests
     [InlineData("DELETE", "/-/package/@acme%2fwidget/trust/abc123", null, "trust", "@acme/widget", W)]
     [InlineData("POST", "/-/npm/v1/oidc/token/exchange/package/@acme%2fwidget", null, "oidc-exchange", "@acme/widget", W)]
     [InlineData("POST", "/-/npm/v1/oidc/token/exchange/package/demo-pkg", null, "oidc-exchange", "demo-pkg", W)]
-    // §4 login, logout
+    // §4.2, §5 login, logout
     [InlineData("PUT", "/-/user/org.couchdb.user:alice", CouchLoginBody, "login", null, A)]
     [InlineData("PUT", "/-/user/org.couchdb.user:alice/-rev/undefined", CouchLoginBody, "login", null, A)]
     [InlineData("PUT", "/-/user/org.couchdb.user:alice/-rev/3-abc", CouchLoginBody, "login", null, A)]
@@ -138,7 +138,7 @@ public sealed class RoutePolicyClassificationTests
     [InlineData("POST", "/-/v1/login", "null", "web-login", null, A)]
     [InlineData("DELETE", "/-/user/token/npm_abcdef0123456789", null, "logout", null, N)]
     [InlineData("DELETE", "/-/user/token/Y2YyO1NTU%3D", null, "logout", null, N)]
-    // §5 profile and 2FA
+    // §6 profile and 2FA
     [InlineData("POST", "/-/npm/v1/user", ProfileSetBody, "profile-set", null, A)]
     [InlineData("POST", "/-/npm/v1/user", PasswordBody, "profile-set", null, A)]
     [InlineData("POST", "/-/npm/v1/user", Large, "profile-set", null, A)]
@@ -147,7 +147,7 @@ public sealed class RoutePolicyClassificationTests
     [InlineData("POST", "/-/npm/v1/user", TfaDisableBody, "2fa-change", null, A)]
     [InlineData("PATCH", "/-/npm/v1/user", TfaDisableBody, "2fa-change", null, A)]
     [InlineData("PUT", "/-/npm/v1/user", ProfileSetBody, "profile-set", null, A)]
-    // §6 tokens
+    // §7 tokens
     [InlineData("POST", "/-/npm/v1/tokens", TokenCreateBody, "token-create", null, A)]
     [InlineData("POST", "/-/npm/v1/tokens", """{"password":"pw","readonly":false,"cidr_whitelist":[]}""", "token-create", null, A)]
     [InlineData("DELETE", "/-/npm/v1/tokens/token/f09cfef0fe4b9ed874b5a22a52a7b35a", null, "token-revoke", null, A)]

@@ -8,7 +8,7 @@ namespace Gateway.Tests.Store;
 /// <summary>
 /// A real <c>redis-server</c> on 127.0.0.1 and a free port, nothing persisted; killed on dispose.
 /// Unit tests of classes whose behaviour lives in the store (Lua scripts, SET NX, TTLs) run against it
-/// rather than a mock (STYLE.md habit 8).
+/// rather than a mock (docs/ARCHITECTURE.md#tests).
 /// </summary>
 internal sealed class RedisServer : IAsyncDisposable
 {

@@ -7,7 +7,7 @@ using StackExchange.Redis;
 
 namespace Gateway.Tests.WebAuthn;
 
-/// <summary>A real store the security-key tests run on (STYLE.md habit 8: real-but-hermetic, no mocks).</summary>
+/// <summary>A real store the security-key tests run on (docs/ARCHITECTURE.md#tests: real-but-hermetic, no mocks).</summary>
 public interface IWebAuthnStore
 {
     IConnectionMultiplexer Multiplexer { get; }

@@ -1,0 +1,149 @@
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Gateway.SecondFactor;
+using Gateway.Tests.Store;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Tests.Hosting;
+
+/// <summary>
+/// The real gateway host (<c>Program</c>, every registration and middleware as shipped) started in process
+/// by <see cref="WebApplicationFactory{TEntryPoint}"/>, configured only through settings, against a real
+/// <c>redis-server</c> and a <see cref="StubRegistry"/>. One per test class (an xunit class fixture).
+/// <para>
+/// It listens on Kestrel (127.0.0.1, a free port) rather than TestServer: the gateway's first stage reads the
+/// request target as received (<c>IHttpRequestFeature.RawTarget</c>), which only a real server sets;
+/// TestServer leaves it empty, and every proxied request would be refused with 400. YARP then forwards to the
+/// stub's real URL as it would to a registry.
+/// </para>
+/// </summary>
+public sealed class GatewayHost : IAsyncLifetime
+{
+    private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "gw-host-" + Guid.NewGuid().ToString("N"));
+    private Factory? _factory;
+
+    internal RedisServer Redis { get; private set; } = null!;
+
+    internal StubRegistry Registry { get; private set; } = null!;
+
+    /// <summary>A client of the gateway; it follows no redirects.</summary>
+    public HttpClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_dataPath);
+        var redis = RedisServer.StartAsync();
+        var registry = StubRegistry.StartAsync();
+        Redis = await redis;
+        Registry = await registry;
+        _factory = new Factory(new Dictionary<string, string>
+        {
+            ["Gateway:Upstream"] = Registry.Url,
+            ["Gateway:PublicUrl"] = "http://localhost",
+            ["Gateway:Store"] = $"127.0.0.1:{Redis.Port}",
+            ["Gateway:DataPath"] = _dataPath,
+            ["Gateway:PolicyFile"] = RepoPaths.RoutePolicy,
+        });
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        // CreateClient's default base address is http://localhost (TestServer's); ask Kestrel where it listens.
+        var listening = _factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        Client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri(listening) });
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client?.Dispose();
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        if (Registry is not null)
+        {
+            await Registry.DisposeAsync();
+        }
+
+        if (Redis is not null)
+        {
+            await Redis.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_dataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temporary folder is harmless.
+        }
+    }
+
+    /// <summary>A request with the caller's bearer token (the stub's convention: <c>&lt;user&gt;-token</c>).</summary>
+    public static HttpRequestMessage As(string user, HttpMethod method, string target, string? json = null)
+    {
+        var request = new HttpRequestMessage(method, target);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user + "-token");
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        return request;
+    }
+
+    /// <summary>
+    /// <c>npm profile enable-2fa auth-and-writes</c> as npm sends it, through the gateway: start with the
+    /// password (the answer is an otpauth URL), confirm with a code computed from its secret.
+    /// </summary>
+    public async Task EnrolAsync(string user)
+    {
+        using var start = await Client.SendAsync(As(user, HttpMethod.Post, "/-/npm/v1/user",
+            "{\"tfa\":{\"mode\":\"auth-and-writes\",\"password\":\"" + user + "-password\"}}"));
+        var started = await start.Content.ReadAsStringAsync();
+        Assert.True(start.IsSuccessStatusCode, started);
+        var url = JsonDocument.Parse(started).RootElement.GetProperty("tfa").GetString()!;
+        var secret = Regex.Match(url, "[?&]secret=([A-Z2-7]+)").Groups[1].Value;
+        var code = TotpCodes.Compute(TotpCodes.FromBase32(secret), DateTimeOffset.UtcNow);
+
+        using var confirm = await Client.SendAsync(As(user, HttpMethod.Post, "/-/npm/v1/user", "{\"tfa\":[\"" + code + "\"]}"));
+        Assert.True(confirm.IsSuccessStatusCode, await confirm.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>
+    /// Sends one HTTP/1.1 request over a plain socket, the target written byte for byte (HttpClient's
+    /// <see cref="Uri"/> would turn a backslash into a slash), and returns the status code.
+    /// </summary>
+    public async Task<int> SendRawAsync(string method, string target)
+    {
+        var address = Client.BaseAddress!;
+        using var socket = new TcpClient();
+        await socket.ConnectAsync(address.Host, address.Port);
+        await using var stream = socket.GetStream();
+        var request = $"{method} {target} HTTP/1.1\r\nHost: {address.Authority}\r\nAuthorization: Bearer alice-token\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        var statusLine = await reader.ReadLineAsync() ?? throw new IOException("The gateway closed the connection without answering.");
+        return int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private sealed class Factory(IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Production");
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+    }
+}

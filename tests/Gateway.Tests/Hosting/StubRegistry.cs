@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Tests.Hosting;
+
+/// <summary>
+/// A stand-in for the registry, for host tests that are not about the registry: a tiny Kestrel app on
+/// 127.0.0.1 and a free port. Credentials follow one rule: <c>Bearer &lt;user&gt;-token</c> and
+/// <c>Basic &lt;user&gt;:&lt;user&gt;-password</c> belong to <c>&lt;user&gt;</c>; anything else is refused.
+/// It records every request it receives (method, raw target, headers).
+/// </summary>
+internal sealed class StubRegistry : IAsyncDisposable
+{
+    /// <summary>The packument <c>GET /demo-pkg</c> answers, byte for byte.</summary>
+    public static readonly byte[] Packument = Encoding.UTF8.GetBytes(
+        """{"_id":"demo-pkg","name":"demo-pkg","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{"name":"demo-pkg","version":"1.0.0"}}}""");
+
+    private readonly WebApplication _app;
+
+    private StubRegistry(WebApplication app, string url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    public string Url { get; }
+
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    public static async Task<StubRegistry> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        StubRegistry? stub = null;
+        app.Run(context => stub!.AnswerAsync(context));
+        await app.StartAsync();
+        stub = new StubRegistry(app, app.Urls.First());
+        return stub;
+    }
+
+    private async Task AnswerAsync(HttpContext context)
+    {
+        var request = context.Request;
+        Requests.Enqueue(new RecordedRequest(
+            request.Method,
+            context.Features.Get<IHttpRequestFeature>()!.RawTarget,
+            request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+        var user = Owner(request.Headers.Authorization.ToString());
+        switch (request.Method, request.Path.Value)
+        {
+            case ("GET", "/-/ping"):
+                await Json(context, 200, "{}");
+                return;
+            case ("GET", "/-/whoami"):
+                await (user is null
+                    ? Json(context, 401, """{"error":"bad username/password, access denied"}""")
+                    : Json(context, 200, $$"""{"username":"{{user}}"}"""));
+                return;
+            case ("GET", "/-/npm/v1/user") when user is not null:
+                await Json(context, 200, $$"""{"tfa":false,"name":"{{user}}","email":"","email_verified":false,"created":"","updated":"","cidr_whitelist":null,"fullname":""}""");
+                return;
+            case ("GET", "/demo-pkg"):
+                context.Response.ContentType = "application/json";
+                await context.Response.Body.WriteAsync(Packument);
+                return;
+            case ("PUT", "/demo-pkg"):
+                await Json(context, 201, """{"ok":"created new package","success":true}""");
+                return;
+            default:
+                await Json(context, 404, """{"error":"not found"}""");
+                return;
+        }
+    }
+
+    private static string? Owner(string authorization)
+    {
+        if (authorization.StartsWith("Bearer ", StringComparison.Ordinal) && authorization.EndsWith("-token", StringComparison.Ordinal))
+        {
+            return authorization["Bearer ".Length..^"-token".Length];
+        }
+
+        if (authorization.StartsWith("Basic ", StringComparison.Ordinal))
+        {
+            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(authorization["Basic ".Length..])).Split(':', 2);
+            return pair is [var user, var password] && password == user + "-password" ? user : null;
+        }
+
+        return null;
+    }
+
+    private static Task Json(HttpContext context, int status, string body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(body);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    internal sealed record RecordedRequest(string Method, string RawTarget, IReadOnlyDictionary<string, string> Headers);
+}
