@@ -1,6 +1,5 @@
 using Gateway.Accounts;
 using Gateway.Profile;
-using Gateway.Resilience;
 using Gateway.SecondFactor;
 using Gateway.WebAuthn;
 using Microsoft.AspNetCore.Antiforgery;
@@ -37,38 +36,31 @@ internal static partial class AccountPages
         StepUp stepUp, ILogger logger, FactorRule rule, string change, Func<string, Task<IResult>> apply)
     {
         var user = context.User.Username();
-        try
+        var hasTwoFactor = (await accounts.GetAsync(user, context.RequestAborted)).Mode != TwoFactorMode.Disabled;
+        if (!hasTwoFactor && (rule is FactorRule.FormOrFresh or FactorRule.FormOnly))
         {
-            var hasTwoFactor = (await accounts.GetAsync(user, context.RequestAborted)).Mode != TwoFactorMode.Disabled;
-            if (!hasTwoFactor && (rule is FactorRule.FormOrFresh or FactorRule.FormOnly))
-            {
-                return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "Two-factor authentication is not enabled: set up an authenticator app or a security key first.", 400);
-            }
-
-            if (hasTwoFactor && (rule == FactorRule.FormOnly || ((rule is FactorRule.FormOrFresh or FactorRule.Enrol) && CarriesSecondFactor(form))))
-            {
-                var result = await proof.VerifyAsync(context, user, context.User.BindingId(), form);
-                if (result.Outcome != VerificationOutcome.Verified)
-                {
-                    return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, SecondFactorProof.Describe(result), result.Outcome == VerificationOutcome.LockedOut ? 429 : 401);
-                }
-
-                await stepUp.RecordSecondFactorAsync(context);
-            }
-            else if (!stepUp.IsFresh(context.User, hasTwoFactor))
-            {
-                LogStepUpRequired(logger, user, change);
-                return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, hasTwoFactor
-                    ? $"Confirm it's you first: this change needs a second factor from the last {stepUp.WindowText}. Nothing was changed."
-                    : $"Sign in again first: setting up a second factor needs your password from the last {stepUp.WindowText}. Nothing was changed.", 401);
-            }
-
-            return await apply(user);
+            return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "Two-factor authentication is not enabled: set up an authenticator app or a security key first.", 400);
         }
-        catch (DependencyUnavailableException)
+
+        if (hasTwoFactor && (rule == FactorRule.FormOnly || ((rule is FactorRule.FormOrFresh or FactorRule.Enrol) && CarriesSecondFactor(form))))
         {
-            return Page(context, "Account", Error("The gateway cannot reach its store or the registry right now; nothing was changed."), 503);
+            var result = await proof.VerifyAsync(context, user, context.User.BindingId(), form);
+            if (result.Outcome != VerificationOutcome.Verified)
+            {
+                return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, SecondFactorProof.Describe(result), result.Outcome == VerificationOutcome.LockedOut ? 429 : 401);
+            }
+
+            await stepUp.RecordSecondFactorAsync(context);
         }
+        else if (!stepUp.IsFresh(context.User, hasTwoFactor))
+        {
+            LogStepUpRequired(logger, user, change);
+            return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, hasTwoFactor
+                ? $"Confirm it's you first: this change needs a second factor from the last {stepUp.WindowText}. Nothing was changed."
+                : $"Sign in again first: setting up a second factor needs your password from the last {stepUp.WindowText}. Nothing was changed.", 401);
+        }
+
+        return await apply(user);
     }
 
     private static bool CarriesSecondFactor(IFormCollection form) =>

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Gateway.Accounts;
 using Gateway.Identity;
 using Gateway.Profile;
-using Gateway.Resilience;
 using Gateway.SecondFactor;
 using Gateway.WebAuthn;
 using Microsoft.AspNetCore.Antiforgery;
@@ -49,14 +48,7 @@ internal static partial class AccountPages
 
     private static async Task<IResult> ShowAsync(HttpContext context, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys)
     {
-        try
-        {
-            return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, null);
-        }
-        catch (DependencyUnavailableException)
-        {
-            return Page(context, "Account", Error("The gateway cannot reach its store right now. Try again shortly."), 503);
-        }
+        return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, null);
     }
 
     private static IResult Render(HttpContext context, IAntiforgery antiforgery, AccountView view, string? notice, string? error, int status = 200)

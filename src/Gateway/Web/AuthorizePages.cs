@@ -1,5 +1,4 @@
 using Gateway.BrowserFlows;
-using Gateway.Resilience;
 using Gateway.SecondFactor;
 using Gateway.WebAuthn;
 using Microsoft.AspNetCore.Antiforgery;
@@ -24,17 +23,10 @@ internal static partial class AuthorizePages
 
     private static async Task<IResult> ShowAsync(string flowId, HttpContext context, IAntiforgery antiforgery, BrowserFlowStore flows, SecurityKeys keys)
     {
-        try
-        {
-            var flow = await flows.GetAsync(flowId, context.RequestAborted);
-            return flow is { Kind: FlowKind.Otp, User: { } user }
-                ? flow.Completed ? Done(context) : Form(context, antiforgery, flow, await keys.HasKeysAsync(user, context.RequestAborted), null)
-                : Expired(context);
-        }
-        catch (DependencyUnavailableException)
-        {
-            return Page(context, "Authorize", Error("The gateway cannot reach its store right now. Try again shortly."), 503);
-        }
+        var flow = await flows.GetAsync(flowId, context.RequestAborted);
+        return flow is { Kind: FlowKind.Otp, User: { } user }
+            ? flow.Completed ? Done(context) : Form(context, antiforgery, flow, await keys.HasKeysAsync(user, context.RequestAborted), null)
+            : Expired(context);
     }
 
     private static IResult Form(HttpContext context, IAntiforgery antiforgery, BrowserFlow flow, bool hasKeys, string? error, int status = 200) =>
@@ -62,29 +54,22 @@ internal static partial class AuthorizePages
         string flowId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, SecurityKeys keys,
         SecondFactorProof proof, WebOtpTokens tokens, ILogger<WebOtpTokens> logger)
     {
-        try
+        var flow = await flows.GetAsync(flowId, context.RequestAborted);
+        if (flow is not { Kind: FlowKind.Otp, User: { } user, Action: { } action, CredentialId: not null, Request: not null, Completed: false })
         {
-            var flow = await flows.GetAsync(flowId, context.RequestAborted);
-            if (flow is not { Kind: FlowKind.Otp, User: { } user, Action: { } action, CredentialId: not null, Request: not null, Completed: false })
-            {
-                return flow is { Completed: true } ? Done(context) : Expired(context);
-            }
-
-            var result = await proof.VerifyAsync(context, user, "web-otp:" + flowId, form);
-            if (result.Outcome != VerificationOutcome.Verified)
-            {
-                LogRefused(logger, result.Outcome, user, action);
-                return Form(context, antiforgery, flow, await keys.HasKeysAsync(user, context.RequestAborted), SecondFactorProof.Describe(result), 401);
-            }
-
-            await flows.CompleteAsync(flowId, await tokens.IssueAsync(flow, context.RequestAborted), context.RequestAborted);
-            LogApproved(logger, user, action, flow.Package, result.Factor);
-            return Done(context);
+            return flow is { Completed: true } ? Done(context) : Expired(context);
         }
-        catch (DependencyUnavailableException)
+
+        var result = await proof.VerifyAsync(context, user, "web-otp:" + flowId, form);
+        if (result.Outcome != VerificationOutcome.Verified)
         {
-            return Page(context, "Authorize", Error("The gateway cannot reach its store right now. Try again shortly."), 503);
+            LogRefused(logger, result.Outcome, user, action);
+            return Form(context, antiforgery, flow, await keys.HasKeysAsync(user, context.RequestAborted), SecondFactorProof.Describe(result), 401);
         }
+
+        await flows.CompleteAsync(flowId, await tokens.IssueAsync(flow, context.RequestAborted), context.RequestAborted);
+        LogApproved(logger, user, action, flow.Package, result.Factor);
+        return Done(context);
     }
 
     [LoggerMessage(EventId = 620, Level = LogLevel.Information, Message = "Web-OTP approved ({Factor}) for user {User}: {Action} of {Package}")]

@@ -1,7 +1,6 @@
 using Gateway.Accounts;
 using Gateway.BrowserFlows;
 using Gateway.Identity;
-using Gateway.Resilience;
 using Gateway.SecondFactor;
 using Gateway.WebAuthn;
 using Microsoft.AspNetCore.Antiforgery;
@@ -52,34 +51,27 @@ internal static partial class SignInPages
             return PasswordForm(context, antiforgery, "Wrong username or password.", 401);
         }
 
-        try
+        var (attempt, lockedFor) = await regulator.AttemptAsync(username, FailureRegulator.SignInScope,
+            () => passwords.IsValidAsync(username, password, context.RequestAborted), context.RequestAborted);
+        if (attempt == FailureRegulator.AttemptOutcome.LockedOut)
         {
-            var (attempt, lockedFor) = await regulator.AttemptAsync(username, FailureRegulator.SignInScope,
-                () => passwords.IsValidAsync(username, password, context.RequestAborted), context.RequestAborted);
-            if (attempt == FailureRegulator.AttemptOutcome.LockedOut)
-            {
-                return PasswordForm(context, antiforgery, $"Too many failed sign-ins. Try again in {(int)Math.Ceiling(lockedFor!.Value.TotalSeconds)} seconds.", 429);
-            }
-
-            if (attempt == FailureRegulator.AttemptOutcome.Failed)
-            {
-                LogSignInRefused(logger, username);
-                return PasswordForm(context, antiforgery, "Wrong username or password.", 401);
-            }
-
-            if (await modes.GetModeAsync(username, context.RequestAborted) == TwoFactorMode.Disabled)
-            {
-                await GatewaySession.SignInAsync(context, username, StepUpStrength.Password, stepUp.Now);
-                return Results.Redirect("/-/gateway/account");
-            }
-
-            var (pendingId, _) = await flows.CreateAsync(FlowKind.SignIn, username, "sign-in", null, context.RequestAborted);
-            return SecondFactorForm(context, antiforgery, pendingId, await keys.HasKeysAsync(username, context.RequestAborted), null);
+            return PasswordForm(context, antiforgery, $"Too many failed sign-ins. Try again in {(int)Math.Ceiling(lockedFor!.Value.TotalSeconds)} seconds.", 429);
         }
-        catch (DependencyUnavailableException)
+
+        if (attempt == FailureRegulator.AttemptOutcome.Failed)
         {
-            return PasswordForm(context, antiforgery, "The gateway cannot reach the registry or its store right now. Try again shortly.", 503);
+            LogSignInRefused(logger, username);
+            return PasswordForm(context, antiforgery, "Wrong username or password.", 401);
         }
+
+        if (await modes.GetModeAsync(username, context.RequestAborted) == TwoFactorMode.Disabled)
+        {
+            await GatewaySession.SignInAsync(context, username, StepUpStrength.Password, stepUp.Now);
+            return Results.Redirect("/-/gateway/account");
+        }
+
+        var (pendingId, _) = await flows.CreateAsync(FlowKind.SignIn, username, "sign-in", null, context.RequestAborted);
+        return SecondFactorForm(context, antiforgery, pendingId, await keys.HasKeysAsync(username, context.RequestAborted), null);
     }
 
     private static IResult SecondFactorForm(HttpContext context, IAntiforgery antiforgery, string pendingId, bool hasKeys, string? error, int status = 200) =>
@@ -96,27 +88,20 @@ internal static partial class SignInPages
         string pendingId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, SecondFactorProof proof, SecurityKeys keys,
         StepUp stepUp)
     {
-        try
+        var pending = await flows.GetAsync(pendingId, context.RequestAborted);
+        if (pending is not { Kind: FlowKind.SignIn, User: { } username })
         {
-            var pending = await flows.GetAsync(pendingId, context.RequestAborted);
-            if (pending is not { Kind: FlowKind.SignIn, User: { } username })
-            {
-                return PasswordForm(context, antiforgery, "That sign-in has expired. Start again.", 400);
-            }
-
-            var result = await proof.VerifyAsync(context, username, "web-sign-in:" + pendingId, form);
-            if (result.Outcome != VerificationOutcome.Verified)
-            {
-                return SecondFactorForm(context, antiforgery, pendingId, await keys.HasKeysAsync(username, context.RequestAborted), SecondFactorProof.Describe(result), 401);
-            }
-
-            await GatewaySession.SignInAsync(context, username, StepUpStrength.SecondFactor, stepUp.Now);
-            return Results.Redirect("/-/gateway/account");
+            return PasswordForm(context, antiforgery, "That sign-in has expired. Start again.", 400);
         }
-        catch (DependencyUnavailableException)
+
+        var result = await proof.VerifyAsync(context, username, "web-sign-in:" + pendingId, form);
+        if (result.Outcome != VerificationOutcome.Verified)
         {
-            return PasswordForm(context, antiforgery, "The gateway cannot reach its store right now. Try again shortly.", 503);
+            return SecondFactorForm(context, antiforgery, pendingId, await keys.HasKeysAsync(username, context.RequestAborted), SecondFactorProof.Describe(result), 401);
         }
+
+        await GatewaySession.SignInAsync(context, username, StepUpStrength.SecondFactor, stepUp.Now);
+        return Results.Redirect("/-/gateway/account");
     }
 
     [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "Web sign-in refused for user {User}: wrong password")]

@@ -37,10 +37,12 @@ internal static class WebRegistration
         app.MapBrowserFlowDone();
         app.MapWebLogin();
         app.MapGatewayAssets();
-        var pages = app.MapGroup("/-/gateway");
+        var gateway = app.MapGroup("/-/gateway");
+        gateway.MapWebAuthnApi();
+        // HTML pages: their errors are pages too (Resilience/DependencyFailureHandler.cs).
+        var pages = gateway.MapGroup("").WithMetadata(GatewayPage.Instance);
         pages.MapSignIn();
         pages.MapAccount();
-        pages.MapWebAuthnApi();
         pages.MapAuthorize();
         pages.MapWebLoginPages();
         return app;
