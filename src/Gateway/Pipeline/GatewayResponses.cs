@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Gateway.Resilience;
 
 namespace Gateway.Pipeline;
 
@@ -35,14 +34,8 @@ internal static class GatewayResponses
     }
 
     /// <summary>Fail closed: 503 with <c>Retry-After</c>, when the store or the registry cannot answer.</summary>
-    public static Task WriteUnavailableAsync(HttpContext context, string message)
-    {
-        SetRetryAfter(context);
-        return WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, message);
-    }
-
-    /// <summary>The wait a 503 asks for: the circuit breakers' break duration.</summary>
-    public static void SetRetryAfter(HttpContext context) => SetRetryAfter(context, TimeSpan.FromSeconds(DependencyGuard.RetryAfterSeconds));
+    public static Task WriteUnavailableAsync(HttpContext context, TimeSpan retryAfter, string message) =>
+        WriteRetryLaterAsync(context, StatusCodes.Status503ServiceUnavailable, retryAfter, message);
 
     public static void SetRetryAfter(HttpContext context, TimeSpan retryAfter) =>
         context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

@@ -2,6 +2,7 @@ using Gateway.Pipeline;
 using Gateway.Policy;
 using Gateway.Web;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
 using static Gateway.Web.Html;
 
 namespace Gateway.Resilience;
@@ -13,7 +14,7 @@ namespace Gateway.Resilience;
 /// the gateway's pages (<see cref="GatewayPage"/> metadata). Handlers and stages let the exception through.
 /// npm falls back to the couch login on a 500 from <c>POST /-/v1/login</c>, not on a 503: the CLI says so plainly.
 /// </summary>
-internal sealed partial class DependencyFailureHandler(ILogger<DependencyFailureHandler> logger) : IExceptionHandler
+internal sealed partial class DependencyFailureHandler(IOptions<ResilienceOptions> options, ILogger<DependencyFailureHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -27,13 +28,14 @@ internal sealed partial class DependencyFailureHandler(ILogger<DependencyFailure
         var message = $"The 2FA gateway cannot reach {unavailable.Dependency} right now; try again shortly.";
         if (endpoint?.Metadata.GetMetadata<GatewayPage>() is not null)
         {
-            GatewayResponses.SetRetryAfter(context);
+            // Retry-After: the breakers' break duration, the earliest a retry can meet a closed circuit.
+            GatewayResponses.SetRetryAfter(context, options.Value.BreakerDuration);
             await Page(context, "Try again shortly", Error(message), StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
         }
         else
         {
             context.Response.Headers.CacheControl = "no-store";
-            await GatewayResponses.WriteUnavailableAsync(context, message);
+            await GatewayResponses.WriteUnavailableAsync(context, options.Value.BreakerDuration, message);
         }
 
         return true;

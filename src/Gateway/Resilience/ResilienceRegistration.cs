@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Gateway.Resilience;
 
 /// <summary>The two guarded dependencies, as keyed singletons.</summary>
@@ -6,13 +8,25 @@ internal static class ResilienceRegistration
     public const string Store = "store";
     public const string Upstream = "upstream";
 
+    /// <summary>How logs and 503 messages name each dependency ("cannot reach …").</summary>
+    public const string StoreName = "the 2FA store";
+    public const string RegistryName = "the registry";
+
     public static WebApplicationBuilder AddDependencyGuards(this WebApplicationBuilder builder)
     {
-        builder.Services.AddKeyedSingleton(Store, (sp, _) => new DependencyGuard("the 2FA store", TimeSpan.FromSeconds(2), sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddKeyedSingleton(Upstream, (sp, _) => new DependencyGuard("the registry's whoami", TimeSpan.FromSeconds(5), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<IValidateOptions<ResilienceOptions>, ResilienceOptionsValidator>();
+        builder.Services.AddOptions<ResilienceOptions>().Bind(builder.Configuration.GetSection(ResilienceOptions.Section)).ValidateOnStart();
+        builder.Services.AddKeyedSingleton(Store, (sp, _) => Guard(sp, StoreName, o => o.StoreTimeout));
+        builder.Services.AddKeyedSingleton(Upstream, (sp, _) => Guard(sp, RegistryName, o => o.RegistryTimeout));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddExceptionHandler<DependencyFailureHandler>();
         return builder;
+    }
+
+    private static DependencyGuard Guard(IServiceProvider services, string name, Func<ResilienceOptions, TimeSpan> timeout)
+    {
+        var options = services.GetRequiredService<IOptions<ResilienceOptions>>().Value;
+        return new DependencyGuard(name, timeout(options), options, services.GetRequiredService<TimeProvider>());
     }
 
     /// <summary>

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Tests.Resilience;
 
@@ -94,7 +95,7 @@ public sealed class DependencyFailureHandlerTests
     }
 
     private ValueTask<bool> HandleAsync(HttpContext context, Exception exception) =>
-        new DependencyFailureHandler(_log).TryHandleAsync(context, exception, CancellationToken.None);
+        new DependencyFailureHandler(Options.Create(new ResilienceOptions()), _log).TryHandleAsync(context, exception, CancellationToken.None);
 
     private static DefaultHttpContext NewContext()
     {
