@@ -11,7 +11,7 @@ internal static class DoneApi
 {
     public static IEndpointRouteBuilder MapBrowserFlowDone(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/-/gateway/done/{doneId}", PollAsync);
+        endpoints.MapGet(Web.GatewayUrls.DoneRoute, PollAsync);
         return endpoints;
     }
 

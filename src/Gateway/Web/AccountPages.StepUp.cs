@@ -32,9 +32,9 @@ internal static partial class AccountPages
     }
 
     private static async Task<IResult> WithStepUpAsync(
-        HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof,
-        StepUp stepUp, ILogger logger, FactorRule rule, string change, Func<string, Task<IResult>> apply)
+        HttpContext context, IFormCollection form, AccountPageServices page, FactorRule rule, string change, Func<string, Task<IResult>> apply)
     {
+        var (antiforgery, accounts, keys, proof, stepUp, _, logger) = page;
         var user = context.User.Username();
         var hasTwoFactor = (await accounts.GetAsync(user, context.RequestAborted)).Mode != TwoFactorMode.Disabled;
         if (!hasTwoFactor && (rule is FactorRule.FormOrFresh or FactorRule.FormOnly))
@@ -67,11 +67,9 @@ internal static partial class AccountPages
         !string.IsNullOrWhiteSpace(form["code"]) || (form["ceremonyId"].ToString().Length > 0 && form["credential"].ToString().Length > 0);
 
     /// <summary><c>POST /account/step-up</c>: prove a second factor now; the page's changes then need none for a while.</summary>
-    private static Task<IResult> StepUpAsync(
-        HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof,
-        StepUp stepUp, ILogger<TwoFactorEnrolment> logger) =>
-        WithStepUpAsync(context, form, antiforgery, accounts, keys, proof, stepUp, logger, FactorRule.FormOnly, "confirm a second factor", async user =>
-            Render(context, antiforgery, await LoadAsync(context, accounts, keys), $"Confirmed. For the next {stepUp.WindowText} changes need no further second factor.", null));
+    private static Task<IResult> StepUpAsync(HttpContext context, IFormCollection form, [AsParameters] AccountPageServices page) =>
+        WithStepUpAsync(context, form, page, FactorRule.FormOnly, "confirm a second factor", async user =>
+            Render(context, page.Antiforgery, await LoadAsync(context, page.Accounts, page.Keys), $"Confirmed. For the next {page.StepUp.WindowText} changes need no further second factor.", null));
 
     private static string StepUpSection(AccountView view, string token, bool hasKeys) => (view.Fresh, view.State.Mode != TwoFactorMode.Disabled) switch
     {
@@ -79,12 +77,12 @@ internal static partial class AccountPages
         (false, true) => $"""
             <section id="step-up">
             <p>Changes to your second factors need a second factor from the last {E(view.Window)}.</p>
-            <form method="post" action="/-/gateway/account/step-up" id="step-up-form">{token}{SecondFactorFields(hasKeys, "session")}<button type="submit">Confirm it's you</button></form>
+            <form method="post" action="{GatewayUrls.StepUp}" id="step-up-form">{token}{SecondFactorFields(hasKeys, "session")}<button type="submit">Confirm it's you</button></form>
             </section>
             """,
         (false, false) => $"""
             <section id="step-up">
-            <p id="step-up-sign-in">Setting up a second factor needs your password from the last {E(view.Window)}. <a href="/-/gateway/sign-in">Sign in again</a>.</p>
+            <p id="step-up-sign-in">Setting up a second factor needs your password from the last {E(view.Window)}. <a href="{GatewayUrls.SignIn}">Sign in again</a>.</p>
             </section>
             """,
     };

@@ -14,6 +14,9 @@ namespace Gateway.Web;
 /// </summary>
 internal static partial class AuthorizePages
 {
+    /// <summary>The log category of these pages (a static class cannot be one).</summary>
+    internal sealed class Log;
+
     public static RouteGroupBuilder MapAuthorize(this RouteGroupBuilder gateway)
     {
         gateway.MapGet("/authorize/{flowId}", ShowAsync);
@@ -36,7 +39,7 @@ internal static partial class AuthorizePages
             <p>Request: <code id="flow-method">{E(flow.Request?.Method)}</code> <code id="flow-target">{E(flow.Request?.Target)}</code></p>
             <p>Approve only if you started this command just now. The approval is good for this one request (and the rest of the same npm command).</p>
             </section>
-            <form method="post" action="/-/gateway/authorize/{E(flow.Id)}" id="authorize">
+            <form method="post" action="{E(GatewayUrls.Authorize(flow.Id))}" id="authorize">
             {Error(error)}
             {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
             {SecondFactorFields(hasKeys, "flow:" + flow.Id)}
@@ -52,7 +55,7 @@ internal static partial class AuthorizePages
 
     private static async Task<IResult> ApproveAsync(
         string flowId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, SecurityKeys keys,
-        SecondFactorProof proof, WebOtpTokens tokens, ILogger<WebOtpTokens> logger)
+        SecondFactorProof proof, WebOtpTokens tokens, ILogger<Log> logger)
     {
         var flow = await flows.GetAsync(flowId, context.RequestAborted);
         if (flow is not { Kind: FlowKind.Otp, User: { } user, Action: { } action, CredentialId: not null, Request: not null, Completed: false })

@@ -15,6 +15,9 @@ namespace Gateway.Web;
 /// </summary>
 internal static partial class LoginPages
 {
+    /// <summary>The log category of these pages (a static class cannot be one).</summary>
+    internal sealed class Log;
+
     public static RouteGroupBuilder MapWebLoginPages(this RouteGroupBuilder gateway)
     {
         gateway.MapGet("/login/{flowId}", ShowAsync);
@@ -32,7 +35,7 @@ internal static partial class LoginPages
     private static IResult PasswordForm(HttpContext context, IAntiforgery antiforgery, string flowId, string? error, int status = 200) =>
         Page(context, "npm login", $"""
             <p>Sign in to the registry for your npm command line.</p>
-            <form method="post" action="/-/gateway/login/{E(flowId)}" id="login">
+            <form method="post" action="{E(GatewayUrls.Login(flowId))}" id="login">
             {Error(error)}
             {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
             <label>Username <input name="username" autocomplete="username" required></label>
@@ -43,7 +46,7 @@ internal static partial class LoginPages
 
     private static IResult SecondFactorForm(HttpContext context, IAntiforgery antiforgery, string flowId, bool hasKeys, string? error, int status = 200) =>
         Page(context, "npm login: second factor", $"""
-            <form method="post" action="/-/gateway/login/{E(flowId)}/second-factor" id="login-second-factor">
+            <form method="post" action="{E(GatewayUrls.LoginSecondFactor(flowId))}" id="login-second-factor">
             {Error(error)}
             {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
             {SecondFactorFields(hasKeys, "flow:" + flowId)}
@@ -57,7 +60,7 @@ internal static partial class LoginPages
 
     private static async Task<IResult> CheckPasswordAsync(
         string flowId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, UpstreamLogin upstream,
-        FailureRegulator regulator, IUserModeSource modes, SecurityKeys keys, Usernames usernames, ILogger<UpstreamLogin> logger)
+        FailureRegulator regulator, IUserModeSource modes, SecurityKeys keys, Usernames usernames, ILogger<Log> logger)
     {
         if (!usernames.TryCanonical(form["username"].ToString().Trim(), out var username))
         {
@@ -100,7 +103,7 @@ internal static partial class LoginPages
 
     private static async Task<IResult> CheckSecondFactorAsync(
         string flowId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, SecondFactorProof proof,
-        SecurityKeys keys, ILogger<UpstreamLogin> logger)
+        SecurityKeys keys, ILogger<Log> logger)
     {
         var flow = await flows.GetAsync(flowId, context.RequestAborted);
         if (flow is not { Kind: FlowKind.Login, PasswordChecked: true, User: { } user, Completed: false })

@@ -14,9 +14,12 @@ namespace Gateway.Web;
 /// </summary>
 internal static partial class SignInPages
 {
+    /// <summary>The log category of these pages (a static class cannot be one).</summary>
+    internal sealed class Log;
+
     public static RouteGroupBuilder MapSignIn(this RouteGroupBuilder gateway)
     {
-        gateway.MapGet("/", () => Results.Redirect("/-/gateway/account"));
+        gateway.MapGet("/", () => Results.Redirect(GatewayUrls.Account));
         gateway.MapGet("/sign-in", (HttpContext context, IAntiforgery antiforgery) => PasswordForm(context, antiforgery, null));
         gateway.MapPost("/sign-in", CheckPasswordAsync);
         gateway.MapPost("/sign-in/{pendingId}", CheckSecondFactorAsync);
@@ -24,7 +27,7 @@ internal static partial class SignInPages
         gateway.MapPost("/sign-out", async (HttpContext context, IFormCollection form) =>
         {
             await GatewaySession.SignOutAsync(context);
-            return Results.Redirect("/-/gateway/sign-in");
+            return Results.Redirect(GatewayUrls.SignIn);
         });
         return gateway;
     }
@@ -32,7 +35,7 @@ internal static partial class SignInPages
     private static IResult PasswordForm(HttpContext context, IAntiforgery antiforgery, string? error, int status = 200) =>
         Page(context, "Sign in", $"""
             <p>Use your registry username and password.</p>
-            <form method="post" action="/-/gateway/sign-in" id="sign-in">
+            <form method="post" action="{GatewayUrls.SignIn}" id="sign-in">
             {Error(error)}
             {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
             <label>Username <input name="username" autocomplete="username" required></label>
@@ -43,7 +46,7 @@ internal static partial class SignInPages
 
     private static async Task<IResult> CheckPasswordAsync(
         HttpContext context, IFormCollection form, IAntiforgery antiforgery, PasswordChecker passwords, FailureRegulator regulator,
-        IUserModeSource modes, BrowserFlowStore flows, SecurityKeys keys, StepUp stepUp, Usernames usernames, ILogger<PasswordChecker> logger)
+        IUserModeSource modes, BrowserFlowStore flows, SecurityKeys keys, StepUp stepUp, Usernames usernames, ILogger<Log> logger)
     {
         var password = form["password"].ToString();
         if (!usernames.TryCanonical(form["username"].ToString().Trim(), out var username))
@@ -67,7 +70,7 @@ internal static partial class SignInPages
         if (await modes.GetModeAsync(username, context.RequestAborted) == TwoFactorMode.Disabled)
         {
             await GatewaySession.SignInAsync(context, username, StepUpStrength.Password, stepUp.Now);
-            return Results.Redirect("/-/gateway/account");
+            return Results.Redirect(GatewayUrls.Account);
         }
 
         var (pendingId, _) = await flows.CreateAsync(FlowKind.SignIn, username, "sign-in", null, context.RequestAborted);
@@ -76,7 +79,7 @@ internal static partial class SignInPages
 
     private static IResult SecondFactorForm(HttpContext context, IAntiforgery antiforgery, string pendingId, bool hasKeys, string? error, int status = 200) =>
         Page(context, "Second factor", $"""
-            <form method="post" action="/-/gateway/sign-in/{E(pendingId)}" id="second-factor">
+            <form method="post" action="{E(GatewayUrls.SignInSecondFactor(pendingId))}" id="second-factor">
             {Error(error)}
             {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
             {SecondFactorFields(hasKeys, "sign-in:" + pendingId)}
@@ -101,7 +104,7 @@ internal static partial class SignInPages
         }
 
         await GatewaySession.SignInAsync(context, username, StepUpStrength.SecondFactor, stepUp.Now);
-        return Results.Redirect("/-/gateway/account");
+        return Results.Redirect(GatewayUrls.Account);
     }
 
     [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "Web sign-in refused for user {User}: wrong password")]
