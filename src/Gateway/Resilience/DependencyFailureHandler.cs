@@ -47,6 +47,6 @@ internal sealed partial class DependencyFailureHandler(IOptions<ResilienceOption
             ? SafePath.For(feature.Path)
             : (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? endpoint?.DisplayName ?? "(no endpoint)";
 
-    [LoggerMessage(EventId = 900, Level = LogLevel.Warning, Message = "{Dependency} is unavailable ({Failure}): {Method} {Where} answered 503")]
+    [LoggerMessage(EventId = 900, Level = LogLevel.Warning, Message = "Dependency unavailable: {Dependency} ({Failure}); {Method} {Where} answered 503")]
     private static partial void LogUnavailable(ILogger logger, string dependency, string method, string where, string? failure);
 }

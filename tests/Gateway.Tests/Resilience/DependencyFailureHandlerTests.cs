@@ -78,7 +78,7 @@ public sealed class DependencyFailureHandlerTests
 
         var entry = Assert.Single(_log.Entries);
         Assert.Equal(LogLevel.Warning, entry.Level);
-        Assert.StartsWith(dependency + " is unavailable", entry.Message);
+        Assert.StartsWith($"Dependency unavailable: {dependency} (TimeoutException)", entry.Message);
         Assert.DoesNotContain("npm_secret123", entry.Message);
     }
 
