@@ -60,8 +60,9 @@ internal static partial class LoginPages
 
     private static async Task<IResult> CheckPasswordAsync(
         string flowId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, UpstreamLogin upstream,
-        FailureRegulator regulator, IUserModeSource modes, SecurityKeys keys, Usernames usernames, ILogger<Log> logger)
+        [AsParameters] PasswordPageServices checks, ILogger<Log> logger)
     {
+        var (usernames, regulator, modes, keys) = checks;
         if (!usernames.TryCanonical(form["username"].ToString().Trim(), out var username))
         {
             return PasswordForm(context, antiforgery, flowId, "Wrong username or password.", 401);

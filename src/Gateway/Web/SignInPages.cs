@@ -45,9 +45,10 @@ internal static partial class SignInPages
             """, status);
 
     private static async Task<IResult> CheckPasswordAsync(
-        HttpContext context, IFormCollection form, IAntiforgery antiforgery, PasswordChecker passwords, FailureRegulator regulator,
-        IUserModeSource modes, BrowserFlowStore flows, SecurityKeys keys, StepUp stepUp, Usernames usernames, ILogger<Log> logger)
+        HttpContext context, IFormCollection form, IAntiforgery antiforgery, PasswordChecker passwords, BrowserFlowStore flows, StepUp stepUp,
+        [AsParameters] PasswordPageServices checks, ILogger<Log> logger)
     {
+        var (usernames, regulator, modes, keys) = checks;
         var password = form["password"].ToString();
         if (!usernames.TryCanonical(form["username"].ToString().Trim(), out var username))
         {
