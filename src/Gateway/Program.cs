@@ -36,6 +36,7 @@ try
     app.LoadRoutePolicy();
     app.ConnectStore();
     app.WarmUpGatewayStages();
+    app.UseDependencyFailureHandling();
     app.UseGatewayWeb();
     app.MapGatewayHealth();
     app.MapGatewayWeb();

@@ -76,6 +76,22 @@ public sealed class PolicyCommandTests
         Assert.Contains("Gateway:Upstream must be an absolute http(s) URL", stderr);
     }
 
+    /// <summary>Every option set is validated at start-up: file (or variable), key and reason, no stack trace.</summary>
+    [Theory]
+    [InlineData("Gateway__Resilience__StoreTimeout", "00:00:00", "Gateway:Resilience:StoreTimeout must be between")]
+    [InlineData("Gateway__Regulation__MaxFailures", "3", "Gateway:Regulation:MaxFailures must be above Gateway:Regulation:FreeFailures")]
+    public async Task Start_InvalidOption_RefusesNamingSourceAndKey(string variable, string value, string reason)
+    {
+        using var dir = new TempDirectory("bad-option");
+        var (exit, _, stderr) = await RunGatewayAsync(
+            new Dictionary<string, string> { [variable] = value, ["Gateway__DataPath"] = dir.Path },
+            "--urls", $"http://127.0.0.1:{FreePort.Next()}");
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains($"environment variable {variable}: {reason}", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
     private static Task<(int, string, string)> RunGatewayAsync(params string[] args) =>
         RunGatewayAsync(new Dictionary<string, string>(), args);
 

@@ -72,7 +72,7 @@ public sealed class TwoFactorGatewayLifecycleTests(RegistryFixture registry)
     }
 
     [Fact]
-    public async Task StoreDown_ProtectedWritesGet503WithRetryAfter_ReadsStillServed()
+    public async Task StoreDown_PagesApisAndProtectedWritesGet503WithRetryAfter_ReadsStillServed()
     {
         var redis = await RedisServerProcess.StartAsync();
         try
@@ -85,8 +85,19 @@ public sealed class TwoFactorGatewayLifecycleTests(RegistryFixture registry)
             var publish = await npm.RunAsync(npm.CreatePackage(name, "1.0.0"), "publish", "--otp", code);
             Assert.True(publish.Succeeded, publish.ToString());
             var newToken = await registry.Verdaccio.LoginAsync(user.User);
+            using var page = new PageSession(gateway);
+            await page.GetAsync("/-/gateway/sign-in"); // the form's antiforgery token, while the store still answers
+            var login = await gateway.SendAsync(HttpMethod.Post, "/-/v1/login", token: null, body: new JsonObject());
+            var doneUrl = new Uri(login.Json!["doneUrl"]!.GetValue<string>()).PathAndQuery;
 
             await redis.DisposeAsync();
+
+            // Every kind of endpoint answers the outage the same way (Resilience/DependencyFailureHandler.cs).
+            var signIn = await page.PostFormAsync("/-/gateway/sign-in", new Dictionary<string, string> { ["username"] = user.Name, ["password"] = user.Password });
+            AssertUnavailable(signIn, html: true);
+            AssertUnavailable(await gateway.SendAsync(HttpMethod.Get, doneUrl, token: null));
+            AssertUnavailable(await gateway.SendAsync(HttpMethod.Post, "/-/v1/login", token: null, body: new JsonObject()));
+            AssertUnavailable(await gateway.SendAsync(HttpMethod.Get, "/-/npm/v1/user", user.Token));
 
             // A credential the gateway has never seen: who it is cannot be looked up in the store.
             var unknownCaller = await gateway.SendAsync(HttpMethod.Put, VerdaccioProcess.EncodeName(name), newToken, body: PublishDocuments.Create(name, "1.1.0"));
@@ -106,11 +117,19 @@ public sealed class TwoFactorGatewayLifecycleTests(RegistryFixture registry)
         }
     }
 
-    private static void AssertUnavailable(HttpAnswer answer)
+    private static void AssertUnavailable(HttpAnswer answer, bool html = false)
     {
         Assert.True(answer.Status == HttpStatusCode.ServiceUnavailable, answer.ToString());
         Assert.True(int.TryParse(answer.Header("Retry-After"), out var seconds) && seconds > 0, answer.ToString());
-        Assert.False(string.IsNullOrEmpty(answer.Json?["error"]?.GetValue<string>()), answer.ToString());
+        if (html)
+        {
+            Assert.StartsWith("text/html", answer.Header("Content-Type"));
+            Assert.Contains("class=\"error\"", answer.Body);
+        }
+        else
+        {
+            Assert.False(string.IsNullOrEmpty(answer.Json?["error"]?.GetValue<string>()), answer.ToString());
+        }
     }
 
     private static NpmCli Npm(GatewayProcess gateway, string token)

@@ -1,7 +1,6 @@
 using Gateway.Identity;
 using Gateway.Pipeline;
 using Gateway.Policy;
-using Gateway.Resilience;
 
 namespace Gateway.Accounts;
 
@@ -18,15 +17,7 @@ internal sealed class ModeMiddleware(RequestDelegate next, IUserModeSource modes
 
     private async Task LookUpAsync(HttpContext context, GatewayRequestFeature feature, CallerIdentity caller)
     {
-        try
-        {
-            feature.Mode = await modes.GetModeAsync(caller.Username, context.RequestAborted);
-        }
-        catch (DependencyUnavailableException)
-        {
-            // Whether this caller needs a second factor cannot be known: the next stage fails closed.
-            feature.IdentityOutcome = IdentityOutcome.Unavailable;
-        }
+        feature.Mode = await modes.GetModeAsync(caller.Username, context.RequestAborted);
 
         await next(context);
     }

@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Gateway.Web;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.BrowserFlows;
@@ -8,9 +9,9 @@ internal sealed class BrowserFlowUrls(IOptions<GatewayOptions> options)
 {
     private string Origin => options.Value.PublicUrl.TrimEnd('/');
 
-    public string Authorize(string flowId) => $"{Origin}/-/gateway/authorize/{flowId}";
+    public string Authorize(string flowId) => Origin + GatewayUrls.Authorize(flowId);
 
-    public string Login(string flowId) => $"{Origin}/-/gateway/login/{flowId}";
+    public string Login(string flowId) => Origin + GatewayUrls.Login(flowId);
 
-    public string Done(string doneId) => $"{Origin}/-/gateway/done/{doneId}";
+    public string Done(string doneId) => Origin + GatewayUrls.Done(doneId);
 }

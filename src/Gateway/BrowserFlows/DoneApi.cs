@@ -1,5 +1,4 @@
 using Gateway.Pipeline;
-using Gateway.Resilience;
 
 namespace Gateway.BrowserFlows;
 
@@ -12,34 +11,27 @@ internal static class DoneApi
 {
     public static IEndpointRouteBuilder MapBrowserFlowDone(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/-/gateway/done/{doneId}", PollAsync);
+        endpoints.MapGet(Web.GatewayUrls.DoneRoute, PollAsync);
         return endpoints;
     }
 
     private static async Task PollAsync(string doneId, HttpContext context, BrowserFlowStore flows)
     {
         context.Response.Headers.CacheControl = "no-store";
-        try
+        var (known, result) = await flows.TakeResultAsync(doneId, context.RequestAborted);
+        if (result is not null)
         {
-            var (known, result) = await flows.TakeResultAsync(doneId, context.RequestAborted);
-            if (result is not null)
-            {
-                await context.Response.WriteAsJsonAsync(new { token = result });
-            }
-            else if (known)
-            {
-                context.Response.StatusCode = StatusCodes.Status202Accepted;
-                context.Response.Headers.RetryAfter = "1";
-                await context.Response.WriteAsJsonAsync(new { status = "pending" });
-            }
-            else
-            {
-                await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, "This authentication request is unknown, has expired, or its token was already collected.");
-            }
+            await context.Response.WriteAsJsonAsync(new { token = result });
         }
-        catch (DependencyUnavailableException)
+        else if (known)
         {
-            await GatewayResponses.WriteUnavailableAsync(context, "The 2FA gateway cannot reach its store right now; try again shortly.");
+            context.Response.StatusCode = StatusCodes.Status202Accepted;
+            context.Response.Headers.RetryAfter = "1";
+            await context.Response.WriteAsJsonAsync(new { status = "pending" });
+        }
+        else
+        {
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, "This authentication request is unknown, has expired, or its token was already collected.");
         }
     }
 }

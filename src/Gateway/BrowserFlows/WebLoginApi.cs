@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using Gateway.Configuration;
 using Gateway.Pipeline;
-using Gateway.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.BrowserFlows;
@@ -30,25 +28,16 @@ internal static class WebLoginApi
             return;
         }
 
-        try
+        // Nobody is identified yet (that is what the flow is for): limit per client network instead.
+        if (await limits.TryStartWebLoginAsync(context.Connection.RemoteIpAddress, context.RequestAborted) is { } retryAfter)
         {
-            // Nobody is identified yet (that is what the flow is for): limit per client network instead.
-            if (await limits.TryStartWebLoginAsync(context.Connection.RemoteIpAddress, context.RequestAborted) is { } retryAfter)
-            {
-                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status429TooManyRequests,
-                    $"Too many logins started from this address. Try again in {(int)Math.Ceiling(retryAfter.TotalSeconds)} seconds.");
-                return;
-            }
+            await GatewayResponses.WriteRetryLaterAsync(context, StatusCodes.Status429TooManyRequests, retryAfter,
+                $"Too many logins started from this address. Try again in {(int)Math.Ceiling(retryAfter.TotalSeconds)} seconds.");
+            return;
+        }
 
-            var (flowId, doneId) = await flows.CreateAsync(FlowKind.Login, null, "login", null, context.RequestAborted);
-            await context.Response.WriteAsJsonAsync(new { loginUrl = urls.Login(flowId), doneUrl = urls.Done(doneId) });
-        }
-        catch (DependencyUnavailableException)
-        {
-            // npm falls back to couch login on a 500 but not a 503: say so plainly rather than fall back silently.
-            await GatewayResponses.WriteUnavailableAsync(context, "The 2FA gateway cannot reach its store right now; try again shortly.");
-        }
+        var (flowId, doneId) = await flows.CreateAsync(FlowKind.Login, null, "login", null, context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(new { loginUrl = urls.Login(flowId), doneUrl = urls.Done(doneId) });
     }
 
     private static async Task<bool> AsksToCreateAccountAsync(HttpRequest request)

@@ -1,42 +1,36 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Gateway.Configuration;
 
-/// <summary>The <c>Gateway</c> section of configuration (appsettings.json, overridden by <c>Gateway__*</c> variables).</summary>
+/// <summary>
+/// The <c>Gateway</c> section of configuration (appsettings.json, overridden by <c>Gateway__*</c> variables), checked by
+/// <see cref="GatewayOptionsValidator"/> (every message names its key).
+/// </summary>
 public sealed class GatewayOptions
 {
     public const string Section = "Gateway";
     public const string EmbeddedStore = "embedded";
 
     /// <summary>The npm registry behind the gateway, e.g. <c>http://127.0.0.1:4873</c>.</summary>
-    [Required]
     public string Upstream { get; set; } = "";
 
     /// <summary>The URL clients use to reach the gateway; tarball URLs in packuments point here.</summary>
-    [Required]
     public string PublicUrl { get; set; } = "";
 
     /// <summary>A Redis connection string, or <c>embedded</c> for the built-in Garnet server.</summary>
-    [Required]
     public string Store { get; set; } = EmbeddedStore;
 
     /// <summary>Where the embedded store and the key ring keep their files.</summary>
-    [Required]
     public string DataPath { get; set; } = "./data";
 
     /// <summary>The route-policy file, relative to the content root unless absolute.</summary>
-    [Required]
     public string PolicyFile { get; set; } = "config/route-policy.json";
 
     /// <summary>The issuer shown in authenticator apps for the TOTP secret.</summary>
-    [Required]
     public string TotpIssuer { get; set; } = "npm-2fa-gateway";
 
     /// <summary>
     /// The largest request body forwarded (a publish carries its tarball base64-encoded, so 256 MiB is a
     /// tarball of about 190 MB). Kestrel's default of 30 MB would refuse ordinary large packages.
     /// </summary>
-    [Range(1, long.MaxValue)]
     public long MaxPublishBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>Answer npm's web login (<c>POST /-/v1/login</c>); when false npm falls back to the couch login.</summary>
@@ -55,5 +49,6 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan StepUpWindow { get; set; } = TimeSpan.FromMinutes(5);
 
-    public bool UsesEmbeddedStore => string.Equals(Store, EmbeddedStore, StringComparison.OrdinalIgnoreCase);
+    /// <summary>The one definition, shared with the connection itself (<see cref="Gateway.Store.StoreConnection.IsEmbedded"/>).</summary>
+    public bool UsesEmbeddedStore => Gateway.Store.StoreConnection.IsEmbedded(Store);
 }

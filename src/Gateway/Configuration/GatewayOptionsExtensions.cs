@@ -4,20 +4,58 @@ namespace Gateway.Configuration;
 
 internal static class GatewayOptionsExtensions
 {
+    /// <summary>
+    /// Binds <c>Gateway</c> for the container and, once, for the parts configured before it exists (the YARP
+    /// route, Data Protection): both are checked by the same <see cref="GatewayOptionsValidator"/>, so a bad value
+    /// stops start-up here, with its key, before anything uses it.
+    /// </summary>
     public static WebApplicationBuilder AddGatewayOptions(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         builder.Services.AddOptions<GatewayOptions>()
             .Bind(builder.Configuration.GetSection(GatewayOptions.Section))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        _ = builder.ValidatedGatewayOptions();
         return builder;
     }
 
-    /// <summary>Validates the options before anything else uses them, so a bad value stops start-up with its key.</summary>
+    /// <summary>The validated options, for registrations that need them before the container is built.</summary>
+    public static GatewayOptions ValidatedGatewayOptions(this WebApplicationBuilder builder)
+    {
+        if (builder.Host.Properties.TryGetValue(typeof(GatewayOptions), out var bound))
+        {
+            return (GatewayOptions)bound;
+        }
+
+        var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        var result = new GatewayOptionsValidator().Validate(Options.DefaultName, options);
+        if (result.Failed)
+        {
+            throw ConfigurationErrors.WithSources(builder.Configuration, new OptionsValidationException(Options.DefaultName, typeof(GatewayOptions), result.Failures));
+        }
+
+        builder.Host.Properties[typeof(GatewayOptions)] = options;
+        return options;
+    }
+
+    /// <summary>
+    /// Validates every option set (Gateway, Resilience, Regulation, WebAuthn) before anything else uses them, so a
+    /// bad value stops start-up with the key, where it was set, and the reason.
+    /// </summary>
     public static WebApplication ValidateGatewayOptions(this WebApplication app)
     {
-        _ = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        try
+        {
+            _ = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<Resilience.ResilienceOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<SecondFactor.RegulationOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<WebAuthn.WebAuthnOptions>>().Value;
+        }
+        catch (OptionsValidationException e)
+        {
+            throw ConfigurationErrors.WithSources(app.Configuration, e);
+        }
+
         return app;
     }
 

@@ -20,6 +20,21 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add("Gateway:DataPath must name a folder");
         }
 
+        if (string.IsNullOrWhiteSpace(options.PolicyFile))
+        {
+            errors.Add("Gateway:PolicyFile must name the route-policy file");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.TotpIssuer))
+        {
+            errors.Add("Gateway:TotpIssuer must not be empty (authenticator apps show it)");
+        }
+
+        if (options.MaxPublishBytes < 1)
+        {
+            errors.Add($"Gateway:MaxPublishBytes must be at least 1, not '{options.MaxPublishBytes}'");
+        }
+
         if (options.StepUpWindow < TimeSpan.FromSeconds(1) || options.StepUpWindow > Web.GatewaySession.Lifetime)
         {
             errors.Add($"Gateway:StepUpWindow must be between 00:00:01 and {Web.GatewaySession.Lifetime:c} (the session's lifetime), not '{options.StepUpWindow:c}'");

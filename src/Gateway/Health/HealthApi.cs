@@ -11,7 +11,7 @@ internal static class HealthApi
 
     public static IEndpointRouteBuilder MapGatewayHealth(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/-/gateway/health", CheckAsync);
+        endpoints.MapGet(Web.GatewayUrls.Health, CheckAsync);
         return endpoints;
     }
 

@@ -80,7 +80,7 @@ internal sealed partial class IdentityMiddleware(
     }
 
     private const string SideDoorMessage =
-        "This registry endpoint cannot ask for a second factor, so the 2FA gateway does not let it mint or change credentials. Use npm login, or the gateway's pages at /-/gateway/.";
+        $"This registry endpoint cannot ask for a second factor, so the 2FA gateway does not let it mint or change credentials. Use npm login, or the gateway's pages at {Web.GatewayUrls.Prefix}/.";
 
     private Task RefuseAsync(HttpContext context, GatewayRequestFeature feature, int status, string message)
     {

@@ -14,7 +14,4 @@ public enum IdentityOutcome
     /// act on it (e.g. a token restricted to client addresses that whoami, asked from elsewhere, refuses).
     /// </summary>
     Refused,
-
-    /// <summary>The registry's whoami (or the store's cache) could not answer: protected requests fail closed.</summary>
-    Unavailable,
 }

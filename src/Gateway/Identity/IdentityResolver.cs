@@ -32,17 +32,10 @@ internal sealed class IdentityResolver(
         }
 
         var credentialId = hasher.Hash("credential", authorization);
-        try
-        {
-            var username = await LookUpAsync(authorization, credentialId, clientAddress, cancellation);
-            return username is not null && usernames.TryCanonical(username, out var canonical)
-                ? (IdentityOutcome.Known, new CallerIdentity(canonical, credentialId))
-                : (IdentityOutcome.Refused, null);
-        }
-        catch (DependencyUnavailableException)
-        {
-            return (IdentityOutcome.Unavailable, null);
-        }
+        var username = await LookUpAsync(authorization, credentialId, clientAddress, cancellation);
+        return username is not null && usernames.TryCanonical(username, out var canonical)
+            ? (IdentityOutcome.Known, new CallerIdentity(canonical, credentialId))
+            : (IdentityOutcome.Refused, null);
     }
 
     /// <summary>

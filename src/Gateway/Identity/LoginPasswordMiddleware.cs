@@ -1,6 +1,5 @@
 using Gateway.Accounts;
 using Gateway.Pipeline;
-using Gateway.Resilience;
 
 namespace Gateway.Identity;
 
@@ -24,18 +23,10 @@ internal sealed partial class LoginPasswordMiddleware(RequestDelegate next, Pass
 
     private async Task CheckAsync(HttpContext context, CallerIdentity caller, string password)
     {
-        try
+        if (!await passwords.IsValidAsync(caller.Username, password, context.RequestAborted, context.Connection.RemoteIpAddress))
         {
-            if (!await passwords.IsValidAsync(caller.Username, password, context.RequestAborted, context.Connection.RemoteIpAddress))
-            {
-                LogWrongPassword(logger, caller.Username);
-                await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "Incorrect username or password.");
-                return;
-            }
-        }
-        catch (DependencyUnavailableException)
-        {
-            await GatewayResponses.WriteUnavailableAsync(context, "The 2FA gateway cannot check this login right now (its store or the registry is not answering). Try again shortly.");
+            LogWrongPassword(logger, caller.Username);
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "Incorrect username or password.");
             return;
         }
 

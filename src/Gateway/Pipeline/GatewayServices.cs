@@ -3,6 +3,7 @@ using Gateway.Identity;
 using Gateway.Profile;
 using Gateway.SecondFactor;
 using Gateway.Store;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Pipeline;
 
@@ -12,7 +13,8 @@ internal static class GatewayServices
     public static WebApplicationBuilder AddGatewayStages(this WebApplicationBuilder builder)
     {
         builder.Services.AddMemoryCache();
-        builder.Services.AddOptions<RegulationOptions>().Bind(builder.Configuration.GetSection("Gateway:Regulation"));
+        builder.Services.AddSingleton<IValidateOptions<RegulationOptions>, RegulationOptionsValidator>();
+        builder.Services.AddOptions<RegulationOptions>().Bind(builder.Configuration.GetSection(RegulationOptionsValidator.Section)).ValidateOnStart();
 
         builder.Services.AddSingleton<Usernames>();
         builder.Services.AddSingleton<WhoamiClient>();

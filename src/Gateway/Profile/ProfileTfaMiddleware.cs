@@ -21,6 +21,7 @@ internal sealed partial class ProfileTfaMiddleware(
     IUserTwoFactorStore accounts,
     TwoFactorEnrolment enrolment,
     PasswordChecker passwords,
+    [FromKeyedServices(ResilienceRegistration.Upstream)] DependencyGuard registry,
     ILogger<ProfileTfaMiddleware> logger)
 {
     private static readonly string[] ProfilePath = ["-", "npm", "v1", "user"];
@@ -42,49 +43,35 @@ internal sealed partial class ProfileTfaMiddleware(
         };
     }
 
-    /// <summary>The registry's profile, with <c>tfa</c> from the gateway's store.</summary>
+    /// <summary>
+    /// The registry's profile, with <c>tfa</c> from the gateway's store. A registry that does not answer is
+    /// the same outage as for whoami (same guard): 503 with <c>Retry-After</c>, not a 502.
+    /// </summary>
     private async Task GetProfileAsync(HttpContext context)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/-/npm/v1/user");
-        if (context.Request.Headers.Authorization is { Count: > 0 } authorization)
+        var authorization = context.Request.Headers.Authorization.ToString();
+        var (status, contentType, text) = await registry.ExecuteAsync(async cancellation =>
         {
-            request.Headers.TryAddWithoutValidation("Authorization", authorization.ToString());
-        }
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/-/npm/v1/user");
+            if (authorization.Length > 0)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            }
 
-        HttpResponseMessage response;
-        try
+            using var response = await clients.CreateClient(UpstreamClient.Name).SendAsync(request, cancellation);
+            return ((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync(cancellation));
+        }, context.RequestAborted);
+
+        if (status is < 200 or > 299 || JsonNode.Parse(text) is not JsonObject profile || profile["name"]?.GetValue<string>() is not { Length: > 0 } name)
         {
-            response = await clients.CreateClient(UpstreamClient.Name).SendAsync(request, context.RequestAborted);
-        }
-        catch (HttpRequestException)
-        {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status502BadGateway, "The registry did not answer the profile request.");
+            context.Response.StatusCode = status;
+            context.Response.ContentType = contentType ?? "application/json";
+            await context.Response.WriteAsync(text, context.RequestAborted);
             return;
         }
 
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync(context.RequestAborted);
-            if (!response.IsSuccessStatusCode || JsonNode.Parse(text) is not JsonObject profile || profile["name"]?.GetValue<string>() is not { Length: > 0 } name)
-            {
-                context.Response.StatusCode = (int)response.StatusCode;
-                context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
-                await context.Response.WriteAsync(text, context.RequestAborted);
-                return;
-            }
-
-            try
-            {
-                profile["tfa"] = DescribeTfa(await accounts.GetAsync(name, context.RequestAborted));
-            }
-            catch (DependencyUnavailableException)
-            {
-                await WriteUnavailableAsync(context);
-                return;
-            }
-
-            await WriteJsonAsync(context, StatusCodes.Status200OK, profile);
-        }
+        profile["tfa"] = DescribeTfa(await accounts.GetAsync(name, context.RequestAborted));
+        await WriteJsonAsync(context, StatusCodes.Status200OK, profile);
     }
 
     private async Task ChangeTwoFactorAsync(HttpContext context, GatewayRequestFeature feature, JsonElement tfa)
@@ -95,20 +82,13 @@ internal sealed partial class ProfileTfaMiddleware(
             return;
         }
 
-        try
+        var state = await accounts.GetAsync(caller.Username, context.RequestAborted);
+        await (tfa.ValueKind switch
         {
-            var state = await accounts.GetAsync(caller.Username, context.RequestAborted);
-            await (tfa.ValueKind switch
-            {
-                JsonValueKind.Array => ConfirmAsync(context, caller, state, tfa),
-                JsonValueKind.Object => SetModeAsync(context, caller, state, tfa),
-                _ => GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "\"tfa\" must be {\"mode\", \"password\"} or [\"<one-time password>\"]."),
-            });
-        }
-        catch (DependencyUnavailableException)
-        {
-            await WriteUnavailableAsync(context);
-        }
+            JsonValueKind.Array => ConfirmAsync(context, caller, state, tfa),
+            JsonValueKind.Object => SetModeAsync(context, caller, state, tfa),
+            _ => GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "\"tfa\" must be {\"mode\", \"password\"} or [\"<one-time password>\"]."),
+        });
     }
 
     /// <summary><c>{"tfa": ["123456"]}</c>: the code that proves the authenticator app has the pending secret.</summary>
@@ -124,10 +104,8 @@ internal sealed partial class ProfileTfaMiddleware(
         var (recoveryCodes, lockedOutFor) = await enrolment.ConfirmAsync(caller.Username, state, code, context.RequestAborted);
         if (lockedOutFor is { } wait)
         {
-            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
-            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status429TooManyRequests,
-                $"Too many failed one-time passwords for this account. Try again in {seconds} seconds.");
+            await GatewayResponses.WriteRetryLaterAsync(context, StatusCodes.Status429TooManyRequests, wait,
+                $"Too many failed one-time passwords for this account. Try again in {(int)Math.Ceiling(wait.TotalSeconds)} seconds.");
             return;
         }
 
@@ -196,9 +174,6 @@ internal sealed partial class ProfileTfaMiddleware(
         context.Response.ContentType = "application/json";
         return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
     }
-
-    private static Task WriteUnavailableAsync(HttpContext context) =>
-        GatewayResponses.WriteUnavailableAsync(context, "The 2FA gateway cannot reach its store or the registry right now; nothing was changed. Try again shortly.");
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "2FA enrolment started for user {User} (mode {Mode})")]
     private static partial void LogEnrolmentStarted(ILogger logger, string user, string mode);

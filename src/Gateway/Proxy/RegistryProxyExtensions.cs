@@ -11,7 +11,7 @@ internal static class RegistryProxyExtensions
 
     public static WebApplicationBuilder AddRegistryProxy(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        var options = builder.ValidatedGatewayOptions();
         var route = new RouteConfig
         {
             RouteId = "registry",

@@ -14,27 +14,31 @@ public sealed class DependencyGuard
     private readonly Func<Exception, bool> _isClientFailure;
     private readonly ResiliencePipeline _pipeline;
 
+    /// <summary>A guard with the default breaker (<see cref="ResilienceOptions"/>).</summary>
+    public DependencyGuard(string name, TimeSpan timeout, TimeProvider time, Func<Exception, bool>? isClientFailure = null)
+        : this(name, timeout, new ResilienceOptions(), time, isClientFailure)
+    {
+    }
+
+    /// <param name="breaker">The circuit-breaker settings (<c>Gateway:Resilience:Breaker*</c>), validated at start-up.</param>
     /// <param name="isClientFailure">The dependency's own client library's failures (the store's are
     /// client exceptions, named only in <c>Store/</c>), besides timeouts and HTTP failures.</param>
-    public DependencyGuard(string name, TimeSpan timeout, TimeProvider time, Func<Exception, bool>? isClientFailure = null)
+    public DependencyGuard(string name, TimeSpan timeout, ResilienceOptions breaker, TimeProvider time, Func<Exception, bool>? isClientFailure = null)
     {
         _name = name;
         _isClientFailure = isClientFailure ?? (_ => false);
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
-                FailureRatio = 0.5,
-                MinimumThroughput = 4,
-                SamplingDuration = TimeSpan.FromSeconds(10),
-                BreakDuration = TimeSpan.FromSeconds(5),
+                FailureRatio = breaker.BreakerFailureRatio,
+                MinimumThroughput = breaker.BreakerMinimumThroughput,
+                SamplingDuration = breaker.BreakerSamplingDuration,
+                BreakDuration = breaker.BreakerDuration,
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(IsDependencyFailure),
             })
             .AddTimeout(timeout)
             .Build();
     }
-
-    /// <summary>Seconds a client should wait before trying again.</summary>
-    public static int RetryAfterSeconds => 5;
 
     public async ValueTask<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellation)
     {

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Gateway.Resilience;
 
 /// <summary>The two guarded dependencies, as keyed singletons (the store's is registered by <c>Store/StoreRegistration</c>).</summary>
@@ -6,10 +8,40 @@ internal static class ResilienceRegistration
     public const string Store = "store";
     public const string Upstream = "upstream";
 
+    /// <summary>How logs and 503 messages name each dependency ("cannot reach …").</summary>
+    public const string StoreName = "the 2FA store";
+    public const string RegistryName = "the registry";
+
     public static WebApplicationBuilder AddDependencyGuards(this WebApplicationBuilder builder)
     {
-        builder.Services.AddKeyedSingleton(Upstream, (sp, _) => new DependencyGuard("the registry's whoami", TimeSpan.FromSeconds(5), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<IValidateOptions<ResilienceOptions>, ResilienceOptionsValidator>();
+        builder.Services.AddOptions<ResilienceOptions>().Bind(builder.Configuration.GetSection(ResilienceOptions.Section)).ValidateOnStart();
+        builder.Services.AddKeyedSingleton(Upstream, (sp, _) => Guard(sp, RegistryName, o => o.RegistryTimeout));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddExceptionHandler<DependencyFailureHandler>();
         return builder;
+    }
+
+    private static DependencyGuard Guard(IServiceProvider services, string name, Func<ResilienceOptions, TimeSpan> timeout)
+    {
+        var options = services.GetRequiredService<IOptions<ResilienceOptions>>().Value;
+        return new DependencyGuard(name, timeout(options), options, services.GetRequiredService<TimeProvider>());
+    }
+
+    /// <summary>
+    /// Before the gateway's pages and the proxy, so that every endpoint and every pipeline stage reaches
+    /// <see cref="DependencyFailureHandler"/>. Any other exception stays what it was: a bare 500.
+    /// </summary>
+    public static WebApplication UseDependencyFailureHandling(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                return Task.CompletedTask;
+            },
+        });
+        return app;
     }
 }

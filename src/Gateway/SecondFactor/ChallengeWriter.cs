@@ -1,8 +1,5 @@
-using System.Globalization;
-using System.Text.Json;
 using Gateway.Pipeline;
 using Gateway.Policy;
-using Gateway.Resilience;
 
 namespace Gateway.SecondFactor;
 
@@ -20,7 +17,7 @@ internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger)
     /// so the user is pointed at what can. No <c>WWW-Authenticate: otp</c>: there is nothing to prompt for.
     /// </summary>
     public const string SideDoorMessage =
-        "This account has two-factor authentication, and this registry endpoint cannot ask for a one-time password. Sign in with npm login, or on the 2FA gateway's pages at /-/gateway/.";
+        $"This account has two-factor authentication, and this registry endpoint cannot ask for a one-time password. Sign in with npm login, or on the 2FA gateway's pages at {Web.GatewayUrls.Prefix}/.";
 
     public Task WriteAsync(HttpContext context, VerificationResult result) => WriteAsync(context, result, webFlow: null);
 
@@ -33,10 +30,9 @@ internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger)
 
         return result.Outcome switch
         {
-            VerificationOutcome.Missing when classification.SideDoor => WriteJsonAsync(context, StatusCodes.Status401Unauthorized, SideDoorMessage),
+            VerificationOutcome.Missing when classification.SideDoor => GatewayResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, SideDoorMessage),
             VerificationOutcome.Missing => ChallengeAsync(context, "npm-2fa-gateway: this action needs a one-time password from your authenticator app, or a recovery code", webFlow),
             VerificationOutcome.LockedOut => LockedOutAsync(context, result.RetryAfter ?? TimeSpan.FromSeconds(30)),
-            VerificationOutcome.StoreUnavailable or VerificationOutcome.UpstreamUnavailable => UnavailableAsync(context),
             // Invalid, Replayed, and a failure that just started a lock-out: the same words, so a valid-but-replayed code is not revealed.
             _ => ChallengeAsync(context, "npm-2fa-gateway: the one-time password was not accepted; use a fresh code from your authenticator app", webFlow: null),
         };
@@ -47,34 +43,16 @@ internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger)
     {
         context.Response.Headers.WWWAuthenticate = "otp";
         context.Response.Headers["npm-notice"] = notice;
-        if (webFlow is null)
-        {
-            return WriteJsonAsync(context, StatusCodes.Status401Unauthorized, OtpRequiredMessage);
-        }
-
         // npm ≥ 8.15 and pnpm ≥ 11 open authUrl and poll doneUrl when both are present (docs/PROTOCOL.md#41-web-otp).
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(JsonSerializer.Serialize(new { error = OtpRequiredMessage, authUrl = webFlow.AuthUrl, doneUrl = webFlow.DoneUrl }));
+        var urls = webFlow is null ? null : new Dictionary<string, string> { ["authUrl"] = webFlow.AuthUrl, ["doneUrl"] = webFlow.DoneUrl };
+        return GatewayResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, OtpRequiredMessage, urls);
     }
 
     private static Task LockedOutAsync(HttpContext context, TimeSpan retryAfter)
     {
         var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
-        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return WriteJsonAsync(context, StatusCodes.Status429TooManyRequests,
+        return GatewayResponses.WriteRetryLaterAsync(context, StatusCodes.Status429TooManyRequests, retryAfter,
             $"Too many failed one-time passwords for this account. Two-factor authentication is locked for {seconds} seconds; try again after that.");
-    }
-
-    private static Task UnavailableAsync(HttpContext context) =>
-        GatewayResponses.WriteUnavailableAsync(context,
-            "The 2FA gateway cannot check two-factor authentication right now (its store or the registry is not answering). Nothing was changed; try again shortly.");
-
-    private static Task WriteJsonAsync(HttpContext context, int status, string error)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(JsonSerializer.Serialize(new { error }));
     }
 
     /// <summary>The two URLs of a web-OTP flow.</summary>

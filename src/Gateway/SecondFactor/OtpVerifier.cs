@@ -35,20 +35,13 @@ internal sealed class OtpVerifier(
             return VerificationResult.Of(VerificationOutcome.Missing);
         }
 
-        try
-        {
-            otp = otp.Trim();
-            var state = cachedStates is null
-                ? await accounts.GetAsync(caller.Username, cancellation)
-                : await cachedStates.GetStateAsync(caller.Username, cancellation);
-            return TotpCodes.LooksLikeTotp(otp) && state.ProtectedSecret is { } protectedSecret
-                ? await VerifyTotpAsync(caller, protectedSecret, otp, cancellation)
-                : await VerifyOtherAsync(caller, otp, request, cancellation);
-        }
-        catch (DependencyUnavailableException)
-        {
-            return VerificationResult.Of(VerificationOutcome.StoreUnavailable);
-        }
+        otp = otp.Trim();
+        var state = cachedStates is null
+            ? await accounts.GetAsync(caller.Username, cancellation)
+            : await cachedStates.GetStateAsync(caller.Username, cancellation);
+        return TotpCodes.LooksLikeTotp(otp) && state.ProtectedSecret is { } protectedSecret
+            ? await VerifyTotpAsync(caller, protectedSecret, otp, cancellation)
+            : await VerifyOtherAsync(caller, otp, request, cancellation);
     }
 
     /// <summary>

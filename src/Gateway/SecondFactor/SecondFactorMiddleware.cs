@@ -6,7 +6,8 @@ namespace Gateway.SecondFactor;
 
 /// <summary>
 /// Stage 4: when the caller's mode requires a second factor for this class of request, checks the
-/// <c>npm-otp</c> header; forwards on success, otherwise answers the challenge (or 429/503).
+/// <c>npm-otp</c> header; forwards on success, otherwise answers the challenge (or 429). A store that cannot
+/// answer throws through to <see cref="Resilience.DependencyFailureHandler"/> (503): nothing is forwarded.
 /// </summary>
 internal sealed partial class SecondFactorMiddleware(
     RequestDelegate next,
@@ -20,12 +21,6 @@ internal sealed partial class SecondFactorMiddleware(
     public Task InvokeAsync(HttpContext context)
     {
         var feature = context.GatewayFeature();
-        if (feature.IdentityOutcome == IdentityOutcome.Unavailable)
-        {
-            // Cannot tell whether this caller needs 2FA: fail closed.
-            return writer.WriteAsync(context, VerificationResult.Of(VerificationOutcome.UpstreamUnavailable));
-        }
-
         return feature.Caller is { } caller && feature.Mode.Requires(feature.Classification.Class)
             ? VerifyAsync(context, feature, caller)
             : next(context);
@@ -75,7 +70,7 @@ internal sealed partial class SecondFactorMiddleware(
         }
         catch (Resilience.DependencyUnavailableException)
         {
-            return null; // the classic prompt still works
+            return null; // not an error to answer: the classic prompt still works, and the code check needs the store anyway
         }
     }
 

@@ -1,6 +1,9 @@
 namespace Gateway.SecondFactor;
 
-/// <summary>Why a second factor was or was not accepted. Turned into a response in one place, <see cref="ChallengeWriter"/>.</summary>
+/// <summary>
+/// Why a second factor was or was not accepted. Turned into a response in one place, <see cref="ChallengeWriter"/>;
+/// a store or registry that cannot answer is not an outcome but a <see cref="Resilience.DependencyUnavailableException"/>.
+/// </summary>
 public enum VerificationOutcome
 {
     /// <summary>A valid TOTP or recovery code, first used (or reused within its window) by this credential.</summary>
@@ -17,12 +20,6 @@ public enum VerificationOutcome
 
     /// <summary>Too many consecutive failures: refused until the lock-out ends.</summary>
     LockedOut,
-
-    /// <summary>The store cannot answer: fail closed.</summary>
-    StoreUnavailable,
-
-    /// <summary>The registry cannot say who is calling: fail closed.</summary>
-    UpstreamUnavailable,
 }
 
 /// <param name="RetryAfter">For <see cref="VerificationOutcome.LockedOut"/>: how long until the next attempt is allowed.</param>

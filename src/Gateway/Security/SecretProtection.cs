@@ -15,7 +15,7 @@ internal static class SecretProtection
 
     public static WebApplicationBuilder AddSecretProtection(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        var options = builder.ValidatedGatewayOptions();
         var dataProtection = builder.Services.AddDataProtection().SetApplicationName(ApplicationName);
         if (options.UsesEmbeddedStore)
         {

@@ -20,7 +20,8 @@ internal static class StoreRegistration
                 .GetAwaiter().GetResult();
         });
         builder.Services.AddSingleton(sp => sp.GetRequiredService<StoreConnection>().Multiplexer);
-        builder.Services.AddKeyedSingleton(ResilienceRegistration.Store, (sp, _) => StoreGuard.Create(sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddKeyedSingleton(ResilienceRegistration.Store, (sp, _) =>
+            StoreGuard.Create(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ResilienceOptions>>().Value));
 
         builder.Services.AddSingleton<AccountRecords>();
         builder.Services.AddSingleton<CredentialUsers>();

@@ -1,6 +1,5 @@
 using Gateway.Accounts;
 using Gateway.Profile;
-using Gateway.Resilience;
 using Gateway.SecondFactor;
 using Gateway.WebAuthn;
 using Microsoft.AspNetCore.Antiforgery;
@@ -33,53 +32,44 @@ internal static partial class AccountPages
     }
 
     private static async Task<IResult> WithStepUpAsync(
-        HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof,
-        StepUp stepUp, ILogger logger, FactorRule rule, string change, Func<string, Task<IResult>> apply)
+        HttpContext context, IFormCollection form, AccountPageServices page, FactorRule rule, string change, Func<string, Task<IResult>> apply)
     {
+        var (antiforgery, accounts, keys, proof, stepUp, _, logger) = page;
         var user = context.User.Username();
-        try
+        var hasTwoFactor = (await accounts.GetAsync(user, context.RequestAborted)).Mode != TwoFactorMode.Disabled;
+        if (!hasTwoFactor && (rule is FactorRule.FormOrFresh or FactorRule.FormOnly))
         {
-            var hasTwoFactor = (await accounts.GetAsync(user, context.RequestAborted)).Mode != TwoFactorMode.Disabled;
-            if (!hasTwoFactor && (rule is FactorRule.FormOrFresh or FactorRule.FormOnly))
-            {
-                return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "Two-factor authentication is not enabled: set up an authenticator app or a security key first.", 400);
-            }
-
-            if (hasTwoFactor && (rule == FactorRule.FormOnly || ((rule is FactorRule.FormOrFresh or FactorRule.Enrol) && CarriesSecondFactor(form))))
-            {
-                var result = await proof.VerifyAsync(context, user, context.User.BindingId(), form);
-                if (result.Outcome != VerificationOutcome.Verified)
-                {
-                    return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, SecondFactorProof.Describe(result), result.Outcome == VerificationOutcome.LockedOut ? 429 : 401);
-                }
-
-                await stepUp.RecordSecondFactorAsync(context);
-            }
-            else if (!stepUp.IsFresh(context.User, hasTwoFactor))
-            {
-                LogStepUpRequired(logger, user, change);
-                return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, hasTwoFactor
-                    ? $"Confirm it's you first: this change needs a second factor from the last {stepUp.WindowText}. Nothing was changed."
-                    : $"Sign in again first: setting up a second factor needs your password from the last {stepUp.WindowText}. Nothing was changed.", 401);
-            }
-
-            return await apply(user);
+            return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "Two-factor authentication is not enabled: set up an authenticator app or a security key first.", 400);
         }
-        catch (DependencyUnavailableException)
+
+        if (hasTwoFactor && (rule == FactorRule.FormOnly || ((rule is FactorRule.FormOrFresh or FactorRule.Enrol) && CarriesSecondFactor(form))))
         {
-            return Page(context, "Account", Error("The gateway cannot reach its store or the registry right now; nothing was changed."), 503);
+            var result = await proof.VerifyAsync(context, user, context.User.BindingId(), form);
+            if (result.Outcome != VerificationOutcome.Verified)
+            {
+                return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, SecondFactorProof.Describe(result), result.Outcome == VerificationOutcome.LockedOut ? 429 : 401);
+            }
+
+            await stepUp.RecordSecondFactorAsync(context);
         }
+        else if (!stepUp.IsFresh(context.User, hasTwoFactor))
+        {
+            LogStepUpRequired(logger, user, change);
+            return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, hasTwoFactor
+                ? $"Confirm it's you first: this change needs a second factor from the last {stepUp.WindowText}. Nothing was changed."
+                : $"Sign in again first: setting up a second factor needs your password from the last {stepUp.WindowText}. Nothing was changed.", 401);
+        }
+
+        return await apply(user);
     }
 
     private static bool CarriesSecondFactor(IFormCollection form) =>
         !string.IsNullOrWhiteSpace(form["code"]) || (form["ceremonyId"].ToString().Length > 0 && form["credential"].ToString().Length > 0);
 
     /// <summary><c>POST /account/step-up</c>: prove a second factor now; the page's changes then need none for a while.</summary>
-    private static Task<IResult> StepUpAsync(
-        HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof,
-        StepUp stepUp, ILogger<TwoFactorEnrolment> logger) =>
-        WithStepUpAsync(context, form, antiforgery, accounts, keys, proof, stepUp, logger, FactorRule.FormOnly, "confirm a second factor", async user =>
-            Render(context, antiforgery, await LoadAsync(context, accounts, keys), $"Confirmed. For the next {stepUp.WindowText} changes need no further second factor.", null));
+    private static Task<IResult> StepUpAsync(HttpContext context, IFormCollection form, [AsParameters] AccountPageServices page) =>
+        WithStepUpAsync(context, form, page, FactorRule.FormOnly, "confirm a second factor", async user =>
+            Render(context, page.Antiforgery, await LoadAsync(context, page.Accounts, page.Keys), $"Confirmed. For the next {page.StepUp.WindowText} changes need no further second factor.", null));
 
     private static string StepUpSection(AccountView view, string token, bool hasKeys) => (view.Fresh, view.State.Mode != TwoFactorMode.Disabled) switch
     {
@@ -87,12 +77,12 @@ internal static partial class AccountPages
         (false, true) => $"""
             <section id="step-up">
             <p>Changes to your second factors need a second factor from the last {E(view.Window)}.</p>
-            <form method="post" action="/-/gateway/account/step-up" id="step-up-form">{token}{SecondFactorFields(hasKeys, "session")}<button type="submit">Confirm it's you</button></form>
+            <form method="post" action="{GatewayUrls.StepUp}" id="step-up-form">{token}{SecondFactorFields(hasKeys, "session")}<button type="submit">Confirm it's you</button></form>
             </section>
             """,
         (false, false) => $"""
             <section id="step-up">
-            <p id="step-up-sign-in">Setting up a second factor needs your password from the last {E(view.Window)}. <a href="/-/gateway/sign-in">Sign in again</a>.</p>
+            <p id="step-up-sign-in">Setting up a second factor needs your password from the last {E(view.Window)}. <a href="{GatewayUrls.SignIn}">Sign in again</a>.</p>
             </section>
             """,
     };

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Gateway.Accounts;
 using Gateway.Identity;
 using Gateway.Profile;
-using Gateway.Resilience;
 using Gateway.SecondFactor;
 using Gateway.WebAuthn;
 using Microsoft.AspNetCore.Antiforgery;
@@ -19,6 +18,9 @@ namespace Gateway.Web;
 /// </summary>
 internal static partial class AccountPages
 {
+    /// <summary>The log category of the account pages (a static class cannot be one).</summary>
+    internal sealed class Log;
+
     public static RouteGroupBuilder MapAccount(this RouteGroupBuilder gateway)
     {
         var account = gateway.MapGroup("/account").RequireAuthorization();
@@ -47,17 +49,8 @@ internal static partial class AccountPages
             stepUp.IsFresh(context.User, state.Mode != TwoFactorMode.Disabled), stepUp.WindowText);
     }
 
-    private static async Task<IResult> ShowAsync(HttpContext context, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys)
-    {
-        try
-        {
-            return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, null);
-        }
-        catch (DependencyUnavailableException)
-        {
-            return Page(context, "Account", Error("The gateway cannot reach its store right now. Try again shortly."), 503);
-        }
-    }
+    private static async Task<IResult> ShowAsync(HttpContext context, [AsParameters] AccountPageServices page) =>
+        Render(context, page.Antiforgery, await LoadAsync(context, page.Accounts, page.Keys), null, null);
 
     private static IResult Render(HttpContext context, IAntiforgery antiforgery, AccountView view, string? notice, string? error, int status = 200)
     {
@@ -73,16 +66,16 @@ internal static partial class AccountPages
             <section id="status">
             <p>Signed in as <strong id="username">{E(view.User)}</strong>.</p>
             <p>Two-factor authentication: <strong id="mode">{E(view.State.Mode.ToWire())}</strong></p>
-            <form method="post" action="/-/gateway/sign-out">{token}<button type="submit">Sign out</button></form>
+            <form method="post" action="{GatewayUrls.SignOut}">{token}<button type="submit">Sign out</button></form>
             </section>
 
             <section id="totp">
             <h2>Authenticator app</h2>
             {(view.State.HasTotp
-                ? $"""<p id="totp-status">Configured.</p><form method="post" action="/-/gateway/account/totp/remove" id="remove-totp">{token}{secondFactor}<button type="submit">Remove authenticator app</button></form>"""
+                ? $"""<p id="totp-status">Configured.</p><form method="post" action="{GatewayUrls.TotpRemove}" id="remove-totp">{token}{secondFactor}<button type="submit">Remove authenticator app</button></form>"""
                 : $"""
                     <p id="totp-status">Not configured.</p>
-                    <form method="post" action="/-/gateway/account/totp/start" id="start-totp">{token}
+                    <form method="post" action="{GatewayUrls.TotpStart}" id="start-totp">{token}
                     {(enabled ? "" : ModeChoice(TwoFactorMode.AuthAndWrites))}{secondFactor}
                     <button type="submit">Set up an authenticator app</button></form>
                     """)}
@@ -91,7 +84,7 @@ internal static partial class AccountPages
             <section id="keys">
             <h2>Security keys</h2>
             {KeyTable(view.Keys, token, secondFactor)}
-            <form method="post" action="/-/gateway/account/keys" id="add-key">{token}
+            <form method="post" action="{GatewayUrls.Keys}" id="add-key">{token}
             <label>Name <input name="name" value="Security key" maxlength="60" required></label>
             <input type="hidden" name="ceremonyId"><input type="hidden" name="credential">
             {(enabled ? "" : ModeChoice(TwoFactorMode.AuthAndWrites))}
@@ -103,18 +96,18 @@ internal static partial class AccountPages
                 <section id="recovery">
                 <h2>Recovery codes</h2>
                 <p><span id="recovery-count">{view.RecoveryCodes}</span> unused recovery codes.</p>
-                <form method="post" action="/-/gateway/account/recovery-codes" id="regenerate">{token}{secondFactor}<button type="submit">Regenerate recovery codes</button></form>
+                <form method="post" action="{GatewayUrls.RecoveryCodes}" id="regenerate">{token}{secondFactor}<button type="submit">Regenerate recovery codes</button></form>
                 </section>
 
                 <section id="mode-section">
                 <h2>Mode</h2>
-                <form method="post" action="/-/gateway/account/mode" id="change-mode">{token}
+                <form method="post" action="{GatewayUrls.Mode}" id="change-mode">{token}
                 {ModeChoice(view.State.Mode)}{secondFactor}<button type="submit">Change mode</button></form>
                 </section>
 
                 <section id="disable-section">
                 <h2>Disable two-factor authentication</h2>
-                <form method="post" action="/-/gateway/account/disable" id="disable">{token}
+                <form method="post" action="{GatewayUrls.Disable}" id="disable">{token}
                 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
                 {disableFactor}<button type="submit">Disable 2FA</button></form>
                 </section>
@@ -136,23 +129,21 @@ internal static partial class AccountPages
             : "<table id=\"key-list\"><tr><th>Name</th><th>Added</th><th>Last used</th><th></th></tr>"
               + string.Concat(keys.Select(k => $"""
                   <tr class="key"><td class="key-name">{E(k.Name)}</td><td>{k.CreatedAt:yyyy-MM-dd HH:mm}</td><td>{(k.LastUsedAt is { } used ? used.ToString("yyyy-MM-dd HH:mm") : "never")}</td>
-                  <td><details><summary>Remove</summary><form method="post" action="/-/gateway/account/keys/{E(k.Id)}/remove" class="remove-key">{token}{secondFactor}<button type="submit">Remove {E(k.Name)}</button></form></details></td></tr>
+                  <td><details><summary>Remove</summary><form method="post" action="{E(GatewayUrls.RemoveKey(k.Id))}" class="remove-key">{token}{secondFactor}<button type="submit">Remove {E(k.Name)}</button></form></details></td></tr>
                   """))
               + "</table>";
 
     private static TwoFactorMode ReadMode(IFormCollection form, TwoFactorMode fallback) =>
         TwoFactorModes.TryParse(form["mode"].ToString(), out var mode) && mode != TwoFactorMode.Disabled ? mode : fallback;
 
-    private static Task<IResult> StartTotpAsync(
-        HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof,
-        StepUp stepUp, TwoFactorEnrolment enrolment, EnrolmentTickets tickets, ILogger<TwoFactorEnrolment> logger) =>
-        WithStepUpAsync(context, form, antiforgery, accounts, keys, proof, stepUp, logger, FactorRule.Enrol, "start an authenticator app", async user =>
+    private static Task<IResult> StartTotpAsync(HttpContext context, IFormCollection form, [AsParameters] AccountPageServices page, EnrolmentTickets tickets) =>
+        WithStepUpAsync(context, form, page, FactorRule.Enrol, "start an authenticator app", async user =>
         {
-            var state = await accounts.GetAsync(user, context.RequestAborted);
+            var state = await page.Accounts.GetAsync(user, context.RequestAborted);
             var mode = state.Mode != TwoFactorMode.Disabled ? state.Mode : ReadMode(form, TwoFactorMode.AuthAndWrites);
-            var url = await enrolment.StartAsync(user, mode, context.RequestAborted);
-            var pending = (await accounts.GetAsync(user, context.RequestAborted)).PendingProtectedSecret ?? "";
-            return TotpSetupPage(context, antiforgery, url, tickets.Issue(user, context.User.SessionId(), pending));
+            var url = await page.Enrolment.StartAsync(user, mode, context.RequestAborted);
+            var pending = (await page.Accounts.GetAsync(user, context.RequestAborted)).PendingProtectedSecret ?? "";
+            return TotpSetupPage(context, page.Antiforgery, url, tickets.Issue(user, context.User.SessionId(), pending));
         });
 
     private static IResult TotpSetupPage(HttpContext context, IAntiforgery antiforgery, string url, string ticket)
@@ -163,7 +154,7 @@ internal static partial class AccountPages
             <p>Scan the code with your authenticator app, or enter the secret by hand, then type the code it shows.</p>
             <p class="qr"><img id="qr" alt="QR code of the authenticator secret" src="data:image/png;base64,{qr}"></p>
             <p>Secret: <code class="secret" id="secret">{E(secret)}</code></p>
-            <form method="post" action="/-/gateway/account/totp/confirm" id="confirm-totp">
+            <form method="post" action="{GatewayUrls.TotpConfirm}" id="confirm-totp">
             {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
             <input type="hidden" name="enrolment" value="{E(ticket)}">
             <label>Code from the app <input name="code" autocomplete="one-time-code" inputmode="numeric" required></label>
@@ -172,10 +163,9 @@ internal static partial class AccountPages
             """);
     }
 
-    private static async Task<IResult> ConfirmTotpAsync(
-        HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, TwoFactorEnrolment enrolment, SecurityKeys keys,
-        EnrolmentTickets tickets, ILogger<TwoFactorEnrolment> logger)
+    private static async Task<IResult> ConfirmTotpAsync(HttpContext context, IFormCollection form, [AsParameters] AccountPageServices page, EnrolmentTickets tickets)
     {
+        var (antiforgery, accounts, keys, _, _, enrolment, logger) = page;
         var user = context.User.Username();
         var state = await accounts.GetAsync(user, context.RequestAborted);
         // Only the enrolment this session started with a fresh step-up, within one window of that start.
@@ -197,20 +187,16 @@ internal static partial class AccountPages
         }
 
         LogChanged(logger, user, "authenticator app enabled");
-        return Page(context, "Authenticator app enabled", RecoveryCodeList(codes) + """<p><a href="/-/gateway/account" id="continue">Continue to your account</a></p>""");
+        return Page(context, "Authenticator app enabled", RecoveryCodeList(codes) + $"""<p><a href="{GatewayUrls.Account}" id="continue">Continue to your account</a></p>""");
     }
 
     // The form's ceremonyId/credential are the new key's registration, not a second factor: only a fresh step-up counts.
-    private static Task<IResult> AddKeyAsync(
-        HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, RecoveryCodes recoveryCodes,
-        SecondFactorProof proof, StepUp stepUp, ILogger<TwoFactorEnrolment> logger) =>
-        WithStepUpAsync(context, form, antiforgery, accounts, keys, proof, stepUp, logger, FactorRule.FreshOnly, "add a security key",
-            user => CompleteKeyAsync(user, context, form, antiforgery, accounts, keys, recoveryCodes, logger));
+    private static Task<IResult> AddKeyAsync(HttpContext context, IFormCollection form, [AsParameters] AccountPageServices page, RecoveryCodes recoveryCodes) =>
+        WithStepUpAsync(context, form, page, FactorRule.FreshOnly, "add a security key", user => CompleteKeyAsync(user, context, form, page, recoveryCodes));
 
-    private static async Task<IResult> CompleteKeyAsync(
-        string user, HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, RecoveryCodes recoveryCodes,
-        ILogger<TwoFactorEnrolment> logger)
+    private static async Task<IResult> CompleteKeyAsync(string user, HttpContext context, IFormCollection form, AccountPageServices page, RecoveryCodes recoveryCodes)
     {
+        var (antiforgery, accounts, keys, _, _, _, logger) = page;
         var name = form["name"].ToString().Trim() is { Length: > 0 } n ? n[..Math.Min(n.Length, 60)] : "Security key";
         var result = await keys.CompleteRegistrationAsync(user, form["ceremonyId"].ToString(), form["credential"].ToString(), name, context, context.RequestAborted);
         if (!result.Succeeded)
@@ -228,12 +214,13 @@ internal static partial class AccountPages
         // The key is the account's first factor: 2FA is now on, with recovery codes in case the key is lost.
         var codes = RecoveryCodes.Generate();
         await accounts.EnableWithoutSecretAsync(user, ReadMode(form, TwoFactorMode.AuthAndWrites), recoveryCodes.HashAll(user, codes), context.RequestAborted);
-        return Page(context, "Security key added", RecoveryCodeList(codes) + """<p><a href="/-/gateway/account" id="continue">Continue to your account</a></p>""");
+        return Page(context, "Security key added", RecoveryCodeList(codes) + $"""<p><a href="{GatewayUrls.Account}" id="continue">Continue to your account</a></p>""");
     }
 
-    private static Task<IResult> RemoveTotpAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof, StepUp stepUp, ILogger<TwoFactorEnrolment> logger) =>
-        WithStepUpAsync(context, form, antiforgery, accounts, keys, proof, stepUp, logger, FactorRule.FormOrFresh, "remove the authenticator app", async user =>
+    private static Task<IResult> RemoveTotpAsync(HttpContext context, IFormCollection form, [AsParameters] AccountPageServices page) =>
+        WithStepUpAsync(context, form, page, FactorRule.FormOrFresh, "remove the authenticator app", async user =>
         {
+            var (antiforgery, accounts, keys, _, _, enrolment, logger) = page;
             if (!await keys.HasKeysAsync(user, context.RequestAborted))
             {
                 return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "The authenticator app is your only second factor: disable 2FA instead (that needs your password).", 400);
@@ -244,9 +231,10 @@ internal static partial class AccountPages
             return Render(context, antiforgery, await LoadAsync(context, accounts, keys), "Authenticator app removed.", null);
         });
 
-    private static Task<IResult> RemoveKeyAsync(string keyId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof, StepUp stepUp, ILogger<TwoFactorEnrolment> logger) =>
-        WithStepUpAsync(context, form, antiforgery, accounts, keys, proof, stepUp, logger, FactorRule.FormOrFresh, "remove a security key", async user =>
+    private static Task<IResult> RemoveKeyAsync(string keyId, HttpContext context, IFormCollection form, [AsParameters] AccountPageServices page) =>
+        WithStepUpAsync(context, form, page, FactorRule.FormOrFresh, "remove a security key", async user =>
         {
+            var (antiforgery, accounts, keys, _, _, enrolment, logger) = page;
             var state = await accounts.GetAsync(user, context.RequestAborted);
             var keyCount = (await keys.ListAsync(user, context.RequestAborted)).Count;
             if (!state.HasTotp && keyCount <= 1)
@@ -259,26 +247,29 @@ internal static partial class AccountPages
             return Render(context, antiforgery, await LoadAsync(context, accounts, keys), removed ? "Security key removed." : null, removed ? null : "No such key.");
         });
 
-    private static Task<IResult> RegenerateRecoveryCodesAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof, StepUp stepUp, TwoFactorEnrolment enrolment, ILogger<TwoFactorEnrolment> logger) =>
-        WithStepUpAsync(context, form, antiforgery, accounts, keys, proof, stepUp, logger, FactorRule.FormOrFresh, "regenerate recovery codes", async user =>
+    private static Task<IResult> RegenerateRecoveryCodesAsync(HttpContext context, IFormCollection form, [AsParameters] AccountPageServices page) =>
+        WithStepUpAsync(context, form, page, FactorRule.FormOrFresh, "regenerate recovery codes", async user =>
         {
+            var (antiforgery, accounts, keys, _, _, enrolment, logger) = page;
             var codes = await enrolment.RegenerateRecoveryCodesAsync(user, context.RequestAborted);
             LogChanged(logger, user, "recovery codes regenerated");
-            return Page(context, "New recovery codes", RecoveryCodeList(codes) + """<p>The old codes no longer work.</p><p><a href="/-/gateway/account" id="continue">Continue to your account</a></p>""");
+            return Page(context, "New recovery codes", RecoveryCodeList(codes) + $"""<p>The old codes no longer work.</p><p><a href="{GatewayUrls.Account}" id="continue">Continue to your account</a></p>""");
         });
 
-    private static Task<IResult> ChangeModeAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof, StepUp stepUp, TwoFactorEnrolment enrolment, ILogger<TwoFactorEnrolment> logger) =>
-        WithStepUpAsync(context, form, antiforgery, accounts, keys, proof, stepUp, logger, FactorRule.FormOrFresh, "change the mode", async user =>
+    private static Task<IResult> ChangeModeAsync(HttpContext context, IFormCollection form, [AsParameters] AccountPageServices page) =>
+        WithStepUpAsync(context, form, page, FactorRule.FormOrFresh, "change the mode", async user =>
         {
+            var (antiforgery, accounts, keys, _, _, enrolment, logger) = page;
             var mode = ReadMode(form, TwoFactorMode.AuthAndWrites);
             await enrolment.SetModeAsync(user, mode, context.RequestAborted);
             LogChanged(logger, user, "mode changed to " + mode.ToWire());
             return Render(context, antiforgery, await LoadAsync(context, accounts, keys), $"Mode changed to {mode.ToWire()}.", null);
         });
 
-    private static Task<IResult> DisableAsync(HttpContext context, IFormCollection form, IAntiforgery antiforgery, IUserTwoFactorStore accounts, SecurityKeys keys, SecondFactorProof proof, StepUp stepUp, TwoFactorEnrolment enrolment, PasswordChecker passwords, ILogger<TwoFactorEnrolment> logger) =>
-        WithStepUpAsync(context, form, antiforgery, accounts, keys, proof, stepUp, logger, FactorRule.FormOnly, "disable 2FA", async user =>
+    private static Task<IResult> DisableAsync(HttpContext context, IFormCollection form, [AsParameters] AccountPageServices page, PasswordChecker passwords) =>
+        WithStepUpAsync(context, form, page, FactorRule.FormOnly, "disable 2FA", async user =>
         {
+            var (antiforgery, accounts, keys, _, _, enrolment, logger) = page;
             if (!await passwords.IsValidAsync(user, form["password"].ToString(), context.RequestAborted))
             {
                 return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "The password is not correct; two-factor authentication was not disabled.", 403);

@@ -5,14 +5,14 @@ internal static class Assets
 {
     public static IEndpointRouteBuilder MapGatewayAssets(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/-/gateway/assets/gateway.js", () => Results.Text(Script, "text/javascript; charset=utf-8"));
-        endpoints.MapGet("/-/gateway/assets/gateway.css", () => Results.Text(Style, "text/css; charset=utf-8"));
+        endpoints.MapGet(GatewayUrls.Script, () => Results.Text(Script, "text/javascript; charset=utf-8"));
+        endpoints.MapGet(GatewayUrls.Style, () => Results.Text(Style, "text/css; charset=utf-8"));
         return endpoints;
     }
 
     // WebAuthn through the browser's JSON helpers (parseCreationOptionsFromJSON / parseRequestOptionsFromJSON /
     // toJSON): the server sends ASP.NET's options JSON as is and receives the credential's JSON as is.
-    private const string Script = """
+    private const string Script = $$"""
         "use strict";
         function antiforgery(form) {
           const input = (form || document).querySelector('input[name="__RequestVerificationToken"]');
@@ -37,7 +37,7 @@ internal static class Assets
         async function useKey(button) {
           const form = button.closest("form");
           try {
-            const { ceremonyId, options } = await postJson("/-/gateway/webauthn/assertion-options", form, { subject: button.dataset.subject });
+            const { ceremonyId, options } = await postJson("{{GatewayUrls.AssertionOptions}}", form, { subject: button.dataset.subject });
             const credential = await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) });
             form.querySelector('input[name="ceremonyId"]').value = ceremonyId;
             form.querySelector('input[name="credential"]').value = JSON.stringify(credential.toJSON());
@@ -47,7 +47,7 @@ internal static class Assets
         async function addKey(button) {
           const form = button.closest("form");
           try {
-            const { ceremonyId, options } = await postJson("/-/gateway/account/keys/options", form, {});
+            const { ceremonyId, options } = await postJson("{{GatewayUrls.KeyOptions}}", form, {});
             const credential = await navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options) });
             form.querySelector('input[name="ceremonyId"]').value = ceremonyId;
             form.querySelector('input[name="credential"]').value = JSON.stringify(credential.toJSON());

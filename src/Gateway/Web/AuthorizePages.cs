@@ -1,5 +1,4 @@
 using Gateway.BrowserFlows;
-using Gateway.Resilience;
 using Gateway.SecondFactor;
 using Gateway.WebAuthn;
 using Microsoft.AspNetCore.Antiforgery;
@@ -15,6 +14,9 @@ namespace Gateway.Web;
 /// </summary>
 internal static partial class AuthorizePages
 {
+    /// <summary>The log category of these pages (a static class cannot be one).</summary>
+    internal sealed class Log;
+
     public static RouteGroupBuilder MapAuthorize(this RouteGroupBuilder gateway)
     {
         gateway.MapGet("/authorize/{flowId}", ShowAsync);
@@ -24,17 +26,10 @@ internal static partial class AuthorizePages
 
     private static async Task<IResult> ShowAsync(string flowId, HttpContext context, IAntiforgery antiforgery, BrowserFlowStore flows, SecurityKeys keys)
     {
-        try
-        {
-            var flow = await flows.GetAsync(flowId, context.RequestAborted);
-            return flow is { Kind: FlowKind.Otp, User: { } user }
-                ? flow.Completed ? Done(context) : Form(context, antiforgery, flow, await keys.HasKeysAsync(user, context.RequestAborted), null)
-                : Expired(context);
-        }
-        catch (DependencyUnavailableException)
-        {
-            return Page(context, "Authorize", Error("The gateway cannot reach its store right now. Try again shortly."), 503);
-        }
+        var flow = await flows.GetAsync(flowId, context.RequestAborted);
+        return flow is { Kind: FlowKind.Otp, User: { } user }
+            ? flow.Completed ? Done(context) : Form(context, antiforgery, flow, await keys.HasKeysAsync(user, context.RequestAborted), null)
+            : Expired(context);
     }
 
     private static IResult Form(HttpContext context, IAntiforgery antiforgery, BrowserFlow flow, bool hasKeys, string? error, int status = 200) =>
@@ -44,7 +39,7 @@ internal static partial class AuthorizePages
             <p>Request: <code id="flow-method">{E(flow.Request?.Method)}</code> <code id="flow-target">{E(flow.Request?.Target)}</code></p>
             <p>Approve only if you started this command just now. The approval is good for this one request (and the rest of the same npm command).</p>
             </section>
-            <form method="post" action="/-/gateway/authorize/{E(flow.Id)}" id="authorize">
+            <form method="post" action="{E(GatewayUrls.Authorize(flow.Id))}" id="authorize">
             {Error(error)}
             {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
             {SecondFactorFields(hasKeys, "flow:" + flow.Id)}
@@ -60,31 +55,24 @@ internal static partial class AuthorizePages
 
     private static async Task<IResult> ApproveAsync(
         string flowId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, SecurityKeys keys,
-        SecondFactorProof proof, WebOtpTokens tokens, ILogger<WebOtpTokens> logger)
+        SecondFactorProof proof, WebOtpTokens tokens, ILogger<Log> logger)
     {
-        try
+        var flow = await flows.GetAsync(flowId, context.RequestAborted);
+        if (flow is not { Kind: FlowKind.Otp, User: { } user, Action: { } action, CredentialId: not null, Request: not null, Completed: false })
         {
-            var flow = await flows.GetAsync(flowId, context.RequestAborted);
-            if (flow is not { Kind: FlowKind.Otp, User: { } user, Action: { } action, CredentialId: not null, Request: not null, Completed: false })
-            {
-                return flow is { Completed: true } ? Done(context) : Expired(context);
-            }
-
-            var result = await proof.VerifyAsync(context, user, "web-otp:" + flowId, form);
-            if (result.Outcome != VerificationOutcome.Verified)
-            {
-                LogRefused(logger, result.Outcome, user, action);
-                return Form(context, antiforgery, flow, await keys.HasKeysAsync(user, context.RequestAborted), SecondFactorProof.Describe(result), 401);
-            }
-
-            await flows.CompleteAsync(flowId, await tokens.IssueAsync(flow, context.RequestAborted), context.RequestAborted);
-            LogApproved(logger, user, action, flow.Package, result.Factor);
-            return Done(context);
+            return flow is { Completed: true } ? Done(context) : Expired(context);
         }
-        catch (DependencyUnavailableException)
+
+        var result = await proof.VerifyAsync(context, user, "web-otp:" + flowId, form);
+        if (result.Outcome != VerificationOutcome.Verified)
         {
-            return Page(context, "Authorize", Error("The gateway cannot reach its store right now. Try again shortly."), 503);
+            LogRefused(logger, result.Outcome, user, action);
+            return Form(context, antiforgery, flow, await keys.HasKeysAsync(user, context.RequestAborted), SecondFactorProof.Describe(result), 401);
         }
+
+        await flows.CompleteAsync(flowId, await tokens.IssueAsync(flow, context.RequestAborted), context.RequestAborted);
+        LogApproved(logger, user, action, flow.Package, result.Factor);
+        return Done(context);
     }
 
     [LoggerMessage(EventId = 620, Level = LogLevel.Information, Message = "Web-OTP approved ({Factor}) for user {User}: {Action} of {Package}")]

@@ -26,15 +26,15 @@ internal static class GatewaySession
         builder.Services.AddAuthentication(Scheme).AddCookie(Scheme, options =>
         {
             options.Cookie.Name = "__gw_session";
-            options.Cookie.Path = "/-/gateway";
+            options.Cookie.Path = GatewayUrls.Prefix;
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // always Secure behind https
             options.ExpireTimeSpan = Lifetime;
             options.SlidingExpiration = false;
-            options.LoginPath = "/-/gateway/sign-in";
-            options.LogoutPath = "/-/gateway/sign-out";
-            options.AccessDeniedPath = "/-/gateway/sign-in";
+            options.LoginPath = GatewayUrls.SignIn;
+            options.LogoutPath = GatewayUrls.SignOut;
+            options.AccessDeniedPath = GatewayUrls.SignIn;
             // A cookie issued before sessions carried an id and a step-up is signed out: sign in again.
             options.Events.OnValidatePrincipal = context =>
             {
@@ -50,7 +50,7 @@ internal static class GatewaySession
         builder.Services.AddAntiforgery(options =>
         {
             options.Cookie.Name = "__gw_antiforgery";
-            options.Cookie.Path = "/-/gateway";
+            options.Cookie.Path = GatewayUrls.Prefix;
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.HeaderName = "RequestVerificationToken";
         });

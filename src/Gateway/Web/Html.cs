@@ -23,11 +23,11 @@ internal static class Html
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>{E(title)} · npm 2FA gateway</title>
-            <link rel="stylesheet" href="/-/gateway/assets/gateway.css">
-            <script src="/-/gateway/assets/gateway.js" defer></script>
+            <link rel="stylesheet" href="{GatewayUrls.Style}">
+            <script src="{GatewayUrls.Script}" defer></script>
             </head>
             <body>
-            <header><a href="/-/gateway/account">npm 2FA gateway</a></header>
+            <header><a href="{GatewayUrls.Account}">npm 2FA gateway</a></header>
             <main>
             <h1>{E(title)}</h1>
             {body}

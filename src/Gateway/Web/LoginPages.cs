@@ -1,7 +1,6 @@
 using Gateway.Accounts;
 using Gateway.BrowserFlows;
 using Gateway.Identity;
-using Gateway.Resilience;
 using Gateway.SecondFactor;
 using Gateway.WebAuthn;
 using Microsoft.AspNetCore.Antiforgery;
@@ -16,6 +15,9 @@ namespace Gateway.Web;
 /// </summary>
 internal static partial class LoginPages
 {
+    /// <summary>The log category of these pages (a static class cannot be one).</summary>
+    internal sealed class Log;
+
     public static RouteGroupBuilder MapWebLoginPages(this RouteGroupBuilder gateway)
     {
         gateway.MapGet("/login/{flowId}", ShowAsync);
@@ -26,21 +28,14 @@ internal static partial class LoginPages
 
     private static async Task<IResult> ShowAsync(string flowId, HttpContext context, IAntiforgery antiforgery, BrowserFlowStore flows)
     {
-        try
-        {
-            var flow = await flows.GetAsync(flowId, context.RequestAborted);
-            return flow is { Kind: FlowKind.Login, Completed: false } ? PasswordForm(context, antiforgery, flowId, null) : Finished(context, flow);
-        }
-        catch (DependencyUnavailableException)
-        {
-            return Page(context, "npm login", Error("The gateway cannot reach its store right now. Try again shortly."), 503);
-        }
+        var flow = await flows.GetAsync(flowId, context.RequestAborted);
+        return flow is { Kind: FlowKind.Login, Completed: false } ? PasswordForm(context, antiforgery, flowId, null) : Finished(context, flow);
     }
 
     private static IResult PasswordForm(HttpContext context, IAntiforgery antiforgery, string flowId, string? error, int status = 200) =>
         Page(context, "npm login", $"""
             <p>Sign in to the registry for your npm command line.</p>
-            <form method="post" action="/-/gateway/login/{E(flowId)}" id="login">
+            <form method="post" action="{E(GatewayUrls.Login(flowId))}" id="login">
             {Error(error)}
             {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
             <label>Username <input name="username" autocomplete="username" required></label>
@@ -51,7 +46,7 @@ internal static partial class LoginPages
 
     private static IResult SecondFactorForm(HttpContext context, IAntiforgery antiforgery, string flowId, bool hasKeys, string? error, int status = 200) =>
         Page(context, "npm login: second factor", $"""
-            <form method="post" action="/-/gateway/login/{E(flowId)}/second-factor" id="login-second-factor">
+            <form method="post" action="{E(GatewayUrls.LoginSecondFactor(flowId))}" id="login-second-factor">
             {Error(error)}
             {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
             {SecondFactorFields(hasKeys, "flow:" + flowId)}
@@ -65,80 +60,67 @@ internal static partial class LoginPages
 
     private static async Task<IResult> CheckPasswordAsync(
         string flowId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, UpstreamLogin upstream,
-        FailureRegulator regulator, IUserModeSource modes, SecurityKeys keys, Usernames usernames, ILogger<UpstreamLogin> logger)
+        [AsParameters] PasswordPageServices checks, ILogger<Log> logger)
     {
+        var (usernames, regulator, modes, keys) = checks;
         if (!usernames.TryCanonical(form["username"].ToString().Trim(), out var username))
         {
             return PasswordForm(context, antiforgery, flowId, "Wrong username or password.", 401);
         }
 
-        try
+        var flow = await flows.GetAsync(flowId, context.RequestAborted);
+        if (flow is not { Kind: FlowKind.Login, Completed: false })
         {
-            var flow = await flows.GetAsync(flowId, context.RequestAborted);
-            if (flow is not { Kind: FlowKind.Login, Completed: false })
-            {
-                return Finished(context, flow);
-            }
-
-            string? token = null;
-            var (attempt, lockedFor) = await regulator.AttemptAsync(username, FailureRegulator.SignInScope, async () =>
-            {
-                token = await upstream.LoginAsync(username, form["password"].ToString(), context.RequestAborted);
-                return token is not null;
-            }, context.RequestAborted);
-            if (attempt == FailureRegulator.AttemptOutcome.LockedOut)
-            {
-                return PasswordForm(context, antiforgery, flowId, $"Too many failed logins. Try again in {(int)Math.Ceiling(lockedFor!.Value.TotalSeconds)} seconds.", 429);
-            }
-
-            if (attempt == FailureRegulator.AttemptOutcome.Failed)
-            {
-                LogRefused(logger, username);
-                return PasswordForm(context, antiforgery, flowId, "Wrong username or password.", 401);
-            }
-
-            await flows.SetLoginUserAsync(flowId, username, token!, context.RequestAborted);
-            if (await modes.GetModeAsync(username, context.RequestAborted) == TwoFactorMode.Disabled)
-            {
-                await flows.CompleteLoginAsync(flowId, context.RequestAborted);
-                LogLoggedIn(logger, username, "password");
-                return Finished(context, flow with { Completed = true });
-            }
-
-            return SecondFactorForm(context, antiforgery, flowId, await keys.HasKeysAsync(username, context.RequestAborted), null);
+            return Finished(context, flow);
         }
-        catch (DependencyUnavailableException)
+
+        string? token = null;
+        var (attempt, lockedFor) = await regulator.AttemptAsync(username, FailureRegulator.SignInScope, async () =>
         {
-            return PasswordForm(context, antiforgery, flowId, "The gateway cannot reach the registry or its store right now. Try again shortly.", 503);
+            token = await upstream.LoginAsync(username, form["password"].ToString(), context.RequestAborted);
+            return token is not null;
+        }, context.RequestAborted);
+        if (attempt == FailureRegulator.AttemptOutcome.LockedOut)
+        {
+            return PasswordForm(context, antiforgery, flowId, $"Too many failed logins. Try again in {(int)Math.Ceiling(lockedFor!.Value.TotalSeconds)} seconds.", 429);
         }
+
+        if (attempt == FailureRegulator.AttemptOutcome.Failed)
+        {
+            LogRefused(logger, username);
+            return PasswordForm(context, antiforgery, flowId, "Wrong username or password.", 401);
+        }
+
+        await flows.SetLoginUserAsync(flowId, username, token!, context.RequestAborted);
+        if (await modes.GetModeAsync(username, context.RequestAborted) == TwoFactorMode.Disabled)
+        {
+            await flows.CompleteLoginAsync(flowId, context.RequestAborted);
+            LogLoggedIn(logger, username, "password");
+            return Finished(context, flow with { Completed = true });
+        }
+
+        return SecondFactorForm(context, antiforgery, flowId, await keys.HasKeysAsync(username, context.RequestAborted), null);
     }
 
     private static async Task<IResult> CheckSecondFactorAsync(
         string flowId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, SecondFactorProof proof,
-        SecurityKeys keys, ILogger<UpstreamLogin> logger)
+        SecurityKeys keys, ILogger<Log> logger)
     {
-        try
+        var flow = await flows.GetAsync(flowId, context.RequestAborted);
+        if (flow is not { Kind: FlowKind.Login, PasswordChecked: true, User: { } user, Completed: false })
         {
-            var flow = await flows.GetAsync(flowId, context.RequestAborted);
-            if (flow is not { Kind: FlowKind.Login, PasswordChecked: true, User: { } user, Completed: false })
-            {
-                return Finished(context, flow);
-            }
-
-            var result = await proof.VerifyAsync(context, user, "web-login:" + flowId, form);
-            if (result.Outcome != VerificationOutcome.Verified)
-            {
-                return SecondFactorForm(context, antiforgery, flowId, await keys.HasKeysAsync(user, context.RequestAborted), SecondFactorProof.Describe(result), 401);
-            }
-
-            await flows.CompleteLoginAsync(flowId, context.RequestAborted);
-            LogLoggedIn(logger, user, result.Factor ?? "second factor");
-            return Finished(context, flow with { Completed = true });
+            return Finished(context, flow);
         }
-        catch (DependencyUnavailableException)
+
+        var result = await proof.VerifyAsync(context, user, "web-login:" + flowId, form);
+        if (result.Outcome != VerificationOutcome.Verified)
         {
-            return Page(context, "npm login", Error("The gateway cannot reach its store right now. Try again shortly."), 503);
+            return SecondFactorForm(context, antiforgery, flowId, await keys.HasKeysAsync(user, context.RequestAborted), SecondFactorProof.Describe(result), 401);
         }
+
+        await flows.CompleteLoginAsync(flowId, context.RequestAborted);
+        LogLoggedIn(logger, user, result.Factor ?? "second factor");
+        return Finished(context, flow with { Completed = true });
     }
 
     [LoggerMessage(EventId = 630, Level = LogLevel.Information, Message = "Web login of user {User} completed ({Factor})")]

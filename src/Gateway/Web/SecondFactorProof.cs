@@ -36,7 +36,6 @@ internal sealed class SecondFactorProof(OtpVerifier codes, SecurityKeys keys, Fa
     {
         VerificationOutcome.Missing => "Enter a one-time password or recovery code, or use your security key.",
         VerificationOutcome.LockedOut => $"Too many failed attempts. Try again in {(int)Math.Ceiling(result.RetryAfter?.TotalSeconds ?? 30)} seconds.",
-        VerificationOutcome.StoreUnavailable or VerificationOutcome.UpstreamUnavailable => "The gateway cannot check this right now. Try again shortly.",
         _ => "That second factor was not accepted.",
     };
 }

@@ -1,7 +1,6 @@
 using Gateway.Accounts;
 using Gateway.BrowserFlows;
 using Gateway.Identity;
-using Gateway.Resilience;
 using Gateway.SecondFactor;
 using Gateway.WebAuthn;
 using Microsoft.AspNetCore.Antiforgery;
@@ -15,9 +14,12 @@ namespace Gateway.Web;
 /// </summary>
 internal static partial class SignInPages
 {
+    /// <summary>The log category of these pages (a static class cannot be one).</summary>
+    internal sealed class Log;
+
     public static RouteGroupBuilder MapSignIn(this RouteGroupBuilder gateway)
     {
-        gateway.MapGet("/", () => Results.Redirect("/-/gateway/account"));
+        gateway.MapGet("/", () => Results.Redirect(GatewayUrls.Account));
         gateway.MapGet("/sign-in", (HttpContext context, IAntiforgery antiforgery) => PasswordForm(context, antiforgery, null));
         gateway.MapPost("/sign-in", CheckPasswordAsync);
         gateway.MapPost("/sign-in/{pendingId}", CheckSecondFactorAsync);
@@ -25,7 +27,7 @@ internal static partial class SignInPages
         gateway.MapPost("/sign-out", async (HttpContext context, IFormCollection form) =>
         {
             await GatewaySession.SignOutAsync(context);
-            return Results.Redirect("/-/gateway/sign-in");
+            return Results.Redirect(GatewayUrls.SignIn);
         });
         return gateway;
     }
@@ -33,7 +35,7 @@ internal static partial class SignInPages
     private static IResult PasswordForm(HttpContext context, IAntiforgery antiforgery, string? error, int status = 200) =>
         Page(context, "Sign in", $"""
             <p>Use your registry username and password.</p>
-            <form method="post" action="/-/gateway/sign-in" id="sign-in">
+            <form method="post" action="{GatewayUrls.SignIn}" id="sign-in">
             {Error(error)}
             {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
             <label>Username <input name="username" autocomplete="username" required></label>
@@ -43,48 +45,42 @@ internal static partial class SignInPages
             """, status);
 
     private static async Task<IResult> CheckPasswordAsync(
-        HttpContext context, IFormCollection form, IAntiforgery antiforgery, PasswordChecker passwords, FailureRegulator regulator,
-        IUserModeSource modes, BrowserFlowStore flows, SecurityKeys keys, StepUp stepUp, Usernames usernames, ILogger<PasswordChecker> logger)
+        HttpContext context, IFormCollection form, IAntiforgery antiforgery, PasswordChecker passwords, BrowserFlowStore flows, StepUp stepUp,
+        [AsParameters] PasswordPageServices checks, ILogger<Log> logger)
     {
+        var (usernames, regulator, modes, keys) = checks;
         var password = form["password"].ToString();
         if (!usernames.TryCanonical(form["username"].ToString().Trim(), out var username))
         {
             return PasswordForm(context, antiforgery, "Wrong username or password.", 401);
         }
 
-        try
+        var (attempt, lockedFor) = await regulator.AttemptAsync(username, FailureRegulator.SignInScope,
+            () => passwords.IsValidAsync(username, password, context.RequestAborted), context.RequestAborted);
+        if (attempt == FailureRegulator.AttemptOutcome.LockedOut)
         {
-            var (attempt, lockedFor) = await regulator.AttemptAsync(username, FailureRegulator.SignInScope,
-                () => passwords.IsValidAsync(username, password, context.RequestAborted), context.RequestAborted);
-            if (attempt == FailureRegulator.AttemptOutcome.LockedOut)
-            {
-                return PasswordForm(context, antiforgery, $"Too many failed sign-ins. Try again in {(int)Math.Ceiling(lockedFor!.Value.TotalSeconds)} seconds.", 429);
-            }
-
-            if (attempt == FailureRegulator.AttemptOutcome.Failed)
-            {
-                LogSignInRefused(logger, username);
-                return PasswordForm(context, antiforgery, "Wrong username or password.", 401);
-            }
-
-            if (await modes.GetModeAsync(username, context.RequestAborted) == TwoFactorMode.Disabled)
-            {
-                await GatewaySession.SignInAsync(context, username, StepUpStrength.Password, stepUp.Now);
-                return Results.Redirect("/-/gateway/account");
-            }
-
-            var (pendingId, _) = await flows.CreateAsync(FlowKind.SignIn, username, "sign-in", null, context.RequestAborted);
-            return SecondFactorForm(context, antiforgery, pendingId, await keys.HasKeysAsync(username, context.RequestAborted), null);
+            return PasswordForm(context, antiforgery, $"Too many failed sign-ins. Try again in {(int)Math.Ceiling(lockedFor!.Value.TotalSeconds)} seconds.", 429);
         }
-        catch (DependencyUnavailableException)
+
+        if (attempt == FailureRegulator.AttemptOutcome.Failed)
         {
-            return PasswordForm(context, antiforgery, "The gateway cannot reach the registry or its store right now. Try again shortly.", 503);
+            LogSignInRefused(logger, username);
+            return PasswordForm(context, antiforgery, "Wrong username or password.", 401);
         }
+
+        if (await modes.GetModeAsync(username, context.RequestAborted) == TwoFactorMode.Disabled)
+        {
+            await GatewaySession.SignInAsync(context, username, StepUpStrength.Password, stepUp.Now);
+            return Results.Redirect(GatewayUrls.Account);
+        }
+
+        var (pendingId, _) = await flows.CreateAsync(FlowKind.SignIn, username, "sign-in", null, context.RequestAborted);
+        return SecondFactorForm(context, antiforgery, pendingId, await keys.HasKeysAsync(username, context.RequestAborted), null);
     }
 
     private static IResult SecondFactorForm(HttpContext context, IAntiforgery antiforgery, string pendingId, bool hasKeys, string? error, int status = 200) =>
         Page(context, "Second factor", $"""
-            <form method="post" action="/-/gateway/sign-in/{E(pendingId)}" id="second-factor">
+            <form method="post" action="{E(GatewayUrls.SignInSecondFactor(pendingId))}" id="second-factor">
             {Error(error)}
             {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
             {SecondFactorFields(hasKeys, "sign-in:" + pendingId)}
@@ -96,27 +92,20 @@ internal static partial class SignInPages
         string pendingId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, SecondFactorProof proof, SecurityKeys keys,
         StepUp stepUp)
     {
-        try
+        var pending = await flows.GetAsync(pendingId, context.RequestAborted);
+        if (pending is not { Kind: FlowKind.SignIn, User: { } username })
         {
-            var pending = await flows.GetAsync(pendingId, context.RequestAborted);
-            if (pending is not { Kind: FlowKind.SignIn, User: { } username })
-            {
-                return PasswordForm(context, antiforgery, "That sign-in has expired. Start again.", 400);
-            }
-
-            var result = await proof.VerifyAsync(context, username, "web-sign-in:" + pendingId, form);
-            if (result.Outcome != VerificationOutcome.Verified)
-            {
-                return SecondFactorForm(context, antiforgery, pendingId, await keys.HasKeysAsync(username, context.RequestAborted), SecondFactorProof.Describe(result), 401);
-            }
-
-            await GatewaySession.SignInAsync(context, username, StepUpStrength.SecondFactor, stepUp.Now);
-            return Results.Redirect("/-/gateway/account");
+            return PasswordForm(context, antiforgery, "That sign-in has expired. Start again.", 400);
         }
-        catch (DependencyUnavailableException)
+
+        var result = await proof.VerifyAsync(context, username, "web-sign-in:" + pendingId, form);
+        if (result.Outcome != VerificationOutcome.Verified)
         {
-            return PasswordForm(context, antiforgery, "The gateway cannot reach its store right now. Try again shortly.", 503);
+            return SecondFactorForm(context, antiforgery, pendingId, await keys.HasKeysAsync(username, context.RequestAborted), SecondFactorProof.Describe(result), 401);
         }
+
+        await GatewaySession.SignInAsync(context, username, StepUpStrength.SecondFactor, stepUp.Now);
+        return Results.Redirect(GatewayUrls.Account);
     }
 
     [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "Web sign-in refused for user {User}: wrong password")]

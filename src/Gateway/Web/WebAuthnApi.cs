@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.BrowserFlows;
 using Gateway.Pipeline;
-using Gateway.Resilience;
 using Gateway.WebAuthn;
 using Microsoft.AspNetCore.Antiforgery;
 
@@ -34,22 +33,15 @@ internal static class WebAuthnApi
             return;
         }
 
-        try
+        // Adding a key is a factor change: not even its ceremony starts without a fresh step-up.
+        var user = context.User.Username();
+        if (!stepUp.IsFresh(context.User, await modes.GetModeAsync(user, context.RequestAborted) != TwoFactorMode.Disabled))
         {
-            // Adding a key is a factor change: not even its ceremony starts without a fresh step-up.
-            var user = context.User.Username();
-            if (!stepUp.IsFresh(context.User, await modes.GetModeAsync(user, context.RequestAborted) != TwoFactorMode.Disabled))
-            {
-                await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, "Confirm it's you first (reload the page).");
-                return;
-            }
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, "Confirm it's you first (reload the page).");
+            return;
+        }
 
-            await WriteCeremonyAsync(context, await keys.BeginRegistrationAsync(user, context, context.RequestAborted));
-        }
-        catch (DependencyUnavailableException)
-        {
-            await GatewayResponses.WriteUnavailableAsync(context, "The gateway cannot reach its store right now. Try again shortly.");
-        }
+        await WriteCeremonyAsync(context, await keys.BeginRegistrationAsync(user, context, context.RequestAborted));
     }
 
     private static async Task AssertionOptionsAsync(HttpContext context, IAntiforgery antiforgery, SecurityKeys keys, BrowserFlowStore flows)
@@ -76,10 +68,6 @@ internal static class WebAuthnApi
         catch (JsonException)
         {
             await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "Malformed request.");
-        }
-        catch (DependencyUnavailableException)
-        {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "The gateway cannot reach its store right now. Try again shortly.");
         }
     }
 

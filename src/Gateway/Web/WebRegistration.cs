@@ -23,7 +23,7 @@ internal static class WebRegistration
     /// </summary>
     public static WebApplication UseGatewayWeb(this WebApplication app)
     {
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/-/gateway"), pages =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(GatewayUrls.Prefix), pages =>
         {
             pages.UseAuthentication();
             pages.UseAuthorization();
@@ -37,10 +37,12 @@ internal static class WebRegistration
         app.MapBrowserFlowDone();
         app.MapWebLogin();
         app.MapGatewayAssets();
-        var pages = app.MapGroup("/-/gateway");
+        var gateway = app.MapGroup(GatewayUrls.Prefix);
+        gateway.MapWebAuthnApi();
+        // HTML pages: their errors are pages too (Resilience/DependencyFailureHandler.cs).
+        var pages = gateway.MapGroup("").WithMetadata(GatewayPage.Instance);
         pages.MapSignIn();
         pages.MapAccount();
-        pages.MapWebAuthnApi();
         pages.MapAuthorize();
         pages.MapWebLoginPages();
         return app;

@@ -84,25 +84,10 @@ public sealed class ChallengeWriterTests
     }
 
     [Theory]
-    [InlineData(VerificationOutcome.StoreUnavailable)]
-    [InlineData(VerificationOutcome.UpstreamUnavailable)]
-    public async Task WriteAsync_DependencyUnavailable_Is503WithRetryAfter(VerificationOutcome outcome)
-    {
-        var response = await WriteAsync(VerificationResult.Of(outcome));
-
-        Assert.Equal(StatusCodes.Status503ServiceUnavailable, response.Status);
-        Assert.Equal("5", response.Headers["Retry-After"]);
-        Assert.False(string.IsNullOrWhiteSpace(response.Error));
-        Assert.False(response.Headers.ContainsKey("WWW-Authenticate"));
-    }
-
-    [Theory]
     [InlineData(VerificationOutcome.Missing)]
     [InlineData(VerificationOutcome.Invalid)]
     [InlineData(VerificationOutcome.Replayed)]
     [InlineData(VerificationOutcome.LockedOut)]
-    [InlineData(VerificationOutcome.StoreUnavailable)]
-    [InlineData(VerificationOutcome.UpstreamUnavailable)]
     public async Task WriteAsync_AnyRefusal_LogsExactOutcomeButNeverTheCode(VerificationOutcome outcome)
     {
         var response = await WriteAsync(VerificationResult.Of(outcome));

@@ -47,7 +47,7 @@ public abstract class OtpVerifierTests
     public sealed class OnRedis(RedisServerFixture store) : OtpVerifierTests(store)
     {
         [Fact]
-        public async Task VerifyAsync_StoreUnreachable_IsStoreUnavailable()
+        public async Task VerifyAsync_StoreUnreachable_ThrowsDependencyUnavailable()
         {
             var options = new ConfigurationOptions
             {
@@ -60,9 +60,9 @@ public abstract class OtpVerifierTests
             var time = new FakeTimeProvider(Start);
             var harness = new Harness(dead, new EphemeralDataProtectionProvider(), time, StoreGuard.Create(time));
 
-            var result = await harness.Verifier.VerifyAsync(new CallerIdentity("alice", "credential-a"), "123456", default);
-
-            Assert.Equal(VerificationOutcome.StoreUnavailable, result.Outcome);
+            // Not an outcome: the exception reaches the one place that answers 503 (DependencyFailureHandler).
+            await Assert.ThrowsAsync<DependencyUnavailableException>(async () =>
+                await harness.Verifier.VerifyAsync(new CallerIdentity("alice", "credential-a"), "123456", default));
         }
 
         /// <summary>
@@ -70,7 +70,7 @@ public abstract class OtpVerifierTests
         /// while disconnected) and the production guard (2 s timeout, real clock): fail closed.
         /// </summary>
         [Fact]
-        public async Task VerifyAsync_StoreKilledAfterEnrolment_IsStoreUnavailable()
+        public async Task VerifyAsync_StoreKilledAfterEnrolment_ThrowsDependencyUnavailable()
         {
             await using var server = await RedisServer.StartAsync();
             var time = new FakeTimeProvider(Start);
@@ -80,9 +80,9 @@ public abstract class OtpVerifierTests
             var verifier = new Harness(server.Multiplexer, protection, time, StoreGuard.Create(TimeProvider.System)).Verifier;
 
             server.Kill();
-            var result = await verifier.VerifyAsync(new CallerIdentity("alice", "credential-a"), TotpCodes.Compute(secret, time.GetUtcNow()), default);
 
-            Assert.Equal(VerificationOutcome.StoreUnavailable, result.Outcome);
+            await Assert.ThrowsAsync<DependencyUnavailableException>(async () =>
+                await verifier.VerifyAsync(new CallerIdentity("alice", "credential-a"), TotpCodes.Compute(secret, time.GetUtcNow()), default));
         }
 
         /// <summary>The guard's 2 s timeout should bound how long a protected request waits for a dead store.</summary>
@@ -97,10 +97,10 @@ public abstract class OtpVerifierTests
 
             server.Kill();
             var stopwatch = Stopwatch.StartNew();
-            var result = await verifier.VerifyAsync(new CallerIdentity("alice", "credential-a"), TotpCodes.Compute(secret, time.GetUtcNow()), default);
+            await Assert.ThrowsAsync<DependencyUnavailableException>(async () =>
+                await verifier.VerifyAsync(new CallerIdentity("alice", "credential-a"), TotpCodes.Compute(secret, time.GetUtcNow()), default));
             stopwatch.Stop();
 
-            Assert.Equal(VerificationOutcome.StoreUnavailable, result.Outcome);
             Assert.InRange(stopwatch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
         }
     }

@@ -1,0 +1,16 @@
+using Gateway.Accounts;
+using Gateway.Profile;
+using Gateway.WebAuthn;
+using Microsoft.AspNetCore.Antiforgery;
+
+namespace Gateway.Web;
+
+/// <summary>What every account-page handler uses, bound once per request with <c>[AsParameters]</c>.</summary>
+internal sealed record AccountPageServices(
+    IAntiforgery Antiforgery,
+    IUserTwoFactorStore Accounts,
+    SecurityKeys Keys,
+    SecondFactorProof Proof,
+    StepUp StepUp,
+    TwoFactorEnrolment Enrolment,
+    ILogger<AccountPages.Log> Logger);

@@ -1,0 +1,12 @@
+using Gateway.Accounts;
+using Gateway.Identity;
+using Gateway.SecondFactor;
+using Gateway.WebAuthn;
+
+namespace Gateway.Web;
+
+/// <summary>
+/// What the two password pages (sign-in, web login) check a password with and decide the next step by, bound with
+/// <c>[AsParameters]</c>: the username rules, the regulated attempt, the account's mode and whether it has keys.
+/// </summary>
+internal sealed record PasswordPageServices(Usernames Usernames, FailureRegulator Regulator, IUserModeSource Modes, SecurityKeys Keys);
