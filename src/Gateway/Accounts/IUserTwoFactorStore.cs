@@ -21,7 +21,7 @@ public interface IUserTwoFactorStore
 
     ValueTask ClearPendingAsync(string username, CancellationToken cancellation);
 
-    /// <summary>Removes the secret, the recovery codes and the mode.</summary>
+    /// <summary>Removes the secret, the recovery codes, the mode and every security key, atomically.</summary>
     ValueTask DisableAsync(string username, CancellationToken cancellation);
 
     /// <summary>Removes a recovery code; true if it was there (each code works once).</summary>

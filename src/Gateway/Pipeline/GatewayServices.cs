@@ -1,3 +1,4 @@
+using Gateway.TwoFactor;
 using Gateway.Accounts;
 using Gateway.Identity;
 using Gateway.Profile;
@@ -30,7 +31,7 @@ internal static class GatewayServices
         builder.Services.AddSingleton<FailureRegulator>();
         builder.Services.AddSingleton<OtpVerifier>();
         builder.Services.AddSingleton<ChallengeWriter>();
-        builder.Services.AddSingleton<TwoFactorEnrolment>();
+        builder.Services.AddSingleton<TwoFactorAccounts>();
         return builder;
     }
 

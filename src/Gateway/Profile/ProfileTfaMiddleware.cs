@@ -1,3 +1,4 @@
+using Gateway.TwoFactor;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Accounts;
@@ -19,7 +20,7 @@ internal sealed partial class ProfileTfaMiddleware(
     RequestDelegate next,
     IHttpClientFactory clients,
     IUserTwoFactorStore accounts,
-    TwoFactorEnrolment enrolment,
+    TwoFactorAccounts enrolment,
     PasswordChecker passwords,
     [FromKeyedServices(ResilienceRegistration.Upstream)] DependencyGuard registry,
     ILogger<ProfileTfaMiddleware> logger)

@@ -98,13 +98,41 @@ internal sealed class AccountRecords : IUserTwoFactorStore
     public ValueTask ClearPendingAsync(string username, CancellationToken cancellation) =>
         ChangeAsync(username, cancellation, (tx, key) => _ = tx.HashDeleteAsync(key, ["pendingMode", "pendingSecret"]));
 
-    public ValueTask DisableAsync(string username, CancellationToken cancellation) =>
-        ChangeAsync(username, cancellation, (tx, key) =>
+    /// <summary>
+    /// Turns 2FA off in one transaction: the record, the recovery codes, the failure counter and every security
+    /// key (records, counters, last use, credential owners). The key set is read first and the transaction applies
+    /// only if it is unchanged, so a key added meanwhile cannot survive a disable; it is retried once.
+    /// </summary>
+    public async ValueTask DisableAsync(string username, CancellationToken cancellation)
+    {
+        for (var attempt = 1; ; attempt++)
         {
-            _ = tx.KeyDeleteAsync(key);
-            _ = tx.KeyDeleteAsync(StoreKeys.RecoveryCodes(username));
-            _ = tx.KeyDeleteAsync(StoreKeys.Failures(username));
-        });
+            var keysKey = StoreKeys.SecurityKeys(username);
+            var ids = await _guard.ExecuteAsync(async _ => await Db.HashKeysAsync(keysKey), cancellation);
+            try
+            {
+                await ChangeAsync(username, cancellation, (tx, key) =>
+                {
+                    tx.AddCondition(Condition.HashLengthEqual(keysKey, ids.Length));
+                    _ = tx.KeyDeleteAsync(key);
+                    _ = tx.KeyDeleteAsync(StoreKeys.RecoveryCodes(username));
+                    _ = tx.KeyDeleteAsync(StoreKeys.Failures(username));
+                    _ = tx.KeyDeleteAsync(keysKey);
+                    _ = tx.KeyDeleteAsync(StoreKeys.SecurityKeyCounters(username));
+                    _ = tx.KeyDeleteAsync(StoreKeys.SecurityKeysUsed(username));
+                    foreach (var id in ids)
+                    {
+                        _ = tx.KeyDeleteAsync(StoreKeys.WebAuthnCredentialOwner(id!));
+                    }
+                });
+                return;
+            }
+            catch (Resilience.DependencyUnavailableException e) when (attempt == 1 && e.InnerException is RedisException { Message: NotApplied })
+            {
+                // A key was added or removed between reading the set and the transaction: read it again.
+            }
+        }
+    }
 
     public ValueTask<bool> ConsumeRecoveryCodeAsync(string username, string codeHash, CancellationToken cancellation) =>
         _guard.ExecuteAsync(async _ => await Db.SetRemoveAsync(StoreKeys.RecoveryCodes(username), codeHash), cancellation);
@@ -125,6 +153,8 @@ internal sealed class AccountRecords : IUserTwoFactorStore
     private HashEntry Now() => new("updatedAt", _time.GetUtcNow().ToUnixTimeMilliseconds());
 
     /// <summary>Applies a change atomically, then tells every instance to forget its cached mode of the user.</summary>
+    private const string NotApplied = "The 2FA record change for a user was not applied.";
+
     private async ValueTask ChangeAsync(string username, CancellationToken cancellation, Action<ITransaction, RedisKey> change)
     {
         await _guard.ExecuteAsync(async _ =>
@@ -133,7 +163,7 @@ internal sealed class AccountRecords : IUserTwoFactorStore
             change(tx, StoreKeys.User(username));
             if (!await tx.ExecuteAsync())
             {
-                throw new RedisException($"The 2FA record change for a user was not applied.");
+                throw new RedisException(NotApplied);
             }
 
             // This instance's observers hear at once (pub/sub delivery is asynchronous: the caller's very next

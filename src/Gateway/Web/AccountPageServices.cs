@@ -1,3 +1,4 @@
+using Gateway.TwoFactor;
 using Gateway.Accounts;
 using Gateway.Profile;
 using Gateway.WebAuthn;
@@ -12,5 +13,5 @@ internal sealed record AccountPageServices(
     SecurityKeys Keys,
     SecondFactorProof Proof,
     StepUp StepUp,
-    TwoFactorEnrolment Enrolment,
+    TwoFactorAccounts Enrolment,
     ILogger<AccountPages.Log> Logger);

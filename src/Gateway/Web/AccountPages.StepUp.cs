@@ -1,3 +1,4 @@
+using Gateway.TwoFactor;
 using Gateway.Accounts;
 using Gateway.Profile;
 using Gateway.SecondFactor;

@@ -1,3 +1,4 @@
+using Gateway.TwoFactor;
 using System.Security.Claims;
 using Gateway.Accounts;
 using Gateway.Identity;
@@ -85,7 +86,7 @@ internal static partial class AccountPages
             <h2>Security keys</h2>
             {KeyTable(view.Keys, token, secondFactor)}
             <form method="post" action="{GatewayUrls.Keys}" id="add-key">{token}
-            <label>Name <input name="name" value="Security key" maxlength="60" required></label>
+            <label>Name <input name="name" value="Security key" maxlength="{SecurityKeys.MaxKeyNameLength}" required></label>
             <input type="hidden" name="ceremonyId"><input type="hidden" name="credential">
             {(enabled ? "" : ModeChoice(TwoFactorMode.AuthAndWrites))}
             {(view.Fresh ? """<button type="button" class="add-key">Add security key</button>""" : """<p class="hint" id="add-key-step-up">Confirm it's you (above) to add a key.</p>""")}
@@ -191,13 +192,13 @@ internal static partial class AccountPages
     }
 
     // The form's ceremonyId/credential are the new key's registration, not a second factor: only a fresh step-up counts.
-    private static Task<IResult> AddKeyAsync(HttpContext context, IFormCollection form, [AsParameters] AccountPageServices page, RecoveryCodes recoveryCodes) =>
-        WithStepUpAsync(context, form, page, FactorRule.FreshOnly, "add a security key", user => CompleteKeyAsync(user, context, form, page, recoveryCodes));
+    private static Task<IResult> AddKeyAsync(HttpContext context, IFormCollection form, [AsParameters] AccountPageServices page) =>
+        WithStepUpAsync(context, form, page, FactorRule.FreshOnly, "add a security key", user => CompleteKeyAsync(user, context, form, page));
 
-    private static async Task<IResult> CompleteKeyAsync(string user, HttpContext context, IFormCollection form, AccountPageServices page, RecoveryCodes recoveryCodes)
+    private static async Task<IResult> CompleteKeyAsync(string user, HttpContext context, IFormCollection form, AccountPageServices page)
     {
-        var (antiforgery, accounts, keys, _, _, _, logger) = page;
-        var name = form["name"].ToString().Trim() is { Length: > 0 } n ? n[..Math.Min(n.Length, 60)] : "Security key";
+        var (antiforgery, accounts, keys, _, _, enrolment, logger) = page;
+        var name = form["name"].ToString().Trim() is { Length: > 0 } n ? n : "Security key"; // SecurityKeys cleans and caps it
         var result = await keys.CompleteRegistrationAsync(user, form["ceremonyId"].ToString(), form["credential"].ToString(), name, context, context.RequestAborted);
         if (!result.Succeeded)
         {
@@ -205,28 +206,21 @@ internal static partial class AccountPages
         }
 
         LogChanged(logger, user, "security key added");
-        var state = await accounts.GetAsync(user, context.RequestAborted);
-        if (state.Mode != TwoFactorMode.Disabled)
-        {
-            return Render(context, antiforgery, await LoadAsync(context, accounts, keys), $"Security key \"{name}\" added.", null);
-        }
-
-        // The key is the account's first factor: 2FA is now on, with recovery codes in case the key is lost.
-        var codes = RecoveryCodes.Generate();
-        await accounts.EnableWithoutSecretAsync(user, ReadMode(form, TwoFactorMode.AuthAndWrites), recoveryCodes.HashAll(user, codes), context.RequestAborted);
-        return Page(context, "Security key added", RecoveryCodeList(codes) + $"""<p><a href="{GatewayUrls.Account}" id="continue">Continue to your account</a></p>""");
+        var codes = await enrolment.KeyAddedAsync(user, ReadMode(form, TwoFactorMode.AuthAndWrites), context.RequestAborted);
+        return codes is null
+            ? Render(context, antiforgery, await LoadAsync(context, accounts, keys), "Security key added.", null)
+            : Page(context, "Security key added", RecoveryCodeList(codes) + $"""<p><a href="{GatewayUrls.Account}" id="continue">Continue to your account</a></p>""");
     }
 
     private static Task<IResult> RemoveTotpAsync(HttpContext context, IFormCollection form, [AsParameters] AccountPageServices page) =>
         WithStepUpAsync(context, form, page, FactorRule.FormOrFresh, "remove the authenticator app", async user =>
         {
             var (antiforgery, accounts, keys, _, _, enrolment, logger) = page;
-            if (!await keys.HasKeysAsync(user, context.RequestAborted))
+            if (await enrolment.RemoveAuthenticatorAsync(user, context.RequestAborted) == FactorRemoval.OnlyFactor)
             {
                 return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "The authenticator app is your only second factor: disable 2FA instead (that needs your password).", 400);
             }
 
-            await accounts.RemoveSecretAsync(user, context.RequestAborted);
             LogChanged(logger, user, "authenticator app removed");
             return Render(context, antiforgery, await LoadAsync(context, accounts, keys), "Authenticator app removed.", null);
         });
@@ -235,16 +229,16 @@ internal static partial class AccountPages
         WithStepUpAsync(context, form, page, FactorRule.FormOrFresh, "remove a security key", async user =>
         {
             var (antiforgery, accounts, keys, _, _, enrolment, logger) = page;
-            var state = await accounts.GetAsync(user, context.RequestAborted);
-            var keyCount = (await keys.ListAsync(user, context.RequestAborted)).Count;
-            if (!state.HasTotp && keyCount <= 1)
+            var removal = await enrolment.RemoveKeyAsync(user, keyId, context.RequestAborted);
+            if (removal == FactorRemoval.OnlyFactor)
             {
                 return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "This key is your only second factor: disable 2FA instead (that needs your password).", 400);
             }
 
-            var removed = await keys.RemoveAsync(user, keyId, context.RequestAborted);
-            LogChanged(logger, user, removed ? "security key removed" : "security key to remove not found");
-            return Render(context, antiforgery, await LoadAsync(context, accounts, keys), removed ? "Security key removed." : null, removed ? null : "No such key.");
+            LogChanged(logger, user, removal == FactorRemoval.Removed ? "security key removed" : "security key to remove not found");
+            return removal == FactorRemoval.Removed
+                ? Render(context, antiforgery, await LoadAsync(context, accounts, keys), "Security key removed.", null)
+                : Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "No such key.");
         });
 
     private static Task<IResult> RegenerateRecoveryCodesAsync(HttpContext context, IFormCollection form, [AsParameters] AccountPageServices page) =>
