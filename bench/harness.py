@@ -478,7 +478,8 @@ def cpu_main(args):
     """Read path CPU per request vs bare YARP: each proxy pinned alone on the server CPU, the origin (nginx) and
     wrk on the load CPU, packument GETs, interleaved rounds (order reversed every other round); for each run the
     server's utime+stime delta from /proc/<pid>/stat over the requests wrk completed. BENCH_CPU_GATEWAYS="name=dll ..."
-    adds gateway builds side by side (e.g. before=/tmp/gw-before/Gateway.dll)."""
+    adds gateway builds side by side (e.g. before=/tmp/gw-before/Gateway.dll). BENCH_CPU_PAIRED=1 loads all the proxies
+    at the same time instead (steadier when other work shares the machine: it hits every proxy alike)."""
     hz = os.sysconf("SC_CLK_TCK")
     info = machine_info()
     started = time.time()
@@ -523,18 +524,40 @@ def cpu_main(args):
             if status != 200 or len(body) != pack_len:
                 raise Failure(f"{n} GET /{PKG}: HTTP {status}, {len(body)} bytes (expected {pack_len})")
         wrk = Wrk(args, tmp)
+        if os.environ.get("BENCH_HOLD"):  # investigation (e.g. perf record): keep the servers up and say where they are
+            print(json.dumps({"base": base, "pids": pid}), flush=True)
+            time.sleep(float(os.environ["BENCH_HOLD"]))
+            return 0
         for n in names:  # warm-up (JIT tiers, connection pools): discarded
-            wrk.run(base[n] + f"/{PKG}", max(3, args.seconds))
+            wrk.run(base[n] + f"/{PKG}", max(8, 2 * args.seconds))
         time.sleep(1)
         rows = {n: [] for n in names}
+        paired = os.environ.get("BENCH_CPU_PAIRED") == "1"
         for rep in range(args.reps):
-            order = names if rep % 2 == 0 else list(reversed(names))
-            for n in order:
-                t0 = cpu_ticks(pid[n])
-                res = wrk.run(base[n] + f"/{PKG}", args.seconds)
-                time.sleep(0.3)  # let the last responses and their bookkeeping finish
-                ticks = cpu_ticks(pid[n]) - t0
-                rows[n].append({"us": ticks / hz * 1e6 / res["requests"], "rps": res["rps"], "requests": res["requests"]})
+            if paired:
+                # every proxy loaded at the same time (one wrk each): whatever else the machine runs hits them all alike
+                t0 = {n: cpu_ticks(pid[n]) for n in names}
+                res = {}
+                threads = [threading.Thread(target=lambda n=n: res.__setitem__(n, wrk.run(base[n] + f"/{PKG}", args.seconds)))
+                           for n in names]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+                time.sleep(0.3)
+                for n in names:
+                    if n not in res:
+                        raise Failure(f"wrk against {n} failed")
+                    ticks = cpu_ticks(pid[n]) - t0[n]
+                    rows[n].append({"us": ticks / hz * 1e6 / res[n]["requests"], "rps": res[n]["rps"], "requests": res[n]["requests"]})
+            else:
+                order = names if rep % 2 == 0 else list(reversed(names))
+                for n in order:
+                    t0 = cpu_ticks(pid[n])
+                    res = wrk.run(base[n] + f"/{PKG}", args.seconds)
+                    time.sleep(0.3)  # let the last responses and their bookkeeping finish
+                    ticks = cpu_ticks(pid[n]) - t0
+                    rows[n].append({"us": ticks / hz * 1e6 / res["requests"], "rps": res["rps"], "requests": res["requests"]})
             procs.check_alive()
             log(f"round {rep + 1}/{args.reps}: " + ", ".join(f"{n} {rows[n][-1]['us']:.1f} us/req" for n in names))
         end_load = open("/proc/loadavg").read().strip()
@@ -543,7 +566,8 @@ def cpu_main(args):
         R(f"### CPU per request, packument GET ({args.reps} interleaved rounds x {args.seconds} s, wrk -t1 -c{args.connections})")
         R("")
         R(f"- machine: {info['nproc']} CPUs, {info['cpu']}, Linux {info['kernel']}; .NET SDK {info['dotnet']}; {info['nginx']}; {info['wrk']}")
-        R(f"- pinning: origin nginx and wrk on CPU {args.load_cpus}; each proxy on CPU {args.server_cpus} (one measured at a time, the others idle)")
+        R(f"- pinning: origin nginx and wrk on CPU {args.load_cpus}; the proxies on CPU {args.server_cpus}, "
+          + ("all loaded at once, one wrk each (BENCH_CPU_PAIRED=1)" if paired else "one measured at a time, the others idle"))
         R(f"- load average at start: {info['loadavg']}; at end: {end_load}; wall time {time.time() - started:.0f} s")
         R(f"- CPU = utime+stime delta of the server process (/proc/<pid>/stat, {hz} Hz ticks) / requests wrk completed")
         R("")
