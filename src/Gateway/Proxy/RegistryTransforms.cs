@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -55,6 +56,7 @@ internal static class RegistryTransforms
             }
 
             var headers = transform.ProxyRequest.Headers;
+            headers.Remove(HeaderNames.Host); // else the setter first parses the client's Host it replaces
             headers.Host = authority;
             headers.TryAddWithoutValidation("X-Forwarded-Host", authority);
             headers.TryAddWithoutValidation("X-Forwarded-Proto", scheme);
