@@ -464,16 +464,144 @@ def machine_info():
     }
 
 
+
+# ---------------------------------------------------------------- CPU per request (issue 9)
+
+def cpu_ticks(pid):
+    """utime + stime of the whole process (all threads), in clock ticks."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def cpu_main(args):
+    """Read path CPU per request vs bare YARP: each proxy pinned alone on the server CPU, the origin (nginx) and
+    wrk on the load CPU, packument GETs, interleaved rounds (order reversed every other round); for each run the
+    server's utime+stime delta from /proc/<pid>/stat over the requests wrk completed. BENCH_CPU_GATEWAYS="name=dll ..."
+    adds gateway builds side by side (e.g. before=/tmp/gw-before/Gateway.dll). BENCH_CPU_PAIRED=1 loads all the proxies
+    at the same time instead (steadier when other work shares the machine: it hits every proxy alike)."""
+    hz = os.sysconf("SC_CLK_TCK")
+    info = machine_info()
+    started = time.time()
+    gw_dlls = [("gw-embedded", os.path.join(REPO, "src/Gateway/bin/Release/net10.0/Gateway.dll"))]
+    if os.environ.get("BENCH_CPU_GATEWAYS"):
+        gw_dlls = [tuple(e.split("=", 1)) for e in os.environ["BENCH_CPU_GATEWAYS"].split()]
+    log(f"cpu mode: {args.reps} rounds x {args.seconds}s, {args.connections} connections; origin+wrk on CPU "
+        f"'{args.load_cpus}', proxies on CPU '{args.server_cpus}'; gateways {gw_dlls}; load {info['loadavg']}")
+    tmp = tempfile.mkdtemp(prefix="gw-bench-cpu-")
+    os.chmod(tmp, 0o755)
+    procs = Processes(tmp)
+    cleanup_dirs = []
+    try:
+        fix, pack_len, tar_len, big_file, big_len = make_fixtures(tmp, 1)
+        names = ["bare-yarp"] + [n for n, _ in gw_dlls]
+        ports = {n: free_port() for n in ["upstream"] + names}
+        sink = tempfile.mkdtemp(prefix="gw-bench-sink-", dir="/dev/shm" if os.access("/dev/shm", os.W_OK) else tmp)
+        os.chmod(sink, 0o777)
+        cleanup_dirs.append(sink)
+        up_dir, up_conf = write_upstream_conf(tmp, fix, ports["upstream"], sink)
+        procs.start("nginx-upstream", ["nginx", "-p", up_dir, "-c", up_conf], args.load_cpus)
+        upstream = f"http://127.0.0.1:{ports['upstream']}"
+        dotnet_env = {"DOTNET_CLI_TELEMETRY_OPTOUT": "1"}
+        extra = dict(e.split("=", 1) for e in os.environ.get("BENCH_GATEWAY_ENV", "").split() if "=" in e)
+        pid = {}
+        pid["bare-yarp"] = procs.start("bare-yarp", ["dotnet", os.path.join(REPO, "bench/BareYarp/bin/Release/net10.0/BareYarp.dll"),
+                                                     "--urls", f"http://127.0.0.1:{ports['bare-yarp']}"], args.server_cpus,
+                                       {**dotnet_env, "BareYarp__Upstream": upstream, **extra}).pid
+        for name, dll in gw_dlls:
+            data = os.path.join(tmp, name + "-data")
+            os.makedirs(data)
+            pid[name] = procs.start(name, ["dotnet", dll, "--urls", f"http://127.0.0.1:{ports[name]}"], args.server_cpus, {
+                **dotnet_env, **extra, "Gateway__Upstream": upstream, "Gateway__PublicUrl": f"http://127.0.0.1:{ports[name]}",
+                "Gateway__Store": "embedded", "Gateway__DataPath": data}).pid
+        base = {n: f"http://127.0.0.1:{ports[n]}" for n in names}
+        wait_ready(f"{upstream}/-/ping", procs)
+        wait_ready(f"{base['bare-yarp']}/-/ping", procs)
+        for name, _ in gw_dlls:
+            wait_ready(f"{base[name]}/-/gateway/health", procs, 120)
+        for n in names:
+            status, body = http("GET", base[n] + f"/{PKG}", headers={"Authorization": TOKEN})
+            if status != 200 or len(body) != pack_len:
+                raise Failure(f"{n} GET /{PKG}: HTTP {status}, {len(body)} bytes (expected {pack_len})")
+        wrk = Wrk(args, tmp)
+        if os.environ.get("BENCH_HOLD"):  # investigation (e.g. perf record): keep the servers up and say where they are
+            print(json.dumps({"base": base, "pids": pid}), flush=True)
+            time.sleep(float(os.environ["BENCH_HOLD"]))
+            return 0
+        for n in names:  # warm-up (JIT tiers, connection pools): discarded
+            wrk.run(base[n] + f"/{PKG}", max(8, 2 * args.seconds))
+        time.sleep(1)
+        rows = {n: [] for n in names}
+        paired = os.environ.get("BENCH_CPU_PAIRED") == "1"
+        for rep in range(args.reps):
+            if paired:
+                # every proxy loaded at the same time (one wrk each): whatever else the machine runs hits them all alike
+                t0 = {n: cpu_ticks(pid[n]) for n in names}
+                res = {}
+                threads = [threading.Thread(target=lambda n=n: res.__setitem__(n, wrk.run(base[n] + f"/{PKG}", args.seconds)))
+                           for n in names]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+                time.sleep(0.3)
+                for n in names:
+                    if n not in res:
+                        raise Failure(f"wrk against {n} failed")
+                    ticks = cpu_ticks(pid[n]) - t0[n]
+                    rows[n].append({"us": ticks / hz * 1e6 / res[n]["requests"], "rps": res[n]["rps"], "requests": res[n]["requests"]})
+            else:
+                order = names if rep % 2 == 0 else list(reversed(names))
+                for n in order:
+                    t0 = cpu_ticks(pid[n])
+                    res = wrk.run(base[n] + f"/{PKG}", args.seconds)
+                    time.sleep(0.3)  # let the last responses and their bookkeeping finish
+                    ticks = cpu_ticks(pid[n]) - t0
+                    rows[n].append({"us": ticks / hz * 1e6 / res["requests"], "rps": res["rps"], "requests": res["requests"]})
+            procs.check_alive()
+            log(f"round {rep + 1}/{args.reps}: " + ", ".join(f"{n} {rows[n][-1]['us']:.1f} us/req" for n in names))
+        end_load = open("/proc/loadavg").read().strip()
+        out = []
+        R = out.append
+        R(f"### CPU per request, packument GET ({args.reps} interleaved rounds x {args.seconds} s, wrk -t1 -c{args.connections})")
+        R("")
+        R(f"- machine: {info['nproc']} CPUs, {info['cpu']}, Linux {info['kernel']}; .NET SDK {info['dotnet']}; {info['nginx']}; {info['wrk']}")
+        R(f"- pinning: origin nginx and wrk on CPU {args.load_cpus}; the proxies on CPU {args.server_cpus}, "
+          + ("all loaded at once, one wrk each (BENCH_CPU_PAIRED=1)" if paired else "one measured at a time, the others idle"))
+        R(f"- load average at start: {info['loadavg']}; at end: {end_load}; wall time {time.time() - started:.0f} s")
+        R(f"- CPU = utime+stime delta of the server process (/proc/<pid>/stat, {hz} Hz ticks) / requests wrk completed")
+        R("")
+        R("| target | µs/request per round | median | min–max | median req/s | ratio to bare YARP (median of per-round ratios) | min–max |")
+        R("|---|---|---:|---:|---:|---:|---:|")
+        for n in names:
+            us = [r["us"] for r in rows[n]]
+            ratios = [a["us"] / b["us"] for a, b in zip(rows[n], rows["bare-yarp"])]
+            R(f"| {n} | {' '.join(f'{u:.1f}' for u in us)} | {med(us):.1f} | {min(us):.1f}–{max(us):.1f} | "
+              f"{med([r['rps'] for r in rows[n]]):.0f} | {med(ratios):.3f} | {min(ratios):.3f}–{max(ratios):.3f} |")
+        text = "\n".join(out) + "\n"
+        print(text)
+        if args.out:
+            open(args.out, "w").write(text)
+        return 0
+    except Failure as e:
+        log(f"FAILED: {e}")
+        return 1
+    finally:
+        procs.stop_all()
+        for d in cleanup_dirs:
+            shutil.rmtree(d, ignore_errors=True)
+
+
 def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the clean-up below
     ap = argparse.ArgumentParser()
-    ap.add_argument("--mode", choices=["full", "quick", "smoke"], default="full")
+    ap.add_argument("--mode", choices=["full", "quick", "smoke", "cpu"], default="full")
     ap.add_argument("--out", default=None, help="write the Markdown report here too")
     ap.add_argument("--no-micro", action="store_true")
     args = ap.parse_args()
     # The large publish is 28 MiB: as shipped, the gateway (like any Kestrel app) refuses request bodies over
     # 30,000,000 bytes; a 100 MB publish is sent once as a probe and its status reported (BENCHMARKS.md).
-    preset = {"full": (5, 10, 28, 3), "quick": (2, 2, 28, 2), "smoke": (1, 1, 5, 1)}[args.mode]
+    preset = {"full": (5, 10, 28, 3), "quick": (2, 2, 28, 2), "smoke": (1, 1, 5, 1), "cpu": (7, 5, 1, 0)}[args.mode]
     args.reps, args.seconds, big_mb, big_reps = preset
     args.reps = int(os.environ.get("BENCH_REPS", args.reps))
     args.seconds = int(os.environ.get("BENCH_SECONDS", args.seconds))
@@ -482,6 +610,8 @@ def main():
     ncpu = os.cpu_count() or 1
     args.load_cpus = os.environ.get("BENCH_LOAD_CPUS", "0" if ncpu >= 2 else "")
     args.server_cpus = os.environ.get("BENCH_SERVER_CPUS", ("1" if ncpu == 2 else f"1-{ncpu - 1}") if ncpu >= 2 else "")
+    if args.mode == "cpu":
+        return cpu_main(args)
     info = machine_info()
     started = time.time()
     log(f"mode {args.mode}: {args.reps} x {args.seconds}s, {args.connections} connections, load CPUs '{args.load_cpus}', servers CPUs '{args.server_cpus}', load {info['loadavg']}")

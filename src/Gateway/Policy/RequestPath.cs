@@ -34,6 +34,11 @@ public sealed class RequestPath
             rawTarget = rawTarget[..query];
         }
 
+        if (TryParsePlain(rawTarget) is { } plain)
+        {
+            return plain;
+        }
+
         var segments = new List<string>(8);
         var hasDotSegments = false;
         foreach (var range in rawTarget.Split('/'))
@@ -52,6 +57,56 @@ public sealed class RequestPath
         }
 
         return new RequestPath(segments.ToArray(), hasDotSegments);
+    }
+
+    /// <summary>
+    /// The common case (nearly every read): no <c>%</c>, no dot segment, at most 15 slashes. Splits once into
+    /// ranges on the stack and allocates only the segment strings and one array of the exact size.
+    /// Anything else returns null and takes the general path above, which gives the same result for these.
+    /// </summary>
+    private static RequestPath? TryParsePlain(ReadOnlySpan<char> path)
+    {
+        if (path.Contains('%'))
+        {
+            return null;
+        }
+
+        Span<Range> ranges = stackalloc Range[16];
+        var count = path.Split(ranges, '/');
+        if (count == ranges.Length)
+        {
+            return null; // the last range may hold more slashes
+        }
+
+        var nonEmpty = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var segment = path[ranges[i]];
+            if (segment.IsEmpty)
+            {
+                continue;
+            }
+
+            if (segment is "." or "..")
+            {
+                return null;
+            }
+
+            nonEmpty++;
+        }
+
+        var segments = new string[nonEmpty];
+        var n = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var segment = path[ranges[i]];
+            if (!segment.IsEmpty)
+            {
+                segments[n++] = segment.ToString();
+            }
+        }
+
+        return new RequestPath(segments, hasDotSegments: false);
     }
 
     /// <returns>Whether the segment was a dot segment.</returns>

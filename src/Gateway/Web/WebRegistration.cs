@@ -21,13 +21,30 @@ internal static class WebRegistration
     /// Session and antiforgery run only for the gateway's own pages: proxied registry traffic (reads above
     /// all) never pays for them.
     /// </summary>
+    /// <remarks>
+    /// <see cref="WebApplication"/> adds <c>UseAuthentication</c>, <c>UseAuthorization</c> and
+    /// <c>UseAntiforgery</c> to the main pipeline by itself, for every request, unless the application
+    /// has already called them; it looks for the markers those calls leave in
+    /// <see cref="IApplicationBuilder.Properties"/>. A <c>UseWhen</c> branch has its own copy of the
+    /// properties, so without copying the markers back every proxied read paid for a cookie
+    /// authentication, an authorization and an antiforgery pass (docs/BENCHMARKS.md, "Read path CPU per request").
+    /// </remarks>
     public static WebApplication UseGatewayWeb(this WebApplication app)
     {
+        IApplicationBuilder main = app;
         app.UseWhen(context => context.Request.Path.StartsWithSegments(GatewayUrls.Prefix), pages =>
         {
+            var before = new HashSet<string>(pages.Properties.Keys);
             pages.UseAuthentication();
             pages.UseAuthorization();
             pages.UseAntiforgery();
+            foreach (var (key, value) in pages.Properties)
+            {
+                if (!before.Contains(key))
+                {
+                    main.Properties[key] = value; // "this middleware is in the pipeline": WebApplication adds no global copy
+                }
+            }
         });
         return app;
     }
