@@ -14,7 +14,9 @@ namespace Gateway.Profile;
 /// Verdaccio answers 503 to any tfa update), so that npm's own <c>profile get</c>,
 /// <c>profile enable-2fa</c> and <c>profile disable-2fa</c> work unchanged. The rest of the profile is
 /// the registry's. Runs after the second-factor stage, so changing or disabling an enabled 2FA has
-/// already been proven with a code.
+/// already been proven with a code. It does not rely on the route policy for either: it reads the body
+/// itself, and it refuses a change to an enabled 2FA that reached it without a verified second factor (a
+/// policy edited so that 2FA changes are no longer class auth fails closed instead of opening).
 /// </summary>
 internal sealed partial class ProfileTfaMiddleware(
     RequestDelegate next,
@@ -23,6 +25,7 @@ internal sealed partial class ProfileTfaMiddleware(
     TwoFactorAccounts enrolment,
     PasswordChecker passwords,
     [FromKeyedServices(ResilienceRegistration.Upstream)] DependencyGuard registry,
+    Policy.RoutePolicyProvider policies,
     ILogger<ProfileTfaMiddleware> logger)
 {
     private static readonly string[] ProfilePath = ["-", "npm", "v1", "user"];
@@ -38,10 +41,29 @@ internal sealed partial class ProfileTfaMiddleware(
         return context.Request.Method switch
         {
             "GET" => GetProfileAsync(context),
-            "POST" or "PUT" or "PATCH" when feature.Body is { } body && body.ValueKind == JsonValueKind.Object && body.TryGetProperty("tfa", out var tfa)
-                => ChangeTwoFactorAsync(context, feature, tfa),
+            "POST" or "PUT" or "PATCH" => UpdateAsync(context, feature),
             _ => next(context),
         };
+    }
+
+    private async Task UpdateAsync(HttpContext context, GatewayRequestFeature feature)
+    {
+        var body = feature.Body is { } parsed
+            ? Policy.RequestBody.Parsed(parsed)
+            : await BodyReader.ReadSmallJsonAsync(context.Request, policies.Current.MaxBodyBytes, context.RequestAborted);
+        if (body.State == Policy.RequestBodyState.Unreadable)
+        {
+            await GatewayResponses.WriteErrorAsync(context, body.ProblemStatus, body.Problem!);
+            return;
+        }
+
+        if (body.State == Policy.RequestBodyState.Parsed && body.Json.ValueKind == JsonValueKind.Object && body.Json.TryGetProperty("tfa", out var tfa))
+        {
+            await ChangeTwoFactorAsync(context, feature, tfa);
+            return;
+        }
+
+        await next(context);
     }
 
     /// <summary>
@@ -84,6 +106,14 @@ internal sealed partial class ProfileTfaMiddleware(
         }
 
         var state = await accounts.GetAsync(caller.Username, context.RequestAborted);
+        if (state.Mode != TwoFactorMode.Disabled && feature.SecondFactor is null)
+        {
+            LogUnprotectedChange(logger, caller.Username, feature.Classification.Rule);
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden,
+                "The 2FA gateway's route policy does not require a second factor for 2FA changes; nothing was changed. Ask the operator to keep the profile rules class auth.");
+            return;
+        }
+
         await (tfa.ValueKind switch
         {
             JsonValueKind.Array => ConfirmAsync(context, caller, state, tfa),
@@ -190,6 +220,9 @@ internal sealed partial class ProfileTfaMiddleware(
 
     [LoggerMessage(EventId = 504, Level = LogLevel.Information, Message = "2FA disabled for user {User}")]
     private static partial void LogDisabled(ILogger logger, string user);
+
+    [LoggerMessage(EventId = 506, Level = LogLevel.Error, Message = "2FA change refused for user {User}: the route policy ({Rule}) let it through without a second factor; 2FA changes must be class auth")]
+    private static partial void LogUnprotectedChange(ILogger logger, string user, string rule);
 
     [LoggerMessage(EventId = 505, Level = LogLevel.Warning, Message = "2FA change refused for user {User}: wrong password")]
     private static partial void LogWrongPassword(ILogger logger, string user);
