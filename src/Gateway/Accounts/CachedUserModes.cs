@@ -1,4 +1,3 @@
-using Gateway.Store;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace Gateway.Accounts;
@@ -6,7 +5,7 @@ namespace Gateway.Accounts;
 /// <summary>
 /// Users' 2FA records (mode and encrypted secret) cached in process, so a user without 2FA pays nothing
 /// once warm and a protected write needs no read of the record. A change on any instance raises
-/// <see cref="AccountRecords.Changed"/> here and evicts the entry; the short TTL bounds staleness if a
+/// <see cref="IAccountChanges.Changed"/> here and evicts the entry; the short TTL bounds staleness if a
 /// message is ever lost (e.g. across a reconnect).
 /// </summary>
 internal sealed class CachedUserModes : IUserModeSource
@@ -14,15 +13,15 @@ internal sealed class CachedUserModes : IUserModeSource
     private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
 
     private readonly IMemoryCache _cache;
-    private readonly AccountRecords _records;
+    private readonly IUserTwoFactorStore _records;
 
-    public CachedUserModes(IMemoryCache cache, AccountRecords records)
+    public CachedUserModes(IMemoryCache cache, IUserTwoFactorStore records, IAccountChanges changes)
     {
         _cache = cache;
         _records = records;
-        records.Changed += Forget;
+        changes.Changed += Forget;
         // After a reconnect, messages may have been missed: start afresh.
-        records.Reconnected += () => (_cache as MemoryCache)?.Clear();
+        changes.Reconnected += () => (_cache as MemoryCache)?.Clear();
     }
 
     public async ValueTask<TwoFactorMode> GetModeAsync(string username, CancellationToken cancellation) =>

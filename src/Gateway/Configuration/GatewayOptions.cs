@@ -49,6 +49,11 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan StepUpWindow { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>The one definition, shared with the connection itself (<see cref="Gateway.Store.StoreConnection.IsEmbedded"/>).</summary>
-    public bool UsesEmbeddedStore => Gateway.Store.StoreConnection.IsEmbedded(Store);
+    /// <summary>The one definition of "the embedded store", which the store's connection uses too.</summary>
+    public bool UsesEmbeddedStore => IsEmbeddedStore(Store);
+
+    /// <summary><c>embedded</c> in any case or spacing, or no setting at all.</summary>
+    public static bool IsEmbeddedStore(string? storeSetting) =>
+        string.IsNullOrWhiteSpace(storeSetting)
+        || string.Equals(storeSetting.Trim(), EmbeddedStore, StringComparison.OrdinalIgnoreCase);
 }

@@ -48,7 +48,7 @@ internal static class GatewayOptionsExtensions
         {
             _ = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<Resilience.ResilienceOptions>>().Value;
-            _ = app.Services.GetRequiredService<IOptions<SecondFactor.RegulationOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<RegulationOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<WebAuthn.WebAuthnOptions>>().Value;
         }
         catch (OptionsValidationException e)

@@ -1,3 +1,4 @@
+using Gateway.Configuration;
 using Gateway.TwoFactor;
 using Gateway.Accounts;
 using Gateway.Identity;
@@ -23,6 +24,7 @@ internal static class GatewayServices
         builder.Services.AddSingleton<PasswordChecker>();
 
         builder.Services.AddSingleton<IUserTwoFactorStore>(sp => sp.GetRequiredService<AccountRecords>());
+        builder.Services.AddSingleton<IAccountChanges>(sp => sp.GetRequiredService<AccountRecords>());
         builder.Services.AddSingleton<CachedUserModes>();
         builder.Services.AddSingleton<IUserModeSource>(sp => sp.GetRequiredService<CachedUserModes>());
 

@@ -1,3 +1,4 @@
+using Gateway.Configuration;
 using Gateway.Accounts;
 using Gateway.Identity;
 using Gateway.Resilience;

@@ -9,7 +9,7 @@ namespace Gateway.Store;
 /// <see cref="Changed"/> here at once and is announced on <see cref="StoreKeys.UserChangedChannel"/>, which
 /// raises <see cref="Changed"/> on every instance; caches observe it (this class knows of none).
 /// </summary>
-internal sealed class AccountRecords : IUserTwoFactorStore
+internal sealed class AccountRecords : IUserTwoFactorStore, IAccountChanges
 {
     private readonly IConnectionMultiplexer _store;
     private readonly TimeProvider _time;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Gateway.Resilience;
-using Gateway.WebAuthn;
 using StackExchange.Redis;
 
 namespace Gateway.Store;
@@ -24,7 +23,7 @@ internal sealed class KeyRecords(
     /// <summary>The user's handle, made on first use: 32 random bytes, never derived from the name (WebAuthn L3 §14.6.1).</summary>
     public ValueTask<string> GetOrCreateHandleAsync(string username, CancellationToken cancellation)
     {
-        var fresh = Base64UrlIds.Encode(RandomNumberGenerator.GetBytes(32));
+        var fresh = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         return guard.ExecuteAsync(async _ => (string)(await WebAuthnScripts.GetOrCreateHandle.EvaluateAsync(Db, new
         {
             handleKey = StoreKeys.WebAuthnHandle(username),

@@ -44,9 +44,7 @@ internal sealed class StoreConnection : IAsyncDisposable, IDisposable
         return new StoreConnection(multiplexer, embedded: null);
     }
 
-    public static bool IsEmbedded(string? storeSetting) =>
-        string.IsNullOrWhiteSpace(storeSetting)
-        || string.Equals(storeSetting.Trim(), EmbeddedSetting, StringComparison.OrdinalIgnoreCase);
+    public static bool IsEmbedded(string? storeSetting) => Configuration.GatewayOptions.IsEmbeddedStore(storeSetting);
 
     private static async Task<StoreConnection> ConnectEmbeddedAsync(string dataPath, ILoggerFactory? loggerFactory,
         CancellationToken cancellationToken)

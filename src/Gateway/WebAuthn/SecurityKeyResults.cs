@@ -25,17 +25,3 @@ internal sealed record AssertionResult(bool Succeeded, string? Error)
 
 /// <summary>A registered key as the account page lists it. <see cref="Id"/> is the credential id, base64url.</summary>
 internal sealed record SecurityKeyInfo(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, uint SignCount);
-
-internal enum RegisterOutcome
-{
-    Registered,
-    CredentialTaken,
-    TooManyKeys,
-}
-
-internal enum CounterOutcome
-{
-    Advanced,
-    Changed,
-    KeyRemoved,
-}

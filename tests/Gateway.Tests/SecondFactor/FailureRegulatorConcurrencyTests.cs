@@ -1,3 +1,4 @@
+using Gateway.Configuration;
 using Gateway.Resilience;
 using Gateway.SecondFactor;
 using Gateway.Store;

@@ -1,3 +1,4 @@
+using Gateway.Configuration;
 using System.Diagnostics;
 using System.Net;
 using Gateway.Accounts;
@@ -429,7 +430,7 @@ public abstract class OtpVerifierTests
         {
             Store = store;
             Accounts = new AccountRecords(store, time, guard);
-            Cache = cachedStates ? new CachedUserModes(new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions()), Accounts) : null;
+            Cache = cachedStates ? new CachedUserModes(new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions()), Accounts, Accounts) : null;
             Vault = new SecretVault(protection);
             var hasher = new KeyedHasher(new SecretKeys(store), protection);
             RecoveryCodes = new RecoveryCodes(hasher);

@@ -32,7 +32,8 @@ public abstract class AccountRecordsTests(IStoreFixture store)
     public async Task ChangeOnAnotherInstance_ReachesThisInstancesCache()
     {
         var guard = StoreGuard.Create(TimeProvider.System);
-        var here = new CachedUserModes(new MemoryCache(new MemoryCacheOptions()), new AccountRecords(store.Multiplexer, TimeProvider.System, guard));
+        var records = new AccountRecords(store.Multiplexer, TimeProvider.System, guard);
+        var here = new CachedUserModes(new MemoryCache(new MemoryCacheOptions()), records, records);
         var there = new AccountRecords(store.Multiplexer, TimeProvider.System, guard);
         Assert.Equal(TwoFactorMode.Disabled, await here.GetModeAsync(_user, default));
 

@@ -1,3 +1,4 @@
+using Gateway.Store;
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json.Nodes;

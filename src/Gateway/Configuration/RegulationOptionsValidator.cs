@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Gateway.SecondFactor;
+namespace Gateway.Configuration;
 
 /// <summary>
 /// <c>Gateway:Regulation</c> must keep the lock-out meaningful (README.md, "Two-factor authentication for users"):

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Gateway.WebAuthn;
+namespace Gateway.Store;
 
 /// <summary>
 /// What the store keeps of a registered key, besides its sign counter and last use (kept apart, see
