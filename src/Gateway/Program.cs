@@ -34,14 +34,14 @@ try
     var app = builder.Build();
     app.ValidateGatewayOptions();
     app.LoadRoutePolicy();
-    app.ConnectStore();
+    await app.ConnectStoreAsync();
     app.WarmUpGatewayStages();
     app.UseDependencyFailureHandling();
     app.UseGatewayWeb();
     app.MapGatewayHealth();
     app.MapGatewayWeb();
     app.MapReverseProxy(pipeline => pipeline.UseGatewayStages());
-    app.Run();
+    await app.RunAsync();
     return 0;
 }
 catch (Exception e) when (e is PolicyFileException or OptionsValidationException)

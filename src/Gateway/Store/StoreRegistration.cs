@@ -13,12 +13,8 @@ internal static class StoreRegistration
     /// </summary>
     public static WebApplicationBuilder AddStore(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
-            return StoreConnection.ConnectAsync(options.Store, options.DataPath, sp.GetRequiredService<ILoggerFactory>())
-                .GetAwaiter().GetResult();
-        });
+        builder.Services.AddSingleton<StoreConnector>();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<StoreConnector>().Connection);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<StoreConnection>().Multiplexer);
         builder.Services.AddKeyedSingleton(ResilienceRegistration.Store, (sp, _) =>
             StoreGuard.Create(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ResilienceOptions>>().Value));
@@ -34,10 +30,15 @@ internal static class StoreRegistration
         return builder;
     }
 
-    /// <summary>Connects (and starts the embedded store) before the first request, so a bad store setting stops start-up.</summary>
-    public static WebApplication ConnectStore(this WebApplication app)
+    /// <summary>
+    /// Connects (and starts the embedded store, replaying its files) before anything uses the store and before the
+    /// first request, awaited rather than blocked on inside a service factory, so a bad store setting stops start-up.
+    /// </summary>
+    public static async Task<WebApplication> ConnectStoreAsync(this WebApplication app)
     {
-        app.Services.GetRequiredService<StoreConnection>();
+        var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        await app.Services.GetRequiredService<StoreConnector>()
+            .ConnectAsync(options, app.Services.GetRequiredService<ILoggerFactory>(), app.Lifetime.ApplicationStopping);
         return app;
     }
 }
