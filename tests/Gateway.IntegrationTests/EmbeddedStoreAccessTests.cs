@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Gateway.IntegrationTests.Harness;
+using Gateway.Tests.Store;
 using StackExchange.Redis;
 
 namespace Gateway.IntegrationTests;
@@ -45,12 +46,12 @@ public sealed partial class EmbeddedStoreAccessTests(RegistryFixture registry)
 
     private static async Task AssertRefusedAsync(int port, string record)
     {
-        var anonymous = await RespClient.SendAsync(port,
+        var anonymous = await RespProbe.SendAsync(port,
             ["EXISTS", record], ["HGETALL", record], ["DEL", record], ["HSET", record, "mode", "disabled"], ["KEYS", "gw:*"],
             ["EVAL", "return redis.call('DEL', KEYS[1])", "1", record], ["FLUSHALL"]);
         Assert.All(anonymous, reply => Assert.StartsWith("-NOAUTH", reply));
 
-        var guessed = await RespClient.SendAsync(port, ["AUTH", "guess"], ["AUTH", "default", ""], ["DEL", record]);
+        var guessed = await RespProbe.SendAsync(port, ["AUTH", "guess"], ["AUTH", "default", ""], ["DEL", record]);
         Assert.StartsWith("-WRONGPASS", guessed[0]);
         Assert.StartsWith("-WRONGPASS", guessed[1]);
         Assert.StartsWith("-NOAUTH", guessed[2]);
