@@ -50,9 +50,7 @@ internal sealed partial class IdentityMiddleware(
 
     private async Task ResolveLoginAsync(HttpContext context, GatewayRequestFeature feature, string accountKey, string authorization)
     {
-        var body = feature.Body is { } parsed
-            ? RequestBody.Parsed(parsed)
-            : await BodyReader.ReadSmallJsonAsync(context.Request, policies.Current.MaxBodyBytes, context.RequestAborted);
+        var body = await BodyReader.ReadOnceAsync(context, policies.Current.MaxBodyBytes);
         switch (body.State)
         {
             case RequestBodyState.Unreadable:
@@ -64,7 +62,6 @@ internal sealed partial class IdentityMiddleware(
                 return;
         }
 
-        feature.Body = body.Json;
         var rawPath = Proxy.RawTargetTransform.RawOriginTarget(context) ?? context.Request.Path.ToString();
         var login = LoginAccount.Resolve(body.Json, accountKey, rawPath, authorization, usernames);
         if (login.Problem is not null)

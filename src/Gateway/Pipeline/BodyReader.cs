@@ -42,6 +42,27 @@ internal static class BodyReader
         }
     }
 
+    /// <summary>
+    /// The body of a request the gateway's stages already hold: the one the classifier read, or read now (the
+    /// same way) and kept in the <see cref="GatewayRequestFeature"/> for the stages after this one.
+    /// </summary>
+    public static async Task<RequestBody> ReadOnceAsync(HttpContext context, int maxBytes)
+    {
+        var feature = context.GatewayFeature();
+        if (feature.Body is { } parsed)
+        {
+            return RequestBody.Parsed(parsed);
+        }
+
+        var body = await ReadSmallJsonAsync(context.Request, maxBytes, context.RequestAborted);
+        if (body.State == RequestBodyState.Parsed)
+        {
+            feature.Body = body.Json;
+        }
+
+        return body;
+    }
+
     public static async Task<RequestBody> ReadSmallJsonAsync(HttpRequest request, int maxBytes, CancellationToken cancellation)
     {
         if (BodyEncoding.Check(request) is { } problem)

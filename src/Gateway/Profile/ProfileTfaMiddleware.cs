@@ -48,9 +48,7 @@ internal sealed partial class ProfileTfaMiddleware(
 
     private async Task UpdateAsync(HttpContext context, GatewayRequestFeature feature)
     {
-        var body = feature.Body is { } parsed
-            ? Policy.RequestBody.Parsed(parsed)
-            : await BodyReader.ReadSmallJsonAsync(context.Request, policies.Current.MaxBodyBytes, context.RequestAborted);
+        var body = await BodyReader.ReadOnceAsync(context, policies.Current.MaxBodyBytes);
         if (body.State == Policy.RequestBodyState.Unreadable)
         {
             await GatewayResponses.WriteErrorAsync(context, body.ProblemStatus, body.Problem!);
