@@ -87,7 +87,10 @@ internal sealed class NpmPtySession : IAsyncDisposable
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(45));
         while (true)
         {
-            if (File.Exists(_urlFile) && (await File.ReadAllTextAsync(_urlFile)).Trim() is { Length: > 0 } url)
+            // expect writes the URL file the moment it matches, while its terminal output reaches Output line by line
+            // through a pipe: return once the output has caught up, so callers can assert on what npm printed with it.
+            if (File.Exists(_urlFile) && (await File.ReadAllTextAsync(_urlFile)).Trim() is { Length: > 0 } url
+                && (Output.Contains(url, StringComparison.Ordinal) || _process.HasExited || DateTime.UtcNow > deadline))
             {
                 return url;
             }
