@@ -28,14 +28,14 @@ internal sealed partial class ClassificationMiddleware(RequestDelegate next, Rou
         var classification = policy.Classify(context.Request.Method, path, RequestBody.NotRead, out var needsBody);
         if (classification is null)
         {
-            return ClassifyWithBodyAsync(context, policy, path);
+            return ClassifyWithBodyAsync(context, policy, rawTarget, path);
         }
 
-        Accept(context, path, classification);
+        Accept(context, rawTarget, path, classification);
         return next(context);
     }
 
-    private async Task ClassifyWithBodyAsync(HttpContext context, RoutePolicy policy, RequestPath path)
+    private async Task ClassifyWithBodyAsync(HttpContext context, RoutePolicy policy, string rawTarget, RequestPath path)
     {
         var body = await BodyReader.ReadSmallJsonAsync(context.Request, policy.MaxBodyBytes, context.RequestAborted);
         if (body.State == RequestBodyState.Unreadable)
@@ -47,7 +47,7 @@ internal sealed partial class ClassificationMiddleware(RequestDelegate next, Rou
         }
 
         var classification = policy.Classify(context.Request.Method, path, body, out _)!;
-        Accept(context, path, classification);
+        Accept(context, rawTarget, path, classification);
         if (body.State == RequestBodyState.Parsed)
         {
             context.GatewayFeature().Body = body.Json;
@@ -56,9 +56,9 @@ internal sealed partial class ClassificationMiddleware(RequestDelegate next, Rou
         await next(context);
     }
 
-    private void Accept(HttpContext context, RequestPath path, RequestClassification classification)
+    private void Accept(HttpContext context, string rawTarget, RequestPath path, RequestClassification classification)
     {
-        context.Features.Set(new GatewayRequestFeature { Classification = classification, Path = path });
+        context.Features.Set(new GatewayRequestFeature { Classification = classification, Path = path, RawTarget = rawTarget });
         if (logger.IsEnabled(LogLevel.Debug))
         {
             LogClassified(logger, context.Request.Method, SafePath.For(path), classification.Action, classification.Package, classification.Class, classification.Rule);

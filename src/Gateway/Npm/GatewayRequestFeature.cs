@@ -16,6 +16,12 @@ public sealed class GatewayRequestFeature
     /// <summary>Stage 1: the normalised path the policy matched.</summary>
     public required RequestPath Path { get; init; }
 
+    /// <summary>
+    /// Stage 1: the request target exactly as received and forwarded (Proxy/RawTargetTransform.cs), already
+    /// checked to be plain origin-form RFC 3986. A secret where npm puts a token in the path: never logged.
+    /// </summary>
+    public required string RawTarget { get; init; }
+
     /// <summary>Stage 2: whether the caller could be identified (only for protected classes).</summary>
     public IdentityOutcome IdentityOutcome { get; set; } = IdentityOutcome.Anonymous;
 

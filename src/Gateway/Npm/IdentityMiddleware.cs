@@ -64,8 +64,7 @@ internal sealed partial class IdentityMiddleware(
                 return;
         }
 
-        var rawPath = Proxy.RawTargetTransform.RawOriginTarget(context) ?? context.Request.Path.ToString();
-        var login = LoginAccount.Resolve(body.Json, accountKey, rawPath, authorization, usernames);
+        var login = LoginAccount.Resolve(body.Json, accountKey, feature.RawTarget, authorization, usernames);
         if (login.Problem is not null)
         {
             await RefuseAsync(context, feature, StatusCodes.Status400BadRequest, login.Problem);

@@ -12,7 +12,7 @@ namespace Gateway.Npm;
 /// </summary>
 internal sealed partial class SecondFactorMiddleware(
     RequestDelegate next,
-    OtpVerifier verifier,
+    SecondFactorVerifier verifier,
     ChallengeWriter writer,
     BrowserFlowStore flows,
     BrowserFlowUrls urls,
@@ -29,7 +29,7 @@ internal sealed partial class SecondFactorMiddleware(
 
     private async Task VerifyAsync(HttpContext context, GatewayRequestFeature feature, CallerIdentity caller)
     {
-        var request = new ProtectedRequest(feature.Classification, RequestTarget.Of(context));
+        var request = new ProtectedRequest(feature.Classification, new RequestTarget(context.Request.Method, feature.RawTarget, context.Request.ContentLength));
         var result = await verifier.VerifyAsync(caller, context.Request.Headers["npm-otp"].ToString(), request, context.RequestAborted);
         if (result.Outcome != VerificationOutcome.Verified)
         {

@@ -5,13 +5,7 @@ namespace Gateway.TwoFactor;
 /// and query, the bytes the registry gets, see Proxy/RawTargetTransform.cs) and the declared body length.
 /// The approval page shows it and the token the page issues is good for it alone (README.md, web-OTP).
 /// </summary>
-public sealed record RequestTarget(string Method, string Target, long? ContentLength)
-{
-    public static RequestTarget Of(HttpContext context) => new(
-        context.Request.Method,
-        Proxy.RawTargetTransform.RawOriginTarget(context) ?? (context.Request.PathBase + context.Request.Path + context.Request.QueryString).ToString(),
-        context.Request.ContentLength);
-}
+public sealed record RequestTarget(string Method, string Target, long? ContentLength);
 
 /// <summary>A request that needs a second factor: what the route policy made of it, and the request itself.</summary>
 public sealed record ProtectedRequest(Policy.RequestClassification Classification, RequestTarget Target);

@@ -23,7 +23,7 @@ internal static class TwoFactorRegistration
         builder.Services.AddSingleton<SecretVault>();
         builder.Services.AddSingleton<RecoveryCodes>();
         builder.Services.AddSingleton<FailureRegulator>();
-        builder.Services.AddSingleton<OtpVerifier>();
+        builder.Services.AddSingleton<SecondFactorVerifier>();
         builder.Services.AddSingleton<TwoFactorAccounts>();
 
         builder.Services.AddSingleton<BrowserFlowStore>();

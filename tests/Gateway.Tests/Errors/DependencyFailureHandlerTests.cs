@@ -72,6 +72,7 @@ public sealed class DependencyFailureHandlerTests
         {
             Classification = RequestClassification.UnknownWrite(null),
             Path = RequestPath.Parse("/-/user/token/npm_secret123"),
+            RawTarget = "/-/user/token/npm_secret123",
         });
 
         await HandleAsync(context, new DependencyUnavailableException(dependency, new TimeoutException()));

@@ -125,6 +125,7 @@ public sealed class ChallengeWriterTests
         {
             Classification = new RequestClassification("publish", "demo-pkg", ProtectionClass.Writes, "publish"),
             Path = RequestPath.Parse("/demo-pkg"),
+            RawTarget = "/demo-pkg",
             IdentityOutcome = IdentityOutcome.Known,
             Caller = new CallerIdentity("alice", "credential-a"),
         });

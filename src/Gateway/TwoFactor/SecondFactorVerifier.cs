@@ -2,22 +2,25 @@ using Gateway.Accounts;
 using Gateway.Configuration;
 using Gateway.Identity;
 using Gateway.Store;
+using Gateway.WebAuthn;
 
 namespace Gateway.TwoFactor;
 
 /// <summary>
-/// Checks an <c>npm-otp</c> value for a caller: a TOTP from the user's authenticator, or one of their
-/// recovery codes. npm sends the same code on every request of one command (and on the retry of a
+/// The one place a second factor is judged, for npm and the pages alike: an <c>npm-otp</c> value (a TOTP from
+/// the user's authenticator, one of their recovery codes, or a web-OTP token an approval page issued) or a
+/// security-key assertion. Every failure is regulated by <see cref="FailureRegulator"/>. npm sends the same code on every request of one command (and on the retry of a
 /// whole sequence), so an accepted code is bound to the credential that first used it: that credential
 /// may reuse it until the code's window ends; any other credential presenting it is a replay.
 /// </summary>
-internal sealed class OtpVerifier(
+internal sealed class SecondFactorVerifier(
     IUserTwoFactorStore accounts,
     WebOtpTokens webTokens,
     SecretVault vault,
     RecoveryCodes recoveryCodes,
     FailureRegulator regulator,
     RecoveryCodeBindings recoveryCodeBindings,
+    SecurityKeys keys,
     TimeProvider time,
     CachedUserModes? cachedStates = null)
 {
@@ -42,6 +45,23 @@ internal sealed class OtpVerifier(
         return TotpCodes.LooksLikeTotp(otp) && state.ProtectedSecret is { } protectedSecret
             ? await VerifyTotpAsync(caller, protectedSecret, otp, cancellation)
             : await VerifyOtherAsync(caller, otp, request, cancellation);
+    }
+
+    /// <summary>
+    /// A security-key assertion for a ceremony the gateway began. The request's <see cref="HttpContext"/> is
+    /// only passed through: ASP.NET Core's passkey handler checks the assertion's origin against it.
+    /// </summary>
+    public async ValueTask<VerificationResult> VerifySecurityKeyAsync(string username, string ceremonyId, string credentialJson, HttpContext origin, CancellationToken cancellation)
+    {
+        var (attempt, lockedFor) = await regulator.AttemptAsync(username, FailureRegulator.OtpScope,
+            async () => (await keys.CompleteAssertionAsync(username, ceremonyId, credentialJson, origin, cancellation)).Succeeded,
+            cancellation);
+        return attempt switch
+        {
+            FailureRegulator.AttemptOutcome.LockedOut => new VerificationResult(VerificationOutcome.LockedOut, lockedFor),
+            FailureRegulator.AttemptOutcome.Failed => new VerificationResult(VerificationOutcome.Invalid, lockedFor),
+            _ => new VerificationResult(VerificationOutcome.Verified, Factor: "security-key"),
+        };
     }
 
     /// <summary>

@@ -7,6 +7,7 @@ using Gateway.Resilience;
 using Gateway.Security;
 using Gateway.Store;
 using Gateway.Tests.Store;
+using Gateway.Tests.WebAuthn;
 using Gateway.TwoFactor;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,7 @@ namespace Gateway.Tests.TwoFactor;
 /// on the embedded Garnet. Store-side TTLs run on the store's own clock, not the fake one: where a
 /// test needs one to have expired it checks the TTL the verifier set and then deletes the key.
 /// </summary>
-public abstract class OtpVerifierTests
+public abstract class SecondFactorVerifierTests
 {
     // The start of a 30-second step plus 10 s, so ±30 s stays inside the neighbouring steps.
     private static readonly DateTimeOffset Start = DateTimeOffset.FromUnixTimeSeconds(1_700_000_010 + 10);
@@ -35,7 +36,7 @@ public abstract class OtpVerifierTests
     private readonly CallerIdentity _credentialA;
     private readonly CallerIdentity _credentialB;
 
-    protected OtpVerifierTests(IStoreFixture store)
+    protected SecondFactorVerifierTests(IStoreFixture store)
     {
         _harness = new Harness(store.Multiplexer, store.Protection, _time, StoreGuard.Create(_time));
         _cachedHarness = new Harness(store.Multiplexer, store.Protection, _time, StoreGuard.Create(_time), cachedStates: true);
@@ -44,7 +45,7 @@ public abstract class OtpVerifierTests
     }
 
     [Collection(StoreCollection.Name)]
-    public sealed class OnRedis(RedisServerFixture store) : OtpVerifierTests(store)
+    public sealed class OnRedis(RedisServerFixture store) : SecondFactorVerifierTests(store)
     {
         [Fact]
         public async Task VerifyAsync_StoreUnreachable_ThrowsDependencyUnavailable()
@@ -106,7 +107,7 @@ public abstract class OtpVerifierTests
     }
 
     [Collection(StoreCollection.Name)]
-    public sealed class OnEmbeddedGarnet(EmbeddedGarnetFixture store) : OtpVerifierTests(store);
+    public sealed class OnEmbeddedGarnet(EmbeddedGarnetFixture store) : SecondFactorVerifierTests(store);
 
     [Theory]
     [InlineData(null)]
@@ -302,6 +303,44 @@ public abstract class OtpVerifierTests
     }
 
     [Fact]
+    public async Task VerifySecurityKeyAsync_RegisteredKey_IsVerifiedSecurityKey()
+    {
+        var key = await _harness.KeyHarness.RegisterAsync(_user);
+
+        var result = await VerifyKeyAsync(_user, key);
+
+        Assert.Equal(new VerificationResult(VerificationOutcome.Verified, Factor: "security-key"), result);
+    }
+
+    [Fact]
+    public async Task VerifySecurityKeyAsync_AnotherUsersKey_IsInvalidAndCountsTowardsTheSameLockout()
+    {
+        // An attacker holding the session (or the password) and a key of their own: the assertion fails, and
+        // key failures and code failures share one counter, so alternating them gains no extra attempts.
+        var (secret, _) = await _harness.EnrolAsync(_user);
+        await _harness.KeyHarness.RegisterAsync(_user);
+        var strangersKey = await _harness.KeyHarness.RegisterAsync(TestUsers.Unique());
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(VerificationOutcome.Invalid, (await VerifyKeyAsync(_user, strangersKey)).Outcome);
+            Assert.Equal(VerificationOutcome.Invalid, (await _harness.Verifier.VerifyAsync(_credentialA, WrongCode(secret), default)).Outcome);
+        }
+
+        var fifth = await VerifyKeyAsync(_user, strangersKey);
+        var locked = await _harness.Verifier.VerifyAsync(_credentialA, TotpCodes.Compute(secret, _time.GetUtcNow()), default);
+
+        Assert.Equal(new VerificationResult(VerificationOutcome.Invalid, TimeSpan.FromSeconds(30)), fifth);
+        Assert.Equal(VerificationOutcome.LockedOut, locked.Outcome);
+    }
+
+    private async Task<VerificationResult> VerifyKeyAsync(string username, SoftwareAuthenticator key)
+    {
+        var ceremony = await _harness.KeyHarness.Keys.BeginAssertionAsync(username, SecurityKeysHarness.NewHttpContext(), default);
+        Assert.NotNull(ceremony);
+        return await _harness.Verifier.VerifySecurityKeyAsync(username, ceremony.Id, key.Get(ceremony.OptionsJson), SecurityKeysHarness.NewHttpContext(), default);
+    }
+
+    [Fact]
     public async Task VerifyAsync_FifthFailure_StartsLockoutAndNextAttemptIsLockedOut()
     {
         var (secret, _) = await _harness.EnrolAsync(_user);
@@ -434,11 +473,15 @@ public abstract class OtpVerifierTests
             var hasher = new KeyedHasher(new SecretKeys(store), protection);
             RecoveryCodes = new RecoveryCodes(hasher);
             Regulator = new FailureRegulator(new FailureCounters(store, guard), time, Options.Create(new RegulationOptions()));
-            Verifier = new OtpVerifier(Accounts, new WebOtpTokens(new WebOtpRecords(store, guard), hasher), Vault, RecoveryCodes, Regulator,
-                new RecoveryCodeBindings(store, guard), time, Cache);
+            KeyHarness = new SecurityKeysHarness(store);
+            Verifier = new SecondFactorVerifier(Accounts, new WebOtpTokens(new WebOtpRecords(store, guard), hasher), Vault, RecoveryCodes, Regulator,
+                new RecoveryCodeBindings(store, guard), KeyHarness.Keys, time, Cache);
         }
 
         public CachedUserModes? Cache { get; }
+
+        /// <summary>The real security keys over the same store (a software authenticator plays the key).</summary>
+        public SecurityKeysHarness KeyHarness { get; }
 
         public IConnectionMultiplexer Store { get; }
 
@@ -450,7 +493,7 @@ public abstract class OtpVerifierTests
 
         public FailureRegulator Regulator { get; }
 
-        public OtpVerifier Verifier { get; }
+        public SecondFactorVerifier Verifier { get; }
 
         /// <summary>An enrolled user: a confirmed secret and ten recovery codes, as enrolment leaves them.</summary>
         public async Task<(byte[] Secret, IReadOnlyList<string> RecoveryCodes)> EnrolAsync(string username)
