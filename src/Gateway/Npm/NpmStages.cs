@@ -1,3 +1,5 @@
+using Gateway.Policy;
+
 namespace Gateway.Npm;
 
 /// <summary>
@@ -10,11 +12,18 @@ internal static class NpmStages
     public static IReverseProxyApplicationBuilder UseNpmStages(this IReverseProxyApplicationBuilder pipeline)
     {
         pipeline.UseMiddleware<ClassificationMiddleware>();
-        pipeline.UseMiddleware<IdentityMiddleware>();
-        pipeline.UseMiddleware<ModeMiddleware>();
-        pipeline.UseMiddleware<LoginPasswordMiddleware>();
-        pipeline.UseMiddleware<SecondFactorMiddleware>();
+        // Reads (class none) skip the four stages that only act on protected requests: the read path costs
+        // the classification and nothing else (docs/ARCHITECTURE.md, "The read path costs nothing").
+        pipeline.UseWhen(IsProtected, protectedRequest =>
+        {
+            protectedRequest.UseMiddleware<IdentityMiddleware>();
+            protectedRequest.UseMiddleware<ModeMiddleware>();
+            protectedRequest.UseMiddleware<LoginPasswordMiddleware>();
+            protectedRequest.UseMiddleware<SecondFactorMiddleware>();
+        });
         pipeline.UseMiddleware<ProfileTfaMiddleware>();
         return pipeline;
     }
+
+    private static bool IsProtected(HttpContext context) => context.GatewayFeature().Classification.Class != ProtectionClass.None;
 }
