@@ -1,3 +1,5 @@
+using Gateway.Admin;
+using Gateway.Audit;
 using Gateway.Browser;
 using Gateway.Configuration;
 using Gateway.Errors;
@@ -5,6 +7,7 @@ using Gateway.Health;
 using Gateway.Identity;
 using Gateway.Logging;
 using Gateway.Npm;
+using Gateway.Operations;
 using Gateway.Policy;
 using Gateway.Proxy;
 using Gateway.Resilience;
@@ -19,6 +22,11 @@ if (PolicyExplainCommand.Handles(args))
     return PolicyExplainCommand.Run(args, Console.Out, Console.Error);
 }
 
+if (AdminCommand.Handles(args))
+{
+    return await AdminCommand.RunAsync(args, Console.Out, Console.Error);
+}
+
 try
 {
     var builder = WebApplication.CreateBuilder(args);
@@ -28,6 +36,8 @@ try
     builder.AddStore();
     builder.AddSecretProtection();
     builder.AddDependencyGuards();
+    builder.AddGatewayMetrics();
+    builder.AddAudit();
     builder.AddDependencyFailureHandling();
     builder.AddUpstreamClient();
     builder.AddIdentity();
@@ -45,6 +55,8 @@ try
     app.UseDependencyFailureHandling();
     app.UseBrowserFrontEnd();
     app.MapGatewayHealth();
+    app.MapGatewayMetrics();
+    app.MapAuditApi();
     app.MapNpmApi();
     app.MapBrowserFrontEnd();
     app.MapReverseProxy(pipeline => pipeline.UseNpmStages());

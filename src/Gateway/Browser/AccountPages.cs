@@ -37,7 +37,8 @@ internal static partial class AccountPages
     }
 
     /// <param name="Fresh">Whether the session's step-up is fresh: forms then need no second factor of their own.</param>
-    private sealed record AccountView(string User, UserTwoFactorState State, IReadOnlyList<SecurityKeyInfo> Keys, long RecoveryCodes, bool Fresh, string Window);
+    private sealed record AccountView(string User, UserTwoFactorState State, IReadOnlyList<SecurityKeyInfo> Keys, long RecoveryCodes, bool Fresh, string Window,
+        IReadOnlyList<Audit.AuditEvent> History);
 
     private static async Task<AccountView> LoadAsync(HttpContext context, IUserTwoFactorStore accounts, SecurityKeys keys)
     {
@@ -45,7 +46,7 @@ internal static partial class AccountPages
         var state = await accounts.GetAsync(user, context.RequestAborted);
         var stepUp = context.RequestServices.GetRequiredService<StepUp>();
         return new AccountView(user, state, await keys.ListAsync(user, context.RequestAborted), await accounts.CountRecoveryCodesAsync(user, context.RequestAborted),
-            stepUp.IsFresh(context.User, state.Mode != TwoFactorMode.Disabled), stepUp.WindowText);
+            stepUp.IsFresh(context.User, state.Mode != TwoFactorMode.Disabled), stepUp.WindowText, await LoadHistoryAsync(context, user));
     }
 
     private static async Task<IResult> ShowAsync(HttpContext context, [AsParameters] AccountPageServices page) =>
@@ -111,6 +112,8 @@ internal static partial class AccountPages
                 {disableFactor}<button type="submit">Disable 2FA</button></form>
                 </section>
                 """ : "")}
+
+            {HistorySection(view.History)}
             """;
         return Page(context, "Account", body, status);
     }

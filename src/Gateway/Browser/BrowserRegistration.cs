@@ -34,6 +34,7 @@ internal static class BrowserRegistration
             pages.UseAuthentication();
             pages.UseAuthorization();
             pages.UseAntiforgery();
+            pages.UsePageAuditActor();
             foreach (var (key, value) in pages.Properties)
             {
                 if (!before.Contains(key))

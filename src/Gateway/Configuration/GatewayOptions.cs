@@ -49,6 +49,19 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan StepUpWindow { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// <c>enforce</c> (default), or <c>report-only</c>: a protected request sent without a second factor is
+    /// forwarded and recorded as "would challenge" instead of challenged (README.md, "Operating"). A code that
+    /// is sent is still checked, and changes to 2FA itself are always enforced.
+    /// </summary>
+    public string Enforcement { get; set; } = EnforceMode;
+
+    public const string EnforceMode = "enforce";
+    public const string ReportOnlyMode = "report-only";
+
+    /// <summary>Whether <see cref="Enforcement"/> is <c>report-only</c>.</summary>
+    public bool ReportOnly => string.Equals(Enforcement.Trim(), ReportOnlyMode, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>How long a browser session on the gateway's pages lasts (fixed: short, because it can change factors).</summary>
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromMinutes(15);
 

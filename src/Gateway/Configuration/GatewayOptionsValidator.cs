@@ -40,6 +40,11 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add($"Gateway:StepUpWindow must be between 00:00:01 and {GatewayOptions.SessionLifetime:c} (the session's lifetime), not '{options.StepUpWindow:c}'");
         }
 
+        if (!string.Equals(options.Enforcement.Trim(), GatewayOptions.EnforceMode, StringComparison.OrdinalIgnoreCase) && !options.ReportOnly)
+        {
+            errors.Add($"Gateway:Enforcement must be '{GatewayOptions.EnforceMode}' or '{GatewayOptions.ReportOnlyMode}', not '{options.Enforcement}'");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -7,7 +7,7 @@ namespace Gateway.Npm;
 /// The one place a verification outcome becomes a response. Clients get npm's uniform wording (a wrong
 /// code and a replayed one look the same); the log gets the exact reason, never the code.
 /// </summary>
-internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger)
+internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger, SecondFactorDecisions? decisions = null)
 {
     /// <summary>npm's registry wording; npm, pnpm and yarn all recognise "one-time pass" (docs/PROTOCOL.md#21-what-each-client-recognises).</summary>
     public const string OtpRequiredMessage = "You must provide a one-time pass. Upgrade your client to npm@latest in order to use 2FA.";
@@ -22,20 +22,42 @@ internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger)
     public Task WriteAsync(HttpContext context, VerificationResult result) => WriteAsync(context, result, webFlow: null);
 
     /// <param name="webFlow">For clients that asked for web authentication: the page to approve the request on and the URL to poll.</param>
-    public Task WriteAsync(HttpContext context, VerificationResult result, WebFlowUrls? webFlow)
+    public async Task WriteAsync(HttpContext context, VerificationResult result, WebFlowUrls? webFlow)
     {
         var feature = context.GatewayFeature();
         var classification = feature.Classification;
         LogRefused(logger, result.Outcome, context.Request.Method, classification.Action, classification.Package, feature.Caller?.Username, result.RetryAfter?.TotalSeconds);
+        await RecordAsync(context, feature, result.Outcome, webFlow);
 
-        return result.Outcome switch
+        await (result.Outcome switch
         {
             VerificationOutcome.Missing when classification.SideDoor => GatewayResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, SideDoorMessage),
             VerificationOutcome.Missing => ChallengeAsync(context, "npm-2fa-gateway: this action needs a one-time password from your authenticator app, or a recovery code", webFlow),
             VerificationOutcome.LockedOut => LockedOutAsync(context, result.RetryAfter ?? TimeSpan.FromSeconds(30)),
             // Invalid, Replayed, and a failure that just started a lock-out: the same words, so a valid-but-replayed code is not revealed.
             _ => ChallengeAsync(context, "npm-2fa-gateway: the one-time password was not accepted; use a fresh code from your authenticator app", webFlow: null),
-        };
+        });
+    }
+
+    /// <summary>A challenge is audited here, where it is answered; a refused code was audited where it was judged.</summary>
+    private ValueTask RecordAsync(HttpContext context, GatewayRequestFeature feature, VerificationOutcome outcome, WebFlowUrls? webFlow)
+    {
+        if (decisions is null)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        switch (outcome)
+        {
+            case VerificationOutcome.Missing:
+                return decisions.ChallengedAsync(feature, feature.Classification.SideDoor ? "side-door" : webFlow is null ? "otp" : "web", context.RequestAborted);
+            case VerificationOutcome.LockedOut:
+                decisions.Refused(feature, "locked");
+                return ValueTask.CompletedTask;
+            default:
+                decisions.Refused(feature, "refused");
+                return ValueTask.CompletedTask;
+        }
     }
 
     /// <summary>401 + <c>WWW-Authenticate: otp</c> (lower case, no parameters) + a body with "one-time pass": every client prompts.</summary>

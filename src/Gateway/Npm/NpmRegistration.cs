@@ -9,6 +9,7 @@ internal static class NpmRegistration
     public static WebApplicationBuilder AddNpmFrontEnd(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ChallengeWriter>();
+        builder.Services.AddSingleton<SecondFactorDecisions>();
         return builder;
     }
 

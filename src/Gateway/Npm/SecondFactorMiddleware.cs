@@ -1,4 +1,5 @@
 using Gateway.Accounts;
+using Gateway.Audit;
 using Gateway.Http;
 using Gateway.Identity;
 using Gateway.TwoFactor;
@@ -9,6 +10,8 @@ namespace Gateway.Npm;
 /// Stage 4: when the caller's mode requires a second factor for this class of request, checks the
 /// <c>npm-otp</c> header; forwards on success, otherwise answers the challenge (or 429). A store that cannot
 /// answer throws through to <see cref="Resilience.DependencyFailureHandler"/> (503): nothing is forwarded.
+/// In report-only mode (<c>Gateway:Enforcement</c>) a request without a code is forwarded and recorded as
+/// "would challenge"; a code that is sent is still judged (<see cref="SecondFactorDecisions"/>).
 /// </summary>
 internal sealed partial class SecondFactorMiddleware(
     RequestDelegate next,
@@ -17,20 +20,42 @@ internal sealed partial class SecondFactorMiddleware(
     BrowserFlowStore flows,
     BrowserFlowUrls urls,
     FlowCreationLimits limits,
+    SecondFactorDecisions decisions,
+    AuditTrail audit,
     ILogger<SecondFactorMiddleware> logger)
 {
     public Task InvokeAsync(HttpContext context)
     {
         var feature = context.GatewayFeature();
-        return feature.Caller is { } caller && feature.Mode.Requires(feature.Classification.Class)
-            ? VerifyAsync(context, feature, caller)
-            : next(context);
+        return feature.Caller is { } caller ? AsActorAsync(context, feature, caller) : next(context);
+    }
+
+    /// <summary>Everything recorded from here on (this stage, the profile stage, the core) names this caller's credential and address.</summary>
+    private async Task AsActorAsync(HttpContext context, GatewayRequestFeature feature, CallerIdentity caller)
+    {
+        AuditActor.Enter(audit.ActorFor(caller.CredentialId, context.Connection.RemoteIpAddress));
+        if (!feature.Mode.Requires(feature.Classification.Class))
+        {
+            decisions.NotRequired(feature);
+            await next(context);
+            return;
+        }
+
+        await VerifyAsync(context, feature, caller);
     }
 
     private async Task VerifyAsync(HttpContext context, GatewayRequestFeature feature, CallerIdentity caller)
     {
         var request = new ProtectedRequest(feature.Classification, new RequestTarget(context.Request.Method, feature.RawTarget, context.Request.ContentLength));
         var result = await verifier.VerifyAsync(caller, context.Request.Headers["npm-otp"].ToString(), request, context.RequestAborted);
+        if (result.Outcome == VerificationOutcome.Missing && decisions.ForwardsWithoutCode(feature))
+        {
+            await decisions.WouldChallengeAsync(feature, context.RequestAborted);
+            LogWouldChallenge(logger, feature.Classification.Action, feature.Classification.Package, caller.Username);
+            await next(context);
+            return;
+        }
+
         if (result.Outcome != VerificationOutcome.Verified)
         {
             var webFlow = result.Outcome == VerificationOutcome.Missing && WantsWebAuth(context.Request)
@@ -41,6 +66,7 @@ internal sealed partial class SecondFactorMiddleware(
         }
 
         feature.SecondFactor = result.Factor;
+        await decisions.AllowedAsync(feature, result.Factor, context.RequestAborted);
         LogVerified(logger, feature.Classification.Action, feature.Classification.Package, caller.Username, result.Factor);
         await next(context);
     }
@@ -74,6 +100,9 @@ internal sealed partial class SecondFactorMiddleware(
             return null; // not an error to answer: the classic prompt still works, and the code check needs the store anyway
         }
     }
+
+    [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Report-only: {Action} of {Package} by user {User} forwarded without a second factor (would challenge)")]
+    private static partial void LogWouldChallenge(ILogger logger, string action, string? package, string user);
 
     [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Web-OTP flow not opened for {Action} by user {User}: this credential has too many open flows")]
     private static partial void LogWebFlowLimited(ILogger logger, string user, string action);

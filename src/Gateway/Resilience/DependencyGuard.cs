@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Gateway.Metrics;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -13,6 +15,9 @@ public sealed class DependencyGuard
     private readonly string _name;
     private readonly Func<Exception, bool> _isClientFailure;
     private readonly ResiliencePipeline _pipeline;
+    private readonly CircuitBreakerStateProvider _breakerState = new();
+    private GatewayMetrics? _metrics;
+    private string _metricName = "";
 
     /// <summary>A guard with the default breaker (<see cref="ResilienceOptions"/>).</summary>
     public DependencyGuard(string name, TimeSpan timeout, TimeProvider time, Func<Exception, bool>? isClientFailure = null)
@@ -35,22 +40,45 @@ public sealed class DependencyGuard
                 SamplingDuration = breaker.BreakerSamplingDuration,
                 BreakDuration = breaker.BreakerDuration,
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(IsDependencyFailure),
+                StateProvider = _breakerState,
             })
             .AddTimeout(timeout)
             .Build();
     }
 
+    /// <summary>Reports every call's latency and the breaker's state as <paramref name="dependency"/> (<c>store</c>, <c>registry</c>).</summary>
+    public DependencyGuard Measured(GatewayMetrics metrics, string dependency)
+    {
+        _metrics = metrics;
+        _metricName = dependency;
+        metrics.TrackBreaker(dependency, () => _breakerState.CircuitState switch
+        {
+            CircuitState.Closed => 0,
+            CircuitState.HalfOpen => 1,
+            _ => 2,
+        });
+        return this;
+    }
+
     public async ValueTask<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellation)
     {
+        var started = Stopwatch.GetTimestamp();
+        var succeeded = false;
         try
         {
             // The store's client commands take no cancellation token: WaitAsync lets the timeout abandon a
             // call to a dead store instead of waiting for the client library's own (longer) timeout.
-            return await _pipeline.ExecuteAsync(async ct => await call(ct).AsTask().WaitAsync(ct), cancellation);
+            var result = await _pipeline.ExecuteAsync(async ct => await call(ct).AsTask().WaitAsync(ct), cancellation);
+            succeeded = true;
+            return result;
         }
         catch (Exception e) when (IsDependencyFailure(e) || e is BrokenCircuitException or TimeoutRejectedException)
         {
             throw new DependencyUnavailableException(_name, e);
+        }
+        finally
+        {
+            _metrics?.DependencyCall(_metricName, Stopwatch.GetElapsedTime(started), succeeded);
         }
     }
 

@@ -1,3 +1,4 @@
+using Gateway.Metrics;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Resilience;
@@ -16,7 +17,8 @@ internal static class ResilienceRegistration
     {
         builder.Services.AddSingleton<IValidateOptions<ResilienceOptions>, ResilienceOptionsValidator>();
         builder.Services.AddOptions<ResilienceOptions>().Bind(builder.Configuration.GetSection(ResilienceOptions.Section)).ValidateOnStart();
-        builder.Services.AddKeyedSingleton(Upstream, (sp, _) => Guard(sp, RegistryName, o => o.RegistryTimeout));
+        builder.Services.AddKeyedSingleton(Upstream, (sp, _) =>
+            Guard(sp, RegistryName, o => o.RegistryTimeout).Measured(sp.GetRequiredService<GatewayMetrics>(), "registry"));
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }

@@ -17,7 +17,8 @@ internal static class StoreRegistration
         builder.Services.AddSingleton(sp => sp.GetRequiredService<StoreConnector>().Connection);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<StoreConnection>().Multiplexer);
         builder.Services.AddKeyedSingleton(ResilienceRegistration.Store, (sp, _) =>
-            StoreGuard.Create(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ResilienceOptions>>().Value));
+            StoreGuard.Create(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ResilienceOptions>>().Value)
+                .Measured(sp.GetRequiredService<Metrics.GatewayMetrics>(), "store"));
 
         builder.Services.AddSingleton<AccountRecords>();
         builder.Services.AddSingleton<CredentialUsers>();
@@ -27,6 +28,7 @@ internal static class StoreRegistration
         builder.Services.AddSingleton<WebOtpRecords>();
         builder.Services.AddSingleton<FlowCounters>();
         builder.Services.AddSingleton<StoreProbe>();
+        builder.Services.AddSingleton<AuditRecords>();
         return builder;
     }
 

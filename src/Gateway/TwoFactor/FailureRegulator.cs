@@ -1,4 +1,6 @@
+using Gateway.Audit;
 using Gateway.Configuration;
+using Gateway.Metrics;
 using Gateway.Store;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +19,9 @@ namespace Gateway.TwoFactor;
 internal sealed class FailureRegulator(
     FailureCounters counters,
     TimeProvider time,
-    IOptions<RegulationOptions> options)
+    IOptions<RegulationOptions> options,
+    AuditTrail? audit = null,
+    GatewayMetrics? metrics = null)
 {
     public const string OtpScope = "otp";
     public const string SignInScope = "sign-in";
@@ -43,7 +47,7 @@ internal sealed class FailureRegulator(
     public async ValueTask<(AttemptOutcome Outcome, TimeSpan? LockedFor)> AttemptAsync(
         string username, string scope, Func<ValueTask<bool>> attempt, CancellationToken cancellation)
     {
-        var (outcome, lockedFor) = await FailUnlessLockedAsync(username, scope, cancellation);
+        var (outcome, lockedFor) = await CountUnlessLockedAsync(username, scope, cancellation);
         if (outcome == AttemptOutcome.LockedOut)
         {
             return (outcome, lockedFor);
@@ -51,6 +55,12 @@ internal sealed class FailureRegulator(
 
         if (!await attempt())
         {
+            // Only now is the lock-out this count started real: a success resets it.
+            if (lockedFor is { } started)
+            {
+                await LockoutStartedAsync(username, scope, started, cancellation);
+            }
+
             return (AttemptOutcome.Failed, lockedFor);
         }
 
@@ -66,10 +76,32 @@ internal sealed class FailureRegulator(
     public async ValueTask<(AttemptOutcome Outcome, TimeSpan? LockedFor)> FailUnlessLockedAsync(
         string username, string scope, CancellationToken cancellation)
     {
+        var (outcome, until) = await CountUnlessLockedAsync(username, scope, cancellation);
+        // Counted, not locked before: a lock-out in force now is the one this failure started.
+        if (outcome == AttemptOutcome.Failed && until is { } started)
+        {
+            await LockoutStartedAsync(username, scope, started, cancellation);
+        }
+
+        return (outcome, until);
+    }
+
+    private async ValueTask<(AttemptOutcome Outcome, TimeSpan? LockedFor)> CountUnlessLockedAsync(
+        string username, string scope, CancellationToken cancellation)
+    {
         var now = time.GetUtcNow();
         var (verdict, lockedUntil) = await counters.CountUnlessLockedAsync(username, Scope(scope), now, Options, cancellation);
         var until = Remaining(lockedUntil, now);
         return verdict == RegulationVerdict.Locked ? (AttemptOutcome.LockedOut, until) : (AttemptOutcome.Failed, until);
+    }
+
+    private async ValueTask LockoutStartedAsync(string username, string scope, TimeSpan length, CancellationToken cancellation)
+    {
+        metrics?.Lockout(scope);
+        if (audit is not null)
+        {
+            await audit.RecordAsync(AuditEventTypes.LockoutStarted, username, $"{scope}:{(int)Math.Ceiling(length.TotalSeconds)}s", cancellation: cancellation);
+        }
     }
 
     /// <summary>What <see cref="BindUnlessLockedAsync"/> found.</summary>
@@ -91,6 +123,11 @@ internal sealed class FailureRegulator(
     {
         var now = time.GetUtcNow();
         var (verdict, lockedUntil) = await counters.BindTotpUnlessLockedAsync(username, step, credentialId, lifetime, now, Options, cancellation);
+        if (verdict == RegulationVerdict.BoundToAnother && Remaining(lockedUntil, now) is { } started)
+        {
+            await LockoutStartedAsync(username, OtpScope, started, cancellation);
+        }
+
         return verdict switch
         {
             RegulationVerdict.Bound => (BindOutcome.Bound, null),

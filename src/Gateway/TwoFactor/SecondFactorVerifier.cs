@@ -1,6 +1,8 @@
 using Gateway.Accounts;
+using Gateway.Audit;
 using Gateway.Configuration;
 using Gateway.Identity;
+using Gateway.Metrics;
 using Gateway.Store;
 using Gateway.WebAuthn;
 
@@ -22,7 +24,9 @@ internal sealed class SecondFactorVerifier(
     RecoveryCodeBindings recoveryCodeBindings,
     SecurityKeys keys,
     TimeProvider time,
-    CachedUserModes? cachedStates = null)
+    CachedUserModes? cachedStates = null,
+    AuditTrail? audit = null,
+    GatewayMetrics? metrics = null)
 {
     /// <summary>A recovery code stays good for the rest of the npm command that spent it.</summary>
     private static readonly TimeSpan RecoveryCodeCommandWindow = TimeSpan.FromMinutes(5);
@@ -32,6 +36,13 @@ internal sealed class SecondFactorVerifier(
 
     /// <param name="request">The request being authorised: a web-OTP token is good only for the request it was approved for (and its follow-ups).</param>
     public async ValueTask<VerificationResult> VerifyAsync(CallerIdentity caller, string? otp, ProtectedRequest? request, CancellationToken cancellation)
+    {
+        var result = await JudgeAsync(caller, otp, request, cancellation);
+        await ReportAsync(caller.Username, result, request, cancellation);
+        return result;
+    }
+
+    private async ValueTask<VerificationResult> JudgeAsync(CallerIdentity caller, string? otp, ProtectedRequest? request, CancellationToken cancellation)
     {
         if (string.IsNullOrWhiteSpace(otp))
         {
@@ -56,12 +67,39 @@ internal sealed class SecondFactorVerifier(
         var (attempt, lockedFor) = await regulator.AttemptAsync(username, FailureRegulator.OtpScope,
             async () => (await keys.CompleteAssertionAsync(username, ceremonyId, credentialJson, origin, cancellation)).Succeeded,
             cancellation);
-        return attempt switch
+        var result = attempt switch
         {
             FailureRegulator.AttemptOutcome.LockedOut => new VerificationResult(VerificationOutcome.LockedOut, lockedFor),
             FailureRegulator.AttemptOutcome.Failed => new VerificationResult(VerificationOutcome.Invalid, lockedFor),
             _ => new VerificationResult(VerificationOutcome.Verified, Factor: "security-key"),
         };
+        await ReportAsync(username, result, request: null, cancellation);
+        return result;
+    }
+
+    /// <summary>
+    /// Every judged factor is counted by outcome; a refused one is audited here, where it is decided, once
+    /// (an accepted one is audited by the front end that lets the request through, which knows what for).
+    /// </summary>
+    private async ValueTask ReportAsync(string username, VerificationResult result, ProtectedRequest? request, CancellationToken cancellation)
+    {
+        if (result.Outcome == VerificationOutcome.Missing)
+        {
+            return;
+        }
+
+        var outcome = result.Outcome switch
+        {
+            VerificationOutcome.Verified => "verified",
+            VerificationOutcome.Replayed => "replayed",
+            VerificationOutcome.LockedOut => "locked",
+            _ => "invalid",
+        };
+        metrics?.Verification(outcome, result.Factor);
+        if (result.Outcome != VerificationOutcome.Verified && audit is not null)
+        {
+            await audit.RecordAsync(AuditEventTypes.CodeRefused, username, outcome, request?.Classification.Action, request?.Classification.Package, cancellation);
+        }
     }
 
     /// <summary>
@@ -120,9 +158,17 @@ internal sealed class SecondFactorVerifier(
                 : VerificationResult.Of(VerificationOutcome.Replayed);
         }
 
-        return await accounts.ConsumeRecoveryCodeAsync(caller.Username, hash, cancellation)
-            ? await BindAsync(caller, hash, cancellation)
-            : VerificationResult.Of(VerificationOutcome.Invalid);
+        if (!await accounts.ConsumeRecoveryCodeAsync(caller.Username, hash, cancellation))
+        {
+            return VerificationResult.Of(VerificationOutcome.Invalid);
+        }
+
+        if (audit is not null)
+        {
+            await audit.RecordAsync(AuditEventTypes.RecoveryCodeUsed, caller.Username, "used", cancellation: cancellation);
+        }
+
+        return await BindAsync(caller, hash, cancellation);
     }
 
     /// <summary>Binds a consumed recovery code to the caller's credential, or finds whose it already is.</summary>

@@ -1,4 +1,5 @@
 using Gateway.Accounts;
+using Gateway.Audit;
 using Gateway.Configuration;
 using Gateway.WebAuthn;
 using Microsoft.Extensions.Options;
@@ -20,13 +21,15 @@ internal sealed class TwoFactorAccounts(
     FailureRegulator regulator,
     SecurityKeys keys,
     TimeProvider time,
-    IOptions<GatewayOptions> options)
+    IOptions<GatewayOptions> options,
+    AuditTrail? audit = null)
 {
     /// <returns>The <c>otpauth://</c> URL of the new, pending secret.</returns>
     public async ValueTask<string> StartAsync(string username, TwoFactorMode mode, CancellationToken cancellation)
     {
         var secret = TotpCodes.NewSecret();
         await accounts.SetPendingAsync(username, mode, vault.Protect(username, secret), cancellation);
+        await RecordAsync(AuditEventTypes.EnrolmentStarted, username, mode.ToWire(), cancellation);
         return TotpCodes.OtpAuthUrl(options.Value.TotpIssuer, username, secret);
     }
 
@@ -48,17 +51,24 @@ internal sealed class TwoFactorAccounts(
             cancellation);
         if (attempt != FailureRegulator.AttemptOutcome.Succeeded)
         {
+            await RecordAsync(AuditEventTypes.EnrolmentRefused, username, attempt == FailureRegulator.AttemptOutcome.LockedOut ? "locked" : "invalid", cancellation);
             return new EnrolmentConfirmation(null, attempt == FailureRegulator.AttemptOutcome.LockedOut ? lockedFor : null);
         }
 
         var codes = RecoveryCodes.Generate();
-        await accounts.ConfirmAsync(username, state.PendingMode == TwoFactorMode.Disabled ? TwoFactorMode.AuthAndWrites : state.PendingMode,
-            state.PendingProtectedSecret, recoveryCodes.HashAll(username, codes), cancellation);
+        var mode = state.PendingMode == TwoFactorMode.Disabled ? TwoFactorMode.AuthAndWrites : state.PendingMode;
+        await accounts.ConfirmAsync(username, mode, state.PendingProtectedSecret, recoveryCodes.HashAll(username, codes), cancellation);
+        await (state.Mode == TwoFactorMode.Disabled
+            ? RecordAsync(AuditEventTypes.TwoFactorEnabled, username, mode.ToWire(), cancellation)
+            : RecordAsync(AuditEventTypes.FactorAdded, username, "totp", cancellation));
         return new EnrolmentConfirmation(codes, null);
     }
 
-    public ValueTask SetModeAsync(string username, TwoFactorMode mode, CancellationToken cancellation) =>
-        accounts.SetModeAsync(username, mode, cancellation);
+    public async ValueTask SetModeAsync(string username, TwoFactorMode mode, CancellationToken cancellation)
+    {
+        await accounts.SetModeAsync(username, mode, cancellation);
+        await RecordAsync(AuditEventTypes.ModeChanged, username, mode.ToWire(), cancellation);
+    }
 
     /// <summary>
     /// After a security key was registered: when it is the account's first factor, 2FA is now on in
@@ -69,12 +79,14 @@ internal sealed class TwoFactorAccounts(
     {
         if ((await accounts.GetAsync(username, cancellation)).Mode != TwoFactorMode.Disabled)
         {
+            await RecordAsync(AuditEventTypes.FactorAdded, username, "security-key", cancellation);
             return null;
         }
 
         var codes = RecoveryCodes.Generate();
-        await accounts.EnableWithoutSecretAsync(username, mode == TwoFactorMode.Disabled ? TwoFactorMode.AuthAndWrites : mode,
-            recoveryCodes.HashAll(username, codes), cancellation);
+        var enabled = mode == TwoFactorMode.Disabled ? TwoFactorMode.AuthAndWrites : mode;
+        await accounts.EnableWithoutSecretAsync(username, enabled, recoveryCodes.HashAll(username, codes), cancellation);
+        await RecordAsync(AuditEventTypes.TwoFactorEnabled, username, enabled.ToWire(), cancellation);
         return codes;
     }
 
@@ -87,6 +99,7 @@ internal sealed class TwoFactorAccounts(
         }
 
         await accounts.RemoveSecretAsync(username, cancellation);
+        await RecordAsync(AuditEventTypes.FactorRemoved, username, "totp", cancellation);
         return FactorRemoval.Removed;
     }
 
@@ -99,17 +112,30 @@ internal sealed class TwoFactorAccounts(
             return FactorRemoval.OnlyFactor;
         }
 
-        return await keys.RemoveAsync(username, keyId, cancellation) ? FactorRemoval.Removed : FactorRemoval.NotFound;
+        if (!await keys.RemoveAsync(username, keyId, cancellation))
+        {
+            return FactorRemoval.NotFound;
+        }
+
+        await RecordAsync(AuditEventTypes.FactorRemoved, username, "security-key", cancellation);
+        return FactorRemoval.Removed;
     }
 
     /// <summary>Turns 2FA off entirely, in one store transaction: the secret, every security key, the recovery codes and the mode.</summary>
-    public ValueTask DisableAsync(string username, CancellationToken cancellation) =>
-        accounts.DisableAsync(username, cancellation);
+    public async ValueTask DisableAsync(string username, CancellationToken cancellation)
+    {
+        await accounts.DisableAsync(username, cancellation);
+        await RecordAsync(AuditEventTypes.TwoFactorDisabled, username, "disabled", cancellation);
+    }
 
     public async ValueTask<IReadOnlyList<string>> RegenerateRecoveryCodesAsync(string username, CancellationToken cancellation)
     {
         var codes = RecoveryCodes.Generate();
         await accounts.ReplaceRecoveryCodesAsync(username, recoveryCodes.HashAll(username, codes), cancellation);
+        await RecordAsync(AuditEventTypes.RecoveryCodesRegenerated, username, "regenerated", cancellation);
         return codes;
     }
+
+    private ValueTask RecordAsync(string type, string username, string outcome, CancellationToken cancellation) =>
+        audit?.RecordAsync(type, username, outcome, cancellation: cancellation) ?? ValueTask.CompletedTask;
 }

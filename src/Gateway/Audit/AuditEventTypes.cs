@@ -1,0 +1,50 @@
+namespace Gateway.Audit;
+
+/// <summary>The event types of the audit trail, and what each one's <see cref="AuditEvent.Outcome"/> holds.</summary>
+public static class AuditEventTypes
+{
+    /// <summary>2FA turned on; outcome: the mode.</summary>
+    public const string TwoFactorEnabled = "2fa-enabled";
+
+    /// <summary>2FA turned off (every factor removed); outcome: <c>disabled</c>.</summary>
+    public const string TwoFactorDisabled = "2fa-disabled";
+
+    /// <summary>The 2FA mode changed; outcome: the new mode.</summary>
+    public const string ModeChanged = "mode-changed";
+
+    /// <summary>An enrolment was started (a pending secret); outcome: the mode asked for.</summary>
+    public const string EnrolmentStarted = "enrolment-started";
+
+    /// <summary>An enrolment code did not match the pending secret; outcome: <c>invalid</c> or <c>locked</c>.</summary>
+    public const string EnrolmentRefused = "enrolment-refused";
+
+    /// <summary>A factor was added; outcome: <c>totp</c> or <c>security-key</c>.</summary>
+    public const string FactorAdded = "factor-added";
+
+    /// <summary>A factor was removed; outcome: <c>totp</c> or <c>security-key</c>.</summary>
+    public const string FactorRemoved = "factor-removed";
+
+    /// <summary>New recovery codes replaced the old ones; outcome: <c>regenerated</c>.</summary>
+    public const string RecoveryCodesRegenerated = "recovery-codes-regenerated";
+
+    /// <summary>A recovery code was spent (the first time; npm repeats it within one command); outcome: <c>used</c>.</summary>
+    public const string RecoveryCodeUsed = "recovery-code-used";
+
+    /// <summary>A second factor was refused; outcome: <c>invalid</c>, <c>replayed</c> or <c>locked</c>.</summary>
+    public const string CodeRefused = "code-refused";
+
+    /// <summary>A failure started a lock-out; outcome: its scope and length, e.g. <c>otp:60s</c>.</summary>
+    public const string LockoutStarted = "lockout-started";
+
+    /// <summary>A protected request was answered with a challenge; outcome: <c>otp</c>, <c>web</c> or <c>side-door</c>.</summary>
+    public const string ChallengeIssued = "challenge-issued";
+
+    /// <summary>A protected request was let through with a second factor; outcome: the factor (<c>totp</c>, <c>recovery-code</c>, <c>web</c>, <c>security-key</c>).</summary>
+    public const string RequestAllowed = "request-allowed";
+
+    /// <summary>Report-only mode: a request that would have been challenged was forwarded; outcome: <c>would-challenge</c>.</summary>
+    public const string WouldChallenge = "would-challenge";
+
+    /// <summary>An operator command changed an account; outcome: the command (<c>reset-2fa</c>, <c>unlock</c>).</summary>
+    public const string OperatorAction = "operator-action";
+}

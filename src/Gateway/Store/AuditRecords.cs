@@ -1,0 +1,42 @@
+using Gateway.Resilience;
+using StackExchange.Redis;
+
+namespace Gateway.Store;
+
+/// <summary>
+/// The audit trail in the store: every event, as one JSON line, pushed onto a capped list shared by all
+/// instances (<see cref="StoreKeys.AuditTrail"/>) and onto the user's own short list
+/// (<see cref="StoreKeys.UserAuditTrail"/>) for the account page, in one transaction. Lists rather than
+/// Redis streams: <c>LPUSH</c> + <c>LTRIM</c> behave the same on Redis and on the embedded Garnet, and the
+/// cap is exact. Newest first. The entries are written by <c>Audit/AuditTrail</c>, which keeps secrets out.
+/// </summary>
+internal sealed class AuditRecords(IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
+{
+    /// <summary>How many events each user's own list keeps (the account page shows them).</summary>
+    public const int PerUser = 50;
+
+    public async ValueTask AppendAsync(string entry, string? username, int keep, CancellationToken cancellation) =>
+        await guard.ExecuteAsync(async __ =>
+        {
+            var tx = store.GetDatabase().CreateTransaction();
+            _ = tx.ListLeftPushAsync(StoreKeys.AuditTrail, entry);
+            _ = tx.ListTrimAsync(StoreKeys.AuditTrail, 0, keep - 1);
+            if (username is not null && Accounts.Usernames.IsWellFormed(username))
+            {
+                var own = StoreKeys.UserAuditTrail(username);
+                _ = tx.ListLeftPushAsync(own, entry);
+                _ = tx.ListTrimAsync(own, 0, PerUser - 1);
+            }
+
+            return await tx.ExecuteAsync();
+        }, cancellation);
+
+    /// <summary>The newest <paramref name="count"/> entries of the whole trail, or of one user's list.</summary>
+    public ValueTask<string[]> NewestAsync(string? username, int count, CancellationToken cancellation) =>
+        guard.ExecuteAsync(async _ =>
+        {
+            RedisKey key = username is null ? StoreKeys.AuditTrail : StoreKeys.UserAuditTrail(username);
+            var values = await store.GetDatabase().ListRangeAsync(key, 0, count - 1);
+            return values.Select(v => v.ToString()).ToArray();
+        }, cancellation);
+}
