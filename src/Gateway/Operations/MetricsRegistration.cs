@@ -25,7 +25,8 @@ internal static class MetricsRegistration
             metrics.AddMeter(GatewayMetrics.MeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddPrometheusExporter();
+                // No cached scrape: a scrape right after a decision must show it (scrapes are seconds apart anyway).
+                .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
             if (Uri.TryCreate(otlp, UriKind.Absolute, out var endpoint))
             {
                 metrics.AddOtlpExporter(o => o.Endpoint = endpoint);

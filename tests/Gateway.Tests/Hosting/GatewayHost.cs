@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Gateway.Tests.Hosting;
 
@@ -25,7 +26,7 @@ namespace Gateway.Tests.Hosting;
 /// stub's real URL as it would to a registry.
 /// </para>
 /// </summary>
-public sealed class GatewayHost : IAsyncLifetime
+public class GatewayHost : IAsyncLifetime
 {
     private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "gw-host-" + Guid.NewGuid().ToString("N"));
     private Factory? _factory;
@@ -33,6 +34,12 @@ public sealed class GatewayHost : IAsyncLifetime
     internal RedisServer Redis { get; private set; } = null!;
 
     internal StubRegistry Registry { get; private set; } = null!;
+
+    /// <summary>Every log event the host wrote (the logging configuration as shipped, plus this capture).</summary>
+    internal HostLogs Logs { get; } = new();
+
+    /// <summary>Settings a derived fixture adds to (or overrides in) the defaults, e.g. <c>Gateway:Enforcement</c>.</summary>
+    protected virtual IReadOnlyDictionary<string, string> MoreSettings => new Dictionary<string, string>();
 
     /// <summary>A client of the gateway; it follows no redirects.</summary>
     public HttpClient Client { get; private set; } = null!;
@@ -44,14 +51,20 @@ public sealed class GatewayHost : IAsyncLifetime
         var registry = StubRegistry.StartAsync();
         Redis = await redis;
         Registry = await registry;
-        _factory = new Factory(new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["Gateway:Upstream"] = Registry.Url,
             ["Gateway:PublicUrl"] = "http://localhost",
             ["Gateway:Store"] = $"127.0.0.1:{Redis.Port}",
             ["Gateway:DataPath"] = _dataPath,
             ["Gateway:PolicyFile"] = RepoPaths.RoutePolicy,
-        });
+        };
+        foreach (var (key, value) in MoreSettings)
+        {
+            settings[key] = value;
+        }
+
+        _factory = new Factory(settings, Logs);
         _factory.UseKestrel(0);
         _factory.StartServer();
         // Ask Kestrel where it listens (port 0: a free one).
@@ -143,11 +156,12 @@ public sealed class GatewayHost : IAsyncLifetime
         return int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private sealed class Factory(IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
+    private sealed class Factory(IReadOnlyDictionary<string, string> settings, HostLogs logs) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Production");
+            builder.ConfigureLogging(logging => logging.AddProvider(logs));
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
