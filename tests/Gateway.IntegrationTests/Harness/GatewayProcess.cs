@@ -33,6 +33,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public string DataPath { get; }
 
+    /// <summary>The settings it runs with (<c>Gateway__*</c> variables), for operator commands run against it.</summary>
+    public IReadOnlyDictionary<string, string?> Environment => _environment;
+
     public HttpClient Http { get; }
 
     /// <summary>Everything the gateway wrote to stdout/stderr, over all its runs.</summary>
