@@ -52,6 +52,11 @@ public sealed partial class ArchitectureTests
     [InlineData("Policy", "Store")]
     [InlineData("Policy", "Http")]
     [InlineData("Accounts", "Store")]
+    [InlineData("Store", "Audit")]
+    [InlineData("Audit", "TwoFactor")]
+    [InlineData("Audit", "Http")]
+    [InlineData("Metrics", "Store")]
+    [InlineData("TwoFactor", "Operations")]
     public void Folder_DoesNotDependOn(string folder, string forbidden)
     {
         var edges = Graph.Value.GetValueOrDefault(folder) ?? new Dictionary<string, string>();

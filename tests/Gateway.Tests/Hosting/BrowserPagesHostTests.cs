@@ -57,6 +57,25 @@ public sealed partial class BrowserPagesHostTests(GatewayHost host) : IClassFixt
     }
 
     [Fact]
+    public async Task Account_ShowsTheSignedInUsersSecurityHistoryOnly()
+    {
+        // npm profile enable-2fa, started and not confirmed: the account keeps a password-only sign-in.
+        using var start = await host.Client.SendAsync(GatewayHost.As("hilda", HttpMethod.Post, "/-/npm/v1/user",
+            "{\"tfa\":{\"mode\":\"auth-only\",\"password\":\"hilda-password\"}}"));
+        Assert.Equal(HttpStatusCode.OK, start.StatusCode);
+        await host.EnrolAsync("otto");
+        using var browser = host.NewBrowser();
+
+        using var signIn = await SignInAsync(browser, "hilda", "hilda-password");
+        var page = await (await browser.GetAsync("/-/gateway/account/")).Content.ReadAsStringAsync();
+
+        Assert.Contains("<section id=\"history\">", page, StringComparison.Ordinal);
+        var types = HistoryType().Matches(page).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(["enrolment-started"], types);
+        Assert.Contains("<td>auth-only</td>", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pages_CarryAStrictContentSecurityPolicy()
     {
         using var browser = host.NewBrowser();
@@ -80,6 +99,9 @@ public sealed partial class BrowserPagesHostTests(GatewayHost host) : IClassFixt
             ["password"] = password,
         }));
     }
+
+    [GeneratedRegex("<td class=\"history-type\">([^<]+)</td>")]
+    private static partial Regex HistoryType();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
