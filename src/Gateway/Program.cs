@@ -1,5 +1,6 @@
 using Gateway.Admin;
 using Gateway.Audit;
+using Gateway.Automation;
 using Gateway.Browser;
 using Gateway.Configuration;
 using Gateway.Errors;
@@ -42,6 +43,7 @@ try
     builder.AddUpstreamClient();
     builder.AddIdentity();
     builder.AddTwoFactor();
+    builder.AddAutomation();
     builder.AddSecurityKeys();
     builder.AddNpmFrontEnd();
     builder.AddBrowserFrontEnd();

@@ -45,6 +45,18 @@ public static class AuditEventTypes
     /// <summary>Report-only mode: a request that would have been challenged was forwarded; outcome: <c>would-challenge</c>.</summary>
     public const string WouldChallenge = "would-challenge";
 
+    /// <summary>A protected request was refused by a token's limits or a package's rule; outcome: <c>token-or-package-rules</c>.</summary>
+    public const string RequestRefused = "request-refused";
+
+    /// <summary>A token was created through the gateway; outcome: the limits it enforces (permission, expiry, packages, networks, bypass-2FA).</summary>
+    public const string TokenCreated = "token-created";
+
+    /// <summary>A token was revoked through the gateway; outcome: <c>revoked</c>.</summary>
+    public const string TokenRevoked = "token-revoked";
+
+    /// <summary>A maintainer changed a package's two-factor rule; outcome: the rule.</summary>
+    public const string PackageRuleChanged = "package-rule-changed";
+
     /// <summary>An operator command changed an account; outcome: the command (<c>reset-2fa</c>, <c>unlock</c>).</summary>
     public const string OperatorAction = "operator-action";
 }

@@ -4,8 +4,9 @@ namespace Gateway.Npm;
 
 /// <summary>
 /// The gateway's stages, in request order. This is the one place the order is written:
-/// route policy → identity → user mode → a login's password → second factor → (profile 2FA answered here) → forward (YARP),
-/// or a challenge from the second-factor stage.
+/// route policy → identity → user mode → token and package rules → a login's password → second factor →
+/// (package rule changes answered here; created tokens recorded around the forward) → (profile 2FA answered here) →
+/// forward (YARP), or a challenge from the second-factor stage.
 /// </summary>
 internal static class NpmStages
 {
@@ -17,9 +18,13 @@ internal static class NpmStages
         pipeline.UseWhen(IsProtected, protectedRequest =>
         {
             protectedRequest.UseMiddleware<IdentityMiddleware>();
+            protectedRequest.UseMiddleware<AuditActorMiddleware>();
             protectedRequest.UseMiddleware<ModeMiddleware>();
+            protectedRequest.UseMiddleware<WriteRulesMiddleware>();
             protectedRequest.UseMiddleware<LoginPasswordMiddleware>();
             protectedRequest.UseMiddleware<SecondFactorMiddleware>();
+            protectedRequest.UseMiddleware<PackageRuleMiddleware>();
+            protectedRequest.UseMiddleware<TokenLedgerMiddleware>();
         });
         pipeline.UseMiddleware<ProfileTfaMiddleware>();
         return pipeline;

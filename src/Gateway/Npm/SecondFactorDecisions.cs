@@ -23,8 +23,39 @@ internal sealed class SecondFactorDecisions(AuditTrail audit, GatewayMetrics met
     public bool ForwardsWithoutCode(GatewayRequestFeature feature) =>
         options.Value.ReportOnly && !feature.Path.Segments.AsSpan().SequenceEqual(ProfilePath);
 
-    /// <summary>The request needs no second factor for this caller (2FA off, or a class the mode does not cover).</summary>
-    public void NotRequired(GatewayRequestFeature feature) => metrics.Request(ClassName(feature), "not-required");
+    /// <summary>
+    /// The request needs no second factor: 2FA off or a class the mode does not cover (counted only), or a
+    /// bypass-2FA token let a write through without one (counted and audited: it is how the request was allowed).
+    /// </summary>
+    public ValueTask PassedAsync(GatewayRequestFeature feature, CancellationToken cancellation)
+    {
+        if (!feature.BypassedByToken)
+        {
+            metrics.Request(ClassName(feature), "not-required");
+            return ValueTask.CompletedTask;
+        }
+
+        metrics.Request(ClassName(feature), "bypass-token");
+        return RecordAsync(AuditEventTypes.RequestAllowed, feature, "bypass-token", cancellation);
+    }
+
+    /// <summary>Refused by a token's limits or a package's rule (stage 3b), before any second factor.</summary>
+    public ValueTask RefusedByRulesAsync(GatewayRequestFeature feature, CancellationToken cancellation)
+    {
+        metrics.Request(ClassName(feature), "refused-by-rules");
+        return RecordAsync(AuditEventTypes.RequestRefused, feature, "token-or-package-rules", cancellation);
+    }
+
+    /// <summary>A token the registry created through the gateway, with the limits the gateway enforces (never the token).</summary>
+    public ValueTask TokenCreatedAsync(GatewayRequestFeature feature, Automation.TokenAttributes token, CancellationToken cancellation) =>
+        RecordAsync(AuditEventTypes.TokenCreated, feature, TokenSummary.Of(token), cancellation);
+
+    public ValueTask TokenRevokedAsync(GatewayRequestFeature feature, CancellationToken cancellation) =>
+        RecordAsync(AuditEventTypes.TokenRevoked, feature, "revoked", cancellation);
+
+    /// <param name="rule">The package's new two-factor rule, as npm writes it.</param>
+    public ValueTask PackageRuleChangedAsync(GatewayRequestFeature feature, string rule, CancellationToken cancellation) =>
+        RecordAsync(AuditEventTypes.PackageRuleChanged, feature, rule, cancellation);
 
     public ValueTask AllowedAsync(GatewayRequestFeature feature, string? factor, CancellationToken cancellation)
     {

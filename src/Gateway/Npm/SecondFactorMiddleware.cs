@@ -1,5 +1,4 @@
 using Gateway.Accounts;
-using Gateway.Audit;
 using Gateway.Http;
 using Gateway.Identity;
 using Gateway.TwoFactor;
@@ -7,7 +6,7 @@ using Gateway.TwoFactor;
 namespace Gateway.Npm;
 
 /// <summary>
-/// Stage 4: when the caller's mode requires a second factor for this class of request, checks the
+/// Stage 4: when stage 3b found a second factor required (the caller's mode, a package rule), checks the
 /// <c>npm-otp</c> header; forwards on success, otherwise answers the challenge (or 429). A store that cannot
 /// answer throws through to <see cref="Resilience.DependencyFailureHandler"/> (503): nothing is forwarded.
 /// In report-only mode (<c>Gateway:Enforcement</c>) a request without a code is forwarded and recorded as
@@ -21,27 +20,21 @@ internal sealed partial class SecondFactorMiddleware(
     BrowserFlowUrls urls,
     FlowCreationLimits limits,
     SecondFactorDecisions decisions,
-    AuditTrail audit,
     ILogger<SecondFactorMiddleware> logger)
 {
     public Task InvokeAsync(HttpContext context)
     {
         var feature = context.GatewayFeature();
-        return feature.Caller is { } caller ? AsActorAsync(context, feature, caller) : next(context);
+        return feature.Caller is not { } caller ? next(context)
+            : feature.SecondFactorRequired ? VerifyAsync(context, feature, caller)
+            : PassAsync(context, feature);
     }
 
-    /// <summary>Everything recorded from here on (this stage, the profile stage, the core) names this caller's credential and address.</summary>
-    private async Task AsActorAsync(HttpContext context, GatewayRequestFeature feature, CallerIdentity caller)
+    /// <summary>No second factor needed (the mode does not cover the class, or a bypass-2FA token): recorded, then forwarded.</summary>
+    private async Task PassAsync(HttpContext context, GatewayRequestFeature feature)
     {
-        AuditActor.Enter(audit.ActorFor(caller.CredentialId, context.Connection.RemoteIpAddress));
-        if (!feature.Mode.Requires(feature.Classification.Class))
-        {
-            decisions.NotRequired(feature);
-            await next(context);
-            return;
-        }
-
-        await VerifyAsync(context, feature, caller);
+        await decisions.PassedAsync(feature, context.RequestAborted);
+        await next(context);
     }
 
     private async Task VerifyAsync(HttpContext context, GatewayRequestFeature feature, CallerIdentity caller)

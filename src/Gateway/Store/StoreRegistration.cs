@@ -29,6 +29,8 @@ internal static class StoreRegistration
         builder.Services.AddSingleton<FlowCounters>();
         builder.Services.AddSingleton<StoreProbe>();
         builder.Services.AddSingleton<AuditRecords>();
+        builder.Services.AddSingleton<TokenRecords>();
+        builder.Services.AddSingleton<PackageRules>();
         return builder;
     }
 
