@@ -78,6 +78,28 @@ public sealed class OperatorCommandsTests(RegistryFixture registry)
     }
 
     [Fact]
+    public async Task TokenCreate_IsAuditedWithTheLimitsTheGatewayEnforces_NeverTheToken()
+    {
+        var gateway = await registry.SharedGatewayAsync();
+        var user = await gateway.EnrolAsync(await registry.CreateUserAsync("tokens"));
+
+        var created = await gateway.CreateTokenAsync(user.User, await Totp.CodeAsync(user.Secret));
+
+        Assert.Equal(HttpStatusCode.OK, created.Status);
+        var token = created.Json!["token"]!.GetValue<string>();
+        var text = await gateway.Http.GetStringAsync($"-/gateway/audit?user={user.Name}");
+        using var audit = JsonDocument.Parse(text);
+        var types = audit.RootElement.EnumerateArray().Select(e => e.GetProperty("type").GetString()).Reverse().ToList();
+        Assert.Equal(["enrolment-started", "2fa-enabled", "request-allowed", "token-created"], types);
+        var record = audit.RootElement.EnumerateArray().First();
+        Assert.Equal("token-create", record.GetProperty("action").GetString());
+        Assert.StartsWith("read-write;expires=", record.GetProperty("outcome").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith(";bypass-2fa=false", record.GetProperty("outcome").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(token, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, gateway.Output.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReportOnly_NpmPublishWithoutCode_IsForwardedAndRecorded()
     {
         await using var gateway = await registry.StartGatewayAsync(new Dictionary<string, string?> { ["Gateway__Enforcement"] = "report-only" });
