@@ -40,14 +40,21 @@ internal sealed partial class AuditTrail
     public AuditActor ActorFor(string? credentialId, IPAddress? client) =>
         new(credentialId is null ? null : _hasher.Hash("audit-fingerprint", credentialId)[..16], client?.ToString());
 
+    /// <param name="cancellation">Stops only the caller's wait (the client went away): a decision that was made is still stored.</param>
     public async ValueTask RecordAsync(string type, string? user, string outcome, string? action = null, string? package = null, CancellationToken cancellation = default)
     {
         var actor = AuditActor.Current;
         var entry = new AuditEvent(_time.GetUtcNow(), type, user, actor?.Credential, actor?.Client, action, package, outcome);
         LogEvent(_logger, entry.Type, entry.User, entry.Outcome, entry.Action, entry.Package, entry.Credential, entry.Client);
+        await StoreAsync(entry).WaitAsync(cancellation);
+    }
+
+    private async Task StoreAsync(AuditEvent entry)
+    {
         try
         {
-            await _records.AppendAsync(JsonSerializer.Serialize(entry, Json), user, _options.Value.AuditRetention, cancellation);
+            // Bounded by the store guard's timeout, not by the request.
+            await _records.AppendAsync(JsonSerializer.Serialize(entry, Json), entry.User, _options.Value.AuditRetention, CancellationToken.None);
         }
         catch (DependencyUnavailableException)
         {

@@ -20,6 +20,13 @@ public sealed class OperationsOptions
     /// <summary>An OTLP endpoint (e.g. <c>http://collector:4317</c>) to push metrics to, besides the Prometheus endpoint. Empty: none.</summary>
     public string OtlpEndpoint { get; set; } = "";
 
+    /// <summary>
+    /// Also export ASP.NET Core's and HttpClient's own request metrics (every request, reads included). Off by
+    /// default: measured, they cost a proxied read about a tenth of its CPU (docs/BENCHMARKS.md), and the gateway's
+    /// own metrics already count every protected request.
+    /// </summary>
+    public bool HttpMetrics { get; set; }
+
     /// <summary>The shortest bearer secret accepted: it guards who sees every user's security history.</summary>
     public const int MinimumSecretLength = 32;
 }

@@ -7,9 +7,10 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Npm;
 
 /// <summary>
-/// What the second-factor stage decided for one protected request, recorded once: the request counter (class,
-/// decision) and, for a challenge, a factor accepted or a report-only pass, the audit event. A refused code is
-/// audited by the core's verifier, where it is judged. Also the one reading of <c>Gateway:Enforcement</c>.
+/// What the npm stages decided for one protected request, recorded once: the request counter (class, decision)
+/// and the audit event — a challenge, a factor accepted, a bypass token, a report-only pass, a refusal by token or
+/// package rules, a token created or revoked, a package rule changed. A refused code is audited by the core's
+/// verifier, where it is judged. Also the one reading of <c>Gateway:Enforcement</c>.
 /// </summary>
 internal sealed class SecondFactorDecisions(AuditTrail audit, GatewayMetrics metrics, IOptions<GatewayOptions> options)
 {

@@ -19,14 +19,19 @@ internal static class MetricsRegistration
     {
         builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddSingleton<OperationsAccess>();
-        var otlp = builder.Configuration.GetSection(OperationsOptions.Section).Get<OperationsOptions>()?.OtlpEndpoint ?? "";
+        var options = builder.Configuration.GetSection(OperationsOptions.Section).Get<OperationsOptions>() ?? new OperationsOptions();
+        var otlp = options.OtlpEndpoint;
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics.AddMeter(GatewayMetrics.MeterName)
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
                 // No cached scrape: a scrape right after a decision must show it (scrapes are seconds apart anyway).
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
+            if (options.HttpMetrics)
+            {
+                // Every request pays for these, reads included (Configuration/OperationsOptions.cs, HttpMetrics).
+                metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+            }
+
             if (Uri.TryCreate(otlp, UriKind.Absolute, out var endpoint))
             {
                 metrics.AddOtlpExporter(o => o.Endpoint = endpoint);
