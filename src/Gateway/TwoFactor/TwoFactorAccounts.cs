@@ -1,5 +1,6 @@
 using Gateway.Accounts;
 using Gateway.Audit;
+using Gateway.Automation;
 using Gateway.Configuration;
 using Gateway.WebAuthn;
 using Microsoft.Extensions.Options;
@@ -22,14 +23,16 @@ internal sealed class TwoFactorAccounts(
     SecurityKeys keys,
     TimeProvider time,
     IOptions<GatewayOptions> options,
+    PackageRulesProvider packageRules,
     AuditTrail? audit = null)
 {
     /// <returns>The <c>otpauth://</c> URL of the new, pending secret.</returns>
     public async ValueTask<string> StartAsync(string username, TwoFactorMode mode, CancellationToken cancellation)
     {
         var secret = TotpCodes.NewSecret();
-        await accounts.SetPendingAsync(username, mode, vault.Protect(username, secret), cancellation);
-        await RecordAsync(AuditEventTypes.EnrolmentStarted, username, mode.ToWire(), cancellation);
+        var pending = AtLeastRequired(username, mode);
+        await accounts.SetPendingAsync(username, pending, vault.Protect(username, secret), cancellation);
+        await RecordAsync(AuditEventTypes.EnrolmentStarted, username, pending.ToWire(), cancellation);
         return TotpCodes.OtpAuthUrl(options.Value.TotpIssuer, username, secret);
     }
 
@@ -64,10 +67,17 @@ internal sealed class TwoFactorAccounts(
         return new EnrolmentConfirmation(codes, null);
     }
 
-    public async ValueTask SetModeAsync(string username, TwoFactorMode mode, CancellationToken cancellation)
+    /// <returns>Why the mode cannot change (a scope the user belongs to requires more), or null once it changed.</returns>
+    public async ValueTask<string?> SetModeAsync(string username, TwoFactorMode mode, CancellationToken cancellation)
     {
+        if (BelowScopeRequirement(username, mode) is { } refusal)
+        {
+            return refusal;
+        }
+
         await accounts.SetModeAsync(username, mode, cancellation);
         await RecordAsync(AuditEventTypes.ModeChanged, username, mode.ToWire(), cancellation);
+        return null;
     }
 
     /// <summary>
@@ -84,7 +94,7 @@ internal sealed class TwoFactorAccounts(
         }
 
         var codes = RecoveryCodes.Generate();
-        var enabled = mode == TwoFactorMode.Disabled ? TwoFactorMode.AuthAndWrites : mode;
+        var enabled = AtLeastRequired(username, mode == TwoFactorMode.Disabled ? TwoFactorMode.AuthAndWrites : mode);
         await accounts.EnableWithoutSecretAsync(username, enabled, recoveryCodes.HashAll(username, codes), cancellation);
         await RecordAsync(AuditEventTypes.TwoFactorEnabled, username, enabled.ToWire(), cancellation);
         return codes;
@@ -122,11 +132,30 @@ internal sealed class TwoFactorAccounts(
     }
 
     /// <summary>Turns 2FA off entirely, in one store transaction: the secret, every security key, the recovery codes and the mode.</summary>
-    public async ValueTask DisableAsync(string username, CancellationToken cancellation)
+    /// <returns>Why 2FA cannot be turned off (a scope the user belongs to requires it), or null once it is off.</returns>
+    public async ValueTask<string?> DisableAsync(string username, CancellationToken cancellation)
     {
+        if (BelowScopeRequirement(username, TwoFactorMode.Disabled) is { } refusal)
+        {
+            return refusal;
+        }
+
         await accounts.DisableAsync(username, cancellation);
         await RecordAsync(AuditEventTypes.TwoFactorDisabled, username, "disabled", cancellation);
+        return null;
     }
+
+    /// <summary>Members of a scope that requires 2FA (config/package-rules.json) never go below its mode (npmjs's organisation rule).</summary>
+    private string? BelowScopeRequirement(string username, TwoFactorMode mode)
+    {
+        var (required, scope) = packageRules.Current.MemberRequirement(username);
+        return mode >= required ? null
+            : mode == TwoFactorMode.Disabled ? $"You cannot remove 2FA while you are a member of {scope}, which requires two-factor authentication ({required.ToWire()})."
+            : $"You cannot lower 2FA to {mode.ToWire()} while you are a member of {scope}, which requires {required.ToWire()}.";
+    }
+
+    private TwoFactorMode AtLeastRequired(string username, TwoFactorMode mode) =>
+        packageRules.Current.MemberRequirement(username).Mode is var required && required > mode ? required : mode;
 
     public async ValueTask<IReadOnlyList<string>> RegenerateRecoveryCodesAsync(string username, CancellationToken cancellation)
     {
