@@ -49,6 +49,8 @@ internal static class GatewayOptionsExtensions
             _ = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<Resilience.ResilienceOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<RegulationOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<StoreReplicationOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<EmbeddedStoreOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<WebAuthn.WebAuthnOptions>>().Value;
         }
         catch (OptionsValidationException e)
