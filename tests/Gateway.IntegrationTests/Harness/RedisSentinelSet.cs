@@ -59,12 +59,18 @@ internal sealed class RedisSentinelSet : IAsyncDisposable
         }
     }
 
-    /// <summary>The address the sentinel currently names as primary.</summary>
+    /// <summary>The port the sentinel currently names as primary (an inline command: sentinels know no ECHO, which clients probe with).</summary>
     public async Task<int> PrimaryPortAsync()
     {
-        await using var sentinel = await ConnectionMultiplexer.ConnectAsync($"{Sentinel.EndPoint},abortConnect=false,allowAdmin=true");
-        var answer = (RedisResult[])(await sentinel.GetServer(Sentinel.EndPoint).ExecuteAsync("SENTINEL", "get-master-addr-by-name", ServiceName))!;
-        return int.Parse((string)answer[1]!, System.Globalization.CultureInfo.InvariantCulture);
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync("127.0.0.1", Sentinel.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"SENTINEL get-master-addr-by-name {ServiceName}\r\n"));
+        var buffer = new byte[256];
+        var read = await stream.ReadAsync(buffer);
+        // *2 $9 127.0.0.1 $5 <port>
+        var lines = System.Text.Encoding.ASCII.GetString(buffer, 0, read).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        return int.Parse(lines[^1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task WaitForReplicationAsync(RedisNodeProcess primary, RedisNodeProcess replica)
