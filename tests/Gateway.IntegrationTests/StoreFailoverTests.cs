@@ -72,10 +72,9 @@ public sealed class StoreFailoverTests(RegistryFixture registry, ITestOutputHelp
 
     private async Task RunFailoverAsync(string storeConnection, Func<string, Task> kill)
     {
-        var starting = new[] { StartGatewayAsync(storeConnection), StartGatewayAsync(storeConnection) };
-        await Task.WhenAll(starting);
-        await using var a = starting[0].Result;
-        await using var b = starting[1].Result;
+        var started = await Task.WhenAll(StartGatewayAsync(storeConnection), StartGatewayAsync(storeConnection));
+        await using var a = started[0];
+        await using var b = started[1];
         var writer = await a.EnrolAsync(await registry.CreateUserAsync("fowriter"));
         var replayed = await b.EnrolAsync(await registry.CreateUserAsync("foreplay"));
         var locked = await registry.CreateUserAsync("folocked");
