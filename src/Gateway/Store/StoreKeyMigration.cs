@@ -47,7 +47,7 @@ internal static partial class StoreKeyMigration
             return null;
         }
 
-        // Usernames have no ':' (Identity/Usernames), so the first one after the prefix ends the name.
+        // Usernames have no ':' (Accounts/Usernames), so the first one after the prefix ends the name.
         var rest = key[StoreKeys.UserPrefix.Length..];
         var end = rest.IndexOf(':', StringComparison.Ordinal);
         return end < 0
