@@ -27,8 +27,11 @@ internal sealed class AccountRecords : IUserTwoFactorStore, IAccountChanges
         _store = store;
         _time = time;
         _guard = guard;
-        // After a reconnect, messages may have been missed.
+        // Messages may have been missed: after a reconnect, and when a cluster or sentinel failover moved the
+        // subscription to another node (a node that never comes back never "restores"; docs/SCALING.md, pub/sub).
         store.ConnectionRestored += (_, _) => Reconnected?.Invoke();
+        store.ConnectionFailed += (_, _) => Reconnected?.Invoke();
+        store.ConfigurationChanged += (_, _) => Reconnected?.Invoke();
     }
 
     /// <summary>

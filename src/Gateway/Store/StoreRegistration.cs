@@ -47,6 +47,8 @@ internal static class StoreRegistration
         var compaction = app.Services.GetRequiredService<IOptions<EmbeddedStoreOptions>>().Value;
         await connector.ConnectAsync(options, compaction, loggers, app.Lifetime.ApplicationStopping);
         await StoreKeyMigration.RunAsync(connector.Connection.Multiplexer, loggers.CreateLogger(typeof(StoreKeyMigration)));
+        StoreTopology.WarnIfReplicasUnconfirmed(connector.Connection.Multiplexer,
+            app.Services.GetRequiredService<IOptions<StoreReplicationOptions>>().Value, loggers.CreateLogger(typeof(StoreTopology)));
         return app;
     }
 }
