@@ -2,7 +2,7 @@
 # The bounded soak of docs/SCALING.md: mixed traffic (reads anonymous and with a token, protected writes with a valid
 # code, protected writes without one) through two gateway instances on one redis-server, then a report of errors,
 # p50/p99 per kind, store memory per enrolled user and store commands per read / per protected request.
-# Not part of CI (CI runs the same test for 15 s). One command:
+# Not part of CI (CI runs the same test for 10 s, 4 users). One command:
 #   scripts/soak.sh                      # 10 minutes, 50 users, report in TestResults/soak-report.txt
 #   SOAK_SECONDS=120 scripts/soak.sh     # shorter
 # Needs what scripts/test.sh installs (redis-server, Verdaccio under tests/registry).

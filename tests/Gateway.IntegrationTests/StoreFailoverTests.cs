@@ -91,7 +91,7 @@ public sealed class StoreFailoverTests(RegistryFixture registry, ITestOutputHelp
 
         await using var load = new FailoverLoad([a, b], writer, writerPackage, replayed, replayedPackage, await registry.Verdaccio.LoginAsync(replayed.User));
         load.Start();
-        await load.WaitForVerifiedSuccessesAsync(0, 5, s_recoveryLimit);
+        await load.WaitForVerifiedSuccessesAsync(0, 3, s_recoveryLimit);
 
         // Lock one account out through a, just before the failure.
         for (var i = 0; i < 5; i++)
@@ -108,7 +108,7 @@ public sealed class StoreFailoverTests(RegistryFixture registry, ITestOutputHelp
 
         var killedAt = load.NowMs;
         await kill(writer.Name);
-        await load.WaitForVerifiedSuccessesAsync(killedAt, 5, s_recoveryLimit);
+        await load.WaitForVerifiedSuccessesAsync(killedAt, 3, s_recoveryLimit);
         var recoveryMs = load.RecoveryMs(killedAt);
 
         var secondToken = await registry.Verdaccio.LoginAsync(replayed.User);
