@@ -87,10 +87,10 @@ internal static class StoreKeys
     public static RedisKey WebLoginStarts(string clientNetwork) => "gw:client:" + clientNetwork + ":web-logins";
 
     /// <summary>String with a TTL (past the token's expiry): what the gateway enforces for a token, under its credential's keyed hash.</summary>
-    public static RedisKey Token(string username, string credentialId) => "gw:user:" + Checked(username) + ":token:" + credentialId;
+    public static RedisKey Token(string username, string credentialId) => UserTag(username) + ":token:" + credentialId;
 
     /// <summary>Hash: the registry's token key (what <c>npm token revoke</c> names) → the token's credential keyed hash.</summary>
-    public static RedisKey TokenKeys(string username) => "gw:user:" + Checked(username) + ":tokens";
+    public static RedisKey TokenKeys(string username) => UserTag(username) + ":tokens";
 
     /// <summary>String: a package's publishing rule (<c>none</c>, <c>automation</c>, <c>publish</c>), set with <c>npm access set mfa</c>.</summary>
     public static RedisKey PackageMfa(string package) => "gw:package:" + CheckedPackage(package) + ":mfa";
