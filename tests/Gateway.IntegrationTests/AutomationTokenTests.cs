@@ -102,7 +102,11 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
 
         var list = await owner.RunAsync(owner.NewFolder("list"), "token", "list", "--json");
         Assert.True(list.Succeeded, list.ToString());
-        var keys = JsonNode.Parse(list.Stdout)!.AsArray().Select(t => t!["key"]!.GetValue<string>()).ToList();
+        var listed = JsonNode.Parse(list.Stdout)!.AsArray();
+        // What the gateway enforces, beside the registry's own fields.
+        Assert.Contains(listed, t => t!["gateway"]?["permission"]?.GetValue<string>() == "read-only" && t["readonly"]!.GetValue<bool>());
+        Assert.Contains(listed, t => t!["gateway"]?["expires"] is not null && t["gateway"]!["permission"]!.GetValue<string>() == "read-write");
+        var keys = listed.Select(t => t!["key"]!.GetValue<string>()).ToList();
         Assert.NotEmpty(keys);
         foreach (var key in keys)
         {

@@ -28,6 +28,7 @@ internal static class NpmStages
             protectedRequest.UseMiddleware<PublisherLedgerMiddleware>();
         });
         pipeline.UseMiddleware<ProfileTfaMiddleware>();
+        pipeline.UseMiddleware<TokenListMiddleware>();
         return pipeline;
     }
 

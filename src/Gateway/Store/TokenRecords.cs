@@ -8,7 +8,8 @@ namespace Gateway.Store;
 /// of the token's credential and the user who owns it, and the index from the registry's token key (what
 /// <c>npm token revoke</c> names) to that hash.
 /// </summary>
-internal sealed class TokenRecords(IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
+internal sealed class TokenRecords(
+    IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard, ReplicaConfirmation? replicas = null)
 {
     public async ValueTask SaveAsync(string username, string credentialId, string? registryKey, string attributesJson, TimeSpan? lifetime, CancellationToken cancellation) =>
         await guard.ExecuteAsync(async ct =>
@@ -20,7 +21,10 @@ internal sealed class TokenRecords(IConnectionMultiplexer store, [FromKeyedServi
                 _ = tx.HashSetAsync(StoreKeys.TokenKeys(username), registryKey, credentialId);
             }
 
-            return await tx.ExecuteAsync();
+            var written = await tx.ExecuteAsync();
+            // A record a failover lost would leave the token without its limits: confirmed like a spent code.
+            await (replicas ?? ReplicaConfirmation.None).ConfirmAsync(StoreKeys.Token(username, credentialId));
+            return written;
         }, cancellation);
 
     /// <summary>The token's attributes (JSON), or null when the gateway has no record of it.</summary>
