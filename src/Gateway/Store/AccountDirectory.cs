@@ -20,7 +20,9 @@ internal sealed class AccountDirectory(IConnectionMultiplexer store, AccountReco
         {
             await foreach (var key in server.KeysAsync(pattern: Prefix + "*", pageSize: 500).WithCancellation(cancellation))
             {
-                var name = key.ToString()[Prefix.Length..];
+                // The record itself is gw:user:{name} (StoreKeys.User); the user's other keys go on after the tag.
+                var rest = key.ToString()[Prefix.Length..];
+                var name = rest.StartsWith('{') && rest.EndsWith('}') ? rest[1..^1] : "";
                 if (Usernames.IsWellFormed(name))
                 {
                     found.Add(name);

@@ -6,7 +6,8 @@ namespace Gateway.Store;
 /// <summary>
 /// The audit trail in the store: every event, as one JSON line, pushed onto a capped list shared by all
 /// instances (<see cref="StoreKeys.AuditTrail"/>) and onto the user's own short list
-/// (<see cref="StoreKeys.UserAuditTrail"/>) for the account page, in one transaction. Lists rather than
+/// (<see cref="StoreKeys.UserAuditTrail"/>) for the account page: one transaction per list, since the two lists
+/// live in different Cluster slots. Lists rather than
 /// Redis streams: <c>LPUSH</c> + <c>LTRIM</c> behave the same on Redis and on the embedded Garnet, and the
 /// cap is exact. Newest first. The entries are written by <c>Audit/AuditTrail</c>, which keeps secrets out.
 /// </summary>
@@ -18,18 +19,20 @@ internal sealed class AuditRecords(IConnectionMultiplexer store, [FromKeyedServi
     public async ValueTask AppendAsync(string entry, string? username, int keep, CancellationToken cancellation) =>
         await guard.ExecuteAsync(async __ =>
         {
-            var tx = store.GetDatabase().CreateTransaction();
-            _ = tx.ListLeftPushAsync(StoreKeys.AuditTrail, entry);
-            _ = tx.ListTrimAsync(StoreKeys.AuditTrail, 0, keep - 1);
-            if (username is not null && Accounts.Usernames.IsWellFormed(username))
-            {
-                var own = StoreKeys.UserAuditTrail(username);
-                _ = tx.ListLeftPushAsync(own, entry);
-                _ = tx.ListTrimAsync(own, 0, PerUser - 1);
-            }
-
-            return await tx.ExecuteAsync();
+            var shared = PushCapped(StoreKeys.AuditTrail, entry, keep);
+            var own = username is not null && Accounts.Usernames.IsWellFormed(username)
+                ? PushCapped(StoreKeys.UserAuditTrail(username), entry, PerUser)
+                : Task.FromResult(true);
+            return await shared && await own;
         }, cancellation);
+
+    private Task<bool> PushCapped(RedisKey key, string entry, int keep)
+    {
+        var tx = store.GetDatabase().CreateTransaction();
+        _ = tx.ListLeftPushAsync(key, entry);
+        _ = tx.ListTrimAsync(key, 0, keep - 1);
+        return tx.ExecuteAsync();
+    }
 
     /// <summary>The newest <paramref name="count"/> entries of the whole trail, or of one user's list.</summary>
     public ValueTask<string[]> NewestAsync(string? username, int count, CancellationToken cancellation) =>

@@ -26,11 +26,11 @@ internal static class StoreKeys
     /// <summary>String: the HMAC key of keyed hashes, encrypted with Data Protection; the first instance writes it.</summary>
     public const string HmacKey = "gw:keys:hmac";
 
-    /// <summary>List, capped (<c>Gateway:Audit:Retention</c>): the audit trail of every instance, newest first, one JSON event per entry.</summary>
+    /// <summary>List, capped (<c>Gateway:Operations:AuditRetention</c>): the audit trail of every instance, newest first, one JSON event per entry.</summary>
     public const string AuditTrail = "gw:audit";
 
     /// <summary>List, capped at <see cref="AuditRecords.PerUser"/>: the user's own audit events, newest first (the account page's history).</summary>
-    public static RedisKey UserAuditTrail(string username) => "gw:user:" + Checked(username) + ":audit";
+    public static RedisKey UserAuditTrail(string username) => UserTag(username) + ":audit";
 
     /// <summary>Hash: the user's 2FA record (mode, encrypted secret, pending enrolment, times).</summary>
     public static RedisKey User(string username) => UserTag(username);

@@ -44,7 +44,7 @@ public sealed class OperationsHostTests(GatewayHost host) : IClassFixture<Gatewa
         Assert.Equal(events.Select(e => e.Type), logged);
 
         // No secret anywhere: not in the store's trail, not in the log.
-        var stored = string.Join("\n", await RespProbe.SendAsync(host.Redis.Port, ["LRANGE", "gw:audit", "0", "-1"], ["LRANGE", "gw:user:audra:audit", "0", "-1"]));
+        var stored = string.Join("\n", await RespProbe.SendAsync(host.Redis.Port, ["LRANGE", "gw:audit", "0", "-1"], ["LRANGE", "gw:user:{audra}:audit", "0", "-1"]));
         var logText = string.Join("\n", host.Logs.Entries.Select(e => e.Message + " " + string.Join(" ", e.Fields.Values)));
         foreach (var secretText in new[] { "audra-token", "audra-password", wrongCode, rightCode, Base32(secret) })
         {
