@@ -1,0 +1,121 @@
+using Gateway.IntegrationTests.Harness;
+using Microsoft.Playwright;
+
+namespace Gateway.ClientMatrixTests.Infrastructure;
+
+/// <summary>
+/// One real Verdaccio and one gateway in front of it (embedded store, public URL on <c>localhost</c> because
+/// the approval pages take security keys) for the whole matrix, started by the first test that asks and
+/// stopped when the test process ends. Cells do not interfere: each has its own user, token and packages.
+/// Headless Debian chromium is started only when a web-flow cell needs it.
+/// </summary>
+internal sealed class MatrixWorld
+{
+    private static readonly SemaphoreSlim s_gate = new(1, 1);
+    private static MatrixWorld? s_world;
+
+    private readonly SemaphoreSlim _browserGate = new(1, 1);
+    private readonly SemaphoreSlim _userGate = new(1, 1);
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private int _userCounter;
+
+    private MatrixWorld(VerdaccioProcess verdaccio, GatewayProcess gateway)
+    {
+        Verdaccio = verdaccio;
+        Gateway = gateway;
+    }
+
+    public VerdaccioProcess Verdaccio { get; }
+
+    public GatewayProcess Gateway { get; }
+
+    /// <summary>
+    /// The registry URL clients are given: the gateway's public URL, as users configure it. Bun follows the web
+    /// flow only when <c>doneUrl</c> is on the registry's own host (docs/PROTOCOL.md#41-web-otp).
+    /// </summary>
+    public string RegistryUrl => Gateway.RegistryUrl;
+
+    public static async Task<MatrixWorld> GetAsync()
+    {
+        await s_gate.WaitAsync();
+        try
+        {
+            if (s_world is null)
+            {
+                var verdaccio = await VerdaccioProcess.StartAsync();
+                var gateway = await GatewayProcess.StartAsync(verdaccio.Url, "embedded", host: "localhost");
+                s_world = new MatrixWorld(verdaccio, gateway);
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => s_world.Stop();
+            }
+
+            return s_world;
+        }
+        finally
+        {
+            s_gate.Release();
+        }
+    }
+
+    /// <summary>A new registry user (as <c>npm adduser</c> makes one), no 2FA yet.</summary>
+    public async Task<RegistryUser> NewUserAsync(string prefix)
+    {
+        // One at a time: Verdaccio's htpasswd plugin refuses (403) a sign-up while it is writing another.
+        await _userGate.WaitAsync();
+        try
+        {
+            var n = ++_userCounter;
+            return await Verdaccio.CreateUserAsync($"{prefix}-{n}-{Guid.NewGuid().ToString("N")[..6]}", "pw-" + Guid.NewGuid().ToString("N"));
+        }
+        finally
+        {
+            _userGate.Release();
+        }
+    }
+
+    /// <summary>A new user enrolled in auth-and-writes with an authenticator app, as <c>npm profile enable-2fa</c> does it.</summary>
+    public async Task<TwoFactorUser> NewTwoFactorUserAsync(string prefix) => await Gateway.EnrolAsync(await NewUserAsync(prefix));
+
+    /// <summary>The shared headless chromium (Debian's; Playwright's own browsers are never installed).</summary>
+    public async Task<IBrowser> BrowserAsync()
+    {
+        await _browserGate.WaitAsync();
+        try
+        {
+            if (_browser is null)
+            {
+                Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+                _playwright = await Playwright.CreateAsync();
+                _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+                {
+                    ExecutablePath = "/usr/bin/chromium",
+                    Headless = true,
+                    Args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+                    Timeout = 60_000,
+                });
+            }
+
+            return _browser;
+        }
+        finally
+        {
+            _browserGate.Release();
+        }
+    }
+
+    private void Stop()
+    {
+        try
+        {
+            _browser?.CloseAsync().Wait(TimeSpan.FromSeconds(5));
+            _playwright?.Dispose();
+        }
+        catch (Exception e) when (e is PlaywrightException or AggregateException)
+        {
+            // The browser process is killed with the test host anyway.
+        }
+
+        Gateway.DisposeAsync().AsTask().Wait();
+        Verdaccio.DisposeAsync().AsTask().Wait();
+    }
+}
