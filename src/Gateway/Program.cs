@@ -1,13 +1,16 @@
+using Gateway.Browser;
 using Gateway.Configuration;
+using Gateway.Errors;
 using Gateway.Health;
+using Gateway.Identity;
 using Gateway.Logging;
-using Gateway.Pipeline;
+using Gateway.Npm;
 using Gateway.Policy;
 using Gateway.Proxy;
 using Gateway.Resilience;
 using Gateway.Security;
 using Gateway.Store;
-using Gateway.Web;
+using Gateway.TwoFactor;
 using Gateway.WebAuthn;
 using Microsoft.Extensions.Options;
 
@@ -25,22 +28,26 @@ try
     builder.AddStore();
     builder.AddSecretProtection();
     builder.AddDependencyGuards();
+    builder.AddDependencyFailureHandling();
     builder.AddUpstreamClient();
-    builder.AddGatewayStages();
+    builder.AddIdentity();
+    builder.AddTwoFactor();
     builder.AddSecurityKeys();
-    builder.AddGatewayWeb();
+    builder.AddNpmFrontEnd();
+    builder.AddBrowserFrontEnd();
     builder.AddRegistryProxy();
 
     var app = builder.Build();
     app.ValidateGatewayOptions();
     app.LoadRoutePolicy();
     await app.ConnectStoreAsync();
-    app.WarmUpGatewayStages();
+    app.WarmUpTwoFactor();
     app.UseDependencyFailureHandling();
-    app.UseGatewayWeb();
+    app.UseBrowserFrontEnd();
     app.MapGatewayHealth();
-    app.MapGatewayWeb();
-    app.MapReverseProxy(pipeline => pipeline.UseGatewayStages());
+    app.MapNpmApi();
+    app.MapBrowserFrontEnd();
+    app.MapReverseProxy(pipeline => pipeline.UseNpmStages());
     await app.RunAsync();
     return 0;
 }

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Gateway.BrowserTests.Infrastructure;
-using Gateway.IntegrationTests.Harness;
 using static Microsoft.Playwright.Assertions;
 
 namespace Gateway.BrowserTests;

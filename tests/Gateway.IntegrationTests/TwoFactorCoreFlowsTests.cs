@@ -100,7 +100,7 @@ public abstract class TwoFactorCoreFlowsTests(RegistryFixture registry, ClassGat
 
     /// <summary>
     /// A recovery code is single-use across credentials, but stays bound to the credential that spent it
-    /// for 5 minutes (OtpVerifier.RecoveryCodeCommandWindow), because npm sends the same --otp value on
+    /// for 5 minutes (SecondFactorVerifier.RecoveryCodeCommandWindow), because npm sends the same --otp value on
     /// every request of a multi-request command (unpublish, owner, login) and on the retry of a whole
     /// sequence (docs/PROTOCOL.md#23-retries).
     /// </summary>

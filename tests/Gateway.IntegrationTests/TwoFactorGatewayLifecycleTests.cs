@@ -92,7 +92,7 @@ public sealed class TwoFactorGatewayLifecycleTests(RegistryFixture registry)
 
             await redis.DisposeAsync();
 
-            // Every kind of endpoint answers the outage the same way (Resilience/DependencyFailureHandler.cs).
+            // Every kind of endpoint answers the outage the same way (Errors/DependencyFailureHandler.cs).
             var signIn = await page.PostFormAsync("/-/gateway/sign-in", new Dictionary<string, string> { ["username"] = user.Name, ["password"] = user.Password });
             AssertUnavailable(signIn, html: true);
             AssertUnavailable(await gateway.SendAsync(HttpMethod.Get, doneUrl, token: null));

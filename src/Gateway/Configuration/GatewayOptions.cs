@@ -49,6 +49,9 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan StepUpWindow { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long a browser session on the gateway's pages lasts (fixed: short, because it can change factors).</summary>
+    public static readonly TimeSpan SessionLifetime = TimeSpan.FromMinutes(15);
+
     /// <summary>The one definition of "the embedded store", which the store's connection uses too.</summary>
     public bool UsesEmbeddedStore => IsEmbeddedStore(Store);
 

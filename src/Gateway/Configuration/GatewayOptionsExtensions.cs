@@ -39,17 +39,14 @@ internal static class GatewayOptionsExtensions
     }
 
     /// <summary>
-    /// Validates every option set (Gateway, Resilience, Regulation, WebAuthn) before anything else uses them, so a
-    /// bad value stops start-up with the key, where it was set, and the reason.
+    /// Runs every option set's validation (each module registers its own with <c>ValidateOnStart</c>) before
+    /// anything uses them, so a bad value stops start-up with the key, where it was set, and the reason.
     /// </summary>
     public static WebApplication ValidateGatewayOptions(this WebApplication app)
     {
         try
         {
-            _ = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
-            _ = app.Services.GetRequiredService<IOptions<Resilience.ResilienceOptions>>().Value;
-            _ = app.Services.GetRequiredService<IOptions<RegulationOptions>>().Value;
-            _ = app.Services.GetRequiredService<IOptions<WebAuthn.WebAuthnOptions>>().Value;
+            app.Services.GetRequiredService<IStartupValidator>().Validate();
         }
         catch (OptionsValidationException e)
         {

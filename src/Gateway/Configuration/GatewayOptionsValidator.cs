@@ -35,9 +35,9 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add($"Gateway:MaxPublishBytes must be at least 1, not '{options.MaxPublishBytes}'");
         }
 
-        if (options.StepUpWindow < TimeSpan.FromSeconds(1) || options.StepUpWindow > Web.GatewaySession.Lifetime)
+        if (options.StepUpWindow < TimeSpan.FromSeconds(1) || options.StepUpWindow > GatewayOptions.SessionLifetime)
         {
-            errors.Add($"Gateway:StepUpWindow must be between 00:00:01 and {Web.GatewaySession.Lifetime:c} (the session's lifetime), not '{options.StepUpWindow:c}'");
+            errors.Add($"Gateway:StepUpWindow must be between 00:00:01 and {GatewayOptions.SessionLifetime:c} (the session's lifetime), not '{options.StepUpWindow:c}'");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gateway.Http;
 using Gateway.Proxy;
 using Gateway.Store;
 
@@ -11,7 +12,7 @@ internal static class HealthApi
 
     public static IEndpointRouteBuilder MapGatewayHealth(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(Web.GatewayUrls.Health, CheckAsync);
+        endpoints.MapGet(GatewayUrls.Health, CheckAsync);
         return endpoints;
     }
 

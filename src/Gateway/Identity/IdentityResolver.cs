@@ -1,4 +1,5 @@
 using System.Net;
+using Gateway.Accounts;
 using Gateway.Resilience;
 using Gateway.Security;
 using Gateway.Store;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Gateway.Accounts;
 using Gateway.Resilience;
 
 namespace Gateway.Identity;

@@ -18,7 +18,6 @@ internal static class ResilienceRegistration
         builder.Services.AddOptions<ResilienceOptions>().Bind(builder.Configuration.GetSection(ResilienceOptions.Section)).ValidateOnStart();
         builder.Services.AddKeyedSingleton(Upstream, (sp, _) => Guard(sp, RegistryName, o => o.RegistryTimeout));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddExceptionHandler<DependencyFailureHandler>();
         return builder;
     }
 
@@ -26,22 +25,5 @@ internal static class ResilienceRegistration
     {
         var options = services.GetRequiredService<IOptions<ResilienceOptions>>().Value;
         return new DependencyGuard(name, timeout(options), options, services.GetRequiredService<TimeProvider>());
-    }
-
-    /// <summary>
-    /// Before the gateway's pages and the proxy, so that every endpoint and every pipeline stage reaches
-    /// <see cref="DependencyFailureHandler"/>. Any other exception stays what it was: a bare 500.
-    /// </summary>
-    public static WebApplication UseDependencyFailureHandling(this WebApplication app)
-    {
-        app.UseExceptionHandler(new ExceptionHandlerOptions
-        {
-            ExceptionHandler = context =>
-            {
-                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-                return Task.CompletedTask;
-            },
-        });
-        return app;
     }
 }

@@ -16,7 +16,7 @@ internal enum RegulationVerdict
 /// <summary>
 /// Per-account failure counters (<see cref="StoreKeys.Failures(string)"/>), changed only by the regulation
 /// scripts, which check the lock and count in one step. The policy (when to lock, for how long) is
-/// <c>SecondFactor/FailureRegulator</c>'s, passed in as <see cref="RegulationOptions"/>.
+/// <c>TwoFactor/FailureRegulator</c>'s, passed in as <see cref="RegulationOptions"/>.
 /// </summary>
 internal sealed class FailureCounters(IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
 {

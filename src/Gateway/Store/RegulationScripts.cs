@@ -1,7 +1,7 @@
 namespace Gateway.Store;
 
 /// <summary>
-/// The Lua scripts of <see cref="FailureCounters"/> (the policy is <c>SecondFactor/FailureRegulator</c>). Each decides "locked or not" and changes the count in
+/// The Lua scripts of <see cref="FailureCounters"/> (the policy is <c>TwoFactor/FailureRegulator</c>). Each decides "locked or not" and changes the count in
 /// the same step, so concurrent attempts (on any number of instances) are serialised by the store: no
 /// attempt can pass a lock check that an earlier one is about to close. Written for Lua 5.1 (redis-server)
 /// and 5.4 (Garnet). Arguments 1-6 are the same for every script: now (ms), free failures, first lock-out

@@ -78,10 +78,10 @@ internal static class StoreKeys
     public static RedisKey WebLoginStarts(string clientNetwork) => "gw:client:" + clientNetwork + ":web-logins";
 
     /// <summary>
-    /// Every username reaching a key was checked where it entered (<see cref="Identity.Usernames"/>); this is
+    /// Every username reaching a key was checked where it entered (<see cref="Accounts.Usernames"/>); this is
     /// the last line: a name that could reach another record's key is a bug, and fails loudly.
     /// </summary>
-    internal static string Checked(string username) => Identity.Usernames.IsWellFormed(username)
+    internal static string Checked(string username) => Accounts.Usernames.IsWellFormed(username)
         ? username
         : throw new ArgumentException("A username that is not well-formed reached a store key.", nameof(username));
 }

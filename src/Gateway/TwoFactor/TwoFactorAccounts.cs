@@ -1,6 +1,6 @@
 using Gateway.Accounts;
 using Gateway.Configuration;
-using Gateway.SecondFactor;
+using Gateway.WebAuthn;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.TwoFactor;
@@ -18,7 +18,7 @@ internal sealed class TwoFactorAccounts(
     SecretVault vault,
     RecoveryCodes recoveryCodes,
     FailureRegulator regulator,
-    WebAuthn.SecurityKeys keys,
+    SecurityKeys keys,
     TimeProvider time,
     IOptions<GatewayOptions> options)
 {

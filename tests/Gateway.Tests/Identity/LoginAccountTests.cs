@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Gateway.Accounts;
 using Gateway.Configuration;
 using Gateway.Identity;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,5 @@
 using Gateway.Configuration;
 using Gateway.Resilience;
-using Gateway.SecondFactor;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,6 @@
 using Gateway.Accounts;
 using Gateway.Store;
+using Gateway.TwoFactor;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace Gateway.Tests.Store;

@@ -43,7 +43,7 @@ internal sealed class SecurityKeysHarness : IAsyncDisposable
 
     public WebAuthnOptions Options => _services.GetRequiredService<IOptions<WebAuthnOptions>>().Value;
 
-    public static HttpContext Http() => new DefaultHttpContext();
+    public static HttpContext NewHttpContext() => new DefaultHttpContext();
 
     public static string NewUser(string prefix = "user") => prefix + "-" + Guid.NewGuid().ToString("N")[..12];
 
@@ -51,17 +51,17 @@ internal sealed class SecurityKeysHarness : IAsyncDisposable
     public async Task<SoftwareAuthenticator> RegisterAsync(string username, byte[]? credentialId = null)
     {
         var key = new SoftwareAuthenticator(Origin, credentialId);
-        var ceremony = await Keys.BeginRegistrationAsync(username, Http(), default);
-        var result = await Keys.CompleteRegistrationAsync(username, ceremony.Id, key.Create(ceremony.OptionsJson), "test key", Http(), default);
+        var ceremony = await Keys.BeginRegistrationAsync(username, NewHttpContext(), default);
+        var result = await Keys.CompleteRegistrationAsync(username, ceremony.Id, key.Create(ceremony.OptionsJson), "test key", NewHttpContext(), default);
         Assert.True(result.Succeeded, result.Error);
         return key;
     }
 
     public async Task<AssertionResult> AssertAsync(string username, SoftwareAuthenticator key, SoftwareAuthenticator.Tweaks? tweaks = null)
     {
-        var ceremony = await Keys.BeginAssertionAsync(username, Http(), default);
+        var ceremony = await Keys.BeginAssertionAsync(username, NewHttpContext(), default);
         Assert.NotNull(ceremony);
-        return await Keys.CompleteAssertionAsync(username, ceremony.Id, key.Get(ceremony.OptionsJson, tweaks), Http(), default);
+        return await Keys.CompleteAssertionAsync(username, ceremony.Id, key.Get(ceremony.OptionsJson, tweaks), NewHttpContext(), default);
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();

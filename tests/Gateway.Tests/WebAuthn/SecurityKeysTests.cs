@@ -1,7 +1,7 @@
-using Gateway.Store;
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json.Nodes;
+using Gateway.Store;
 using Gateway.WebAuthn;
 using static Gateway.Tests.WebAuthn.SecurityKeysHarness;
 
@@ -68,7 +68,7 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
     [Fact]
     public async Task BeginRegistration_Options_AskForAPlainSecurityKeyUnderTheConfiguredRp()
     {
-        var ceremony = await Keys.BeginRegistrationAsync(_user, Http(), default);
+        var ceremony = await Keys.BeginRegistrationAsync(_user, NewHttpContext(), default);
 
         var options = JsonNode.Parse(ceremony.OptionsJson)!;
         Assert.Equal(RpId, (string?)options["rp"]!["id"]);
@@ -83,9 +83,9 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
     [Fact]
     public async Task BeginRegistration_UserHandle_IsRandomStableAndNotTheName()
     {
-        var first = JsonNode.Parse((await Keys.BeginRegistrationAsync(_user, Http(), default)).OptionsJson)!;
-        var second = JsonNode.Parse((await Keys.BeginRegistrationAsync(_user, Http(), default)).OptionsJson)!;
-        var other = JsonNode.Parse((await Keys.BeginRegistrationAsync(NewUser(), Http(), default)).OptionsJson)!;
+        var first = JsonNode.Parse((await Keys.BeginRegistrationAsync(_user, NewHttpContext(), default)).OptionsJson)!;
+        var second = JsonNode.Parse((await Keys.BeginRegistrationAsync(_user, NewHttpContext(), default)).OptionsJson)!;
+        var other = JsonNode.Parse((await Keys.BeginRegistrationAsync(NewUser(), NewHttpContext(), default)).OptionsJson)!;
 
         var handle = Encoding.UTF8.GetString(Base64Url.DecodeFromChars((string)first["user"]!["id"]!));
         Assert.Equal((string?)first["user"]!["id"], (string?)second["user"]!["id"]);
@@ -99,7 +99,7 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
     {
         using var key = await _harness.RegisterAsync(_user);
 
-        var options = JsonNode.Parse((await Keys.BeginRegistrationAsync(_user, Http(), default)).OptionsJson)!;
+        var options = JsonNode.Parse((await Keys.BeginRegistrationAsync(_user, NewHttpContext(), default)).OptionsJson)!;
 
         var excluded = Assert.Single(options["excludeCredentials"]!.AsArray());
         Assert.Equal(key.CredentialIdText, (string?)excluded!["id"]);
@@ -108,7 +108,7 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
     [Fact]
     public async Task BeginAssertion_NoKey_ReturnsNull()
     {
-        Assert.Null(await Keys.BeginAssertionAsync(_user, Http(), default));
+        Assert.Null(await Keys.BeginAssertionAsync(_user, NewHttpContext(), default));
         Assert.False(await Keys.HasKeysAsync(_user, default));
     }
 
@@ -118,7 +118,7 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
         using var key = await _harness.RegisterAsync(_user);
         using var other = await _harness.RegisterAsync(NewUser());
 
-        var options = JsonNode.Parse((await Keys.BeginAssertionAsync(_user, Http(), default))!.OptionsJson)!;
+        var options = JsonNode.Parse((await Keys.BeginAssertionAsync(_user, NewHttpContext(), default))!.OptionsJson)!;
 
         Assert.Equal(RpId, (string?)options["rpId"]);
         Assert.Equal("discouraged", (string?)options["userVerification"]);
@@ -135,9 +135,9 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
     public async Task CompleteRegistration_WrongOrigin_IsRefused(string origin)
     {
         using var key = new SoftwareAuthenticator(Origin);
-        var ceremony = await Keys.BeginRegistrationAsync(_user, Http(), default);
+        var ceremony = await Keys.BeginRegistrationAsync(_user, NewHttpContext(), default);
 
-        var result = await Keys.CompleteRegistrationAsync(_user, ceremony.Id, key.Create(ceremony.OptionsJson, new() { Origin = origin }), "k", Http(), default);
+        var result = await Keys.CompleteRegistrationAsync(_user, ceremony.Id, key.Create(ceremony.OptionsJson, new() { Origin = origin }), "k", NewHttpContext(), default);
 
         AssertRefused(result.Succeeded, result.Error, "origin");
         Assert.Empty(await Keys.ListAsync(_user, default));
@@ -170,9 +170,9 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
     public async Task CompleteRegistration_WrongRpIdHash_IsRefused()
     {
         using var key = new SoftwareAuthenticator(Origin);
-        var ceremony = await Keys.BeginRegistrationAsync(_user, Http(), default);
+        var ceremony = await Keys.BeginRegistrationAsync(_user, NewHttpContext(), default);
 
-        var result = await Keys.CompleteRegistrationAsync(_user, ceremony.Id, key.Create(ceremony.OptionsJson, new() { RpId = "example.test" }), "k", Http(), default);
+        var result = await Keys.CompleteRegistrationAsync(_user, ceremony.Id, key.Create(ceremony.OptionsJson, new() { RpId = "example.test" }), "k", NewHttpContext(), default);
 
         AssertRefused(result.Succeeded, result.Error, "relying party");
     }
@@ -202,10 +202,10 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
     {
         using var first = new SoftwareAuthenticator(Origin);
         using var second = new SoftwareAuthenticator(Origin);
-        var ceremony = await Keys.BeginRegistrationAsync(_user, Http(), default);
-        Assert.True((await Keys.CompleteRegistrationAsync(_user, ceremony.Id, first.Create(ceremony.OptionsJson), "a", Http(), default)).Succeeded);
+        var ceremony = await Keys.BeginRegistrationAsync(_user, NewHttpContext(), default);
+        Assert.True((await Keys.CompleteRegistrationAsync(_user, ceremony.Id, first.Create(ceremony.OptionsJson), "a", NewHttpContext(), default)).Succeeded);
 
-        var replay = await Keys.CompleteRegistrationAsync(_user, ceremony.Id, second.Create(ceremony.OptionsJson), "b", Http(), default);
+        var replay = await Keys.CompleteRegistrationAsync(_user, ceremony.Id, second.Create(ceremony.OptionsJson), "b", NewHttpContext(), default);
 
         AssertRefused(replay.Succeeded, replay.Error, "already used");
         Assert.Single(await Keys.ListAsync(_user, default));
@@ -215,12 +215,12 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
     public async Task CompleteAssertion_ReplayedCeremonyId_IsRefused()
     {
         using var key = await _harness.RegisterAsync(_user);
-        var ceremony = await Keys.BeginAssertionAsync(_user, Http(), default);
+        var ceremony = await Keys.BeginAssertionAsync(_user, NewHttpContext(), default);
         var credential = key.Get(ceremony!.OptionsJson);
-        Assert.True((await Keys.CompleteAssertionAsync(_user, ceremony.Id, credential, Http(), default)).Succeeded);
+        Assert.True((await Keys.CompleteAssertionAsync(_user, ceremony.Id, credential, NewHttpContext(), default)).Succeeded);
 
-        var sameResponse = await Keys.CompleteAssertionAsync(_user, ceremony.Id, credential, Http(), default);
-        var freshSignature = await Keys.CompleteAssertionAsync(_user, ceremony.Id, key.Get(ceremony.OptionsJson), Http(), default);
+        var sameResponse = await Keys.CompleteAssertionAsync(_user, ceremony.Id, credential, NewHttpContext(), default);
+        var freshSignature = await Keys.CompleteAssertionAsync(_user, ceremony.Id, key.Get(ceremony.OptionsJson), NewHttpContext(), default);
 
         AssertRefused(sameResponse.Succeeded, sameResponse.Error, "already used");
         AssertRefused(freshSignature.Succeeded, freshSignature.Error, "already used");
@@ -230,10 +230,10 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
     public async Task CompleteAssertion_FailedAttempt_ConsumesTheCeremony()
     {
         using var key = await _harness.RegisterAsync(_user);
-        var ceremony = await Keys.BeginAssertionAsync(_user, Http(), default);
-        Assert.False((await Keys.CompleteAssertionAsync(_user, ceremony!.Id, key.Get(ceremony.OptionsJson, new() { TamperSignature = true }), Http(), default)).Succeeded);
+        var ceremony = await Keys.BeginAssertionAsync(_user, NewHttpContext(), default);
+        Assert.False((await Keys.CompleteAssertionAsync(_user, ceremony!.Id, key.Get(ceremony.OptionsJson, new() { TamperSignature = true }), NewHttpContext(), default)).Succeeded);
 
-        var retry = await Keys.CompleteAssertionAsync(_user, ceremony.Id, key.Get(ceremony.OptionsJson), Http(), default);
+        var retry = await Keys.CompleteAssertionAsync(_user, ceremony.Id, key.Get(ceremony.OptionsJson), NewHttpContext(), default);
 
         AssertRefused(retry.Succeeded, retry.Error, "already used");
     }
@@ -242,10 +242,10 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
     public async Task CompleteAssertion_CeremonyPastItsLifetime_IsRefused()
     {
         using var key = await _harness.RegisterAsync(_user);
-        var ceremony = await Keys.BeginAssertionAsync(_user, Http(), default);
+        var ceremony = await Keys.BeginAssertionAsync(_user, NewHttpContext(), default);
 
         _harness.Time.Advance(TimeSpan.FromSeconds(301));
-        var result = await Keys.CompleteAssertionAsync(_user, ceremony!.Id, key.Get(ceremony.OptionsJson), Http(), default);
+        var result = await Keys.CompleteAssertionAsync(_user, ceremony!.Id, key.Get(ceremony.OptionsJson), NewHttpContext(), default);
 
         AssertRefused(result.Succeeded, result.Error, "expired");
     }
@@ -254,10 +254,10 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
     public async Task CompleteRegistration_CeremonyPastItsLifetime_IsRefused()
     {
         using var key = new SoftwareAuthenticator(Origin);
-        var ceremony = await Keys.BeginRegistrationAsync(_user, Http(), default);
+        var ceremony = await Keys.BeginRegistrationAsync(_user, NewHttpContext(), default);
 
         _harness.Time.Advance(TimeSpan.FromSeconds(301));
-        var result = await Keys.CompleteRegistrationAsync(_user, ceremony.Id, key.Create(ceremony.OptionsJson), "k", Http(), default);
+        var result = await Keys.CompleteRegistrationAsync(_user, ceremony.Id, key.Create(ceremony.OptionsJson), "k", NewHttpContext(), default);
 
         AssertRefused(result.Succeeded, result.Error, "expired");
     }
@@ -268,10 +268,10 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
         // The store's own TTL, on the wall clock: a 1 s ceremony is gone from Redis/Garnet after 1.5 s.
         await using var shortLived = new SecurityKeysHarness(store.Multiplexer, new Dictionary<string, string?> { ["Gateway:WebAuthn:CeremonyLifetime"] = "00:00:01" });
         using var key = await shortLived.RegisterAsync(_user);
-        var ceremony = await shortLived.Keys.BeginAssertionAsync(_user, Http(), default);
+        var ceremony = await shortLived.Keys.BeginAssertionAsync(_user, NewHttpContext(), default);
 
         await Task.Delay(TimeSpan.FromMilliseconds(1500));
-        var result = await shortLived.Keys.CompleteAssertionAsync(_user, ceremony!.Id, key.Get(ceremony.OptionsJson), Http(), default);
+        var result = await shortLived.Keys.CompleteAssertionAsync(_user, ceremony!.Id, key.Get(ceremony.OptionsJson), NewHttpContext(), default);
 
         AssertRefused(result.Succeeded, result.Error, "expired");
     }
@@ -280,11 +280,11 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
     public async Task CompleteAssertion_UnknownOrMalformedCeremonyId_IsRefused()
     {
         using var key = await _harness.RegisterAsync(_user);
-        var ceremony = await Keys.BeginAssertionAsync(_user, Http(), default);
+        var ceremony = await Keys.BeginAssertionAsync(_user, NewHttpContext(), default);
         var credential = key.Get(ceremony!.OptionsJson);
 
-        var unknown = await Keys.CompleteAssertionAsync(_user, Base64Url.EncodeToString(new byte[32]), credential, Http(), default);
-        var malformed = await Keys.CompleteAssertionAsync(_user, "../" + ceremony.Id, credential, Http(), default);
+        var unknown = await Keys.CompleteAssertionAsync(_user, Base64Url.EncodeToString(new byte[32]), credential, NewHttpContext(), default);
+        var malformed = await Keys.CompleteAssertionAsync(_user, "../" + ceremony.Id, credential, NewHttpContext(), default);
 
         AssertRefused(unknown.Succeeded, unknown.Error, "unknown");
         AssertRefused(malformed.Succeeded, malformed.Error, "malformed");
@@ -296,9 +296,9 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
         using var key = await _harness.RegisterAsync(_user);
         var other = NewUser();
         using var otherKey = await _harness.RegisterAsync(other);
-        var ceremony = await Keys.BeginAssertionAsync(other, Http(), default);
+        var ceremony = await Keys.BeginAssertionAsync(other, NewHttpContext(), default);
 
-        var result = await Keys.CompleteAssertionAsync(_user, ceremony!.Id, key.Get(ceremony.OptionsJson), Http(), default);
+        var result = await Keys.CompleteAssertionAsync(_user, ceremony!.Id, key.Get(ceremony.OptionsJson), NewHttpContext(), default);
 
         AssertRefused(result.Succeeded, result.Error, "another user");
     }
@@ -307,11 +307,11 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
     public async Task CompleteAssertion_RegistrationCeremony_IsRefused()
     {
         using var key = await _harness.RegisterAsync(_user);
-        var registration = await Keys.BeginRegistrationAsync(_user, Http(), default);
+        var registration = await Keys.BeginRegistrationAsync(_user, NewHttpContext(), default);
         var request = JsonNode.Parse(registration.OptionsJson)!;
         request["rpId"] = RpId;
 
-        var result = await Keys.CompleteAssertionAsync(_user, registration.Id, key.Get(request.ToJsonString()), Http(), default);
+        var result = await Keys.CompleteAssertionAsync(_user, registration.Id, key.Get(request.ToJsonString()), NewHttpContext(), default);
 
         AssertRefused(result.Succeeded, result.Error, "another user or kind");
     }
@@ -345,15 +345,15 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
     {
         // A cloned key used on two gateway instances at once: both verify against the same stored counter.
         using var key = await _harness.RegisterAsync(_user);
-        var first = await Keys.BeginAssertionAsync(_user, Http(), default);
-        var second = await Keys.BeginAssertionAsync(_user, Http(), default);
+        var first = await Keys.BeginAssertionAsync(_user, NewHttpContext(), default);
+        var second = await Keys.BeginAssertionAsync(_user, NewHttpContext(), default);
         var next = key.SignCount + 1;
         var a = key.Get(first!.OptionsJson, new() { SignCount = next });
         var b = key.Get(second!.OptionsJson, new() { SignCount = next });
 
         var results = await Task.WhenAll(
-            Task.Run(() => Keys.CompleteAssertionAsync(_user, first.Id, a, Http(), default)),
-            Task.Run(() => Keys.CompleteAssertionAsync(_user, second.Id, b, Http(), default)));
+            Task.Run(() => Keys.CompleteAssertionAsync(_user, first.Id, a, NewHttpContext(), default)),
+            Task.Run(() => Keys.CompleteAssertionAsync(_user, second.Id, b, NewHttpContext(), default)));
 
         Assert.Equal(1, results.Count(r => r.Succeeded));
     }
@@ -402,9 +402,9 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
     public async Task CompleteRegistration_UserNotPresent_IsRefused()
     {
         using var key = new SoftwareAuthenticator(Origin);
-        var ceremony = await Keys.BeginRegistrationAsync(_user, Http(), default);
+        var ceremony = await Keys.BeginRegistrationAsync(_user, NewHttpContext(), default);
 
-        var result = await Keys.CompleteRegistrationAsync(_user, ceremony.Id, key.Create(ceremony.OptionsJson, new() { UserPresent = false }), "k", Http(), default);
+        var result = await Keys.CompleteRegistrationAsync(_user, ceremony.Id, key.Create(ceremony.OptionsJson, new() { UserPresent = false }), "k", NewHttpContext(), default);
 
         AssertRefused(result.Succeeded, result.Error, "present");
     }
@@ -434,10 +434,10 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
     {
         using var key = await _harness.RegisterAsync(_user);
         using var spare = await _harness.RegisterAsync(_user);
-        var ceremony = await Keys.BeginAssertionAsync(_user, Http(), default);
+        var ceremony = await Keys.BeginAssertionAsync(_user, NewHttpContext(), default);
 
         Assert.True(await Keys.RemoveAsync(_user, key.CredentialIdText, default));
-        var result = await Keys.CompleteAssertionAsync(_user, ceremony!.Id, key.Get(ceremony.OptionsJson), Http(), default);
+        var result = await Keys.CompleteAssertionAsync(_user, ceremony!.Id, key.Get(ceremony.OptionsJson), NewHttpContext(), default);
 
         AssertRefused(result.Succeeded, result.Error, "belong");
         Assert.Equal(spare.CredentialIdText, Assert.Single(await Keys.ListAsync(_user, default)).Id);
@@ -452,7 +452,7 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
 
         Assert.False(await Keys.RemoveAsync(_user, key.CredentialIdText, default));
         Assert.False(await Keys.HasKeysAsync(_user, default));
-        Assert.Null(await Keys.BeginAssertionAsync(_user, Http(), default));
+        Assert.Null(await Keys.BeginAssertionAsync(_user, NewHttpContext(), default));
     }
 
     [Fact]
@@ -472,9 +472,9 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
         using var mine = await _harness.RegisterAsync(_user);
         var other = NewUser();
         using var clone = new SoftwareAuthenticator(Origin, mine.CredentialId);
-        var ceremony = await Keys.BeginRegistrationAsync(other, Http(), default);
+        var ceremony = await Keys.BeginRegistrationAsync(other, NewHttpContext(), default);
 
-        var result = await Keys.CompleteRegistrationAsync(other, ceremony.Id, clone.Create(ceremony.OptionsJson), "k", Http(), default);
+        var result = await Keys.CompleteRegistrationAsync(other, ceremony.Id, clone.Create(ceremony.OptionsJson), "k", NewHttpContext(), default);
 
         AssertRefused(result.Succeeded, result.Error, "already registered");
         Assert.Empty(await Keys.ListAsync(other, default));
@@ -501,9 +501,9 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
     {
         using var key = new SoftwareAuthenticator(Origin);
         var other = NewUser();
-        var ceremony = await Keys.BeginRegistrationAsync(other, Http(), default);
+        var ceremony = await Keys.BeginRegistrationAsync(other, NewHttpContext(), default);
 
-        var result = await Keys.CompleteRegistrationAsync(_user, ceremony.Id, key.Create(ceremony.OptionsJson), "k", Http(), default);
+        var result = await Keys.CompleteRegistrationAsync(_user, ceremony.Id, key.Create(ceremony.OptionsJson), "k", NewHttpContext(), default);
 
         AssertRefused(result.Succeeded, result.Error, "another user");
         Assert.Empty(await Keys.ListAsync(_user, default));
@@ -516,9 +516,9 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
         await using var limited = new SecurityKeysHarness(store.Multiplexer, new Dictionary<string, string?> { ["Gateway:WebAuthn:MaxKeysPerUser"] = "1" });
         using var first = await limited.RegisterAsync(_user);
         using var second = new SoftwareAuthenticator(Origin);
-        var ceremony = await limited.Keys.BeginRegistrationAsync(_user, Http(), default);
+        var ceremony = await limited.Keys.BeginRegistrationAsync(_user, NewHttpContext(), default);
 
-        var result = await limited.Keys.CompleteRegistrationAsync(_user, ceremony.Id, second.Create(ceremony.OptionsJson), "k", Http(), default);
+        var result = await limited.Keys.CompleteRegistrationAsync(_user, ceremony.Id, second.Create(ceremony.OptionsJson), "k", NewHttpContext(), default);
 
         AssertRefused(result.Succeeded, result.Error, "already has 1");
     }
@@ -527,9 +527,9 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
     public async Task CompleteRegistration_KeyName_IsCleanedAndBounded()
     {
         using var key = new SoftwareAuthenticator(Origin);
-        var ceremony = await Keys.BeginRegistrationAsync(_user, Http(), default);
+        var ceremony = await Keys.BeginRegistrationAsync(_user, NewHttpContext(), default);
 
-        var result = await Keys.CompleteRegistrationAsync(_user, ceremony.Id, key.Create(ceremony.OptionsJson), "  blue\u0000 key " + new string('x', 100), Http(), default);
+        var result = await Keys.CompleteRegistrationAsync(_user, ceremony.Id, key.Create(ceremony.OptionsJson), "  blue\u0000 key " + new string('x', 100), NewHttpContext(), default);
 
         Assert.True(result.Succeeded, result.Error);
         var name = Assert.Single(await Keys.ListAsync(_user, default)).Name;
@@ -544,9 +544,9 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
     public async Task CompleteAssertion_GarbageCredential_IsRefused(string credentialJson)
     {
         using var key = await _harness.RegisterAsync(_user);
-        var ceremony = await Keys.BeginAssertionAsync(_user, Http(), default);
+        var ceremony = await Keys.BeginAssertionAsync(_user, NewHttpContext(), default);
 
-        var result = await Keys.CompleteAssertionAsync(_user, ceremony!.Id, credentialJson, Http(), default);
+        var result = await Keys.CompleteAssertionAsync(_user, ceremony!.Id, credentialJson, NewHttpContext(), default);
 
         Assert.False(result.Succeeded);
         Assert.False(string.IsNullOrEmpty(result.Error));
@@ -555,8 +555,8 @@ public abstract class SecurityKeysTests(IWebAuthnStore store) : IAsyncLifetime
     private async Task<SoftwareAuthenticator> RegisterWithCounterAsync(uint signCount)
     {
         var key = new SoftwareAuthenticator(Origin);
-        var ceremony = await Keys.BeginRegistrationAsync(_user, Http(), default);
-        var result = await Keys.CompleteRegistrationAsync(_user, ceremony.Id, key.Create(ceremony.OptionsJson, new() { SignCount = signCount }), "k", Http(), default);
+        var ceremony = await Keys.BeginRegistrationAsync(_user, NewHttpContext(), default);
+        var result = await Keys.CompleteRegistrationAsync(_user, ceremony.Id, key.Create(ceremony.OptionsJson, new() { SignCount = signCount }), "k", NewHttpContext(), default);
         Assert.True(result.Succeeded, result.Error);
         return key;
     }

@@ -80,7 +80,7 @@ public sealed class WebAuthnOptionsTests : IAsyncLifetime
     {
         var context = new PasskeyOriginValidationContext
         {
-            HttpContext = Http(),
+            HttpContext = NewHttpContext(),
             Origin = origin,
             CrossOrigin = crossOrigin,
             TopOrigin = topOrigin,
@@ -95,8 +95,8 @@ public sealed class WebAuthnOptionsTests : IAsyncLifetime
         await using var harness = new SecurityKeysHarness(_unreachable);
 
         await Assert.ThrowsAsync<DependencyUnavailableException>(() => harness.Keys.HasKeysAsync("someone", default));
-        await Assert.ThrowsAsync<DependencyUnavailableException>(() => harness.Keys.BeginRegistrationAsync("someone", Http(), default));
-        await Assert.ThrowsAsync<DependencyUnavailableException>(() => harness.Keys.CompleteAssertionAsync("someone", System.Buffers.Text.Base64Url.EncodeToString(new byte[32]), "{}", Http(), default));
+        await Assert.ThrowsAsync<DependencyUnavailableException>(() => harness.Keys.BeginRegistrationAsync("someone", NewHttpContext(), default));
+        await Assert.ThrowsAsync<DependencyUnavailableException>(() => harness.Keys.CompleteAssertionAsync("someone", System.Buffers.Text.Base64Url.EncodeToString(new byte[32]), "{}", NewHttpContext(), default));
     }
 
     private static Dictionary<string, string?> Settings(params (string Key, string Value)[] values) =>

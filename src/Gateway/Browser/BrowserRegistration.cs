@@ -1,0 +1,61 @@
+using Gateway.Http;
+
+namespace Gateway.Browser;
+
+/// <summary>The browser front end: pages under <c>/-/gateway/</c> (sign in, account, approvals, web login) and the ceremony API.</summary>
+internal static class BrowserRegistration
+{
+    public static WebApplicationBuilder AddBrowserFrontEnd(this WebApplicationBuilder builder)
+    {
+        builder.AddGatewaySession();
+        builder.Services.AddSingleton<BrowserFlowUrls>();
+        builder.Services.AddSingleton<SecondFactorProof>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Session and antiforgery run only for the gateway's own pages: proxied registry traffic (reads above
+    /// all) never pays for them.
+    /// </summary>
+    /// <remarks>
+    /// <see cref="WebApplication"/> adds <c>UseAuthentication</c>, <c>UseAuthorization</c> and
+    /// <c>UseAntiforgery</c> to the main pipeline by itself, for every request, unless the application
+    /// has already called them; it looks for the markers those calls leave in
+    /// <see cref="IApplicationBuilder.Properties"/>. A <c>UseWhen</c> branch has its own copy of the
+    /// properties, so without copying the markers back every proxied read paid for a cookie
+    /// authentication, an authorization and an antiforgery pass (docs/BENCHMARKS.md, "Read path CPU per request").
+    /// </remarks>
+    public static WebApplication UseBrowserFrontEnd(this WebApplication app)
+    {
+        IApplicationBuilder main = app;
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(GatewayUrls.Prefix), pages =>
+        {
+            var before = new HashSet<string>(pages.Properties.Keys);
+            pages.UseAuthentication();
+            pages.UseAuthorization();
+            pages.UseAntiforgery();
+            foreach (var (key, value) in pages.Properties)
+            {
+                if (!before.Contains(key))
+                {
+                    main.Properties[key] = value; // "this middleware is in the pipeline": WebApplication adds no global copy
+                }
+            }
+        });
+        return app;
+    }
+
+    public static WebApplication MapBrowserFrontEnd(this WebApplication app)
+    {
+        app.MapGatewayAssets();
+        var gateway = app.MapGroup(GatewayUrls.Prefix);
+        gateway.MapWebAuthnApi();
+        // HTML pages: their errors are pages too (Errors/DependencyFailureHandler.cs).
+        var pages = gateway.MapGroup("").WithMetadata(GatewayPage.Instance);
+        pages.MapSignIn();
+        pages.MapAccount();
+        pages.MapAuthorize();
+        pages.MapWebLoginPages();
+        return app;
+    }
+}

@@ -1,0 +1,131 @@
+using Gateway.Accounts;
+using Gateway.Http;
+using Gateway.Identity;
+using Gateway.TwoFactor;
+using Gateway.WebAuthn;
+using Microsoft.AspNetCore.Antiforgery;
+using static Gateway.Browser.Html;
+
+namespace Gateway.Browser;
+
+/// <summary>
+/// The web-login page (<c>loginUrl</c> of <c>POST /-/v1/login</c>): the password is checked by logging in
+/// to the registry (which returns its token), then the second factor when the user has 2FA; the CLI
+/// polling <c>doneUrl</c> then receives the registry's token.
+/// </summary>
+internal static partial class LoginPages
+{
+    /// <summary>The log category of these pages (a static class cannot be one).</summary>
+    internal sealed class Log;
+
+    public static RouteGroupBuilder MapWebLoginPages(this RouteGroupBuilder gateway)
+    {
+        gateway.MapGet("/login/{flowId}", ShowAsync);
+        gateway.MapPost("/login/{flowId}", CheckPasswordAsync);
+        gateway.MapPost("/login/{flowId}/second-factor", CheckSecondFactorAsync);
+        return gateway;
+    }
+
+    private static async Task<IResult> ShowAsync(string flowId, HttpContext context, IAntiforgery antiforgery, BrowserFlowStore flows)
+    {
+        var flow = await flows.GetAsync(flowId, context.RequestAborted);
+        return flow is { Kind: FlowKind.Login, Completed: false } ? PasswordForm(context, antiforgery, flowId, null) : Finished(context, flow);
+    }
+
+    private static IResult PasswordForm(HttpContext context, IAntiforgery antiforgery, string flowId, string? error, int status = 200) =>
+        Page(context, "npm login", $"""
+            <p>Sign in to the registry for your npm command line.</p>
+            <form method="post" action="{E(GatewayUrls.Login(flowId))}" id="login">
+            {Error(error)}
+            {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
+            <label>Username <input name="username" autocomplete="username" required></label>
+            <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+            <button type="submit">Log in</button>
+            </form>
+            """, status);
+
+    private static IResult SecondFactorForm(HttpContext context, IAntiforgery antiforgery, string flowId, bool hasKeys, string? error, int status = 200) =>
+        Page(context, "npm login: second factor", $"""
+            <form method="post" action="{E(GatewayUrls.LoginSecondFactor(flowId))}" id="login-second-factor">
+            {Error(error)}
+            {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
+            {SecondFactorFields(hasKeys, "flow:" + flowId)}
+            <button type="submit">Log in</button>
+            </form>
+            """, status);
+
+    private static IResult Finished(HttpContext context, BrowserFlow? flow) => flow is { Completed: true }
+        ? Page(context, "Logged in", """<p id="logged-in">Logged in. You can close this window; npm continues by itself.</p>""")
+        : Page(context, "Expired", Error("This login is unknown or has expired. Run npm login again."), 404);
+
+    private static async Task<IResult> CheckPasswordAsync(
+        string flowId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, UpstreamLogin upstream,
+        [AsParameters] PasswordPageServices checks, ILogger<Log> logger)
+    {
+        var (usernames, regulator, modes, keys) = checks;
+        if (!usernames.TryCanonical(form["username"].ToString().Trim(), out var username))
+        {
+            return PasswordForm(context, antiforgery, flowId, "Wrong username or password.", 401);
+        }
+
+        var flow = await flows.GetAsync(flowId, context.RequestAborted);
+        if (flow is not { Kind: FlowKind.Login, Completed: false })
+        {
+            return Finished(context, flow);
+        }
+
+        string? token = null;
+        var (attempt, lockedFor) = await regulator.AttemptAsync(username, FailureRegulator.SignInScope, async () =>
+        {
+            token = await upstream.LoginAsync(username, form["password"].ToString(), context.RequestAborted);
+            return token is not null;
+        }, context.RequestAborted);
+        if (attempt == FailureRegulator.AttemptOutcome.LockedOut)
+        {
+            return PasswordForm(context, antiforgery, flowId, $"Too many failed logins. Try again in {(int)Math.Ceiling(lockedFor!.Value.TotalSeconds)} seconds.", 429);
+        }
+
+        if (attempt == FailureRegulator.AttemptOutcome.Failed)
+        {
+            LogRefused(logger, username);
+            return PasswordForm(context, antiforgery, flowId, "Wrong username or password.", 401);
+        }
+
+        await flows.SetLoginUserAsync(flowId, username, token!, context.RequestAborted);
+        if (await modes.GetModeAsync(username, context.RequestAborted) == TwoFactorMode.Disabled)
+        {
+            await flows.CompleteLoginAsync(flowId, context.RequestAborted);
+            LogLoggedIn(logger, username, "password");
+            return Finished(context, flow with { Completed = true });
+        }
+
+        return SecondFactorForm(context, antiforgery, flowId, await keys.HasKeysAsync(username, context.RequestAborted), null);
+    }
+
+    private static async Task<IResult> CheckSecondFactorAsync(
+        string flowId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, SecondFactorProof proof,
+        SecurityKeys keys, ILogger<Log> logger)
+    {
+        var flow = await flows.GetAsync(flowId, context.RequestAborted);
+        if (flow is not { Kind: FlowKind.Login, PasswordChecked: true, User: { } user, Completed: false })
+        {
+            return Finished(context, flow);
+        }
+
+        var result = await proof.VerifyAsync(context, user, "web-login:" + flowId, form);
+        if (result.Outcome != VerificationOutcome.Verified)
+        {
+            return SecondFactorForm(context, antiforgery, flowId, await keys.HasKeysAsync(user, context.RequestAborted), SecondFactorProof.Describe(result), 401);
+        }
+
+        await flows.CompleteLoginAsync(flowId, context.RequestAborted);
+        LogLoggedIn(logger, user, result.Factor ?? "second factor");
+        return Finished(context, flow with { Completed = true });
+    }
+
+    [LoggerMessage(EventId = 630, Level = LogLevel.Information, Message = "Web login of user {User} completed ({Factor})")]
+    private static partial void LogLoggedIn(ILogger logger, string user, string factor);
+
+    [LoggerMessage(EventId = 631, Level = LogLevel.Warning, Message = "Web login refused for user {User}: wrong username or password")]
+    private static partial void LogRefused(ILogger logger, string user);
+}

@@ -1,0 +1,11 @@
+using Gateway.Accounts;
+using Gateway.TwoFactor;
+using Gateway.WebAuthn;
+
+namespace Gateway.Browser;
+
+/// <summary>
+/// What the two password pages (sign-in, web login) check a password with and decide the next step by, bound with
+/// <c>[AsParameters]</c>: the username rules, the regulated attempt, the account's mode and whether it has keys.
+/// </summary>
+internal sealed record PasswordPageServices(Usernames Usernames, FailureRegulator Regulator, IUserModeSource Modes, SecurityKeys Keys);

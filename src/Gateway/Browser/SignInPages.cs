@@ -1,0 +1,113 @@
+using Gateway.Accounts;
+using Gateway.Http;
+using Gateway.Identity;
+using Gateway.TwoFactor;
+using Gateway.WebAuthn;
+using Microsoft.AspNetCore.Antiforgery;
+using static Gateway.Browser.Html;
+
+namespace Gateway.Browser;
+
+/// <summary>
+/// Sign in to the account pages with the registry username and password (checked against the registry),
+/// then the second factor when the user has 2FA. Failed passwords are regulated per account like codes.
+/// </summary>
+internal static partial class SignInPages
+{
+    /// <summary>The log category of these pages (a static class cannot be one).</summary>
+    internal sealed class Log;
+
+    public static RouteGroupBuilder MapSignIn(this RouteGroupBuilder gateway)
+    {
+        gateway.MapGet("/", () => Results.Redirect(GatewayUrls.Account));
+        gateway.MapGet("/sign-in", (HttpContext context, IAntiforgery antiforgery) => PasswordForm(context, antiforgery, null));
+        gateway.MapPost("/sign-in", CheckPasswordAsync);
+        gateway.MapPost("/sign-in/{pendingId}", CheckSecondFactorAsync);
+        // The form parameter makes the endpoint require a valid antiforgery token, like every form post here.
+        gateway.MapPost("/sign-out", async (HttpContext context, IFormCollection form) =>
+        {
+            await GatewaySession.SignOutAsync(context);
+            return Results.Redirect(GatewayUrls.SignIn);
+        });
+        return gateway;
+    }
+
+    private static IResult PasswordForm(HttpContext context, IAntiforgery antiforgery, string? error, int status = 200) =>
+        Page(context, "Sign in", $"""
+            <p>Use your registry username and password.</p>
+            <form method="post" action="{GatewayUrls.SignIn}" id="sign-in">
+            {Error(error)}
+            {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
+            <label>Username <input name="username" autocomplete="username" required></label>
+            <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+            <button type="submit">Sign in</button>
+            </form>
+            """, status);
+
+    private static async Task<IResult> CheckPasswordAsync(
+        HttpContext context, IFormCollection form, IAntiforgery antiforgery, PasswordChecker passwords, BrowserFlowStore flows, StepUp stepUp,
+        [AsParameters] PasswordPageServices checks, ILogger<Log> logger)
+    {
+        var (usernames, regulator, modes, keys) = checks;
+        var password = form["password"].ToString();
+        if (!usernames.TryCanonical(form["username"].ToString().Trim(), out var username))
+        {
+            return PasswordForm(context, antiforgery, "Wrong username or password.", 401);
+        }
+
+        var (attempt, lockedFor) = await regulator.AttemptAsync(username, FailureRegulator.SignInScope,
+            () => passwords.IsValidAsync(username, password, context.RequestAborted), context.RequestAborted);
+        if (attempt == FailureRegulator.AttemptOutcome.LockedOut)
+        {
+            return PasswordForm(context, antiforgery, $"Too many failed sign-ins. Try again in {(int)Math.Ceiling(lockedFor!.Value.TotalSeconds)} seconds.", 429);
+        }
+
+        if (attempt == FailureRegulator.AttemptOutcome.Failed)
+        {
+            LogSignInRefused(logger, username);
+            return PasswordForm(context, antiforgery, "Wrong username or password.", 401);
+        }
+
+        if (await modes.GetModeAsync(username, context.RequestAborted) == TwoFactorMode.Disabled)
+        {
+            await GatewaySession.SignInAsync(context, username, StepUpStrength.Password, stepUp.Now);
+            return Results.Redirect(GatewayUrls.Account);
+        }
+
+        var (pendingId, _) = await flows.CreateAsync(FlowKind.SignIn, username, "sign-in", null, context.RequestAborted);
+        return SecondFactorForm(context, antiforgery, pendingId, await keys.HasKeysAsync(username, context.RequestAborted), null);
+    }
+
+    private static IResult SecondFactorForm(HttpContext context, IAntiforgery antiforgery, string pendingId, bool hasKeys, string? error, int status = 200) =>
+        Page(context, "Second factor", $"""
+            <form method="post" action="{E(GatewayUrls.SignInSecondFactor(pendingId))}" id="second-factor">
+            {Error(error)}
+            {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
+            {SecondFactorFields(hasKeys, "sign-in:" + pendingId)}
+            <button type="submit">Continue</button>
+            </form>
+            """, status);
+
+    private static async Task<IResult> CheckSecondFactorAsync(
+        string pendingId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, SecondFactorProof proof, SecurityKeys keys,
+        StepUp stepUp)
+    {
+        var pending = await flows.GetAsync(pendingId, context.RequestAborted);
+        if (pending is not { Kind: FlowKind.SignIn, User: { } username })
+        {
+            return PasswordForm(context, antiforgery, "That sign-in has expired. Start again.", 400);
+        }
+
+        var result = await proof.VerifyAsync(context, username, "web-sign-in:" + pendingId, form);
+        if (result.Outcome != VerificationOutcome.Verified)
+        {
+            return SecondFactorForm(context, antiforgery, pendingId, await keys.HasKeysAsync(username, context.RequestAborted), SecondFactorProof.Describe(result), 401);
+        }
+
+        await GatewaySession.SignInAsync(context, username, StepUpStrength.SecondFactor, stepUp.Now);
+        return Results.Redirect(GatewayUrls.Account);
+    }
+
+    [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "Web sign-in refused for user {User}: wrong password")]
+    private static partial void LogSignInRefused(ILogger logger, string user);
+}

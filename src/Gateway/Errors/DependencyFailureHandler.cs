@@ -1,0 +1,54 @@
+using Gateway.Browser;
+using Gateway.Http;
+using Gateway.Npm;
+using Gateway.Policy;
+using Gateway.Resilience;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
+using static Gateway.Browser.Html;
+
+namespace Gateway.Errors;
+
+/// <summary>
+/// The one place "the store or the registry cannot answer" becomes a response, for the gateway's endpoints
+/// and the proxy pipeline's stages alike: 503 with <c>Retry-After</c> (README.md, "Two-factor authentication for
+/// operators": protected requests fail closed), a JSON <c>error</c> the npm CLI prints, or an HTML page for
+/// the gateway's pages (<see cref="GatewayPage"/> metadata). Handlers and stages let the exception through.
+/// npm falls back to the couch login on a 500 from <c>POST /-/v1/login</c>, not on a 503: the CLI says so plainly.
+/// </summary>
+internal sealed partial class DependencyFailureHandler(IOptions<ResilienceOptions> options, ILogger<DependencyFailureHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not DependencyUnavailableException unavailable)
+        {
+            return false;
+        }
+
+        var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
+        LogUnavailable(logger, unavailable.Dependency, context.Request.Method, Where(context, endpoint), unavailable.InnerException?.GetType().Name);
+        var message = $"The 2FA gateway cannot reach {unavailable.Dependency} right now; try again shortly.";
+        if (endpoint?.Metadata.GetMetadata<GatewayPage>() is not null)
+        {
+            // Retry-After: the breakers' break duration, the earliest a retry can meet a closed circuit.
+            GatewayResponses.SetRetryAfter(context, options.Value.BreakerDuration);
+            await Page(context, "Try again shortly", Error(message), StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
+        }
+        else
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            await GatewayResponses.WriteUnavailableAsync(context, options.Value.BreakerDuration, message);
+        }
+
+        return true;
+    }
+
+    /// <summary>Never the raw URL: npm logout carries its token in the path, and flow ids are capabilities.</summary>
+    private static string Where(HttpContext context, Endpoint? endpoint) =>
+        context.Features.Get<GatewayRequestFeature>() is { } feature
+            ? SafePath.For(feature.Path)
+            : (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? endpoint?.DisplayName ?? "(no endpoint)";
+
+    [LoggerMessage(EventId = 900, Level = LogLevel.Warning, Message = "Dependency unavailable: {Dependency} ({Failure}); {Method} {Where} answered 503")]
+    private static partial void LogUnavailable(ILogger logger, string dependency, string method, string where, string? failure);
+}

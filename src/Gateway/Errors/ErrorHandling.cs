@@ -1,0 +1,28 @@
+namespace Gateway.Errors;
+
+/// <summary>Turns "a dependency cannot answer" into a response in one place, for every endpoint and stage.</summary>
+internal static class ErrorHandling
+{
+    public static WebApplicationBuilder AddDependencyFailureHandling(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddExceptionHandler<DependencyFailureHandler>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Before the gateway's pages and the proxy, so that every endpoint and every pipeline stage reaches
+    /// <see cref="DependencyFailureHandler"/>. Any other exception stays what it was: a bare 500.
+    /// </summary>
+    public static WebApplication UseDependencyFailureHandling(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                return Task.CompletedTask;
+            },
+        });
+        return app;
+    }
+}

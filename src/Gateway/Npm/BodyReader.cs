@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Gateway.Policy;
+
+namespace Gateway.Npm;
+
+/// <summary>
+/// Reads a small request body the way the registry will, or says why it cannot. Only a body the registry
+/// and the gateway are sure to read alike is ever used for a decision: UTF-8 JSON (<c>application/json</c>,
+/// no charset but utf-8), no Content-Encoding, no byte order mark, no duplicate keys. The registry's
+/// parser (Verdaccio: Express body-parser) honours any <c>utf-*</c> charset and inflates gzip/deflate, so
+/// a body that is harmless as UTF-8 could mean something else to it (docs/SECURITY.md). The body is
+/// rewound so the proxy still forwards every byte; a publish (large or chunked) is never read.
+/// </summary>
+internal static class BodyReader
+{
+    private static readonly JsonDocumentOptions Strict = new()
+    {
+        AllowDuplicateProperties = false, // JSON.parse keeps the last copy; a reader that kept the first would disagree
+        MaxDepth = 256,
+    };
+
+    /// <summary>A key escaped as a lone surrogate (<c>"\ud800"</c>) parses, but cannot be compared with a rule's keys.</summary>
+    private static bool HasOnlyWellFormedKeys(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return true;
+        }
+
+        try
+        {
+            foreach (var property in root.EnumerateObject())
+            {
+                _ = property.Name;
+            }
+
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The body of a request the gateway's stages already hold: the one the classifier read, or read now (the
+    /// same way) and kept in the <see cref="GatewayRequestFeature"/> for the stages after this one.
+    /// </summary>
+    public static async Task<RequestBody> ReadOnceAsync(HttpContext context, int maxBytes)
+    {
+        var feature = context.GatewayFeature();
+        if (feature.Body is { } parsed)
+        {
+            return RequestBody.Parsed(parsed);
+        }
+
+        var body = await ReadSmallJsonAsync(context.Request, maxBytes, context.RequestAborted);
+        if (body.State == RequestBodyState.Parsed)
+        {
+            feature.Body = body.Json;
+        }
+
+        return body;
+    }
+
+    public static async Task<RequestBody> ReadSmallJsonAsync(HttpRequest request, int maxBytes, CancellationToken cancellation)
+    {
+        if (BodyEncoding.Check(request) is { } problem)
+        {
+            return problem;
+        }
+
+        if (request.ContentLength is not { } length || length > maxBytes || length == 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            return RequestBody.Unavailable;
+        }
+
+        request.EnableBuffering(bufferThreshold: maxBytes, bufferLimit: maxBytes);
+        try
+        {
+            var bytes = new byte[length];
+            await request.Body.ReadExactlyAsync(bytes, cancellation);
+            if (bytes.AsSpan().StartsWith("\uFEFF"u8))
+            {
+                return RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body starts with a byte order mark; send plain UTF-8 JSON.");
+            }
+
+            using var document = JsonDocument.Parse(bytes, Strict);
+            return HasOnlyWellFormedKeys(document.RootElement)
+                ? RequestBody.Parsed(document.RootElement.Clone())
+                : RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body has a key that is not valid Unicode.");
+        }
+        catch (JsonException)
+        {
+            return RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body is not valid JSON (or repeats a key); the gateway decides only on bodies it reads exactly as the registry does.");
+        }
+        catch (EndOfStreamException)
+        {
+            return RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body is shorter than its Content-Length.");
+        }
+        finally
+        {
+            request.Body.Position = 0;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using Gateway.Accounts;
+using Gateway.Http;
+using Gateway.Identity;
+using Gateway.TwoFactor;
+
+namespace Gateway.Npm;
+
+/// <summary>
+/// Stage 4: when the caller's mode requires a second factor for this class of request, checks the
+/// <c>npm-otp</c> header; forwards on success, otherwise answers the challenge (or 429). A store that cannot
+/// answer throws through to <see cref="Resilience.DependencyFailureHandler"/> (503): nothing is forwarded.
+/// </summary>
+internal sealed partial class SecondFactorMiddleware(
+    RequestDelegate next,
+    SecondFactorVerifier verifier,
+    ChallengeWriter writer,
+    BrowserFlowStore flows,
+    BrowserFlowUrls urls,
+    FlowCreationLimits limits,
+    ILogger<SecondFactorMiddleware> logger)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var feature = context.GatewayFeature();
+        return feature.Caller is { } caller && feature.Mode.Requires(feature.Classification.Class)
+            ? VerifyAsync(context, feature, caller)
+            : next(context);
+    }
+
+    private async Task VerifyAsync(HttpContext context, GatewayRequestFeature feature, CallerIdentity caller)
+    {
+        var request = new ProtectedRequest(feature.Classification, new RequestTarget(context.Request.Method, feature.RawTarget, context.Request.ContentLength));
+        var result = await verifier.VerifyAsync(caller, context.Request.Headers["npm-otp"].ToString(), request, context.RequestAborted);
+        if (result.Outcome != VerificationOutcome.Verified)
+        {
+            var webFlow = result.Outcome == VerificationOutcome.Missing && WantsWebAuth(context.Request)
+                ? await StartWebFlowAsync(request, caller, context.RequestAborted)
+                : null;
+            await writer.WriteAsync(context, result, webFlow);
+            return;
+        }
+
+        feature.SecondFactor = result.Factor;
+        LogVerified(logger, feature.Classification.Action, feature.Classification.Package, caller.Username, result.Factor);
+        await next(context);
+    }
+
+    /// <summary>npm ≥ 9 and pnpm ≥ 11 send <c>npm-auth-type: web</c>; yarn and <c>--otp</c> runs get the classic challenge.</summary>
+    private static bool WantsWebAuth(HttpRequest request) =>
+        string.Equals(request.Headers["npm-auth-type"].ToString(), "web", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Opens a web-OTP flow for the challenged request, recording the credential that made it and the request
+    /// itself (the approval is for that request alone). Only for a resolved caller (this stage has one), and at
+    /// most <see cref="FlowCreationLimits.MaxOpenWebOtpFlows"/> per credential per flow lifetime:
+    /// beyond that the classic challenge, so a code still works and nothing is written.
+    /// </summary>
+    private async Task<ChallengeWriter.WebFlowUrls?> StartWebFlowAsync(ProtectedRequest request, CallerIdentity caller, CancellationToken cancellation)
+    {
+        try
+        {
+            if (!await limits.TryOpenWebOtpFlowAsync(caller.CredentialId, cancellation))
+            {
+                LogWebFlowLimited(logger, caller.Username, request.Classification.Action);
+                return null;
+            }
+
+            var (flowId, doneId) = await flows.CreateAsync(FlowKind.Otp, caller.Username, request.Classification.Action, request.Classification.Package,
+                cancellation, caller.CredentialId, request.Target);
+            return new ChallengeWriter.WebFlowUrls(urls.Authorize(flowId), urls.Done(doneId));
+        }
+        catch (Resilience.DependencyUnavailableException)
+        {
+            return null; // not an error to answer: the classic prompt still works, and the code check needs the store anyway
+        }
+    }
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Web-OTP flow not opened for {Action} by user {User}: this credential has too many open flows")]
+    private static partial void LogWebFlowLimited(ILogger logger, string user, string action);
+
+    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Second factor accepted ({Factor}) for {Action} of {Package} by user {User}")]
+    private static partial void LogVerified(ILogger logger, string action, string? package, string user, string? factor);
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.Sockets;
+using Gateway.Store;
+
+namespace Gateway.TwoFactor;
+
+/// <summary>
+/// Caps how many browser flows can be created, so that nobody can fill the store with flow records: a
+/// credential may have at most <see cref="MaxOpenWebOtpFlows"/> web-OTP flows per flow lifetime (beyond
+/// that the challenge carries no authUrl/doneUrl and writes nothing), and one client network may start
+/// at most <see cref="MaxWebLoginsPerWindow"/> web logins per <see cref="WebLoginWindow"/> (the login
+/// endpoint has no credential by nature). Fixed-window counters in the store, one key each, with expiry.
+/// </summary>
+internal sealed class FlowCreationLimits(FlowCounters counters)
+{
+    public const int MaxOpenWebOtpFlows = 5;
+    public const int MaxWebLoginsPerWindow = 20;
+    public static readonly TimeSpan WebLoginWindow = TimeSpan.FromMinutes(5);
+
+    /// <summary>Counts a web-OTP flow for <paramref name="credentialId"/>; false when it already has the maximum.</summary>
+    public async ValueTask<bool> TryOpenWebOtpFlowAsync(string credentialId, CancellationToken cancellation) =>
+        (await counters.CountWebOtpFlowAsync(credentialId, BrowserFlowStore.Lifetime, cancellation)).Count <= MaxOpenWebOtpFlows;
+
+    /// <returns>Null when the client may start a web login; otherwise how long until it may.</returns>
+    public async ValueTask<TimeSpan?> TryStartWebLoginAsync(IPAddress? client, CancellationToken cancellation)
+    {
+        var (count, remaining) = await counters.CountWebLoginAsync(Network(client), WebLoginWindow, cancellation);
+        return count <= MaxWebLoginsPerWindow ? null : remaining;
+    }
+
+    /// <summary>An IPv4 address, or the /64 of an IPv6 one (one client usually holds a whole /64).</summary>
+    private static string Network(IPAddress? client)
+    {
+        if (client is null)
+        {
+            return "unknown";
+        }
+
+        if (client.IsIPv4MappedToIPv6)
+        {
+            client = client.MapToIPv4();
+        }
+
+        if (client.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return client.ToString();
+        }
+
+        var bytes = client.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
+}
