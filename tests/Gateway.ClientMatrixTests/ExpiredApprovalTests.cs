@@ -47,8 +47,9 @@ public sealed class ExpiredApprovalTests : MatrixTest, IAsyncLifetime
         var result = await publish;
 
         Assert.False(result.Succeeded, result.ToString());
-        Assert.True(result.Stdout.Contains("approval expired", StringComparison.OrdinalIgnoreCase), result.ToString());
-        Assert.False(result.Stdout.Contains("does not exist", StringComparison.OrdinalIgnoreCase), result.ToString());
+        var printed = result.Stdout + result.Stderr;
+        Assert.True(printed.Contains("The approval expired", StringComparison.Ordinal), result.ToString());
+        Assert.False(printed.Contains("does not exist", StringComparison.OrdinalIgnoreCase), result.ToString());
         Assert.Null(await Verdaccio.GetPackumentAsync(name));
     }
 
@@ -68,7 +69,7 @@ public sealed class ExpiredApprovalTests : MatrixTest, IAsyncLifetime
         var result = await pty.WaitForExitAsync();
 
         Assert.False(result.Succeeded, result.ToString());
-        Assert.True(result.Text.Contains("approval expired", StringComparison.OrdinalIgnoreCase), result.ToString());
+        Assert.True(result.Text.Contains("The approval expired", StringComparison.Ordinal), result.ToString());
         Assert.Null(await Verdaccio.GetPackumentAsync(name));
     }
 }
