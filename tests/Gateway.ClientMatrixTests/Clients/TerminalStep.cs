@@ -12,4 +12,7 @@ internal abstract record TerminalStep
 
     /// <summary>Waits for the gateway's next approval URL (<c>authUrl</c>) and hands it to the test.</summary>
     public sealed record ApprovalUrl : TerminalStep;
+
+    /// <summary>Waits for the gateway's web-login URL (<c>loginUrl</c>) and hands it to the test like an approval URL.</summary>
+    public sealed record LoginUrl : TerminalStep;
 }
