@@ -6,7 +6,7 @@
 
 A cell is ✅ only if its test passed in that run, ❌ if it failed, and — when the matrix has no test for it
 (the client has no such command, or no web flow). Cells come from tests/Gateway.ClientMatrixTests: a theory
-`Class.Method(client: "id")`, or a fact `Class.Method_id` for a single client.
+`Class.Method(client: "id")`, or a fact `Class.Method_id` for a single client; a run's results are ANDed.
 """
 import glob
 import os
@@ -21,26 +21,26 @@ CLIENTS = [
 ]
 # (column heading, test methods that fill it)
 CLASSIC = [
-    ("publish `--otp`", ["Publish_WithCode"]),
-    ("no code, no terminal", ["Publish_NoCodeNoTerminal"]),
-    ("prompt", ["Publish_AtPrompt"]),
-    ("dist-tag", ["DistTag_WithCode", "DistTag_AtPrompt"]),
-    ("deprecate", ["Deprecate_WithCode"]),
-    ("unpublish", ["Unpublish_WithCode"]),
-    ("owner", ["Owner_WithCode"]),
-    ("token create", ["TokenCreate_WithCode"]),
-    ("login", ["Login_AtPrompt"]),
-    ("3 workspaces, `--otp`", ["WorkspacePublish_OneCode"]),
+    ("publish `--otp`", ["PublishWithCodeCells.Publish_WithCode"]),
+    ("no code, no terminal", ["PublishWithoutTerminalCells.Publish_NoCodeNoTerminal", "ExpiredApprovalTests.Publish_NoCodeNoTerminal"]),
+    ("prompt", ["PublishAtPromptCells.Publish_AtPrompt"]),
+    ("dist-tag", ["DistTagCells.DistTag_WithCode", "DistTagCells.DistTag_AtPrompt"]),
+    ("deprecate", ["DeprecateCells.Deprecate_WithCode"]),
+    ("unpublish", ["UnpublishCells.Unpublish_WithCode"]),
+    ("owner", ["OwnerCells.Owner_WithCode"]),
+    ("token create", ["TokenCreateCells.TokenCreate_WithCode"]),
+    ("login", ["LoginCells.Login_AtPrompt"]),
+    ("3 workspaces, `--otp`", ["WorkspaceCells.WorkspacePublish_OneCode"]),
 ]
 WEB = [
-    ("approve with code", ["WebPublish_ApprovedWithCode"]),
-    ("approve with key", ["WebPublish_ApprovedWithSecurityKey"]),
-    ("3 workspaces, one code", ["WorkspacePublish_Web_SameCodeOnEveryPage"]),
-    ("login", ["Login_Web"]),
-    ("expired approval", ["WebPublish_ApprovalExpired", "Publish_NoCodeNoTerminal_expired"]),
+    ("approve with code", ["WebFlowCells.WebPublish_ApprovedWithCode"]),
+    ("approve with key", ["WebFlowCells.WebPublish_ApprovedWithSecurityKey"]),
+    ("3 workspaces, one code", ["WorkspaceCells.WorkspacePublish_Web_SameCodeOnEveryPage"]),
+    ("login", ["LoginCells.Login_Web"]),
+    ("expired approval", ["ExpiredApprovalTests.WebPublish_ApprovalExpired", "ExpiredApprovalTests.Publish_NoCodeNoTerminal"]),
 ]
 IDS = {c for c, _ in CLIENTS}
-NAME = re.compile(r'Gateway\.ClientMatrixTests\.\w+\.(\w+?)(?:\(client: "(\w+)"\))?$')
+NAME = re.compile(r'Gateway\.ClientMatrixTests\.(\w+\.\w+?)(?:\(client: "(\w+)"\))?$')
 
 
 def results(folder):

@@ -39,11 +39,13 @@ public sealed class WorkspaceCells : MatrixTest
         var names = Enumerable.Range(1, 3).Select(i => UniquePackageName(client, $"webws{i}")).ToList();
         var root = session.Home.CreateWorkspace(names);
         await using var browser = await ApprovalBrowser.OpenAsync(World);
-        var code = await CodeAsync(user);
 
         await using var pty = ClientPty.Start(session, root, session.Client.PublishAll(null)!, classicPrompt: false,
             new TerminalStep.ApprovalUrl(), new TerminalStep.ApprovalUrl(), new TerminalStep.ApprovalUrl());
-        for (var i = 0; i < names.Count; i++)
+        var first = await pty.WaitForApprovalUrlAsync(0);
+        var code = await CodeAsync(user); // now, so that its window (at least 33 s) covers the three pages
+        await browser.ApproveWithCodeAsync(first, user.Name, "publish", code);
+        for (var i = 1; i < names.Count; i++)
         {
             await browser.ApproveWithCodeAsync(await pty.WaitForApprovalUrlAsync(i), user.Name, "publish", code);
         }
