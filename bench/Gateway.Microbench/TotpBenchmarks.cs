@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Gateway.SecondFactor;
+using Gateway.TwoFactor;
 
 namespace Gateway.Microbench;
 

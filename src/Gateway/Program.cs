@@ -1,3 +1,4 @@
+using Gateway.Automation;
 using Gateway.Browser;
 using Gateway.Configuration;
 using Gateway.Errors;
@@ -32,6 +33,7 @@ try
     builder.AddUpstreamClient();
     builder.AddIdentity();
     builder.AddTwoFactor();
+    builder.AddAutomation();
     builder.AddSecurityKeys();
     builder.AddNpmFrontEnd();
     builder.AddBrowserFrontEnd();

@@ -1,4 +1,5 @@
 using Gateway.Accounts;
+using Gateway.Automation;
 using Gateway.Identity;
 using Gateway.Policy;
 
@@ -37,6 +38,21 @@ public sealed class GatewayRequestFeature
 
     /// <summary>Stage 3: the caller's 2FA mode.</summary>
     public TwoFactorMode Mode { get; set; } = TwoFactorMode.Disabled;
+
+    /// <summary>
+    /// Stage 3b: whether this request needs a verified second factor — the caller's mode, raised by the package's
+    /// publishing rule, lowered only by a bypass-2FA token (Automation/WriteRules.cs).
+    /// </summary>
+    public bool SecondFactorRequired { get; set; }
+
+    /// <summary>Stage 3b: a bypass-2FA token is why no second factor was needed.</summary>
+    public bool BypassedByToken { get; set; }
+
+    /// <summary>Stage 3b, token creations only: what the gateway will record for the token the registry returns.</summary>
+    public TokenAttributes? TokenToRecord { get; set; }
+
+    /// <summary>Stage 3b, <c>npm access set mfa=…</c> only: the rule the gateway will set itself.</summary>
+    public PackageMfa? PackageRuleChange { get; set; }
 
     /// <summary>Stage 4: the second factor accepted for this request (<c>totp</c>, <c>recovery-code</c>), if one was needed.</summary>
     public string? SecondFactor { get; set; }

@@ -1,20 +1,33 @@
+using Gateway.Policy;
+
 namespace Gateway.Npm;
 
 /// <summary>
 /// The gateway's stages, in request order. This is the one place the order is written:
-/// route policy → identity → user mode → a login's password → second factor → (profile 2FA answered here) → forward (YARP),
-/// or a challenge from the second-factor stage.
+/// route policy → identity → user mode → token and package rules → a login's password → second factor →
+/// (package rule changes answered here; created tokens recorded around the forward) → (profile 2FA answered here) →
+/// forward (YARP), or a challenge from the second-factor stage.
 /// </summary>
 internal static class NpmStages
 {
     public static IReverseProxyApplicationBuilder UseNpmStages(this IReverseProxyApplicationBuilder pipeline)
     {
         pipeline.UseMiddleware<ClassificationMiddleware>();
-        pipeline.UseMiddleware<IdentityMiddleware>();
-        pipeline.UseMiddleware<ModeMiddleware>();
-        pipeline.UseMiddleware<LoginPasswordMiddleware>();
-        pipeline.UseMiddleware<SecondFactorMiddleware>();
+        // Reads (class none) skip the four stages that only act on protected requests: the read path costs
+        // the classification and nothing else (docs/ARCHITECTURE.md, "The read path costs nothing").
+        pipeline.UseWhen(IsProtected, protectedRequest =>
+        {
+            protectedRequest.UseMiddleware<IdentityMiddleware>();
+            protectedRequest.UseMiddleware<ModeMiddleware>();
+            protectedRequest.UseMiddleware<WriteRulesMiddleware>();
+            protectedRequest.UseMiddleware<LoginPasswordMiddleware>();
+            protectedRequest.UseMiddleware<SecondFactorMiddleware>();
+            protectedRequest.UseMiddleware<PackageRuleMiddleware>();
+            protectedRequest.UseMiddleware<TokenLedgerMiddleware>();
+        });
         pipeline.UseMiddleware<ProfileTfaMiddleware>();
         return pipeline;
     }
+
+    private static bool IsProtected(HttpContext context) => context.GatewayFeature().Classification.Class != ProtectionClass.None;
 }

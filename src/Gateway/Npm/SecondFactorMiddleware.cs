@@ -6,7 +6,7 @@ using Gateway.TwoFactor;
 namespace Gateway.Npm;
 
 /// <summary>
-/// Stage 4: when the caller's mode requires a second factor for this class of request, checks the
+/// Stage 4: when stage 3b found a second factor required (the caller's mode, a package rule), checks the
 /// <c>npm-otp</c> header; forwards on success, otherwise answers the challenge (or 429). A store that cannot
 /// answer throws through to <see cref="Resilience.DependencyFailureHandler"/> (503): nothing is forwarded.
 /// </summary>
@@ -22,7 +22,7 @@ internal sealed partial class SecondFactorMiddleware(
     public Task InvokeAsync(HttpContext context)
     {
         var feature = context.GatewayFeature();
-        return feature.Caller is { } caller && feature.Mode.Requires(feature.Classification.Class)
+        return feature.Caller is { } caller && feature.SecondFactorRequired
             ? VerifyAsync(context, feature, caller)
             : next(context);
     }

@@ -15,9 +15,13 @@ namespace Gateway.Policy;
 /// (the tarball DELETE of a single-version unpublish, the second PUT of a couch login).
 /// </param>
 /// <param name="SideDoor">An endpoint outside npm's protocol (e.g. the registry's own web-UI login): a challenge points at the gateway's pages.</param>
+/// <param name="Governance">
+/// The request changes who may do what (tokens, profile, owners, access, teams): a bypass-2FA token never skips
+/// the second factor for it. A write no rule names counts as governance (the strictest reading).
+/// </param>
 public sealed record RequestClassification(
     string Action, string? Package, ProtectionClass Class, string Rule, string? PathUser = null, string? AccountKey = null, bool FollowUp = false,
-    bool SideDoor = false)
+    bool SideDoor = false, bool Governance = false)
 {
     public const string DefaultWriteRule = "(default: mutating request no rule names)";
     public const string DefaultReadRule = "(default: read)";
@@ -26,5 +30,5 @@ public sealed record RequestClassification(
         new("read", null, ProtectionClass.None, DefaultReadRule);
 
     public static RequestClassification UnknownWrite(string? package) =>
-        new("unknown-write", package, ProtectionClass.Writes, DefaultWriteRule);
+        new("unknown-write", package, ProtectionClass.Writes, DefaultWriteRule, Governance: true);
 }

@@ -69,7 +69,7 @@ public sealed class RoutePolicy
                     }
                 }
 
-                return new RequestClassification(rule.Action, matchedPackage, rule.Class, rule.Describe(), pathUser, rule.AccountKey, rule.FollowUp, rule.SideDoor);
+                return new RequestClassification(rule.Action, matchedPackage, rule.Class, rule.Describe(), pathUser, rule.AccountKey, rule.FollowUp, rule.SideDoor, rule.IsGovernance);
             }
         }
 

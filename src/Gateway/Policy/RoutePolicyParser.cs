@@ -13,7 +13,7 @@ public static class RoutePolicyParser
 
     private static readonly string[] TopLevelKeys = ["maxBodyBytes", "include", "rules", "$comment"];
     private static readonly string[] IncludedKeys = ["rules", "$comment"];
-    private static readonly string[] RuleKeys = ["action", "methods", "path", "body", "class", "account", "followUp", "sideDoor", "why"];
+    private static readonly string[] RuleKeys = ["action", "methods", "path", "body", "class", "account", "followUp", "sideDoor", "governance", "why"];
     private static readonly string[] BodyKeys = ["onlyKeys", "requiredKeys", "emptyOrAbsent", "objectKeys"];
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
@@ -178,10 +178,11 @@ public static class RoutePolicyParser
 
             var fallback = rules.Skip(i + 1).FirstOrDefault(r =>
                 r.Body is null && r.Path.Text == bodyRule.Path.Text && bodyRule.Methods.All(m => r.Methods.Contains(m)));
-            if (fallback is null || fallback.Class < bodyRule.Class)
+            if (fallback is null || fallback.Class < bodyRule.Class || (bodyRule.IsGovernance && !fallback.IsGovernance))
             {
                 errors.Add($"{file}: rules[{bodyRule.Index}] '{bodyRule.Action}': a body condition may only lower the class: "
-                    + $"add after it a rule for the same methods and path, without a body condition, of class '{bodyRule.Class.ToString().ToLowerInvariant()}' or stricter");
+                    + $"add after it a rule for the same methods and path, without a body condition, of class '{bodyRule.Class.ToString().ToLowerInvariant()}' or stricter"
+                    + (bodyRule.IsGovernance ? ", and governance" : ""));
             }
         }
     }

@@ -49,8 +49,9 @@ internal static partial class RouteRuleParser
 
         var followUp = ReadFlag(element, "followUp", where, errors);
         var sideDoor = ReadFlag(element, "sideDoor", where, errors);
+        var governance = ReadFlag(element, "governance", where, errors);
         return errors.Count == before && path is not null
-            ? new RouteRule(index, action!, methods, path, body, protection, followUp, account, sideDoor)
+            ? new RouteRule(index, action!, methods, path, body, protection, followUp, account, sideDoor, governance)
             : null;
     }
 

@@ -77,6 +77,15 @@ internal static class StoreKeys
     /// <summary>Counter with a TTL: how many web logins (<c>POST /-/v1/login</c>) one client network started in the current window.</summary>
     public static RedisKey WebLoginStarts(string clientNetwork) => "gw:client:" + clientNetwork + ":web-logins";
 
+    /// <summary>String with a TTL (past the token's expiry): what the gateway enforces for a token, under its credential's keyed hash.</summary>
+    public static RedisKey Token(string username, string credentialId) => "gw:user:" + Checked(username) + ":token:" + credentialId;
+
+    /// <summary>Hash: the registry's token key (what <c>npm token revoke</c> names) → the token's credential keyed hash.</summary>
+    public static RedisKey TokenKeys(string username) => "gw:user:" + Checked(username) + ":tokens";
+
+    /// <summary>String: a package's publishing rule (<c>none</c>, <c>automation</c>, <c>publish</c>), set with <c>npm access set mfa</c>.</summary>
+    public static RedisKey PackageMfa(string package) => "gw:package:" + CheckedPackage(package) + ":mfa";
+
     /// <summary>
     /// Every username reaching a key was checked where it entered (<see cref="Accounts.Usernames"/>); this is
     /// the last line: a name that could reach another record's key is a bug, and fails loudly.
@@ -84,4 +93,10 @@ internal static class StoreKeys
     internal static string Checked(string username) => Accounts.Usernames.IsWellFormed(username)
         ? username
         : throw new ArgumentException("A username that is not well-formed reached a store key.", nameof(username));
+
+    /// <summary>npm package names (normalised by the route policy): never a separator the key schema uses.</summary>
+    internal static string CheckedPackage(string package) =>
+        package is { Length: > 0 and <= 214 } && !package.Contains(':') && !package.Contains('{') && !package.Contains('}') && package.All(c => c > ' ' && c < 127)
+            ? package
+            : throw new ArgumentException("A package name that is not well-formed reached a store key.", nameof(package));
 }

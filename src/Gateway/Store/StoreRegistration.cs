@@ -27,6 +27,8 @@ internal static class StoreRegistration
         builder.Services.AddSingleton<WebOtpRecords>();
         builder.Services.AddSingleton<FlowCounters>();
         builder.Services.AddSingleton<StoreProbe>();
+        builder.Services.AddSingleton<TokenRecords>();
+        builder.Services.AddSingleton<PackageRules>();
         return builder;
     }
 

@@ -54,9 +54,10 @@ public sealed class GatewayHost : IAsyncLifetime
         });
         _factory.UseKestrel(0);
         _factory.StartServer();
-        // CreateClient's default base address is http://localhost (TestServer's); ask Kestrel where it listens.
+        // Ask Kestrel where it listens (port 0: a free one).
         var listening = _factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        Client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri(listening) });
+        // A plain client of that real socket: WebApplicationFactory's own clients follow redirects whatever their options say once the server is Kestrel.
+        Client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(listening) };
     }
 
     public async Task DisposeAsync()
@@ -104,7 +105,8 @@ public sealed class GatewayHost : IAsyncLifetime
     /// <c>npm profile enable-2fa auth-and-writes</c> as npm sends it, through the gateway: start with the
     /// password (the answer is an otpauth URL), confirm with a code computed from its secret.
     /// </summary>
-    public async Task EnrolAsync(string user)
+    /// <returns>The TOTP secret the authenticator app would keep.</returns>
+    public async Task<byte[]> EnrolAsync(string user)
     {
         using var start = await Client.SendAsync(As(user, HttpMethod.Post, "/-/npm/v1/user",
             "{\"tfa\":{\"mode\":\"auth-and-writes\",\"password\":\"" + user + "-password\"}}"));
@@ -112,11 +114,17 @@ public sealed class GatewayHost : IAsyncLifetime
         Assert.True(start.IsSuccessStatusCode, started);
         var url = JsonDocument.Parse(started).RootElement.GetProperty("tfa").GetString()!;
         var secret = Regex.Match(url, "[?&]secret=([A-Z2-7]+)").Groups[1].Value;
-        var code = TotpCodes.Compute(TotpCodes.FromBase32(secret), DateTimeOffset.UtcNow);
+        var key = TotpCodes.FromBase32(secret);
+        var code = TotpCodes.Compute(key, DateTimeOffset.UtcNow);
 
         using var confirm = await Client.SendAsync(As(user, HttpMethod.Post, "/-/npm/v1/user", "{\"tfa\":[\"" + code + "\"]}"));
         Assert.True(confirm.IsSuccessStatusCode, await confirm.Content.ReadAsStringAsync());
+        return key;
     }
+
+    /// <summary>A client of its own, with its own cookies (a browser), following no redirects.</summary>
+    public HttpClient NewBrowser() =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = Client.BaseAddress };
 
     /// <summary>
     /// Sends one HTTP/1.1 request over a plain socket, the target written byte for byte (HttpClient's

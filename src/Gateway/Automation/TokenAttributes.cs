@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Gateway.Automation;
+
+/// <summary>
+/// What the gateway enforces for one token created through it, from the granular fields of <c>npm token create</c>
+/// (npm 11) that the registry behind accepts and ignores. Stored as JSON; never holds the token itself.
+/// </summary>
+/// <param name="Packages">Packages the token may act on (empty with <paramref name="Scopes"/> empty: every package).</param>
+/// <param name="Scopes">Scopes (<c>@acme</c>) whose packages the token may act on.</param>
+/// <param name="Cidrs">Client networks the token may be used from (empty: anywhere).</param>
+/// <param name="BypassTwoFactor">Writes without a code: never governance actions, never packages that disallow tokens.</param>
+public sealed record TokenAttributes(
+    string User,
+    string? RegistryKey,
+    string? Name,
+    DateTimeOffset Created,
+    DateTimeOffset? Expires,
+    IReadOnlyList<string> Packages,
+    IReadOnlyList<string> Scopes,
+    TokenPermission Permission,
+    IReadOnlyList<string> Cidrs,
+    bool BypassTwoFactor)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
+
+    public bool IsLimitedToPackages => Packages.Count > 0 || Scopes.Count > 0;
+
+    /// <summary>Whether the token may act on <paramref name="package"/> (a package-less request: only an unlimited token).</summary>
+    public bool Covers(string? package) =>
+        !IsLimitedToPackages
+        || (package is not null && (Packages.Contains(package, StringComparer.Ordinal)
+            || (package.StartsWith('@') && package.IndexOf('/') is > 1 and var slash && Scopes.Contains(package[..slash], StringComparer.Ordinal))));
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static TokenAttributes FromJson(string json) =>
+        JsonSerializer.Deserialize<TokenAttributes>(json, Json) ?? throw new JsonException("empty token record");
+}
+
+public enum TokenPermission
+{
+    ReadWrite,
+    ReadOnly,
+}

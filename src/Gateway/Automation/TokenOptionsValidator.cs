@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Automation;
+
+internal sealed class TokenOptionsValidator : IValidateOptions<TokenOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TokenOptions options)
+    {
+        var errors = new List<string>();
+        if (options.MaxWriteLifetime < TimeSpan.FromMinutes(1) || options.MaxWriteLifetime > TimeSpan.FromDays(3650))
+        {
+            errors.Add($"{TokenOptions.Section}:MaxWriteLifetime must be between 00:01:00 and 3650.00:00:00, not '{options.MaxWriteLifetime:c}'");
+        }
+
+        if (options.DefaultWriteLifetime < TimeSpan.FromMinutes(1) || options.DefaultWriteLifetime > options.MaxWriteLifetime)
+        {
+            errors.Add($"{TokenOptions.Section}:DefaultWriteLifetime must be between 00:01:00 and MaxWriteLifetime ({options.MaxWriteLifetime:c}), not '{options.DefaultWriteLifetime:c}'");
+        }
+
+        if (!Enum.IsDefined(options.Unrecorded))
+        {
+            errors.Add($"{TokenOptions.Section}:Unrecorded must be 'Full' or 'ReadOnly'");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Gateway.Automation;
+using Gateway.Http;
+using Gateway.Proxy;
+using Gateway.Resilience;
+
+namespace Gateway.Npm;
+
+/// <summary>
+/// Answers <c>npm access set mfa=none|publish|automation</c> itself (registries behind the gateway do not keep
+/// such a rule: Verdaccio answers 404): only a maintainer the registry's packument lists may change it, and stage 3b
+/// already demanded a second factor. The rule then applies to every write of the package (Automation/WriteRules.cs).
+/// </summary>
+internal sealed partial class PackageRuleMiddleware(
+    RequestDelegate next,
+    IHttpClientFactory clients,
+    PackageRuleBook rules,
+    [FromKeyedServices(ResilienceRegistration.Upstream)] DependencyGuard registry,
+    ILogger<PackageRuleMiddleware> logger)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var feature = context.GatewayFeature();
+        return feature.PackageRuleChange is { } rule && feature.Classification.Package is { } package && feature.Caller is { } caller
+            ? ChangeAsync(context, package, caller.Username, rule)
+            : next(context);
+    }
+
+    private async Task ChangeAsync(HttpContext context, string package, string user, PackageMfa rule)
+    {
+        var (status, maintainers) = await MaintainersAsync(context, package);
+        if (status == StatusCodes.Status404NotFound)
+        {
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, $"{package} is not in this registry.");
+            return;
+        }
+
+        if (maintainers is null || !maintainers.Contains(user, StringComparer.Ordinal))
+        {
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, $"Only a maintainer of {package} can change its two-factor rule.");
+            return;
+        }
+
+        await rules.SetAsync(package, rule, context.RequestAborted);
+        LogChanged(logger, package, rule.ToWire(), user);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync("{}", context.RequestAborted);
+    }
+
+    /// <summary>The packument's maintainers, read with the caller's own credential (the registry decides what it may see).</summary>
+    private async Task<(int Status, List<string>? Maintainers)> MaintainersAsync(HttpContext context, string package)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        var (status, text) = await registry.ExecuteAsync(async cancellation =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/" + package.Replace("/", "%2f", StringComparison.Ordinal));
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            request.Headers.TryAddWithoutValidation("Accept", "application/json");
+            using var response = await clients.CreateClient(UpstreamClient.Name).SendAsync(request, cancellation);
+            if ((int)response.StatusCode >= 500)
+            {
+                throw new HttpRequestException($"packument answered {(int)response.StatusCode}", null, response.StatusCode);
+            }
+
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellation));
+        }, context.RequestAborted);
+        if (status != StatusCodes.Status200OK)
+        {
+            return (status, null);
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(text);
+            return json.RootElement.TryGetProperty("maintainers", out var list) && list.ValueKind == JsonValueKind.Array
+                ? (status, list.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.Object && m.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String)
+                    .Select(m => m.GetProperty("name").GetString()!).ToList())
+                : (status, []);
+        }
+        catch (JsonException)
+        {
+            return (status, null);
+        }
+    }
+
+    [LoggerMessage(EventId = 470, Level = LogLevel.Information, Message = "Two-factor rule of {Package} set to {Rule} by maintainer {User}")]
+    private static partial void LogChanged(ILogger logger, string package, string rule, string user);
+}

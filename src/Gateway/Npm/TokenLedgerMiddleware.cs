@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Gateway.Automation;
+using Gateway.Http;
+using Gateway.Resilience;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Gateway.Npm;
+
+/// <summary>
+/// Keeps the gateway's token records in step with the registry: a token the registry creates is recorded
+/// (with the attributes stage 3b read) before the client receives it, and a revoked token's record is dropped
+/// once the registry has revoked it. A token the gateway could not record is never handed out: 503, and it
+/// stays unused in the registry's list.
+/// </summary>
+internal sealed partial class TokenLedgerMiddleware(RequestDelegate next, TokenLedger tokens, ILogger<TokenLedgerMiddleware> logger)
+{
+    private const string TokenRevokeAction = "token-revoke";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var feature = context.GatewayFeature();
+        return feature.TokenToRecord is { } attributes ? RecordCreatedAsync(context, attributes)
+            : feature.Classification.Action == TokenRevokeAction && feature.Caller is { } caller ? ForgetRevokedAsync(context, caller.Username, feature)
+            : next(context);
+    }
+
+    private async Task RecordCreatedAsync(HttpContext context, TokenAttributes attributes)
+    {
+        // The gateway reads the registry's answer to record the token: ask for it uncompressed.
+        context.Request.Headers.AcceptEncoding = "identity";
+        var original = context.Features.Get<IHttpResponseBodyFeature>()!;
+        using var buffer = new MemoryStream();
+        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(buffer));
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Features.Set(original);
+        }
+
+        var created = Created(context.Response.StatusCode, buffer);
+        if (created is null && context.Response.StatusCode is >= 200 and < 300)
+        {
+            // A token whose limits the gateway could not record would have none: it is not handed out.
+            LogUnreadable(logger, attributes.User);
+            context.Response.Clear();
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status502BadGateway,
+                "The registry created a token, but the 2FA gateway could not read its answer to record the token's limits, so it was not handed out.");
+            return;
+        }
+
+        if (created is { } answer)
+        {
+            try
+            {
+                await tokens.RecordAsync(attributes with { RegistryKey = answer.Key }, answer.Token, context.RequestAborted);
+            }
+            catch (DependencyUnavailableException)
+            {
+                context.Response.Clear();
+                throw; // 503 from the one error handler; the token never leaves the gateway
+            }
+
+            LogRecorded(logger, attributes.User, attributes.Expires, attributes.BypassTwoFactor, attributes.IsLimitedToPackages, attributes.Permission);
+        }
+
+        buffer.Position = 0;
+        await buffer.CopyToAsync(original.Stream, context.RequestAborted);
+    }
+
+    private async Task ForgetRevokedAsync(HttpContext context, string user, GatewayRequestFeature feature)
+    {
+        await next(context);
+        if (context.Response.StatusCode is >= 200 and < 300 && feature.Path.Segments is [.., var registryKey])
+        {
+            try
+            {
+                await tokens.ForgetAsync(user, registryKey, context.RequestAborted);
+            }
+            catch (DependencyUnavailableException)
+            {
+                // The registry revoked the token: its record only describes a token that no longer works.
+                LogNotForgotten(logger, user);
+            }
+        }
+    }
+
+    /// <summary>The registry's answer to a token creation: its token and key (Verdaccio, npmjs: <c>{"token", "key", …}</c>).</summary>
+    private static (string Token, string? Key)? Created(int status, MemoryStream body)
+    {
+        if (status is < 200 or > 299)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(body.ToArray());
+            return json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("token", out var token) && token.ValueKind == JsonValueKind.String && token.GetString() is { Length: > 0 } value
+                ? (value, json.RootElement.TryGetProperty("key", out var key) && key.ValueKind == JsonValueKind.String ? key.GetString() : null)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 460, Level = LogLevel.Information, Message = "Token created for user {User}: expires {Expires}, bypass 2FA {Bypass}, limited to packages {Limited}, {Permission}")]
+    private static partial void LogRecorded(ILogger logger, string user, DateTimeOffset? expires, bool bypass, bool limited, TokenPermission permission);
+
+    [LoggerMessage(EventId = 462, Level = LogLevel.Error, Message = "The registry's answer to a token creation by user {User} could not be read; the token was not handed out")]
+    private static partial void LogUnreadable(ILogger logger, string user);
+
+    [LoggerMessage(EventId = 461, Level = LogLevel.Warning, Message = "A token of user {User} was revoked by the registry but its gateway record could not be dropped (store unavailable)")]
+    private static partial void LogNotForgotten(ILogger logger, string user);
+}

@@ -1,0 +1,14 @@
+using Gateway.Resilience;
+using StackExchange.Redis;
+
+namespace Gateway.Store;
+
+/// <summary>Each package's publishing rule as <c>npm access set mfa=…</c> set it (absent: the configured default).</summary>
+internal sealed class PackageRules(IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
+{
+    public async ValueTask<string?> GetMfaAsync(string package, CancellationToken cancellation) =>
+        await guard.ExecuteAsync(async _ => (string?)await store.GetDatabase().StringGetAsync(StoreKeys.PackageMfa(package)), cancellation);
+
+    public async ValueTask SetMfaAsync(string package, string rule, CancellationToken cancellation) =>
+        await guard.ExecuteAsync(async _ => await store.GetDatabase().StringSetAsync(StoreKeys.PackageMfa(package), rule), cancellation);
+}
