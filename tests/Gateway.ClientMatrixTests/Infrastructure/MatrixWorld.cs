@@ -6,8 +6,9 @@ namespace Gateway.ClientMatrixTests.Infrastructure;
 /// <summary>
 /// One real Verdaccio and one gateway in front of it (embedded store, public URL on <c>localhost</c> because
 /// the approval pages take security keys) for the whole matrix, started by the first test that asks and
-/// stopped when the test process ends. Cells do not interfere: each has its own user, token and packages.
-/// Headless Debian chromium is started only when a web-flow cell needs it.
+/// stopped at the end of the run. Cells do not interfere: each has its own user, token and packages.
+/// Headless Debian chromium is started only when a web-flow cell needs it. <see cref="MatrixTestFramework"/>
+/// stops it all at the end of the run.
 /// </summary>
 internal sealed class MatrixWorld
 {
@@ -46,7 +47,6 @@ internal sealed class MatrixWorld
                 var verdaccio = await VerdaccioProcess.StartAsync();
                 var gateway = await GatewayProcess.StartAsync(verdaccio.Url, "embedded", host: "localhost");
                 s_world = new MatrixWorld(verdaccio, gateway);
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => s_world.Stop();
             }
 
             return s_world;
@@ -103,8 +103,29 @@ internal sealed class MatrixWorld
         }
     }
 
+    /// <summary>Stops the world of this run, if a test started one.</summary>
+    public static void StopIfStarted()
+    {
+        s_gate.Wait();
+        try
+        {
+            s_world?.Stop();
+            s_world = null;
+        }
+        finally
+        {
+            s_gate.Release();
+        }
+    }
+
     private void Stop()
     {
+        // First, without waiting for anything: the runner kills the test host shortly after the last test.
+        foreach (var id in new[] { Gateway.ProcessId, Verdaccio.ProcessId })
+        {
+            KillQuietly(id);
+        }
+
         try
         {
             _browser?.CloseAsync().Wait(TimeSpan.FromSeconds(5));
@@ -117,5 +138,21 @@ internal sealed class MatrixWorld
 
         Gateway.DisposeAsync().AsTask().Wait();
         Verdaccio.DisposeAsync().AsTask().Wait();
+    }
+
+    private static void KillQuietly(int? processId)
+    {
+        try
+        {
+            if (processId is { } id)
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(id);
+                process.Kill();
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
+        }
     }
 }
