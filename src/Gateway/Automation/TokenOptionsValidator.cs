@@ -7,14 +7,14 @@ internal sealed class TokenOptionsValidator : IValidateOptions<TokenOptions>
     public ValidateOptionsResult Validate(string? name, TokenOptions options)
     {
         var errors = new List<string>();
-        if (options.MaxWriteLifetime < TimeSpan.FromMinutes(1) || options.MaxWriteLifetime > TimeSpan.FromDays(3650))
+        if (options.MaxWriteLifetime < TimeSpan.FromSeconds(1) || options.MaxWriteLifetime > TimeSpan.FromDays(3650))
         {
-            errors.Add($"{TokenOptions.Section}:MaxWriteLifetime must be between 00:01:00 and 3650.00:00:00, not '{options.MaxWriteLifetime:c}'");
+            errors.Add($"{TokenOptions.Section}:MaxWriteLifetime must be between 00:00:01 and 3650.00:00:00, not '{options.MaxWriteLifetime:c}'");
         }
 
-        if (options.DefaultWriteLifetime < TimeSpan.FromMinutes(1) || options.DefaultWriteLifetime > options.MaxWriteLifetime)
+        if (options.DefaultWriteLifetime < TimeSpan.FromSeconds(1) || options.DefaultWriteLifetime > options.MaxWriteLifetime)
         {
-            errors.Add($"{TokenOptions.Section}:DefaultWriteLifetime must be between 00:01:00 and MaxWriteLifetime ({options.MaxWriteLifetime:c}), not '{options.DefaultWriteLifetime:c}'");
+            errors.Add($"{TokenOptions.Section}:DefaultWriteLifetime must be between 00:00:01 and MaxWriteLifetime ({options.MaxWriteLifetime:c}), not '{options.DefaultWriteLifetime:c}'");
         }
 
         if (!Enum.IsDefined(options.Unrecorded))

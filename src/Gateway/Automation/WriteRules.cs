@@ -93,7 +93,9 @@ public static class WriteRules
             return WriteVerdict.Refuse(403, $"This token is read-only: it cannot {request.Action}{Of(request.Package)}.");
         }
 
-        return token.Covers(request.Package)
+        // Package limits bound what the token may do to packages; a request that names none (a token, a team, the
+        // profile) is governance and takes the owner's second factor anyway.
+        return request.Package is null || token.Covers(request.Package)
             ? null
             : WriteVerdict.Refuse(403, $"This token cannot {request.Action}{Of(request.Package)}: it is limited to {string.Join(", ", token.Packages.Concat(token.Scopes.Select(s => s + "/*")))}.");
     }

@@ -24,6 +24,7 @@ internal static class NpmStages
             protectedRequest.UseMiddleware<SecondFactorMiddleware>();
             protectedRequest.UseMiddleware<PackageRuleMiddleware>();
             protectedRequest.UseMiddleware<TokenLedgerMiddleware>();
+            protectedRequest.UseMiddleware<PublisherLedgerMiddleware>();
         });
         pipeline.UseMiddleware<ProfileTfaMiddleware>();
         return pipeline;

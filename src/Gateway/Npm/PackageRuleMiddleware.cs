@@ -8,7 +8,8 @@ namespace Gateway.Npm;
 
 /// <summary>
 /// Answers <c>npm access set mfa=none|publish|automation</c> itself (registries behind the gateway do not keep
-/// such a rule: Verdaccio answers 404): only a maintainer the registry's packument lists may change it, and stage 3b
+/// such a rule: Verdaccio answers 404): only a maintainer the registry's packument lists may change it — or, where
+/// the registry lists none (Verdaccio 6), a user who published the package through the gateway — and stage 3b
 /// already demanded a second factor. The rule then applies to every write of the package (Automation/WriteRules.cs).
 /// </summary>
 internal sealed partial class PackageRuleMiddleware(
@@ -33,6 +34,11 @@ internal sealed partial class PackageRuleMiddleware(
         {
             await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, $"{package} is not in this registry.");
             return;
+        }
+
+        if (maintainers is { Count: 0 })
+        {
+            maintainers = [.. await rules.PublishersAsync(package, context.RequestAborted)];
         }
 
         if (maintainers is null || !maintainers.Contains(user, StringComparer.Ordinal))
@@ -73,16 +79,53 @@ internal sealed partial class PackageRuleMiddleware(
         try
         {
             using var json = JsonDocument.Parse(text);
-            return json.RootElement.TryGetProperty("maintainers", out var list) && list.ValueKind == JsonValueKind.Array
-                ? (status, list.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.Object && m.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String)
-                    .Select(m => m.GetProperty("name").GetString()!).ToList())
-                : (status, []);
+            return (status, Maintainers(json.RootElement));
         }
         catch (JsonException)
         {
             return (status, null);
         }
     }
+
+    /// <summary>
+    /// The packument's <c>maintainers</c> (npmjs, and registries that keep owners); a registry that keeps none at the
+    /// top (Verdaccio 6) is read at its latest version: that version's <c>maintainers</c>, else its publisher
+    /// (<c>_npmUser</c>). Never every version's: a removed owner stays in the versions they published.
+    /// </summary>
+    private static List<string> Maintainers(JsonElement packument)
+    {
+        if (Names(packument, "maintainers") is { Count: > 0 } top)
+        {
+            return top;
+        }
+
+        if (packument.TryGetProperty("dist-tags", out var tags) && tags.ValueKind == JsonValueKind.Object
+            && tags.TryGetProperty("latest", out var latest) && latest.ValueKind == JsonValueKind.String
+            && packument.TryGetProperty("versions", out var versions) && versions.ValueKind == JsonValueKind.Object
+            && versions.TryGetProperty(latest.GetString()!, out var version) && version.ValueKind == JsonValueKind.Object)
+        {
+            if (Names(version, "maintainers") is { Count: > 0 } listed)
+            {
+                return listed;
+            }
+
+            if (version.TryGetProperty("_npmUser", out var publisher) && publisher.ValueKind == JsonValueKind.Object
+                && publisher.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
+            {
+                return [name.GetString()!];
+            }
+        }
+
+        return [];
+    }
+
+    private static List<string> Names(JsonElement owner, string key) =>
+        owner.TryGetProperty(key, out var list) && list.ValueKind == JsonValueKind.Array
+            ? [.. list.EnumerateArray()
+                .Select(m => m.ValueKind == JsonValueKind.Object && m.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()
+                    : m.ValueKind == JsonValueKind.String ? m.GetString() : null)
+                .OfType<string>()]
+            : [];
 
     [LoggerMessage(EventId = 470, Level = LogLevel.Information, Message = "Two-factor rule of {Package} set to {Rule} by maintainer {User}")]
     private static partial void LogChanged(ILogger logger, string package, string rule, string user);

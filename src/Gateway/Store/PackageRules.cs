@@ -3,11 +3,17 @@ using StackExchange.Redis;
 
 namespace Gateway.Store;
 
-/// <summary>Each package's publishing rule as <c>npm access set mfa=…</c> set it (absent: the configured default).</summary>
+/// <summary>Each package's publishing rule as <c>npm access set mfa=…</c> set it, and who published it through the gateway.</summary>
 internal sealed class PackageRules(IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
 {
     public async ValueTask<string?> GetMfaAsync(string package, CancellationToken cancellation) =>
         await guard.ExecuteAsync(async _ => (string?)await store.GetDatabase().StringGetAsync(StoreKeys.PackageMfa(package)), cancellation);
+
+    public async ValueTask AddPublisherAsync(string package, string user, CancellationToken cancellation) =>
+        await guard.ExecuteAsync(async _ => await store.GetDatabase().SetAddAsync(StoreKeys.PackagePublishers(package), user), cancellation);
+
+    public async ValueTask<IReadOnlyList<string>> PublishersAsync(string package, CancellationToken cancellation) =>
+        await guard.ExecuteAsync<IReadOnlyList<string>>(async _ => [.. (await store.GetDatabase().SetMembersAsync(StoreKeys.PackagePublishers(package))).Select(v => (string)v!)], cancellation);
 
     public async ValueTask SetMfaAsync(string package, string rule, CancellationToken cancellation) =>
         await guard.ExecuteAsync(async _ => await store.GetDatabase().StringSetAsync(StoreKeys.PackageMfa(package), rule), cancellation);

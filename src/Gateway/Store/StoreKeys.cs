@@ -86,6 +86,9 @@ internal static class StoreKeys
     /// <summary>String: a package's publishing rule (<c>none</c>, <c>automation</c>, <c>publish</c>), set with <c>npm access set mfa</c>.</summary>
     public static RedisKey PackageMfa(string package) => "gw:package:" + CheckedPackage(package) + ":mfa";
 
+    /// <summary>Set: users who published the package through the gateway (its maintainers when the registry lists none).</summary>
+    public static RedisKey PackagePublishers(string package) => "gw:package:" + CheckedPackage(package) + ":publishers";
+
     /// <summary>
     /// Every username reaching a key was checked where it entered (<see cref="Accounts.Usernames"/>); this is
     /// the last line: a name that could reach another record's key is a bug, and fails loudly.

@@ -1,0 +1,132 @@
+using System.Net;
+using Gateway.Accounts;
+using Gateway.Automation;
+using Gateway.Policy;
+
+namespace Gateway.Tests.Automation;
+
+public sealed class WriteRulesTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+    private static readonly IPAddress Client = IPAddress.Parse("192.0.2.10");
+    private static readonly TokenOptions Options = new();
+
+    private static readonly RequestClassification Publish = new("publish", "demo-pkg", ProtectionClass.Writes, "publish");
+    private static readonly RequestClassification PublishOther = new("publish", "other-pkg", ProtectionClass.Writes, "publish");
+    private static readonly RequestClassification Owner = new("owner", "demo-pkg", ProtectionClass.Writes, "owner", Governance: true);
+    private static readonly RequestClassification TokenCreate = new("token-create", null, ProtectionClass.Auth, "token-create");
+    private static readonly RequestClassification Read = new("packument", "demo-pkg", ProtectionClass.None, "packument");
+
+    private static TokenAttributes Token(bool bypass = false, string[]? packages = null, string[]? scopes = null, TokenPermission permission = TokenPermission.ReadWrite,
+        string[]? cidrs = null, DateTimeOffset? expires = null) =>
+        new("alice", "key1", "ci", Now.AddDays(-1), expires ?? Now.AddDays(6), packages ?? [], scopes ?? [], permission, cidrs ?? [], bypass);
+
+    private static WriteVerdict Decide(RequestClassification request, TwoFactorMode mode, TokenAttributes? token = null, PackageMfa rule = PackageMfa.None,
+        bool unrecorded = false, TokenOptions? options = null) =>
+        WriteRules.Decide(request, mode, token, unrecorded, options ?? Options, rule, Client, Now);
+
+    [Theory]
+    [InlineData(TwoFactorMode.Disabled, Requirement.None)]
+    [InlineData(TwoFactorMode.AuthOnly, Requirement.None)]
+    [InlineData(TwoFactorMode.AuthAndWrites, Requirement.SecondFactor)]
+    public void Publish_WithoutTokenRecordOrPackageRule_FollowsTheUsersMode(TwoFactorMode mode, Requirement expected) =>
+        Assert.Equal(expected, Decide(Publish, mode).Requirement);
+
+    [Fact]
+    public void BypassToken_PublishOfItsPackage_NeedsNoSecondFactor()
+    {
+        var verdict = Decide(Publish, TwoFactorMode.AuthAndWrites, Token(bypass: true, packages: ["demo-pkg"]));
+
+        Assert.Equal(Requirement.None, verdict.Requirement);
+        Assert.True(verdict.Bypassed);
+    }
+
+    [Fact]
+    public void BypassToken_PublishOfAnotherPackage_IsRefusedNamingThePackage()
+    {
+        var verdict = Decide(PublishOther, TwoFactorMode.AuthAndWrites, Token(bypass: true, packages: ["demo-pkg"]));
+
+        Assert.Equal(Requirement.Refused, verdict.Requirement);
+        Assert.Equal(403, verdict.Status);
+        Assert.Contains("other-pkg", verdict.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BypassToken_GovernanceWrite_NeedsTheSecondFactor() =>
+        Assert.Equal(Requirement.SecondFactor, Decide(Owner, TwoFactorMode.AuthAndWrites, Token(bypass: true, packages: ["demo-pkg"])).Requirement);
+
+    [Fact]
+    public void UnlimitedBypassToken_TokenCreation_NeedsTheSecondFactor() =>
+        Assert.Equal(Requirement.SecondFactor, Decide(TokenCreate, TwoFactorMode.AuthOnly, Token(bypass: true)).Requirement);
+
+    [Fact]
+    public void PackageLimitedBypassToken_TokenCreation_GetsTheOrdinaryChallenge() =>
+        Assert.Equal(Requirement.SecondFactor, Decide(TokenCreate, TwoFactorMode.AuthOnly, Token(bypass: true, packages: ["demo-pkg"])).Requirement);
+
+    [Fact]
+    public void BypassToken_PackageThatDisallowsTokens_NeedsTheSecondFactor() =>
+        Assert.Equal(Requirement.SecondFactor, Decide(Publish, TwoFactorMode.AuthAndWrites, Token(bypass: true), PackageMfa.Publish).Requirement);
+
+    [Fact]
+    public void BypassToken_PackageThatAllowsAutomation_NeedsNoSecondFactor() =>
+        Assert.Equal(Requirement.None, Decide(Publish, TwoFactorMode.AuthOnly, Token(bypass: true), PackageMfa.Automation).Requirement);
+
+    [Theory]
+    [InlineData(PackageMfa.Automation)]
+    [InlineData(PackageMfa.Publish)]
+    public void PackageRule_RaisesAnAuthOnlyUserToASecondFactor(PackageMfa rule) =>
+        Assert.Equal(Requirement.SecondFactor, Decide(Publish, TwoFactorMode.AuthOnly, rule: rule).Requirement);
+
+    [Fact]
+    public void PackageRule_UserWithout2fa_IsRefusedWithTheCommandThatEnablesIt()
+    {
+        var verdict = Decide(Publish, TwoFactorMode.Disabled, rule: PackageMfa.Publish);
+
+        Assert.Equal(Requirement.Refused, verdict.Requirement);
+        Assert.Contains("npm profile enable-2fa", verdict.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExpiredToken_IsRefusedWith401SayingItExpired()
+    {
+        var verdict = Decide(Publish, TwoFactorMode.AuthAndWrites, Token(bypass: true, expires: Now.AddSeconds(-1)));
+
+        Assert.Equal((Requirement.Refused, 401), (verdict.Requirement, verdict.Status));
+        Assert.Contains("expired", verdict.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadOnlyToken_Write_IsRefused_ButReadsAreNot()
+    {
+        var token = Token(permission: TokenPermission.ReadOnly);
+
+        Assert.Equal(Requirement.Refused, Decide(Publish, TwoFactorMode.Disabled, token).Requirement);
+        Assert.Equal(Requirement.None, Decide(Read, TwoFactorMode.Disabled, token).Requirement);
+    }
+
+    [Theory]
+    [InlineData("192.0.2.0/24", Requirement.None)]
+    [InlineData("198.51.100.0/24", Requirement.Refused)]
+    [InlineData("2001:db8::/32", Requirement.Refused)]
+    public void TokenWithNetworks_IsUsableOnlyFromThem(string cidr, Requirement expected) =>
+        Assert.Equal(expected, Decide(Publish, TwoFactorMode.Disabled, Token(cidrs: [cidr])).Requirement);
+
+    [Fact]
+    public void ScopeLimitedToken_CoversThePackagesOfItsScopeOnly()
+    {
+        var token = Token(scopes: ["@acme"]);
+
+        Assert.Equal(Requirement.None, Decide(Publish with { Package = "@acme/widget" }, TwoFactorMode.Disabled, token).Requirement);
+        Assert.Equal(Requirement.Refused, Decide(Publish with { Package = "@acmecorp/widget" }, TwoFactorMode.Disabled, token).Requirement);
+        Assert.Equal(Requirement.Refused, Decide(Publish, TwoFactorMode.Disabled, token).Requirement);
+    }
+
+    [Fact]
+    public void UnrecordedToken_ReadOnlyPolicy_RefusesWritesOnly()
+    {
+        var options = new TokenOptions { Unrecorded = UnrecordedTokens.ReadOnly };
+
+        Assert.Equal(Requirement.Refused, Decide(Publish, TwoFactorMode.AuthAndWrites, unrecorded: true, options: options).Requirement);
+        Assert.Equal(Requirement.SecondFactor, Decide(Publish, TwoFactorMode.AuthAndWrites, unrecorded: true).Requirement);
+    }
+}
