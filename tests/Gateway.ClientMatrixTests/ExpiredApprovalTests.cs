@@ -16,7 +16,7 @@ public sealed class ExpiredApprovalTests : MatrixTest, IAsyncLifetime
     async Task IAsyncLifetime.InitializeAsync()
     {
         await InitializeAsync();
-        _gateway = await GatewayProcess.StartAsync(Verdaccio.Url, "embedded", host: "localhost");
+        _gateway = await GatewayProcess.StartAsync(Verdaccio.Url, "embedded", MatrixWorld.GatewaySettings, host: "localhost");
     }
 
     async Task IAsyncLifetime.DisposeAsync()

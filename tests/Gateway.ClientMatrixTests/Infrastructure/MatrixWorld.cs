@@ -27,6 +27,16 @@ internal sealed class MatrixWorld
         Gateway = gateway;
     }
 
+    /// <summary>
+    /// The matrix tests clients, not outages: on a loaded 2-core CI machine a store call of the freshly started
+    /// embedded store can exceed the default 2 s, and the breaker would then answer 503 to the next cells' set-up.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> GatewaySettings { get; } = new Dictionary<string, string?>
+    {
+        ["Gateway__Resilience__StoreTimeout"] = "00:00:15",
+        ["Gateway__Resilience__RegistryTimeout"] = "00:00:15",
+    };
+
     public VerdaccioProcess Verdaccio { get; }
 
     public GatewayProcess Gateway { get; }
@@ -45,7 +55,7 @@ internal sealed class MatrixWorld
             if (s_world is null)
             {
                 var verdaccio = await VerdaccioProcess.StartAsync();
-                var gateway = await GatewayProcess.StartAsync(verdaccio.Url, "embedded", host: "localhost");
+                var gateway = await GatewayProcess.StartAsync(verdaccio.Url, "embedded", GatewaySettings, host: "localhost");
                 s_world = new MatrixWorld(verdaccio, gateway);
             }
 
