@@ -18,11 +18,12 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 log() { printf '==> %s\n' "$*" >&2; }
 
-# --- Debian packages: real redis-server, expect (answers npm's interactive prompts in a pseudo-terminal),
+# --- Debian packages: real redis-server (also run as a sentinel, `redis-server --sentinel`) and redis-cli (makes the
+#     failure tests' cluster, tests/Gateway.IntegrationTests/StoreFailoverTests), expect (answers npm's interactive prompts in a pseudo-terminal),
 #     chromium (the browser tests drive it through Playwright; never `playwright install`),
 #     nginx + wrk + curl (the benchmark harness's smoke run, tests/Gateway.IntegrationTests/BenchmarkSmokeTests) ---
-apt_packages=(redis-server expect chromium nginx wrk curl)
-binaries=(redis-server expect chromium nginx wrk curl)
+apt_packages=(redis-server redis-tools expect chromium nginx wrk curl)
+binaries=(redis-server redis-cli expect chromium nginx wrk curl)
 missing=()
 for i in "${!binaries[@]}"; do
   command -v "${binaries[$i]}" >/dev/null 2>&1 || missing+=("${apt_packages[$i]}")

@@ -42,6 +42,7 @@ try
     var app = builder.Build();
     app.ValidateGatewayOptions();
     app.LoadRoutePolicy();
+    app.LoadPackageRules();
     await app.ConnectStoreAsync();
     app.WarmUpTwoFactor();
     app.UseDependencyFailureHandling();

@@ -102,7 +102,11 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
 
         var list = await owner.RunAsync(owner.NewFolder("list"), "token", "list", "--json");
         Assert.True(list.Succeeded, list.ToString());
-        var keys = JsonNode.Parse(list.Stdout)!.AsArray().Select(t => t!["key"]!.GetValue<string>()).ToList();
+        var listed = JsonNode.Parse(list.Stdout)!.AsArray();
+        // What the gateway enforces, beside the registry's own fields.
+        Assert.Contains(listed, t => t!["gateway"]?["permission"]?.GetValue<string>() == "read-only" && t["readonly"]!.GetValue<bool>());
+        Assert.Contains(listed, t => t!["gateway"]?["expires"] is not null && t["gateway"]!["permission"]!.GetValue<string>() == "read-write");
+        var keys = listed.Select(t => t!["key"]!.GetValue<string>()).ToList();
         Assert.NotEmpty(keys);
         foreach (var key in keys)
         {
@@ -112,6 +116,40 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         Assert.True(await gateway.Output.WaitForLineAsync("Token created for user " + user.Name), gateway.Output.Tail());
         var afterRevoke = await reader.RunAsync(reader.CreatePackage(package, "1.0.4"), "publish");
         Assert.False(afterRevoke.Succeeded, afterRevoke.ToString());
+    }
+
+    [Fact]
+    public async Task ScopeRequiring2fa_RefusesWritersWithout2fa_AndItsMembersCannotDisable2fa()
+    {
+        using var folder = new TempDirectory("package-rules");
+        var member = await registry.CreateUserAsync("member");
+        var outsider = await registry.CreateUserAsync("outsider");
+        var rules = folder.Combine("package-rules.json");
+        File.WriteAllText(rules, new JsonObject
+        {
+            ["scopes"] = new JsonArray(new JsonObject { ["scope"] = "@secure", ["require"] = "auth-only", ["members"] = new JsonArray(member.Name) }),
+        }.ToJsonString());
+        await using var gateway = await registry.StartGatewayAsync(new Dictionary<string, string?> { ["Gateway__PackageRulesFile"] = rules });
+
+        // Without 2FA: refused with the command that enables it; outside the scope: unaffected.
+        using var npm = Npm(gateway, outsider.Token);
+        var scoped = RegistryFixture.UniquePackageName("lib", "secure");
+        var refused = await npm.RunAsync(npm.CreatePackage(scoped, "1.0.0"), "publish");
+        Assert.False(refused.Succeeded, refused.ToString());
+        Assert.Contains("npm profile enable-2fa auth-only", refused.Stderr);
+        Assert.Null(await registry.Verdaccio.GetPackumentAsync(scoped));
+        await SucceedsAsync(npm, npm.CreatePackage(RegistryFixture.UniquePackageName("free"), "1.0.0"), "publish");
+
+        // A member with 2FA publishes into the scope, and cannot turn 2FA off (npm profile disable-2fa's request).
+        var enrolled = await gateway.EnrolAsync(member, mode: "auth-only");
+        using var memberNpm = Npm(gateway, enrolled.Token);
+        await SucceedsAsync(memberNpm, memberNpm.CreatePackage(scoped, "1.0.0"), "publish");
+        var disable = await gateway.SendAsync(HttpMethod.Post, "-/npm/v1/user", enrolled.Token, await Totp.CodeAsync(enrolled.Secret),
+            new JsonObject { ["tfa"] = new JsonObject { ["password"] = enrolled.Password, ["mode"] = "disable" } });
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, disable.Status);
+        Assert.Contains("member of @secure", disable.Body);
+        var profile = await memberNpm.RunAsync(memberNpm.NewFolder("profile"), "profile", "get");
+        Assert.Matches(@"two-factor auth:\s+auth-only", profile.Stdout);
     }
 
     private async Task<string> CreateTokenAsync(NpmCli npm, TwoFactorUser user, params string[] options)

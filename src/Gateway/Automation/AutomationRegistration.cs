@@ -1,3 +1,4 @@
+using Gateway.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Automation;
@@ -11,6 +12,16 @@ internal static class AutomationRegistration
         builder.Services.AddOptions<TokenOptions>().Bind(builder.Configuration.GetSection(TokenOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<TokenLedger>();
         builder.Services.AddSingleton<PackageRuleBook>();
+        var configured = builder.Configuration[$"{GatewayOptions.Section}:{nameof(GatewayOptions.PackageRulesFile)}"] ?? new GatewayOptions().PackageRulesFile;
+        var file = builder.Environment.ResolvePath(configured);
+        builder.Services.AddSingleton(sp => new PackageRulesProvider(file, sp.GetRequiredService<ILogger<PackageRulesProvider>>()));
         return builder;
+    }
+
+    /// <summary>Loads the package rules now, so an invalid file stops start-up before the server listens.</summary>
+    public static WebApplication LoadPackageRules(this WebApplication app)
+    {
+        app.Services.GetRequiredService<PackageRulesProvider>();
+        return app;
     }
 }

@@ -37,7 +37,7 @@ public static class WriteRules
     /// <param name="unrecordedToken">The caller used a bearer token the gateway has no record of.</param>
     public static WriteVerdict Decide(
         RequestClassification request, TwoFactorMode mode, TokenAttributes? token, bool unrecordedToken, TokenOptions options,
-        PackageMfa packageRule, IPAddress? client, DateTimeOffset now)
+        PackageMfa packageRule, IPAddress? client, DateTimeOffset now, PackageRulesFile.ScopeRequirement? scope = null)
     {
         if (token is not null && TokenRefusal(request, token, client, now) is { } refused)
         {
@@ -47,6 +47,12 @@ public static class WriteRules
         if (unrecordedToken && options.Unrecorded == UnrecordedTokens.ReadOnly && request.Class != ProtectionClass.None)
         {
             return WriteVerdict.Refuse(403, "This token was not created through the 2FA gateway, and this registry lets such tokens only read. Create one with npm token create.");
+        }
+
+        if (scope is not null && request.Class != ProtectionClass.None && mode < scope.Require)
+        {
+            return WriteVerdict.Refuse(403, $"The {scope.Scope} scope requires two-factor authentication ({scope.Require.ToWire()}) of everyone who writes to it. "
+                + $"Enable it with: npm profile enable-2fa {scope.Require.ToWire()}");
         }
 
         var userNeeds = mode.Requires(request.Class);

@@ -253,7 +253,11 @@ internal static partial class AccountPages
         {
             var (antiforgery, accounts, keys, _, _, enrolment, logger) = page;
             var mode = ReadMode(form, TwoFactorMode.AuthAndWrites);
-            await enrolment.SetModeAsync(user, mode, context.RequestAborted);
+            if (await enrolment.SetModeAsync(user, mode, context.RequestAborted) is { } refusal)
+            {
+                return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, refusal, 403);
+            }
+
             LogChanged(logger, user, "mode changed to " + mode.ToWire());
             return Render(context, antiforgery, await LoadAsync(context, accounts, keys), $"Mode changed to {mode.ToWire()}.", null);
         });
@@ -267,7 +271,11 @@ internal static partial class AccountPages
                 return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "The password is not correct; two-factor authentication was not disabled.", 403);
             }
 
-            await enrolment.DisableAsync(user, context.RequestAborted);
+            if (await enrolment.DisableAsync(user, context.RequestAborted) is { } refusal)
+            {
+                return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, refusal, 403);
+            }
+
             LogChanged(logger, user, "2FA disabled");
             return Render(context, antiforgery, await LoadAsync(context, accounts, keys), "Two-factor authentication is disabled.", null);
         });

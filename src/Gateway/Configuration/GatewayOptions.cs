@@ -24,6 +24,9 @@ public sealed class GatewayOptions
     /// <summary>The route-policy file, relative to the content root unless absolute.</summary>
     public string PolicyFile { get; set; } = "config/route-policy.json";
 
+    /// <summary>Per-package and per-scope publishing rules (defaults of <c>npm access set mfa</c>, scope-wide 2FA); reloaded on change.</summary>
+    public string PackageRulesFile { get; set; } = "config/package-rules.json";
+
     /// <summary>The issuer shown in authenticator apps for the TOTP secret.</summary>
     public string TotpIssuer { get; set; } = "npm-2fa-gateway";
 

@@ -27,6 +27,7 @@ internal static class NpmStages
             protectedRequest.UseMiddleware<PublisherLedgerMiddleware>();
         });
         pipeline.UseMiddleware<ProfileTfaMiddleware>();
+        pipeline.UseMiddleware<TokenListMiddleware>();
         return pipeline;
     }
 

@@ -170,13 +170,23 @@ internal sealed partial class ProfileTfaMiddleware(
         JsonNode? answer;
         if (mode == TwoFactorMode.Disabled)
         {
-            await enrolment.DisableAsync(caller.Username, context.RequestAborted);
+            if (await enrolment.DisableAsync(caller.Username, context.RequestAborted) is { } refusal)
+            {
+                await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, refusal);
+                return;
+            }
+
             LogDisabled(logger, caller.Username);
             answer = false;
         }
         else if (state.Mode != TwoFactorMode.Disabled)
         {
-            await enrolment.SetModeAsync(caller.Username, mode, context.RequestAborted);
+            if (await enrolment.SetModeAsync(caller.Username, mode, context.RequestAborted) is { } refusal)
+            {
+                await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, refusal);
+                return;
+            }
+
             LogModeChanged(logger, caller.Username, mode.ToWire());
             answer = new JsonObject { ["pending"] = false, ["mode"] = mode.ToWire() };
         }

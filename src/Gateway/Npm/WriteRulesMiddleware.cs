@@ -32,7 +32,7 @@ internal sealed partial class WriteRulesMiddleware(
         var token = bearer is null ? null : await tokens.FindAsync(caller.Username, bearer, context.RequestAborted);
         var rule = request.Package is not null ? await packageRules.GetAsync(request.Package, context.RequestAborted) : PackageMfa.None;
         var verdict = WriteRules.Decide(request, feature.Mode, token, unrecordedToken: bearer is not null && token is null, tokens.Options, rule,
-            context.Connection.RemoteIpAddress, tokens.Now);
+            context.Connection.RemoteIpAddress, tokens.Now, packageRules.File.ScopeOf(request.Package));
         if (verdict.Requirement == Requirement.Refused)
         {
             LogRefused(logger, request.Action, request.Package, caller.Username, verdict.Message!);

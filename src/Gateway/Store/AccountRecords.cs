@@ -18,13 +18,20 @@ internal sealed class AccountRecords : IUserTwoFactorStore, IAccountChanges
     private Action<string>? _changed;
     private bool _subscribed;
 
-    public AccountRecords(IConnectionMultiplexer store, TimeProvider time, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
+    private readonly ReplicaConfirmation _replicas;
+
+    public AccountRecords(IConnectionMultiplexer store, TimeProvider time, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard,
+        ReplicaConfirmation? replicas = null)
     {
+        _replicas = replicas ?? ReplicaConfirmation.None;
         _store = store;
         _time = time;
         _guard = guard;
-        // After a reconnect, messages may have been missed.
+        // Messages may have been missed: after a reconnect, and when a cluster or sentinel failover moved the
+        // subscription to another node (a node that never comes back never "restores"; docs/SCALING.md, pub/sub).
         store.ConnectionRestored += (_, _) => Reconnected?.Invoke();
+        store.ConnectionFailed += (_, _) => Reconnected?.Invoke();
+        store.ConfigurationChanged += (_, _) => Reconnected?.Invoke();
     }
 
     /// <summary>
@@ -99,9 +106,10 @@ internal sealed class AccountRecords : IUserTwoFactorStore, IAccountChanges
         ChangeAsync(username, cancellation, (tx, key) => _ = tx.HashDeleteAsync(key, ["pendingMode", "pendingSecret"]));
 
     /// <summary>
-    /// Turns 2FA off in one transaction: the record, the recovery codes, the failure counter and every security
-    /// key (records, counters, last use, credential owners). The key set is read first and the transaction applies
-    /// only if it is unchanged, so a key added meanwhile cannot survive a disable; it is retried once.
+    /// Turns 2FA off in one transaction on the user's slot: the record, the recovery codes, the failure counter and
+    /// every security key (records, counters, last use). The key set is read first and the transaction applies
+    /// only if it is unchanged, so a key added meanwhile cannot survive a disable; it is retried once. The
+    /// credential ids' owner entries live in their own slots and are released afterwards (<see cref="WebAuthnScripts"/>).
     /// </summary>
     public async ValueTask DisableAsync(string username, CancellationToken cancellation)
     {
@@ -120,11 +128,12 @@ internal sealed class AccountRecords : IUserTwoFactorStore, IAccountChanges
                     _ = tx.KeyDeleteAsync(keysKey);
                     _ = tx.KeyDeleteAsync(StoreKeys.SecurityKeyCounters(username));
                     _ = tx.KeyDeleteAsync(StoreKeys.SecurityKeysUsed(username));
-                    foreach (var id in ids)
-                    {
-                        _ = tx.KeyDeleteAsync(StoreKeys.WebAuthnCredentialOwner(id!));
-                    }
                 });
+                await _guard.ExecuteAsync(async _ =>
+                {
+                    await Task.WhenAll(ids.Select(id => KeyRecords.ReleaseOwnerAsync(Db, id!, username)));
+                    return true;
+                }, cancellation);
                 return;
             }
             catch (Resilience.DependencyUnavailableException e) when (attempt == 1 && e.InnerException is RedisException { Message: NotApplied })
@@ -165,6 +174,9 @@ internal sealed class AccountRecords : IUserTwoFactorStore, IAccountChanges
             {
                 throw new RedisException(NotApplied);
             }
+
+            // An enrolment a failover could lose would leave the account without the 2FA its owner turned on.
+            await _replicas.ConfirmAsync(StoreKeys.User(username));
 
             // This instance's observers hear at once (pub/sub delivery is asynchronous: the caller's very next
             // request must see the change); the others' when the message arrives.

@@ -52,8 +52,9 @@ internal sealed partial class EmbeddedGarnetServer : IAsyncDisposable
     /// Blocks for the duration of recovery. Throws if the stored data cannot be recovered: starting
     /// empty would silently forget users' 2FA enrolment, so it must fail closed.
     /// </summary>
-    public static EmbeddedGarnetServer Start(string dataPath, ILoggerFactory? loggerFactory = null)
+    public static EmbeddedGarnetServer Start(string dataPath, ILoggerFactory? loggerFactory = null, Configuration.EmbeddedStoreOptions? compaction = null)
     {
+        compaction ??= new Configuration.EmbeddedStoreOptions();
         ArgumentException.ThrowIfNullOrWhiteSpace(dataPath);
         var directory = Path.GetFullPath(Path.Combine(dataPath, "garnet"));
         System.IO.Directory.CreateDirectory(directory);
@@ -78,7 +79,7 @@ internal sealed partial class EmbeddedGarnetServer : IAsyncDisposable
             GarnetServer? server = null;
             try
             {
-                server = new GarnetServer(BuildArguments(directory, port, password), garnetLoggers);
+                server = new GarnetServer(BuildArguments(directory, port, password, compaction), garnetLoggers);
                 server.Start();
                 stopwatch.Stop();
                 EmbeddedStoreAccessFile.Write(dataPath, port, password);
@@ -126,10 +127,16 @@ internal sealed partial class EmbeddedGarnetServer : IAsyncDisposable
     /// <item><c>--page 1m --aof-page-size 4m --aof-memory 16m</c>: smaller buffers than the defaults
     /// (16 MB, 32 MB, 128 MB) for a small data set (values of 3 MB were still stored and recovered).
     /// The AOF page must be at least twice the main-log page, and the AOF memory twice the AOF page.</item>
+    /// <item><c>--aof-size-limit --aof-size-limit-enforce-frequency</c>: Garnet's own compaction. Every
+    /// interval it checks the AOF; above the limit it takes a checkpoint and truncates the AOF up to it, so a
+    /// long-lived gateway's data folder stays bounded (<see cref="Configuration.EmbeddedStoreOptions"/>).
+    /// Recovery loads that checkpoint and replays the AOF written after it. Truncation frees whole segment
+    /// files only (1 GB by default), so <c>--aof-segment-size</c> is a quarter of the limit (at least the AOF
+    /// page): without it the file never shrank in our compaction test.</item>
     /// <item><c>-q</c>: no banner. Logging goes through the host's factory, filtered to Warning.</item>
     /// </list>
     /// </summary>
-    internal static string[] BuildArguments(string directory, int port, string password) =>
+    internal static string[] BuildArguments(string directory, int port, string password, Configuration.EmbeddedStoreOptions compaction) =>
     [
         "--bind", "127.0.0.1",
         "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -147,8 +154,14 @@ internal sealed partial class EmbeddedGarnetServer : IAsyncDisposable
         "--page", "1m",
         "--aof-page-size", "4m",
         "--aof-memory", "16m",
+        "--aof-segment-size", (AofSegmentBytes(compaction) / 1024).ToString(System.Globalization.CultureInfo.InvariantCulture) + "k",
+        "--aof-size-limit", (compaction.CompactAofAbove / 1024).ToString(System.Globalization.CultureInfo.InvariantCulture) + "k",
+        "--aof-size-limit-enforce-frequency", ((int)compaction.CompactionCheckInterval.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
         "-q",
     ];
+
+    private static long AofSegmentBytes(Configuration.EmbeddedStoreOptions compaction) =>
+        Math.Max(compaction.CompactAofAbove / 4, 4L * 1024 * 1024);
 
     // Garnet wraps the listener's SocketException in a GarnetException.
     private static bool IsAddressInUse(Exception? ex)
@@ -211,6 +224,19 @@ internal sealed partial class EmbeddedGarnetServer : IAsyncDisposable
         finally
         {
             // Dispose() would use the constructor's cleanupDir; be explicit that the files stay.
+            _server.Dispose(deleteDir: false);
+            EmbeddedStoreAccessFile.Delete(_dataPath);
+        }
+    }
+
+    /// <summary>
+    /// Stops without the shutdown checkpoint or commit, as close to a crash as one process allows: what the next
+    /// start recovers is only what checkpoints and the AOF already held (tests of recovery use it).
+    /// </summary>
+    internal void StopWithoutCheckpoint()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
             _server.Dispose(deleteDir: false);
             EmbeddedStoreAccessFile.Delete(_dataPath);
         }

@@ -18,7 +18,8 @@ internal enum RegulationVerdict
 /// scripts, which check the lock and count in one step. The policy (when to lock, for how long) is
 /// <c>TwoFactor/FailureRegulator</c>'s, passed in as <see cref="RegulationOptions"/>.
 /// </summary>
-internal sealed class FailureCounters(IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
+internal sealed class FailureCounters(IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard,
+    ReplicaConfirmation? replicas = null)
 {
     /// <param name="scope">Null for second factors; otherwise the name of a separate count (e.g. sign-in passwords).</param>
     /// <returns>Counted or Locked, and the lock-out in force (Unix ms; 0 when none was started).</returns>
@@ -64,7 +65,14 @@ internal sealed class FailureCounters(IConnectionMultiplexer store, [FromKeyedSe
             now.ToUnixTimeMilliseconds(), options.FreeFailures, (long)options.FirstLockout.TotalMilliseconds,
             (long)options.LongestLockout.TotalMilliseconds, options.MaxFailures, (long)options.CounterLifetime.TotalSeconds, .. more,
         ];
-        return await guard.ExecuteAsync(async _ => (RedisResult[])(await store.GetDatabase().ScriptEvaluateAsync(script, keys, arguments))!, cancellation);
+        // Every count and binding is confirmed by the replicas before it is acted on: a lock-out or a spent code
+        // must survive a failover (ReplicaConfirmation).
+        return await guard.ExecuteAsync(async _ =>
+        {
+            var result = (RedisResult[])(await store.GetDatabase().ScriptEvaluateAsync(script, keys, arguments))!;
+            await (replicas ?? ReplicaConfirmation.None).ConfirmAsync(keys[0]);
+            return result;
+        }, cancellation);
     }
 
     private static RedisKey Key(string username, string? scope) =>

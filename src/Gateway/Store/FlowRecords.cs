@@ -6,6 +6,9 @@ namespace Gateway.Store;
 /// <summary>
 /// Browser flows: a hash of fields under the flow id's keyed hash, the done id's hash pointing at it, and the
 /// completed flow's (encrypted) result, taken once. Ids arrive hashed; results arrive encrypted.
+/// The flow and its done id are two cluster slots (<see cref="StoreKeys"/>), so each change writes the flow's
+/// slot first and the done id's second: a failure in between leaves a flow the CLI never sees finish, never a
+/// result without a completed flow.
 /// </summary>
 internal sealed class FlowRecords(IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
 {
@@ -19,8 +22,8 @@ internal sealed class FlowRecords(IConnectionMultiplexer store, [FromKeyedServic
             var tx = Db.CreateTransaction();
             _ = tx.HashSetAsync(flowKey, Entries(fields));
             _ = tx.KeyExpireAsync(flowKey, lifetime);
-            _ = tx.StringSetAsync(StoreKeys.FlowDone(doneHash), flowHash, lifetime);
-            return await tx.ExecuteAsync();
+            await tx.ExecuteAsync();
+            return await Db.StringSetAsync(StoreKeys.FlowDone(doneHash), flowHash, lifetime);
         }, cancellation);
     }
 
@@ -45,10 +48,10 @@ internal sealed class FlowRecords(IConnectionMultiplexer store, [FromKeyedServic
         {
             var doneHash = (string?)await Db.HashGetAsync(flowKey, "done") ?? throw new InvalidOperationException("The flow has expired.");
             var tx = Db.CreateTransaction();
-            _ = tx.StringSetAsync(StoreKeys.FlowResult(doneHash), protectedResult, lifetime);
             _ = tx.HashSetAsync(flowKey, [new("completed", 1)]);
             _ = tx.HashDeleteAsync(flowKey, dropField);
-            return await tx.ExecuteAsync();
+            await tx.ExecuteAsync();
+            return await Db.StringSetAsync(StoreKeys.FlowResult(doneHash), protectedResult, lifetime);
         }, cancellation);
     }
 

@@ -20,17 +20,24 @@ internal sealed class KeyRecords(
     public ValueTask<string?> GetHandleAsync(string username, CancellationToken cancellation) =>
         guard.ExecuteAsync(async _ => (string?)await Db.StringGetAsync(StoreKeys.WebAuthnHandle(username)), cancellation);
 
-    /// <summary>The user's handle, made on first use: 32 random bytes, never derived from the name (WebAuthn L3 §14.6.1).</summary>
+    /// <summary>
+    /// The user's handle, made on first use: 32 random bytes, never derived from the name (WebAuthn L3 §14.6.1).
+    /// The reverse index is (re)written for the handle in force every time, so a failure between the two slots
+    /// is repaired by the next registration.
+    /// </summary>
     public ValueTask<string> GetOrCreateHandleAsync(string username, CancellationToken cancellation)
     {
         var fresh = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-        return guard.ExecuteAsync(async _ => (string)(await WebAuthnScripts.GetOrCreateHandle.EvaluateAsync(Db, new
+        return guard.ExecuteAsync(async _ =>
         {
-            handleKey = StoreKeys.WebAuthnHandle(username),
-            ownerKey = StoreKeys.WebAuthnHandleOwner(fresh),
-            handle = fresh,
-            username,
-        }))!, cancellation);
+            var handle = (string)(await WebAuthnScripts.GetOrCreateHandle.EvaluateAsync(Db, new
+            {
+                handleKey = StoreKeys.WebAuthnHandle(username),
+                handle = fresh,
+            }))!;
+            await Db.StringSetAsync(StoreKeys.WebAuthnHandleOwner(handle), username);
+            return handle;
+        }, cancellation);
     }
 
     public ValueTask<string?> FindUsernameByHandleAsync(string handle, CancellationToken cancellation) =>
@@ -67,22 +74,40 @@ internal sealed class KeyRecords(
             return value.IsNull ? null : Read(credentialId, value, await counter, await used);
         }, cancellation);
 
+    /// <summary>
+    /// Claims the credential id in the owner index (its own slot), then adds the key to the user's (the user's slot);
+    /// a claim made now is released again when the user's side refuses.
+    /// </summary>
     public ValueTask<RegisterOutcome> RegisterAsync(string username, string credentialId, PasskeyRecord record, uint signCount, int maxKeys, CancellationToken cancellation) =>
-        guard.ExecuteAsync(async _ => (int)await WebAuthnScripts.Register.EvaluateAsync(Db, new
+        guard.ExecuteAsync(async _ =>
         {
-            ownerKey = StoreKeys.WebAuthnCredentialOwner(credentialId),
-            keysKey = StoreKeys.SecurityKeys(username),
-            countersKey = StoreKeys.SecurityKeyCounters(username),
-            credentialId,
-            username,
-            record = JsonSerializer.Serialize(record, WebAuthnJson.Default.PasskeyRecord),
-            signCount = signCount.ToString(CultureInfo.InvariantCulture),
-            maxKeys = maxKeys.ToString(CultureInfo.InvariantCulture),
-        }) switch
-        {
-            1 => RegisterOutcome.Registered,
-            0 => RegisterOutcome.CredentialTaken,
-            _ => RegisterOutcome.TooManyKeys,
+            var ownerKey = StoreKeys.WebAuthnCredentialOwner(credentialId);
+            var claim = (int)await WebAuthnScripts.ClaimOwner.EvaluateAsync(Db, new { ownerKey, username });
+            if (claim == 0)
+            {
+                return RegisterOutcome.CredentialTaken;
+            }
+
+            var added = (int)await WebAuthnScripts.Register.EvaluateAsync(Db, new
+            {
+                keysKey = StoreKeys.SecurityKeys(username),
+                countersKey = StoreKeys.SecurityKeyCounters(username),
+                credentialId,
+                record = JsonSerializer.Serialize(record, WebAuthnJson.Default.PasskeyRecord),
+                signCount = signCount.ToString(CultureInfo.InvariantCulture),
+                maxKeys = maxKeys.ToString(CultureInfo.InvariantCulture),
+            });
+            if (added == -1 && claim == 1)
+            {
+                await WebAuthnScripts.ReleaseOwner.EvaluateAsync(Db, new { ownerKey, username });
+            }
+
+            return added switch
+            {
+                1 => RegisterOutcome.Registered,
+                0 => RegisterOutcome.CredentialTaken,
+                _ => RegisterOutcome.TooManyKeys,
+            };
         }, cancellation);
 
     /// <summary>Compare-and-set of the sign counter: from <paramref name="expected"/> (what was read) to <paramref name="next"/>.</summary>
@@ -104,15 +129,22 @@ internal sealed class KeyRecords(
         }, cancellation);
 
     public ValueTask<bool> RemoveAsync(string username, string credentialId, CancellationToken cancellation) =>
-        guard.ExecuteAsync(async _ => (int)await WebAuthnScripts.Remove.EvaluateAsync(Db, new
+        guard.ExecuteAsync(async _ =>
         {
-            keysKey = StoreKeys.SecurityKeys(username),
-            countersKey = StoreKeys.SecurityKeyCounters(username),
-            usedKey = StoreKeys.SecurityKeysUsed(username),
-            ownerKey = StoreKeys.WebAuthnCredentialOwner(credentialId),
-            credentialId,
-            username,
-        }) == 1, cancellation);
+            var removed = (int)await WebAuthnScripts.Remove.EvaluateAsync(Db, new
+            {
+                keysKey = StoreKeys.SecurityKeys(username),
+                countersKey = StoreKeys.SecurityKeyCounters(username),
+                usedKey = StoreKeys.SecurityKeysUsed(username),
+                credentialId,
+            }) == 1;
+            await ReleaseOwnerAsync(Db, credentialId, username);
+            return removed;
+        }, cancellation);
+
+    /// <summary>Deletes the credential id's owner entry if it names <paramref name="username"/> (its own slot).</summary>
+    internal static Task<RedisResult> ReleaseOwnerAsync(IDatabase db, string credentialId, string username) =>
+        WebAuthnScripts.ReleaseOwner.EvaluateAsync(db, new { ownerKey = StoreKeys.WebAuthnCredentialOwner(credentialId), username });
 
     /// <summary>Stores a ceremony's state for <paramref name="lifetime"/> under a fresh id (never overwrites).</summary>
     public async ValueTask SaveCeremonyAsync(string ceremonyId, string stateJson, TimeSpan lifetime, CancellationToken cancellation) =>

@@ -27,12 +27,13 @@ internal sealed class StoreConnection : IAsyncDisposable, IDisposable
     /// <param name="storeSetting"><c>embedded</c> (also when empty), or a StackExchange.Redis
     /// connection string such as <c>redis1:6379,redis2:6379,password=…</c>.</param>
     /// <param name="dataPath">Data folder; the embedded store keeps its files in <c>{dataPath}/garnet</c>.</param>
+    /// <param name="compaction">How the embedded store bounds its append-only file; the defaults when null.</param>
     public static async Task<StoreConnection> ConnectAsync(string? storeSetting, string dataPath,
-        ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+        ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default, Configuration.EmbeddedStoreOptions? compaction = null)
     {
         if (IsEmbedded(storeSetting))
         {
-            return await ConnectEmbeddedAsync(dataPath, loggerFactory, cancellationToken).ConfigureAwait(false);
+            return await ConnectEmbeddedAsync(dataPath, loggerFactory, compaction, cancellationToken).ConfigureAwait(false);
         }
 
         // A real Redis may be down at start or later: never throw for that. The multiplexer reconnects
@@ -46,10 +47,10 @@ internal sealed class StoreConnection : IAsyncDisposable, IDisposable
     public static bool IsEmbedded(string? storeSetting) => Configuration.GatewayOptions.IsEmbeddedStore(storeSetting);
 
     private static async Task<StoreConnection> ConnectEmbeddedAsync(string dataPath, ILoggerFactory? loggerFactory,
-        CancellationToken cancellationToken)
+        Configuration.EmbeddedStoreOptions? compaction, CancellationToken cancellationToken)
     {
         // Recovery replays the AOF synchronously; keep it off the caller's thread.
-        var server = await Task.Run(() => EmbeddedGarnetServer.Start(dataPath, loggerFactory), cancellationToken)
+        var server = await Task.Run(() => EmbeddedGarnetServer.Start(dataPath, loggerFactory, compaction), cancellationToken)
             .ConfigureAwait(false);
         try
         {

@@ -14,8 +14,8 @@ internal sealed class StoreConnector
     public StoreConnection Connection => _connection
         ?? throw new InvalidOperationException("The store is connected at start-up (ConnectStoreAsync in Program.cs) before anything uses it.");
 
-    public async Task ConnectAsync(GatewayOptions options, ILoggerFactory loggers, CancellationToken cancellation)
+    public async Task ConnectAsync(GatewayOptions options, EmbeddedStoreOptions compaction, ILoggerFactory loggers, CancellationToken cancellation)
     {
-        _connection ??= await StoreConnection.ConnectAsync(options.Store, options.DataPath, loggers, cancellation);
+        _connection ??= await StoreConnection.ConnectAsync(options.Store, options.DataPath, loggers, cancellation, compaction);
     }
 }

@@ -4,10 +4,19 @@ namespace Gateway.Store;
 
 /// <summary>
 /// Every key and channel the gateway uses, in one place (prefix <c>gw:</c>). The strings are the stored
-/// data's names: changing one orphans what is already in the store. The table is in <c>Store/README.md</c>.
+/// data's names: changing one orphans what is already in the store (<see cref="StoreKeyMigration"/> renames the
+/// user keys of before the hash tags). The table is in <c>Store/README.md</c>.
+/// <para>
+/// Hash tags (the part in braces) choose a Redis Cluster slot: every key one script or transaction touches
+/// carries the same tag, so it runs on one node. Per user: <c>{name}</c>; per done id: <c>{done hash}</c>.
+/// Keys that are only ever touched alone carry no tag and spread over the cluster.
+/// </para>
 /// </summary>
 internal static class StoreKeys
 {
+    /// <summary>What every user key starts with; the tag <c>{name}</c> follows (<see cref="StoreKeyMigration"/>).</summary>
+    public const string UserPrefix = "gw:user:";
+
     /// <summary>Pub/sub channel: a username whose 2FA record changed; every instance drops its cached copy.</summary>
     public const string UserChangedChannel = "gw:user-changed";
 
@@ -18,34 +27,34 @@ internal static class StoreKeys
     public const string HmacKey = "gw:keys:hmac";
 
     /// <summary>Hash: the user's 2FA record (mode, encrypted secret, pending enrolment, times).</summary>
-    public static RedisKey User(string username) => "gw:user:" + Checked(username);
+    public static RedisKey User(string username) => UserTag(username);
 
     /// <summary>Set: keyed hashes of the user's unused recovery codes.</summary>
-    public static RedisKey RecoveryCodes(string username) => "gw:user:" + Checked(username) + ":recovery";
+    public static RedisKey RecoveryCodes(string username) => UserTag(username) + ":recovery";
 
     /// <summary>Hash with a TTL: consecutive second-factor failures (count, lockedUntil).</summary>
-    public static RedisKey Failures(string username) => "gw:user:" + Checked(username) + ":failures";
+    public static RedisKey Failures(string username) => UserTag(username) + ":failures";
 
     /// <summary>Hash with a TTL: failures counted apart from second factors (e.g. the web sign-in's passwords).</summary>
     public static RedisKey Failures(string username, string scope) => Failures(username).Append(":" + scope);
 
     /// <summary>String with a TTL: the credential an accepted TOTP time step is bound to.</summary>
-    public static RedisKey UsedTotp(string username, long step) => "gw:user:" + Checked(username) + ":totp:" + step;
+    public static RedisKey UsedTotp(string username, long step) => UserTag(username) + ":totp:" + step;
 
     /// <summary>String with a TTL: the credential a consumed recovery code is bound to, for the rest of one npm command.</summary>
-    public static RedisKey UsedRecoveryCode(string username, string codeHash) => "gw:user:" + Checked(username) + ":rc-used:" + codeHash;
+    public static RedisKey UsedRecoveryCode(string username, string codeHash) => UserTag(username) + ":rc-used:" + codeHash;
 
     /// <summary>Hash: credential id (base64url) → the security key's record (JSON).</summary>
-    public static RedisKey SecurityKeys(string username) => "gw:user:" + Checked(username) + ":keys";
+    public static RedisKey SecurityKeys(string username) => UserTag(username) + ":keys";
 
     /// <summary>Hash: credential id → sign counter; apart from the record so the counter can be compared-and-set alone.</summary>
-    public static RedisKey SecurityKeyCounters(string username) => "gw:user:" + Checked(username) + ":keys:counters";
+    public static RedisKey SecurityKeyCounters(string username) => UserTag(username) + ":keys:counters";
 
     /// <summary>Hash: credential id → last successful use (Unix ms).</summary>
-    public static RedisKey SecurityKeysUsed(string username) => "gw:user:" + Checked(username) + ":keys:used";
+    public static RedisKey SecurityKeysUsed(string username) => UserTag(username) + ":keys:used";
 
     /// <summary>String: the user's WebAuthn user handle.</summary>
-    public static RedisKey WebAuthnHandle(string username) => "gw:user:" + Checked(username) + ":webauthn-handle";
+    public static RedisKey WebAuthnHandle(string username) => UserTag(username) + ":webauthn-handle";
 
     /// <summary>String: user handle → username (what the passkey handler's FindByIdAsync needs).</summary>
     public static RedisKey WebAuthnHandleOwner(string handle) => "gw:webauthn:handle:" + handle;
@@ -63,10 +72,10 @@ internal static class StoreKeys
     public static RedisKey Flow(string flowHash) => "gw:flow:" + flowHash;
 
     /// <summary>String with a TTL: done id (keyed hash) → the flow's id hash; the CLI polls it.</summary>
-    public static RedisKey FlowDone(string doneHash) => "gw:flow-done:" + doneHash;
+    public static RedisKey FlowDone(string doneHash) => "gw:flow-done:{" + doneHash + "}";
 
     /// <summary>String with a TTL: a completed flow's encrypted result, taken once by the CLI.</summary>
-    public static RedisKey FlowResult(string doneHash) => "gw:flow-result:" + doneHash;
+    public static RedisKey FlowResult(string doneHash) => "gw:flow-result:{" + doneHash + "}";
 
     /// <summary>Hash with a TTL: a web-OTP token (keyed hash) → the approved request, and whether it was used.</summary>
     public static RedisKey WebOtpToken(string tokenHash) => "gw:webotp:" + tokenHash;
@@ -88,6 +97,12 @@ internal static class StoreKeys
 
     /// <summary>Set: users who published the package through the gateway (its maintainers when the registry lists none).</summary>
     public static RedisKey PackagePublishers(string package) => "gw:package:" + CheckedPackage(package) + ":publishers";
+
+    /// <summary>
+    /// <c>gw:user:{name}</c>: the user's slot. Usernames have no braces (<see cref="Accounts.Usernames"/>), so the
+    /// tag is the whole name and two users' keys never share a tag.
+    /// </summary>
+    private static string UserTag(string username) => UserPrefix + "{" + Checked(username) + "}";
 
     /// <summary>
     /// Every username reaching a key was checked where it entered (<see cref="Accounts.Usernames"/>); this is

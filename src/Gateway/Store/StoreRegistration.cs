@@ -19,6 +19,11 @@ internal static class StoreRegistration
         builder.Services.AddKeyedSingleton(ResilienceRegistration.Store, (sp, _) =>
             StoreGuard.Create(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ResilienceOptions>>().Value));
 
+        builder.Services.AddSingleton<IValidateOptions<StoreReplicationOptions>, StoreReplicationOptionsValidator>();
+        builder.Services.AddOptions<StoreReplicationOptions>().Bind(builder.Configuration.GetSection(StoreReplicationOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<ReplicaConfirmation>();
+        builder.Services.AddSingleton<IValidateOptions<EmbeddedStoreOptions>, EmbeddedStoreOptionsValidator>();
+        builder.Services.AddOptions<EmbeddedStoreOptions>().Bind(builder.Configuration.GetSection(EmbeddedStoreOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<AccountRecords>();
         builder.Services.AddSingleton<CredentialUsers>();
         builder.Services.AddSingleton<FailureCounters>();
@@ -39,8 +44,13 @@ internal static class StoreRegistration
     public static async Task<WebApplication> ConnectStoreAsync(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
-        await app.Services.GetRequiredService<StoreConnector>()
-            .ConnectAsync(options, app.Services.GetRequiredService<ILoggerFactory>(), app.Lifetime.ApplicationStopping);
+        var connector = app.Services.GetRequiredService<StoreConnector>();
+        var loggers = app.Services.GetRequiredService<ILoggerFactory>();
+        var compaction = app.Services.GetRequiredService<IOptions<EmbeddedStoreOptions>>().Value;
+        await connector.ConnectAsync(options, compaction, loggers, app.Lifetime.ApplicationStopping);
+        await StoreKeyMigration.RunAsync(connector.Connection.Multiplexer, loggers.CreateLogger(typeof(StoreKeyMigration)));
+        StoreTopology.WarnIfReplicasUnconfirmed(connector.Connection.Multiplexer,
+            app.Services.GetRequiredService<IOptions<StoreReplicationOptions>>().Value, loggers.CreateLogger(typeof(StoreTopology)));
         return app;
     }
 }

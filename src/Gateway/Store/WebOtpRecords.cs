@@ -7,7 +7,8 @@ namespace Gateway.Store;
 /// Web-OTP tokens (under their keyed hash): the approved request's fields, and the <c>used</c> slot the first
 /// exact request claims with the bind-once rule (the token hash carries the lifetime).
 /// </summary>
-internal sealed class WebOtpRecords(IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
+internal sealed class WebOtpRecords(IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard,
+    ReplicaConfirmation? replicas = null)
 {
     private const string UsedField = "used";
 
@@ -35,7 +36,7 @@ internal sealed class WebOtpRecords(IConnectionMultiplexer store, [FromKeyedServ
 
     /// <summary>True for the one caller that claims the token first (bind-once on its <c>used</c> slot).</summary>
     public async ValueTask<bool> ClaimAsync(string tokenHash, CancellationToken cancellation) =>
-        await StoreBindings.BindAsync(store, guard, StoreKeys.WebOtpToken(tokenHash), UsedField, UsedMark, TimeSpan.Zero, cancellation) == BindResult.Claimed;
+        await StoreBindings.BindAsync(store, guard, StoreKeys.WebOtpToken(tokenHash), UsedField, UsedMark, TimeSpan.Zero, cancellation, replicas) == BindResult.Claimed;
 
     public ValueTask<bool> IsClaimedAsync(string tokenHash, CancellationToken cancellation) =>
         guard.ExecuteAsync(async _ => await store.GetDatabase().HashExistsAsync(StoreKeys.WebOtpToken(tokenHash), UsedField), cancellation);

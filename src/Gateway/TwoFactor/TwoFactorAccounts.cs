@@ -1,4 +1,5 @@
 using Gateway.Accounts;
+using Gateway.Automation;
 using Gateway.Configuration;
 using Gateway.WebAuthn;
 using Microsoft.Extensions.Options;
@@ -20,13 +21,14 @@ internal sealed class TwoFactorAccounts(
     FailureRegulator regulator,
     SecurityKeys keys,
     TimeProvider time,
-    IOptions<GatewayOptions> options)
+    IOptions<GatewayOptions> options,
+    PackageRulesProvider packageRules)
 {
     /// <returns>The <c>otpauth://</c> URL of the new, pending secret.</returns>
     public async ValueTask<string> StartAsync(string username, TwoFactorMode mode, CancellationToken cancellation)
     {
         var secret = TotpCodes.NewSecret();
-        await accounts.SetPendingAsync(username, mode, vault.Protect(username, secret), cancellation);
+        await accounts.SetPendingAsync(username, AtLeastRequired(username, mode), vault.Protect(username, secret), cancellation);
         return TotpCodes.OtpAuthUrl(options.Value.TotpIssuer, username, secret);
     }
 
@@ -57,8 +59,17 @@ internal sealed class TwoFactorAccounts(
         return new EnrolmentConfirmation(codes, null);
     }
 
-    public ValueTask SetModeAsync(string username, TwoFactorMode mode, CancellationToken cancellation) =>
-        accounts.SetModeAsync(username, mode, cancellation);
+    /// <returns>Why the mode cannot change (a scope the user belongs to requires more), or null once it changed.</returns>
+    public async ValueTask<string?> SetModeAsync(string username, TwoFactorMode mode, CancellationToken cancellation)
+    {
+        if (BelowScopeRequirement(username, mode) is { } refusal)
+        {
+            return refusal;
+        }
+
+        await accounts.SetModeAsync(username, mode, cancellation);
+        return null;
+    }
 
     /// <summary>
     /// After a security key was registered: when it is the account's first factor, 2FA is now on in
@@ -73,7 +84,7 @@ internal sealed class TwoFactorAccounts(
         }
 
         var codes = RecoveryCodes.Generate();
-        await accounts.EnableWithoutSecretAsync(username, mode == TwoFactorMode.Disabled ? TwoFactorMode.AuthAndWrites : mode,
+        await accounts.EnableWithoutSecretAsync(username, AtLeastRequired(username, mode == TwoFactorMode.Disabled ? TwoFactorMode.AuthAndWrites : mode),
             recoveryCodes.HashAll(username, codes), cancellation);
         return codes;
     }
@@ -103,8 +114,29 @@ internal sealed class TwoFactorAccounts(
     }
 
     /// <summary>Turns 2FA off entirely, in one store transaction: the secret, every security key, the recovery codes and the mode.</summary>
-    public ValueTask DisableAsync(string username, CancellationToken cancellation) =>
-        accounts.DisableAsync(username, cancellation);
+    /// <returns>Why 2FA cannot be turned off (a scope the user belongs to requires it), or null once it is off.</returns>
+    public async ValueTask<string?> DisableAsync(string username, CancellationToken cancellation)
+    {
+        if (BelowScopeRequirement(username, TwoFactorMode.Disabled) is { } refusal)
+        {
+            return refusal;
+        }
+
+        await accounts.DisableAsync(username, cancellation);
+        return null;
+    }
+
+    /// <summary>Members of a scope that requires 2FA (config/package-rules.json) never go below its mode (npmjs's organisation rule).</summary>
+    private string? BelowScopeRequirement(string username, TwoFactorMode mode)
+    {
+        var (required, scope) = packageRules.Current.MemberRequirement(username);
+        return mode >= required ? null
+            : mode == TwoFactorMode.Disabled ? $"You cannot remove 2FA while you are a member of {scope}, which requires two-factor authentication ({required.ToWire()})."
+            : $"You cannot lower 2FA to {mode.ToWire()} while you are a member of {scope}, which requires {required.ToWire()}.";
+    }
+
+    private TwoFactorMode AtLeastRequired(string username, TwoFactorMode mode) =>
+        packageRules.Current.MemberRequirement(username).Mode is var required && required > mode ? required : mode;
 
     public async ValueTask<IReadOnlyList<string>> RegenerateRecoveryCodesAsync(string username, CancellationToken cancellation)
     {

@@ -129,4 +129,18 @@ public sealed class WriteRulesTests
         Assert.Equal(Requirement.Refused, Decide(Publish, TwoFactorMode.AuthAndWrites, unrecorded: true, options: options).Requirement);
         Assert.Equal(Requirement.SecondFactor, Decide(Publish, TwoFactorMode.AuthAndWrites, unrecorded: true).Requirement);
     }
+
+    [Theory]
+    [InlineData(TwoFactorMode.Disabled, Requirement.Refused)]
+    [InlineData(TwoFactorMode.AuthOnly, Requirement.Refused)]
+    [InlineData(TwoFactorMode.AuthAndWrites, Requirement.SecondFactor)]
+    public void ScopeRequiringAuthAndWrites_RefusesWritersBelowIt(TwoFactorMode mode, Requirement expected)
+    {
+        var scope = new PackageRulesFile.ScopeRequirement("@acme", TwoFactorMode.AuthAndWrites, []);
+
+        var verdict = WriteRules.Decide(Publish with { Package = "@acme/widget" }, mode, null, false, Options, PackageMfa.None, Client, Now, scope);
+
+        Assert.Equal(expected, verdict.Requirement);
+        Assert.True(expected != Requirement.Refused || verdict.Message!.Contains("npm profile enable-2fa auth-and-writes", StringComparison.Ordinal));
+    }
 }

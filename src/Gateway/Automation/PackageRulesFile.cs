@@ -1,0 +1,159 @@
+using System.Text.Json;
+using Gateway.Accounts;
+using Gateway.Policy;
+
+namespace Gateway.Automation;
+
+/// <summary>
+/// <c>config/package-rules.json</c>: default publishing rules by package name or pattern (what applies until a
+/// maintainer sets one with <c>npm access set mfa=…</c>), and scopes whose publishers must have 2FA
+/// (README.md, "CI and automation"). Invalid files are refused whole, with every problem and where.
+/// </summary>
+public sealed record PackageRulesFile(IReadOnlyList<PackageRulesFile.PackageDefault> Packages, IReadOnlyList<PackageRulesFile.ScopeRequirement> Scopes)
+{
+    public static readonly PackageRulesFile Empty = new([], []);
+
+    private const string What = "Package rules";
+
+    /// <param name="Match">An exact name, <c>@scope/*</c>, or a prefix ending in <c>*</c>.</param>
+    public sealed record PackageDefault(string Match, PackageMfa Mfa)
+    {
+        public bool Matches(string package) =>
+            Match.EndsWith('*') ? package.StartsWith(Match[..^1], StringComparison.Ordinal) : package == Match;
+    }
+
+    /// <param name="Members">Users who may not disable 2FA or drop below <paramref name="Require"/> while listed.</param>
+    public sealed record ScopeRequirement(string Scope, TwoFactorMode Require, IReadOnlyList<string> Members);
+
+    /// <summary>The default rule of the first pattern that matches, else none.</summary>
+    public PackageMfa DefaultFor(string package) => Packages.FirstOrDefault(p => p.Matches(package))?.Mfa ?? PackageMfa.None;
+
+    /// <summary>The requirement of the package's scope, if its scope has one.</summary>
+    public ScopeRequirement? ScopeOf(string? package) =>
+        package is not null && package.StartsWith('@') && package.IndexOf('/') is > 1 and var slash
+            ? Scopes.FirstOrDefault(s => s.Scope == package[..slash])
+            : null;
+
+    /// <summary>The strictest mode any scope listing the user as a member requires (Disabled: none).</summary>
+    public (TwoFactorMode Mode, string? Scope) MemberRequirement(string user) =>
+        Scopes.Where(s => s.Members.Contains(user, StringComparer.Ordinal)).OrderByDescending(s => s.Require)
+            .Select(s => (s.Require, (string?)s.Scope)).FirstOrDefault((TwoFactorMode.Disabled, null));
+
+    /// <exception cref="PolicyFileException">The file is not valid; every problem is listed.</exception>
+    public static PackageRulesFile Load(string file)
+    {
+        if (!File.Exists(file))
+        {
+            return Empty;
+        }
+
+        var errors = new List<string>();
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new PolicyFileException(file, [$"{file}: not JSON ({e.Message})"], What);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new PolicyFileException(file, [$"{file}: the top level must be an object with \"packages\" and \"scopes\""], What);
+            }
+
+            foreach (var key in root.EnumerateObject().Select(p => p.Name).Where(k => k is not ("$comment" or "packages" or "scopes")))
+            {
+                errors.Add($"{file}: unknown key \"{key}\" (expected \"packages\", \"scopes\")");
+            }
+
+            var packages = Items(root, "packages", file, errors).Select((e, i) => ReadPackage(e, $"{file}: packages[{i}]", errors)).OfType<PackageDefault>().ToList();
+            var scopes = Items(root, "scopes", file, errors).Select((e, i) => ReadScope(e, $"{file}: scopes[{i}]", errors)).OfType<ScopeRequirement>().ToList();
+            foreach (var duplicate in scopes.GroupBy(s => s.Scope).Where(g => g.Count() > 1))
+            {
+                errors.Add($"{file}: scope {duplicate.Key} is listed {duplicate.Count()} times");
+            }
+
+            return errors.Count == 0 ? new PackageRulesFile(packages, scopes) : throw new PolicyFileException(file, errors, What);
+        }
+    }
+
+    private static IEnumerable<JsonElement> Items(JsonElement root, string key, string file, List<string> errors)
+    {
+        if (!root.TryGetProperty(key, out var list))
+        {
+            return [];
+        }
+
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add($"{file}: \"{key}\" must be a list");
+            return [];
+        }
+
+        return list.EnumerateArray().ToList();
+    }
+
+    private static PackageDefault? ReadPackage(JsonElement item, string where, List<string> errors)
+    {
+        var match = Text(item, "match", where, errors);
+        var mfa = Text(item, "mfa", where, errors);
+        if (match is not null && (match.Length == 0 || match.IndexOf('*') is var star && star >= 0 && star != match.Length - 1))
+        {
+            errors.Add($"{where}: \"match\" is a package name, or a prefix ending in a single trailing *");
+        }
+
+        if (mfa is not null && !PackageMfaWire.TryParse(mfa, out _))
+        {
+            errors.Add($"{where}: \"mfa\" must be none, automation or publish, not '{mfa}'");
+        }
+
+        return match is not null && PackageMfaWire.TryParse(mfa, out var rule) ? new PackageDefault(match, rule) : null;
+    }
+
+    private static ScopeRequirement? ReadScope(JsonElement item, string where, List<string> errors)
+    {
+        var scope = Text(item, "scope", where, errors);
+        var require = Text(item, "require", where, errors);
+        if (scope is not null && (!scope.StartsWith('@') || scope.Length < 2 || scope.Contains('/')))
+        {
+            errors.Add($"{where}: \"scope\" is written @name, not '{scope}'");
+        }
+
+        var mode = TwoFactorMode.Disabled;
+        if (require is not null && (!TwoFactorModes.TryParse(require, out mode) || mode == TwoFactorMode.Disabled))
+        {
+            errors.Add($"{where}: \"require\" must be auth-only or auth-and-writes, not '{require}'");
+        }
+
+        var members = new List<string>();
+        if (item.TryGetProperty("members", out var list))
+        {
+            if (list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(m => m.ValueKind != JsonValueKind.String || !Usernames.IsWellFormed(m.GetString())))
+            {
+                errors.Add($"{where}: \"members\" must be a list of usernames");
+            }
+            else
+            {
+                members.AddRange(list.EnumerateArray().Select(m => m.GetString()!));
+            }
+        }
+
+        return scope is not null && mode != TwoFactorMode.Disabled ? new ScopeRequirement(scope, mode, members) : null;
+    }
+
+    private static string? Text(JsonElement item, string key, string where, List<string> errors)
+    {
+        if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String)
+        {
+            return value.GetString();
+        }
+
+        errors.Add($"{where}: \"{key}\" is required (a string)");
+        return null;
+    }
+}

@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+using Gateway.Automation;
+using Gateway.Identity;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Gateway.Npm;
+
+/// <summary>
+/// <c>npm token list</c> through the gateway: the registry's list, with what the gateway enforces for each token
+/// it recorded — <c>readonly</c> and <c>cidr_whitelist</c> as npm prints them, and a <c>gateway</c> object
+/// (expiry, packages, scopes, bypass-2FA) that <c>npm token list --json</c> shows. Only this action pays for it:
+/// every other read passes through untouched.
+/// </summary>
+internal sealed class TokenListMiddleware(RequestDelegate next, IdentityResolver identities, TokenLedger tokens)
+{
+    private const string TokenListAction = "token-list";
+
+    public Task InvokeAsync(HttpContext context) =>
+        context.GatewayFeature().Classification.Action == TokenListAction && context.Request.Headers.Authorization.Count == 1
+            ? AnnotateAsync(context)
+            : next(context);
+
+    private async Task AnnotateAsync(HttpContext context)
+    {
+        var (_, caller) = await identities.ResolveAsync(context.Request.Headers.Authorization.ToString(), context.Connection.RemoteIpAddress, context.RequestAborted);
+        if (caller is null)
+        {
+            await next(context);
+            return;
+        }
+
+        context.Request.Headers.AcceptEncoding = "identity";
+        var original = context.Features.Get<IHttpResponseBodyFeature>()!;
+        using var buffer = new MemoryStream();
+        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(buffer));
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Features.Set(original);
+        }
+
+        var body = buffer.ToArray();
+        if (context.Response.StatusCode == StatusCodes.Status200OK && Annotate(body, await tokens.ListAsync(caller.Username, context.RequestAborted)) is { } annotated)
+        {
+            body = annotated;
+            context.Response.ContentLength = body.Length;
+        }
+
+        await original.Stream.WriteAsync(body, context.RequestAborted);
+    }
+
+    private static byte[]? Annotate(byte[] body, IReadOnlyDictionary<string, TokenAttributes> recorded)
+    {
+        if (recorded.Count == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (JsonNode.Parse(body) is not JsonObject list || list["objects"] is not JsonArray objects)
+            {
+                return null;
+            }
+
+            foreach (var token in objects.OfType<JsonObject>())
+            {
+                if (token["key"]?.GetValueKind() == System.Text.Json.JsonValueKind.String && recorded.TryGetValue(token["key"]!.GetValue<string>(), out var attributes))
+                {
+                    token["readonly"] = attributes.Permission == TokenPermission.ReadOnly;
+                    if (attributes.Cidrs.Count > 0)
+                    {
+                        token["cidr_whitelist"] = new JsonArray([.. attributes.Cidrs.Select(c => (JsonNode)c)]);
+                    }
+
+                    token["gateway"] = new JsonObject
+                    {
+                        ["expires"] = attributes.Expires?.ToString("O"),
+                        ["packages"] = new JsonArray([.. attributes.Packages.Select(p => (JsonNode)p)]),
+                        ["scopes"] = new JsonArray([.. attributes.Scopes.Select(p => (JsonNode)p)]),
+                        ["permission"] = attributes.Permission == TokenPermission.ReadOnly ? "read-only" : "read-write",
+                        ["bypass_2fa"] = attributes.BypassTwoFactor,
+                    };
+                }
+            }
+
+            return System.Text.Encoding.UTF8.GetBytes(list.ToJsonString());
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+}
