@@ -45,6 +45,16 @@ if [[ ! -f "$registry_modules/verdaccio/package.json" \
   npm ci --prefix tests/registry --no-audit --no-fund --no-update-notifier
 fi
 
+# --- the client matrix's clients (tests/Gateway.ClientMatrixTests): one folder per client, each pinned by its
+#     own package-lock.json (every npm version installs a bin called `npm`) ---
+for lock in tests/clients/*/package-lock.json; do
+  client="$(dirname "$lock")"
+  if [[ ! -f "$client/node_modules/.package-lock.json" || "$lock" -nt "$client/node_modules/.package-lock.json" ]]; then
+    log "npm ci --prefix $client"
+    npm ci --prefix "$client" --no-audit --no-fund --no-update-notifier
+  fi
+done
+
 # --- build and test ---
 rm -rf "$results"
 mkdir -p "$results"

@@ -95,7 +95,13 @@ public sealed class WebOtpBindingTests(RegistryFixture registry)
         Assert.Contains("id=\"approved\"", approval.Body, StringComparison.Ordinal);
 
         var done = await gateway.SendAsync(HttpMethod.Get, new Uri(doneUrl).AbsolutePath, token: null);
-        return (done.Json?["token"]?.GetValue<string>() ?? throw new InvalidOperationException(done.ToString()), shown);
+        var token = done.Json?["token"]?.GetValue<string>() ?? throw new InvalidOperationException(done.ToString());
+
+        // Handed over once; after that the flow is gone, and the poll's answer is final and says so (docs/PROTOCOL.md#41-web-otp).
+        var again = await gateway.SendAsync(HttpMethod.Get, new Uri(doneUrl).AbsolutePath, token: null);
+        Assert.True(again.Status == HttpStatusCode.Gone, again.ToString());
+        Assert.StartsWith("The approval expired", again.Json?["error"]?.GetValue<string>(), StringComparison.Ordinal);
+        return (token, shown);
     }
 
     private static void AssertShowsRequest(HttpAnswer page, string method, string target)

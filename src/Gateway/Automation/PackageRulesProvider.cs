@@ -1,6 +1,5 @@
+using Gateway.Configuration;
 using Gateway.Policy;
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Automation;
 
@@ -10,13 +9,10 @@ namespace Gateway.Automation;
 /// </summary>
 public sealed partial class PackageRulesProvider : IDisposable
 {
-    private static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(200);
     private readonly string _file;
     private readonly ILogger<PackageRulesProvider> _logger;
-    private readonly PhysicalFileProvider _files;
     private readonly IDisposable _watch;
     private volatile PackageRulesFile _current;
-    private long _changeGeneration;
 
     public PackageRulesProvider(string file, ILogger<PackageRulesProvider> logger)
     {
@@ -24,24 +20,12 @@ public sealed partial class PackageRulesProvider : IDisposable
         _logger = logger;
         _current = PackageRulesFile.Load(_file);
         Directory.CreateDirectory(Path.GetDirectoryName(_file)!);
-        _files = new PhysicalFileProvider(Path.GetDirectoryName(_file)!) { UsePollingFileWatcher = false };
-        _watch = ChangeToken.OnChange(() => _files.Watch(Path.GetFileName(_file)), ReloadSoon);
+        _watch = new SettledFileWatch(Path.GetDirectoryName(_file)!, Path.GetFileName(_file), Reload);
         LogLoaded(_logger, _file, _current.Packages.Count, _current.Scopes.Count);
     }
 
     public PackageRulesFile Current => _current;
 
-    private void ReloadSoon()
-    {
-        var generation = Interlocked.Increment(ref _changeGeneration);
-        _ = Task.Delay(SettleTime).ContinueWith(_ =>
-        {
-            if (Volatile.Read(ref _changeGeneration) == generation)
-            {
-                Reload();
-            }
-        }, TaskScheduler.Default);
-    }
 
     public void Reload()
     {
@@ -56,11 +40,7 @@ public sealed partial class PackageRulesProvider : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _watch.Dispose();
-        _files.Dispose();
-    }
+    public void Dispose() => _watch.Dispose();
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Package rules {File} loaded: {PackageCount} package defaults, {ScopeCount} scopes")]
     private static partial void LogLoaded(ILogger logger, string file, int packageCount, int scopeCount);

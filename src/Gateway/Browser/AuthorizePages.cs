@@ -58,12 +58,15 @@ internal static partial class AuthorizePages
         SecondFactorProof proof, WebOtpTokens tokens, ILogger<Log> logger)
     {
         var flow = await flows.GetAsync(flowId, context.RequestAborted);
-        if (flow is not { Kind: FlowKind.Otp, User: { } user, Action: { } action, CredentialId: not null, Request: not null, Completed: false })
+        if (flow is not { Kind: FlowKind.Otp, User: { } user, Action: { } action, CredentialId: { } credential, Request: not null, Completed: false })
         {
             return flow is { Completed: true } ? Done(context) : Expired(context);
         }
 
-        var result = await proof.VerifyAsync(context, user, "web-otp:" + flowId, form);
+        // A code is bound to the credential whose request opened the flow, as on the command line: the same code
+        // approves every page one command opens (a workspace publish) and follows an --otp run of that credential
+        // (docs/PROTOCOL.md#23-retries); another credential's page refuses it as a replay.
+        var result = await proof.VerifyAsync(context, user, credential, form);
         if (result.Outcome != VerificationOutcome.Verified)
         {
             LogRefused(logger, result.Outcome, user, action);

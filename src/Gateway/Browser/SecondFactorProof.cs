@@ -9,7 +9,7 @@ namespace Gateway.Browser;
 /// </summary>
 internal sealed class SecondFactorProof(SecondFactorVerifier verifier)
 {
-    /// <param name="bindingId">What an accepted code is bound to (a browser session or flow), as for the CLI's credentials.</param>
+    /// <param name="bindingId">What an accepted code is bound to: a browser session, or on an approval page the credential that opened the flow.</param>
     public ValueTask<VerificationResult> VerifyAsync(HttpContext context, string username, string bindingId, IFormCollection form)
     {
         var ceremonyId = form["ceremonyId"].ToString();

@@ -5,11 +5,19 @@ namespace Gateway.Npm;
 
 /// <summary>
 /// <c>GET /-/gateway/done/{id}</c>, polled by npm and pnpm (docs/PROTOCOL.md#41-web-otp): 202 with
-/// <c>Retry-After</c> while the user is in the browser, <c>200 {"token"}</c> once, then 404. Works
+/// <c>Retry-After</c> while the user is in the browser, <c>200 {"token"}</c> once, then 410. Works
 /// without Authorization (pnpm sends none): the unguessable id is the capability.
 /// </summary>
+/// <remarks>
+/// An expired or unknown flow gets 410 Gone with a JSON error that says so: npm and Bun stop polling on any
+/// status but 200/202 and print the error, and Bun turns a 404 into "does not exist in this registry"
+/// (docs/PROTOCOL.md#41-web-otp).
+/// </remarks>
 internal static class DoneApi
 {
+    internal const string ExpiredMessage =
+        "The approval expired: nobody approved this request in the browser in time (or its token was already collected). Run the command again.";
+
     public static IEndpointRouteBuilder MapBrowserFlowDone(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(GatewayUrls.DoneRoute, PollAsync);
@@ -32,7 +40,7 @@ internal static class DoneApi
         }
         else
         {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, "This authentication request is unknown, has expired, or its token was already collected.");
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status410Gone, ExpiredMessage);
         }
     }
 }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Gateway.Automation;
 using Gateway.Http;
 using Gateway.Resilience;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Gateway.Npm;
 
@@ -26,21 +25,8 @@ internal sealed partial class TokenLedgerMiddleware(RequestDelegate next, TokenL
 
     private async Task RecordCreatedAsync(HttpContext context, GatewayRequestFeature feature, TokenAttributes attributes)
     {
-        // The gateway reads the registry's answer to record the token: ask for it uncompressed.
-        context.Request.Headers.AcceptEncoding = "identity";
-        var original = context.Features.Get<IHttpResponseBodyFeature>()!;
-        using var buffer = new MemoryStream();
-        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(buffer));
-        try
-        {
-            await next(context);
-        }
-        finally
-        {
-            context.Features.Set(original);
-        }
-
-        var created = Created(context.Response.StatusCode, buffer);
+        var (body, original) = await BufferedResponse.RunAsync(context, next);
+        var created = Created(context.Response.StatusCode, body);
         if (created is null && context.Response.StatusCode is >= 200 and < 300)
         {
             // A token whose limits the gateway could not record would have none: it is not handed out.
@@ -67,8 +53,7 @@ internal sealed partial class TokenLedgerMiddleware(RequestDelegate next, TokenL
             await decisions.TokenCreatedAsync(feature, attributes, context.RequestAborted);
         }
 
-        buffer.Position = 0;
-        await buffer.CopyToAsync(original.Stream, context.RequestAborted);
+        await original.Stream.WriteAsync(body, context.RequestAborted);
     }
 
     private async Task ForgetRevokedAsync(HttpContext context, string user, GatewayRequestFeature feature)
@@ -90,7 +75,7 @@ internal sealed partial class TokenLedgerMiddleware(RequestDelegate next, TokenL
     }
 
     /// <summary>The registry's answer to a token creation: its token and key (Verdaccio, npmjs: <c>{"token", "key", …}</c>).</summary>
-    private static (string Token, string? Key)? Created(int status, MemoryStream body)
+    private static (string Token, string? Key)? Created(int status, byte[] body)
     {
         if (status is < 200 or > 299)
         {
@@ -99,7 +84,7 @@ internal sealed partial class TokenLedgerMiddleware(RequestDelegate next, TokenL
 
         try
         {
-            using var json = JsonDocument.Parse(body.ToArray());
+            using var json = JsonDocument.Parse(body);
             return json.RootElement.ValueKind == JsonValueKind.Object
                 && json.RootElement.TryGetProperty("token", out var token) && token.ValueKind == JsonValueKind.String && token.GetString() is { Length: > 0 } value
                 ? (value, json.RootElement.TryGetProperty("key", out var key) && key.ValueKind == JsonValueKind.String ? key.GetString() : null)

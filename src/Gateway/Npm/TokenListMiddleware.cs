@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Automation;
 using Gateway.Identity;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Gateway.Npm;
 
@@ -29,20 +28,7 @@ internal sealed class TokenListMiddleware(RequestDelegate next, IdentityResolver
             return;
         }
 
-        context.Request.Headers.AcceptEncoding = "identity";
-        var original = context.Features.Get<IHttpResponseBodyFeature>()!;
-        using var buffer = new MemoryStream();
-        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(buffer));
-        try
-        {
-            await next(context);
-        }
-        finally
-        {
-            context.Features.Set(original);
-        }
-
-        var body = buffer.ToArray();
+        var (body, original) = await BufferedResponse.RunAsync(context, next);
         if (context.Response.StatusCode == StatusCodes.Status200OK && Annotate(body, await tokens.ListAsync(caller.Username, context.RequestAborted)) is { } annotated)
         {
             body = annotated;

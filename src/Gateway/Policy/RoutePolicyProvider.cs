@@ -1,5 +1,4 @@
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Primitives;
+using Gateway.Configuration;
 
 namespace Gateway.Policy;
 
@@ -11,20 +10,16 @@ public sealed partial class RoutePolicyProvider : IDisposable
 {
     private readonly string _file;
     private readonly ILogger<RoutePolicyProvider> _logger;
-    private readonly PhysicalFileProvider _files;
     private readonly IDisposable _watch;
-    private static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(200);
     private volatile RoutePolicy _current;
-    private long _changeGeneration;
 
     public RoutePolicyProvider(string file, ILogger<RoutePolicyProvider> logger)
     {
         _file = Path.GetFullPath(file);
         _logger = logger;
         _current = RoutePolicyParser.Load(_file); // throws PolicyFileException: refuse to start
-        _files = new PhysicalFileProvider(Path.GetDirectoryName(_file)!) { UsePollingFileWatcher = false };
         // Any JSON file in the policy's folder: the policy and the side-door files it includes.
-        _watch = ChangeToken.OnChange(() => _files.Watch("**/*.json"), ReloadSoon);
+        _watch = new SettledFileWatch(Path.GetDirectoryName(_file)!, "**/*.json", Reload);
         LogLoaded(_logger, _file, _current.Rules.Count);
     }
 
@@ -33,21 +28,6 @@ public sealed partial class RoutePolicyProvider : IDisposable
     /// <summary>Raised after a successful reload (tests and metrics).</summary>
     public event Action<RoutePolicy>? Reloaded;
 
-    /// <summary>
-    /// An editor's save raises several change events (truncate, write, rename): wait for the file to
-    /// settle, then reload once, rather than reading it half-written and logging a false error.
-    /// </summary>
-    private void ReloadSoon()
-    {
-        var generation = Interlocked.Increment(ref _changeGeneration);
-        _ = Task.Delay(SettleTime).ContinueWith(_ =>
-        {
-            if (Volatile.Read(ref _changeGeneration) == generation)
-            {
-                Reload();
-            }
-        }, TaskScheduler.Default);
-    }
 
     public void Reload()
     {
@@ -64,11 +44,7 @@ public sealed partial class RoutePolicyProvider : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _watch.Dispose();
-        _files.Dispose();
-    }
+    public void Dispose() => _watch.Dispose();
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Route policy {File} loaded: {RuleCount} rules")]
     private static partial void LogLoaded(ILogger logger, string file, int ruleCount);

