@@ -23,7 +23,8 @@ public sealed record PackageRulesFile(IReadOnlyList<PackageRulesFile.PackageDefa
     }
 
     /// <param name="Members">Users who may not disable 2FA or drop below <paramref name="Require"/> while listed.</param>
-    public sealed record ScopeRequirement(string Scope, TwoFactorMode Require, IReadOnlyList<string> Members);
+    /// <param name="ReportOnly">Writes into the scope that lack a second factor are forwarded and recorded, not refused (a rollout).</param>
+    public sealed record ScopeRequirement(string Scope, TwoFactorMode Require, IReadOnlyList<string> Members, bool ReportOnly = false);
 
     /// <summary>The default rule of the first pattern that matches, else none.</summary>
     public PackageMfa DefaultFor(string package) => Packages.FirstOrDefault(p => p.Matches(package))?.Mfa ?? PackageMfa.None;
@@ -119,6 +120,15 @@ public sealed record PackageRulesFile(IReadOnlyList<PackageRulesFile.PackageDefa
     {
         var scope = Text(item, "scope", where, errors);
         var require = Text(item, "require", where, errors);
+        var reportOnly = false;
+        if (item.TryGetProperty("enforcement", out var enforcement))
+        {
+            reportOnly = enforcement.ValueKind == JsonValueKind.String && enforcement.GetString() == "report-only";
+            if (!reportOnly && !(enforcement.ValueKind == JsonValueKind.String && enforcement.GetString() == "enforce"))
+            {
+                errors.Add($"{where}: \"enforcement\" must be enforce or report-only");
+            }
+        }
         if (scope is not null && (!scope.StartsWith('@') || scope.Length < 2 || scope.Contains('/')))
         {
             errors.Add($"{where}: \"scope\" is written @name, not '{scope}'");
@@ -143,7 +153,7 @@ public sealed record PackageRulesFile(IReadOnlyList<PackageRulesFile.PackageDefa
             }
         }
 
-        return scope is not null && mode != TwoFactorMode.Disabled ? new ScopeRequirement(scope, mode, members) : null;
+        return scope is not null && mode != TwoFactorMode.Disabled ? new ScopeRequirement(scope, mode, members, reportOnly) : null;
     }
 
     private static string? Text(JsonElement item, string key, string where, List<string> errors)

@@ -18,7 +18,11 @@ public enum Requirement
 }
 
 /// <param name="Bypassed">A bypass-2FA token is why no second factor is needed (for logs and audit).</param>
-public sealed record WriteVerdict(Requirement Requirement, int Status = 0, string? Message = null, bool Bypassed = false)
+/// <param name="LacksSecondFactor">
+/// Refused only because the account has no (or too weak a) second factor for what the package or scope requires:
+/// what report-only mode records as "would challenge" instead of refusing.
+/// </param>
+public sealed record WriteVerdict(Requirement Requirement, int Status = 0, string? Message = null, bool Bypassed = false, bool LacksSecondFactor = false)
 {
     public static readonly WriteVerdict NotNeeded = new(Requirement.None);
     public static readonly WriteVerdict Needed = new(Requirement.SecondFactor);
@@ -52,7 +56,7 @@ public static class WriteRules
         if (scope is not null && request.Class != ProtectionClass.None && mode < scope.Require)
         {
             return WriteVerdict.Refuse(403, $"The {scope.Scope} scope requires two-factor authentication ({scope.Require.ToWire()}) of everyone who writes to it. "
-                + $"Enable it with: npm profile enable-2fa {scope.Require.ToWire()}");
+                + $"Enable it with: npm profile enable-2fa {scope.Require.ToWire()}") with { LacksSecondFactor = true };
         }
 
         var userNeeds = mode.Requires(request.Class);
@@ -71,7 +75,7 @@ public static class WriteRules
         {
             return WriteVerdict.Refuse(403, $"{request.Package} requires two-factor authentication for {request.Action}"
                 + (packageRule == PackageMfa.Automation ? " (or a token created with --bypass-2fa)" : "")
-                + ". Enable it with: npm profile enable-2fa auth-and-writes");
+                + ". Enable it with: npm profile enable-2fa auth-and-writes") with { LacksSecondFactor = true };
         }
 
         return WriteVerdict.Needed;

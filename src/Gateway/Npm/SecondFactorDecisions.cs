@@ -12,7 +12,7 @@ namespace Gateway.Npm;
 /// package rules, a token created or revoked, a package rule changed. A refused code is audited by the core's
 /// verifier, where it is judged. Also the one reading of <c>Gateway:Enforcement</c>.
 /// </summary>
-internal sealed class SecondFactorDecisions(AuditTrail audit, GatewayMetrics metrics, IOptions<GatewayOptions> options)
+internal sealed class SecondFactorDecisions(AuditTrail audit, GatewayMetrics metrics, IOptions<GatewayOptions> options, Automation.PackageRulesProvider packageRules)
 {
     private static readonly string[] ProfilePath = ["-", "npm", "v1", "user"];
 
@@ -21,8 +21,10 @@ internal sealed class SecondFactorDecisions(AuditTrail audit, GatewayMetrics met
     /// among it): a stolen token must never be enough to remove or replace the factor a user enrolled
     /// (docs/SECURITY.md), whatever the rollout stage.
     /// </summary>
+    /// <remarks>Gateway-wide (<c>Gateway:Enforcement</c>), or for the writes into one scope (<c>"enforcement": "report-only"</c> in config/package-rules.json).</remarks>
     public bool ForwardsWithoutCode(GatewayRequestFeature feature) =>
-        options.Value.ReportOnly && !feature.Path.Segments.AsSpan().SequenceEqual(ProfilePath);
+        (options.Value.ReportOnly || packageRules.Current.ScopeOf(feature.Classification.Package) is { ReportOnly: true })
+        && !feature.Path.Segments.AsSpan().SequenceEqual(ProfilePath);
 
     /// <summary>
     /// The request needs no second factor: 2FA off or a class the mode does not cover (counted only), or a

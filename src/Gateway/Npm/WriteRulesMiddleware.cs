@@ -33,6 +33,14 @@ internal sealed partial class WriteRulesMiddleware(
         var rule = request.Package is not null ? await packageRules.GetAsync(request.Package, context.RequestAborted) : PackageMfa.None;
         var verdict = WriteRules.Decide(request, feature.Mode, token, unrecordedToken: bearer is not null && token is null, tokens.Options, rule,
             context.Connection.RemoteIpAddress, tokens.Now, packageRules.File.ScopeOf(request.Package));
+        if (verdict is { Requirement: Requirement.Refused, LacksSecondFactor: true } && decisions.ForwardsWithoutCode(feature))
+        {
+            // Report-only: the account lacks the second factor the package or scope requires; record and forward.
+            await decisions.WouldChallengeAsync(feature, context.RequestAborted);
+            await next(context);
+            return;
+        }
+
         if (verdict.Requirement == Requirement.Refused)
         {
             LogRefused(logger, request.Action, request.Package, caller.Username, verdict.Message!);

@@ -55,7 +55,12 @@ public sealed class PackageRulesFileTests : IDisposable
         Assert.Equal((TwoFactorMode.AuthAndWrites, "@core"), rules.MemberRequirement("alice"));
         Assert.Equal((TwoFactorMode.AuthOnly, "@acme"), rules.MemberRequirement("bob"));
         Assert.Equal((TwoFactorMode.Disabled, null), rules.MemberRequirement("carol"));
+        Assert.False(rules.ScopeOf("@acme/widget")!.ReportOnly);
     }
+
+    [Fact]
+    public void Scope_CanBeInReportOnly() =>
+        Assert.True(Load("""{"scopes":[{"scope":"@acme","require":"auth-only","enforcement":"report-only"}]}""").ScopeOf("@acme/x")!.ReportOnly);
 
     [Theory]
     [InlineData("""{"packages":[{"match":"x","mfa":"sometimes"}]}""", "packages[0]: \"mfa\"")]
@@ -64,6 +69,7 @@ public sealed class PackageRulesFileTests : IDisposable
     [InlineData("""{"scopes":[{"scope":"@acme","require":"disabled"}]}""", "scopes[0]: \"require\"")]
     [InlineData("""{"scopes":[{"scope":"@acme","require":"auth-only","members":["a:b"]}]}""", "\"members\"")]
     [InlineData("""{"scopes":[{"scope":"@a","require":"auth-only"},{"scope":"@a","require":"auth-only"}]}""", "listed 2 times")]
+    [InlineData("""{"scopes":[{"scope":"@a","require":"auth-only","enforcement":"soft"}]}""", "\"enforcement\"")]
     [InlineData("""{"package":[]}""", "unknown key \"package\"")]
     [InlineData("""not json""", "not JSON")]
     public void InvalidFile_IsRefusedWithWhereAndWhy(string json, string problem)

@@ -84,7 +84,12 @@ public sealed class WriteRulesTests
 
         Assert.Equal(Requirement.Refused, verdict.Requirement);
         Assert.Contains("npm profile enable-2fa", verdict.Message, StringComparison.Ordinal);
+        Assert.True(verdict.LacksSecondFactor);
     }
+
+    [Fact]
+    public void TokenRefusals_AreNotForLackOfASecondFactor() =>
+        Assert.False(Decide(PublishOther, TwoFactorMode.AuthAndWrites, Token(packages: ["demo-pkg"])).LacksSecondFactor);
 
     [Fact]
     public void ExpiredToken_IsRefusedWith401SayingItExpired()
