@@ -144,6 +144,8 @@ public sealed class StoreFailoverTests(RegistryFixture registry, ITestOutputHelp
         GatewayProcess.StartAsync(registry.Verdaccio.Url, storeConnection, new Dictionary<string, string?>
         {
             ["Gateway__StoreReplication__ConfirmReplicas"] = "1",
+            // A loaded CI machine: replicas confirm in well under this, and it stays within the store's 2 s guard.
+            ["Gateway__StoreReplication__ConfirmTimeout"] = "00:00:01.500",
         });
 
     private async Task<string> PublishAsync(RegistryUser user)

@@ -69,7 +69,7 @@ internal sealed class RedisClusterSet : IAsyncDisposable
         return Nodes.Single(n => n.IsRunning && n.Port == port);
     }
 
-    /// <summary>Every running node reports <c>cluster_state:ok</c> (all slots served).</summary>
+    /// <summary>Every running node reports <c>cluster_state:ok</c> (all slots served), and every replica is linked to its primary.</summary>
     public async Task WaitUntilHealthyAsync()
     {
         await Wait.UntilAsync("cluster state ok", async () =>
@@ -79,6 +79,13 @@ internal sealed class RedisClusterSet : IAsyncDisposable
                 await using var client = await ConnectionMultiplexer.ConnectAsync($"{node.EndPoint},abortConnect=false,allowAdmin=true,connectTimeout=1000");
                 var info = (string?)await client.GetServer(node.EndPoint).ExecuteAsync("CLUSTER", "INFO");
                 if (info is null || !info.Contains("cluster_state:ok", StringComparison.Ordinal))
+                {
+                    return false;
+                }
+
+                // A replica still in its first sync cannot confirm a write (WAIT): the gateway would answer 503.
+                var replication = (string?)await client.GetServer(node.EndPoint).ExecuteAsync("INFO", "replication");
+                if (replication is null || (replication.Contains("role:slave", StringComparison.Ordinal) && !replication.Contains("master_link_status:up", StringComparison.Ordinal)))
                 {
                     return false;
                 }
