@@ -528,8 +528,11 @@ def cpu_main(args):
             print(json.dumps({"base": base, "pids": pid}), flush=True)
             time.sleep(float(os.environ["BENCH_HOLD"]))
             return 0
-        for n in names:  # warm-up (JIT tiers, connection pools): discarded
-            wrk.run(base[n] + f"/{PKG}", max(8, 2 * args.seconds))
+        # warm-up (JIT tiers, connection pools): discarded. BENCH_CPU_WARMUP (s) lengthens it: the gateway, with more
+        # code to tier up than bare YARP, is still compiling in the first rounds after the default 10 s.
+        warmup = int(os.environ.get("BENCH_CPU_WARMUP", max(8, 2 * args.seconds)))
+        for n in names:
+            wrk.run(base[n] + f"/{PKG}", warmup)
         time.sleep(1)
         rows = {n: [] for n in names}
         paired = os.environ.get("BENCH_CPU_PAIRED") == "1"

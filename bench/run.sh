@@ -4,7 +4,8 @@
 #   bench/run.sh            full run: 5 x 10 s per target and case, 100 MB publish, BenchmarkDotNet short job
 #   QUICK=1 bench/run.sh    2 x 2 s (a few minutes)
 #   bench/run.sh --smoke    1 x 1 s, 5 MB publish, BenchmarkDotNet dry job; no thresholds; exit 0 iff everything ran
-#   bench/run.sh --cpu      read path CPU per request: bare YARP vs the gateway, packument GET, 7 interleaved rounds x 5 s,
+#   bench/run.sh --cpu      read path CPU per request: bare YARP vs the gateway, packument GET, 7 interleaved rounds x 5 s
+#                           (BENCH_CPU_WARMUP=40: a longer warm-up, so the rounds measure steady state),
 #                           origin+wrk on CPU 0, proxies on CPU 1, utime+stime per request from /proc/<pid>/stat
 #                           (BENCH_CPU_GATEWAYS="before=/path/Gateway.dll after=/path/Gateway.dll" compares builds)
 # Options (environment): BENCH_REPS, BENCH_SECONDS, BENCH_CONNECTIONS (16), BENCH_BIG_MB, BENCH_LOAD_CPUS (0),
