@@ -581,10 +581,7 @@ def cpu_main(args):
             ratios = [a["us"] / b["us"] for a, b in zip(rows[n], rows["bare-yarp"])]
             R(f"| {n} | {' '.join(f'{u:.1f}' for u in us)} | {med(us):.1f} | {min(us):.1f}–{max(us):.1f} | "
               f"{med([r['rps'] for r in rows[n]]):.0f} | {med(ratios):.3f} | {min(ratios):.3f}–{max(ratios):.3f} |")
-        text = "\n".join(out) + "\n"
-        print(text)
-        if args.out:
-            open(args.out, "w").write(text)
+        emit_report(out, args)
         return 0
     except Failure as e:
         log(f"FAILED: {e}")
@@ -593,6 +590,14 @@ def cpu_main(args):
         procs.stop_all()
         for d in cleanup_dirs:
             shutil.rmtree(d, ignore_errors=True)
+
+
+def emit_report(lines, args):
+    """Prints the report and, with --out, writes it there too."""
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.out:
+        open(args.out, "w").write(text)
 
 
 def main():
@@ -865,10 +870,7 @@ def main():
             R("### Decision microbenchmarks (BenchmarkDotNet, in process, pinned to the server CPU)")
             R("")
             R(micro)
-        text = "\n".join(report) + "\n"
-        print(text)
-        if args.out:
-            open(args.out, "w").write(text)
+        emit_report(report, args)
         log(f"done in {time.time() - started:.0f} s")
         success = True
         return 0

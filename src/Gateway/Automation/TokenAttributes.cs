@@ -27,11 +27,11 @@ public sealed record TokenAttributes(
 
     public bool IsLimitedToPackages => Packages.Count > 0 || Scopes.Count > 0;
 
-    /// <summary>Whether the token may act on <paramref name="package"/> (a package-less request: only an unlimited token).</summary>
-    public bool Covers(string? package) =>
+    /// <summary>Whether the token may act on <paramref name="package"/> (requests that name no package are not limited by it).</summary>
+    public bool Covers(string package) =>
         !IsLimitedToPackages
-        || (package is not null && (Packages.Contains(package, StringComparer.Ordinal)
-            || (package.StartsWith('@') && package.IndexOf('/') is > 1 and var slash && Scopes.Contains(package[..slash], StringComparer.Ordinal))));
+        || Packages.Contains(package, StringComparer.Ordinal)
+        || (package.StartsWith('@') && package.IndexOf('/') is > 1 and var slash && Scopes.Contains(package[..slash], StringComparer.Ordinal));
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
