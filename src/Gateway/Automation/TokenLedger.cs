@@ -7,11 +7,14 @@ namespace Gateway.Automation;
 
 /// <summary>
 /// The gateway's record of the tokens created through it: written when the registry answers a token creation,
-/// read on every protected request that carries a bearer token, dropped on revoke. A token is found by the keyed
-/// hash of its value alone, so any spelling of the <c>Bearer</c> scheme finds the same record.
+/// read on every request that carries a bearer token (protected requests: fresh from the store, by their caller;
+/// reads: through the owner index, cached in process by <see cref="TokenRecordCache"/>), dropped on revoke. A token
+/// is found by the keyed hash of its value alone, so any spelling of the <c>Bearer</c> scheme finds the same record.
 /// </summary>
-internal sealed class TokenLedger(TokenRecords records, KeyedHasher hasher, IOptions<TokenOptions> options, TimeProvider time)
+internal sealed class TokenLedger(TokenRecords records, KeyedHasher hasher, IOptions<TokenOptions> options, TimeProvider time) : IDisposable
 {
+    private readonly TokenRecordCache _recent = new(time);
+
     /// <summary>How long a record outlives its token's expiry, so that its use is refused as "expired", not as unknown.</summary>
     private static readonly TimeSpan ExpiredRetention = TimeSpan.FromDays(30);
 
@@ -28,14 +31,30 @@ internal sealed class TokenLedger(TokenRecords records, KeyedHasher hasher, IOpt
             : null;
     }
 
+    /// <summary>The token's record, read from the store now (protected requests: their caller is known).</summary>
     public async ValueTask<TokenAttributes?> FindAsync(string user, string token, CancellationToken cancellation) =>
         await records.FindAsync(user, TokenId(token), cancellation) is { } json ? Read(json) : null;
 
+    /// <summary>The record reads last saw for the token with this keyed hash (<see cref="TokenId"/>), without waiting.</summary>
+    /// <returns>Whether a recent answer is known; <paramref name="record"/> null: the token has no record.</returns>
+    public bool TryGetRecent(string tokenId, out TokenAttributes? record) => _recent.TryGet(tokenId, out record);
+
+    /// <summary>Looks the record up through the owner index, whoever owns it, and remembers the answer for reads.</summary>
+    /// <exception cref="Resilience.DependencyUnavailableException">The store cannot answer (nothing is remembered).</exception>
+    public async ValueTask<TokenAttributes?> FindRecentAsync(string tokenId, CancellationToken cancellation)
+    {
+        var record = await records.FindAsync(tokenId, cancellation) is { } json ? Read(json) : null;
+        _recent.Set(tokenId, record);
+        return record;
+    }
+
     /// <exception cref="Resilience.DependencyUnavailableException">The store cannot record it: the caller must not hand the token out.</exception>
-    public ValueTask RecordAsync(TokenAttributes attributes, string token, CancellationToken cancellation)
+    public async ValueTask RecordAsync(TokenAttributes attributes, string token, CancellationToken cancellation)
     {
         TimeSpan? lifetime = attributes.Expires is { } expires ? expires - Now + ExpiredRetention : null;
-        return records.SaveAsync(attributes.User, TokenId(token), attributes.RegistryKey, attributes.ToJson(), lifetime, cancellation);
+        var tokenId = TokenId(token);
+        await records.SaveAsync(attributes.User, tokenId, attributes.RegistryKey, attributes.ToJson(), lifetime, cancellation);
+        _recent.Forget(tokenId);
     }
 
     public ValueTask<bool> ForgetAsync(string user, string registryKey, CancellationToken cancellation) =>
@@ -45,7 +64,13 @@ internal sealed class TokenLedger(TokenRecords records, KeyedHasher hasher, IOpt
         (await records.ListAsync(user, cancellation)).Select(e => (e.Key, Value: Read(e.Value))).Where(e => e.Value is not null)
             .ToDictionary(e => e.Key, e => e.Value!);
 
-    private string TokenId(string token) => hasher.Hash("token", token);
+    /// <summary>
+    /// The keyed hash a token is recorded and cached under: HMAC-SHA256 under the key every instance shares, so the
+    /// same on every instance and for every request presenting the token.
+    /// </summary>
+    public string TokenId(string token) => hasher.Hash("token", token);
+
+    public void Dispose() => _recent.Dispose();
 
     /// <summary>A record that cannot be read is treated as no record, which never grants more than the owner has.</summary>
     private static TokenAttributes? Read(string json)

@@ -83,14 +83,9 @@ public static class WriteRules
 
     private static WriteVerdict? TokenRefusal(RequestClassification request, TokenAttributes token, IPAddress? client, DateTimeOffset now)
     {
-        if (token.Expires is { } expires && expires <= now)
+        if (ExpiryOrNetworkRefusal(token, client, now) is { } refused)
         {
-            return WriteVerdict.Refuse(401, $"This token expired on {expires:yyyy-MM-dd HH:mm} UTC. Create a new one with npm token create, or log in again.");
-        }
-
-        if (token.Cidrs.Count > 0 && (client is null || !token.Cidrs.Any(c => IPNetwork.TryParse(c, out var network) && network.Contains(Normalise(client)))))
-        {
-            return WriteVerdict.Refuse(403, $"This token may only be used from {string.Join(", ", token.Cidrs)}; this request came from {client}.");
+            return refused;
         }
 
         if (request.Class == ProtectionClass.None)
@@ -105,10 +100,28 @@ public static class WriteRules
 
         // Package limits bound what the token may do to packages; a request that names none (a token, a team, the
         // profile) is governance and takes the owner's second factor anyway.
-        return request.Package is null || token.Covers(request.Package)
-            ? null
-            : WriteVerdict.Refuse(403, $"This token cannot {request.Action}{Of(request.Package)}: it is limited to {string.Join(", ", token.Packages.Concat(token.Scopes.Select(s => s + "/*")))}.");
+        return request.Package is null || token.Covers(request.Package) ? null : PackageRefusal(request.Action, request.Package, token);
     }
+
+    /// <summary>The limits that hold for every request presenting the token, reads included (<see cref="ReadRules"/>).</summary>
+    internal static WriteVerdict? ExpiryOrNetworkRefusal(TokenAttributes token, IPAddress? client, DateTimeOffset now)
+    {
+        if (token.Expires is { } expires && expires <= now)
+        {
+            return WriteVerdict.Refuse(401, $"This token expired on {expires:yyyy-MM-dd HH:mm} UTC. Create a new one with npm token create, or log in again.");
+        }
+
+        return token.Cidrs.Count > 0 && (client is null || !token.Cidrs.Any(c => IPNetwork.TryParse(c, out var network) && network.Contains(Normalise(client))))
+            ? WriteVerdict.Refuse(403, $"This token may only be used from {string.Join(", ", token.Cidrs)}; this request came from {client}.")
+            : null;
+    }
+
+    /// <summary>A token used on a package outside its limits; <paramref name="verb"/> is the action (a read: <c>read</c>).</summary>
+    internal static WriteVerdict PackageRefusal(string verb, string package, TokenAttributes token) =>
+        WriteVerdict.Refuse(403, $"This token cannot {verb}{Of(package)}: it is limited to {LimitsOf(token)}.");
+
+    /// <summary>The packages and scopes a token is limited to, as the refusals name them.</summary>
+    internal static string LimitsOf(TokenAttributes token) => string.Join(", ", token.Packages.Concat(token.Scopes.Select(s => s + "/*")));
 
     private static string Of(string? package) => package is null ? "" : " " + package;
 

@@ -4,7 +4,8 @@ namespace Gateway.Npm;
 
 /// <summary>
 /// The gateway's stages, in request order. This is the one place the order is written:
-/// route policy → identity → user mode → token and package rules → a login's password → second factor →
+/// route policy → (reads presenting a recorded token: its limits) → identity → user mode → token and package rules →
+/// a login's password → second factor →
 /// (package rule changes answered here; created tokens recorded around the forward) → (profile 2FA answered here) →
 /// forward (YARP), or a challenge from the second-factor stage.
 /// </summary>
@@ -13,8 +14,10 @@ internal static class NpmStages
     public static IReverseProxyApplicationBuilder UseNpmStages(this IReverseProxyApplicationBuilder pipeline)
     {
         pipeline.UseMiddleware<ClassificationMiddleware>();
-        // Reads (class none) skip the four stages that only act on protected requests: the read path costs
-        // the classification and nothing else (docs/ARCHITECTURE.md, "The read path costs nothing").
+        // Reads that present a bearer token get its recorded limits; synchronous once the token's record is cached.
+        pipeline.UseMiddleware<TokenReadLimitsMiddleware>();
+        // Reads (class none) skip the stages that only act on protected requests: the read path costs the
+        // classification, and for a bearer token a cached record lookup (docs/ARCHITECTURE.md, "The read path costs nothing").
         pipeline.UseWhen(IsProtected, protectedRequest =>
         {
             protectedRequest.UseMiddleware<IdentityMiddleware>();

@@ -98,6 +98,16 @@ internal static class StoreKeys
     /// <summary>Hash: the registry's token key (what <c>npm token revoke</c> names) → the token's credential keyed hash.</summary>
     public static RedisKey TokenKeys(string username) => UserTag(username) + ":tokens";
 
+    /// <summary>
+    /// String (TTL at least the record's): the user who owns the token record under this keyed hash, so that a read,
+    /// which never asks the registry who is calling, finds the record (<see cref="TokenRecords.FindAsync(string, CancellationToken)"/>).
+    /// A global key (no tag): its own slot, apart from the user's; <see cref="TokenRecords"/> orders the two writes.
+    /// </summary>
+    public static RedisKey TokenOwner(string credentialId) => TokenOwnerPrefix + credentialId;
+
+    /// <summary>What every token owner index key starts with.</summary>
+    public const string TokenOwnerPrefix = "gw:token-owner:";
+
     /// <summary>String: a package's publishing rule (<c>none</c>, <c>automation</c>, <c>publish</c>), set with <c>npm access set mfa</c>.</summary>
     public static RedisKey PackageMfa(string package) => "gw:package:" + CheckedPackage(package) + ":mfa";
 

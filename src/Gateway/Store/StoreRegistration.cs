@@ -51,6 +51,7 @@ internal static class StoreRegistration
         var compaction = app.Services.GetRequiredService<IOptions<EmbeddedStoreOptions>>().Value;
         await connector.ConnectAsync(options, compaction, loggers, app.Lifetime.ApplicationStopping);
         await StoreKeyMigration.RunAsync(connector.Connection.Multiplexer, loggers.CreateLogger(typeof(StoreKeyMigration)));
+        await TokenOwnerIndex.RunAsync(connector.Connection.Multiplexer, loggers.CreateLogger(typeof(TokenOwnerIndex)));
         StoreTopology.WarnIfReplicasUnconfirmed(connector.Connection.Multiplexer,
             app.Services.GetRequiredService<IOptions<StoreReplicationOptions>>().Value, loggers.CreateLogger(typeof(StoreTopology)));
         return app;

@@ -41,6 +41,9 @@ public class GatewayHost : IAsyncLifetime
     /// <summary>Settings a derived fixture adds to (or overrides in) the defaults, e.g. <c>Gateway:Enforcement</c>.</summary>
     protected virtual IReadOnlyDictionary<string, string> MoreSettings => new Dictionary<string, string>();
 
+    /// <summary>The host's services, for a test that sets up state the stub registry cannot (e.g. a recorded token).</summary>
+    internal IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("Not started");
+
     /// <summary>A client of the gateway; it follows no redirects.</summary>
     public HttpClient Client { get; private set; } = null!;
 

@@ -3,8 +3,9 @@ using System.Net;
 namespace Gateway.Tests.Hosting;
 
 /// <summary>
-/// The read path costs nothing: a GET is classified and forwarded, with no identity lookup and no store
-/// call. Proven the blunt way: the store is killed, and reads still work. (Its own class: the fixture's
+/// The read path needs no store: a GET is classified and forwarded, with no identity lookup; the one store
+/// lookup a bearer token's record may need (TokenReadLimitsMiddleware) is skipped with a warning when the store
+/// cannot answer. Proven the blunt way: the store is killed, and reads still work. (Its own class: the fixture's
 /// store does not come back.)
 /// </summary>
 public sealed class ReadPathHostTests(GatewayHost host) : IClassFixture<GatewayHost>
@@ -22,5 +23,7 @@ public sealed class ReadPathHostTests(GatewayHost host) : IClassFixture<GatewayH
         Assert.Equal("/demo-pkg?write=true", forwarded.RawTarget);
         Assert.Equal("Bearer alice-token", forwarded.Headers["Authorization"]);
         Assert.DoesNotContain(host.Registry.Requests, r => r.RawTarget == "/-/whoami");
+        // The bearer token's record could not be looked up: forwarded without its limits, and said so.
+        Assert.Contains(host.Logs.Entries, e => e.EventId == 211 && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
     }
 }

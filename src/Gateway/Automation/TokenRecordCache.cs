@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Gateway.Automation;
+
+/// <summary>
+/// Token records as reads see them, in process: keyed hash → the record, or "no record" (a token from
+/// <c>npm login</c>, or from before the gateway), for <see cref="Ttl"/>, at most <see cref="Capacity"/> entries
+/// (beyond that, new answers are not kept and the lookups go to the store). Only reads use it; protected requests
+/// read the store every time (<see cref="TokenLedger.FindAsync"/>).
+/// <para>
+/// No invalidation message between instances is needed, because no entry can grant more than the store would:
+/// </para>
+/// <list type="bullet">
+/// <item>Every instance keys the same token alike: the keyed hash is HMAC-SHA256 under the one key all instances
+/// share (<c>gw:keys:hmac</c>, written once with <c>SET NX</c>), of the token after <c>Bearer </c>, the same as the
+/// write path records it under.</item>
+/// <item>A "no record" entry exists only for a token value some request presented. A token created through the
+/// gateway reaches its client only after its record and owner index are written (the registry's answer is held
+/// until then), and the registry mints a new value (Verdaccio: a random key inside it), so no instance can hold "no
+/// record" for it from before. The instance that records it also drops its own entry.</item>
+/// <item>A record never changes once written; it only goes away. On revoke the registry refuses the token itself,
+/// and until the entry ends the stale record only adds limits. When it expires from the store (30 days after the
+/// token), the cached record still refuses it as expired.</item>
+/// <item>Expiry is decided at use, from the cached expiry and the clock: a cached token never outlives it.</item>
+/// </list>
+/// </summary>
+internal sealed class TokenRecordCache(TimeProvider time, int capacity = TokenRecordCache.Capacity) : IDisposable
+{
+    /// <summary>How long an answer is reused (the staleness bound docs/SECURITY.md states).</summary>
+    public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(60);
+
+    /// <summary>Distinct tokens remembered at once (each entry about 1 KB).</summary>
+    public const int Capacity = 10_000;
+
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = capacity });
+
+    public int Count => _cache.Count;
+
+    /// <returns>Whether an answer younger than <see cref="Ttl"/> is known; <paramref name="record"/> null: the token has no record.</returns>
+    public bool TryGet(string tokenId, out TokenAttributes? record)
+    {
+        // The clock is the injected one, so tests can move it; the cache's own expiry only evicts.
+        if (_cache.TryGetValue(tokenId, out Entry? entry) && entry is not null && time.GetUtcNow() < entry.Until)
+        {
+            record = entry.Record;
+            return true;
+        }
+
+        record = null;
+        return false;
+    }
+
+    public void Set(string tokenId, TokenAttributes? record) =>
+        _cache.Set(tokenId, new Entry(record, time.GetUtcNow() + Ttl), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Ttl });
+
+    public void Forget(string tokenId) => _cache.Remove(tokenId);
+
+    public void Dispose() => _cache.Dispose();
+
+    private sealed record Entry(TokenAttributes? Record, DateTimeOffset Until);
+}

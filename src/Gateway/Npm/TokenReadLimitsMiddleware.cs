@@ -1,0 +1,99 @@
+using Gateway.Automation;
+using Gateway.Http;
+using Gateway.Metrics;
+using Gateway.Policy;
+using Gateway.Resilience;
+
+namespace Gateway.Npm;
+
+/// <summary>
+/// Stage 1b: a request of class none (a read) that presents a bearer token the gateway recorded gets the token's
+/// limits too (<see cref="ReadRules"/>: expiry, networks, packages), which the protected stages apply only to the
+/// requests they see. No whoami: the record is found by the token's keyed hash alone, through the owner index,
+/// and the answer is kept in process for a minute (<see cref="TokenRecordCache"/>), so a warm read costs one
+/// HMAC and a cache lookup, and its <c>InvokeAsync</c> stays synchronous. When the store cannot answer, the read is
+/// forwarded without the check (reads flow on in an outage, docs/SECURITY.md) and a warning says so once a minute.
+/// </summary>
+internal sealed partial class TokenReadLimitsMiddleware(
+    RequestDelegate next, TokenLedger tokens, GatewayMetrics metrics, ILogger<TokenReadLimitsMiddleware> logger)
+{
+    private static readonly TimeSpan WarningInterval = TimeSpan.FromMinutes(1);
+
+    private long _nextWarningTicks;
+    private long _uncheckedSinceWarning;
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var feature = context.GatewayFeature();
+        var authorization = context.Request.Headers.Authorization;
+        if (feature.Classification.Class != ProtectionClass.None || authorization.Count == 0)
+        {
+            return next(context);
+        }
+
+        if (authorization.Count > 1)
+        {
+            // The registry (Node) keeps the first of repeated Authorization headers; the gateway would look up another value.
+            return GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "The request has more than one Authorization header.");
+        }
+
+        if (TokenLedger.BearerToken(authorization.ToString()) is not { } token)
+        {
+            return next(context);
+        }
+
+        var tokenId = tokens.TokenId(token);
+        return tokens.TryGetRecent(tokenId, out var record) ? Apply(context, feature, record) : LookUpAsync(context, feature, tokenId);
+    }
+
+    private async Task LookUpAsync(HttpContext context, GatewayRequestFeature feature, string tokenId)
+    {
+        TokenAttributes? record;
+        try
+        {
+            record = await tokens.FindRecentAsync(tokenId, context.RequestAborted);
+        }
+        catch (DependencyUnavailableException e)
+        {
+            metrics.ReadTokenCheck("unchecked");
+            WarnUnchecked(e.Dependency);
+            await next(context);
+            return;
+        }
+
+        await Apply(context, feature, record);
+    }
+
+    private Task Apply(HttpContext context, GatewayRequestFeature feature, TokenAttributes? record)
+    {
+        var request = feature.Classification;
+        var fetch = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+        if (record is null || ReadRules.Refusal(request, record, fetch, context.Connection.RemoteIpAddress, tokens.Now) is not { } refused)
+        {
+            return next(context);
+        }
+
+        metrics.ReadTokenCheck("refused");
+        LogRefused(logger, request.Action, request.Package, record.User, refused.Message!);
+        return GatewayResponses.WriteErrorAsync(context, refused.Status, refused.Message!);
+    }
+
+    /// <summary>One warning per <see cref="WarningInterval"/>, with the count of reads since the last one.</summary>
+    private void WarnUnchecked(string dependency)
+    {
+        Interlocked.Increment(ref _uncheckedSinceWarning);
+        var now = tokens.Now.UtcTicks;
+        var due = Interlocked.Read(ref _nextWarningTicks);
+        if (now >= due && Interlocked.CompareExchange(ref _nextWarningTicks, now + WarningInterval.Ticks, due) == due)
+        {
+            LogUnchecked(logger, dependency, Interlocked.Exchange(ref _uncheckedSinceWarning, 0));
+        }
+    }
+
+    [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "{Action} of {Package} with a token of user {User} refused by the token's limits: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string action, string? package, string user, string reason);
+
+    [LoggerMessage(EventId = 211, Level = LogLevel.Warning,
+        Message = "The {Dependency} cannot answer: {Count} reads presenting a bearer token were forwarded without their token's limits (warned at most once a minute)")]
+    private static partial void LogUnchecked(ILogger logger, string dependency, long count);
+}
