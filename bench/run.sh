@@ -8,6 +8,8 @@
 #                           (BENCH_CPU_WARMUP=40: a longer warm-up, so the rounds measure steady state),
 #                           origin+wrk on CPU 0, proxies on CPU 1, utime+stime per request from /proc/<pid>/stat
 #                           (BENCH_CPU_GATEWAYS="before=/path/Gateway.dll after=/path/Gateway.dll" compares builds)
+#                           (BENCH_CPU_AUTH=unrecorded|recorded|none: what the reads carry: a bearer token the gateway
+#                           has no record of (default), one created through it, or no Authorization)
 # Options (environment): BENCH_REPS, BENCH_SECONDS, BENCH_CONNECTIONS (16), BENCH_BIG_MB, BENCH_LOAD_CPUS (0),
 # BENCH_SERVER_CPUS (1), BENCH_GATEWAY_ENV ("K=V K=V" for the .NET servers, e.g. DOTNET_gcServer=1),
 # BENCH_OUT (also write the report there), BENCH_KEEP_TMP=1, BENCH_NO_BUILD=1.
