@@ -35,16 +35,16 @@ internal sealed class TokenLedger(TokenRecords records, KeyedHasher hasher, IOpt
     public async ValueTask<TokenAttributes?> FindAsync(string user, string token, CancellationToken cancellation) =>
         await records.FindAsync(user, TokenId(token), cancellation) is { } json ? Read(json) : null;
 
-    /// <summary>The record reads last saw for the token with this keyed hash (<see cref="TokenId"/>), without waiting.</summary>
+    /// <summary>The record reads last saw for the token, without waiting (and without hashing it).</summary>
     /// <returns>Whether a recent answer is known; <paramref name="record"/> null: the token has no record.</returns>
-    public bool TryGetRecent(string tokenId, out TokenAttributes? record) => _recent.TryGet(tokenId, out record);
+    public bool TryGetRecent(string token, out TokenAttributes? record) => _recent.TryGet(token, out record);
 
-    /// <summary>Looks the record up through the owner index, whoever owns it, and remembers the answer for reads.</summary>
+    /// <summary>Looks the record up by the token's keyed hash through the owner index, whoever owns it, and remembers the answer for reads.</summary>
     /// <exception cref="Resilience.DependencyUnavailableException">The store cannot answer (nothing is remembered).</exception>
-    public async ValueTask<TokenAttributes?> FindRecentAsync(string tokenId, CancellationToken cancellation)
+    public async ValueTask<TokenAttributes?> FindRecentAsync(string token, CancellationToken cancellation)
     {
-        var record = await records.FindAsync(tokenId, cancellation) is { } json ? Read(json) : null;
-        _recent.Set(tokenId, record);
+        var record = await records.FindAsync(TokenId(token), cancellation) is { } json ? Read(json) : null;
+        _recent.Set(token, record);
         return record;
     }
 
@@ -52,9 +52,8 @@ internal sealed class TokenLedger(TokenRecords records, KeyedHasher hasher, IOpt
     public async ValueTask RecordAsync(TokenAttributes attributes, string token, CancellationToken cancellation)
     {
         TimeSpan? lifetime = attributes.Expires is { } expires ? expires - Now + ExpiredRetention : null;
-        var tokenId = TokenId(token);
-        await records.SaveAsync(attributes.User, tokenId, attributes.RegistryKey, attributes.ToJson(), lifetime, cancellation);
-        _recent.Forget(tokenId);
+        await records.SaveAsync(attributes.User, TokenId(token), attributes.RegistryKey, attributes.ToJson(), lifetime, cancellation);
+        _recent.Forget(token);
     }
 
     public ValueTask<bool> ForgetAsync(string user, string registryKey, CancellationToken cancellation) =>
@@ -65,10 +64,10 @@ internal sealed class TokenLedger(TokenRecords records, KeyedHasher hasher, IOpt
             .ToDictionary(e => e.Key, e => e.Value!);
 
     /// <summary>
-    /// The keyed hash a token is recorded and cached under: HMAC-SHA256 under the key every instance shares, so the
-    /// same on every instance and for every request presenting the token.
+    /// The keyed hash a token is recorded under: HMAC-SHA256 under the key every instance shares, so the same on every
+    /// instance and for every request presenting the token.
     /// </summary>
-    public string TokenId(string token) => hasher.Hash("token", token);
+    private string TokenId(string token) => hasher.Hash("token", token);
 
     public void Dispose() => _recent.Dispose();
 

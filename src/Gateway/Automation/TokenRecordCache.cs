@@ -3,17 +3,23 @@ using Microsoft.Extensions.Caching.Memory;
 namespace Gateway.Automation;
 
 /// <summary>
-/// Token records as reads see them, in process: keyed hash → the record, or "no record" (a token from
+/// Token records as reads see them, in process: token → the record, or "no record" (a token from
 /// <c>npm login</c>, or from before the gateway), for <see cref="Ttl"/>, at most <see cref="Capacity"/> entries
 /// (beyond that, new answers are not kept and the lookups go to the store). Only reads use it; protected requests
 /// read the store every time (<see cref="TokenLedger.FindAsync"/>).
 /// <para>
+/// Keyed by the token itself, not by its keyed hash: the HMAC costs ~5 µs per call on Linux (OpenSSL one-shot),
+/// a measurable share of a proxied read (docs/BENCHMARKS.md), while a string lookup costs ~0.1 µs; the hash is computed
+/// only on a miss, for the store. The tokens stay in this process's memory, where every request's headers already
+/// are, for at most <see cref="Ttl"/>; they are never stored, logged or compared other than for equality.
+/// </para>
+/// <para>
 /// No invalidation message between instances is needed, because no entry can grant more than the store would:
 /// </para>
 /// <list type="bullet">
-/// <item>Every instance keys the same token alike: the keyed hash is HMAC-SHA256 under the one key all instances
-/// share (<c>gw:keys:hmac</c>, written once with <c>SET NX</c>), of the token after <c>Bearer </c>, the same as the
-/// write path records it under.</item>
+/// <item>Every instance finds the same record for a token: the store is looked up by its keyed hash, HMAC-SHA256
+/// under the one key all instances share (<c>gw:keys:hmac</c>, written once with <c>SET NX</c>), of the token after
+/// <c>Bearer </c>, the same as the write path records it under.</item>
 /// <item>A "no record" entry exists only for a token value some request presented. A token created through the
 /// gateway reaches its client only after its record and owner index are written (the registry's answer is held
 /// until then), and the registry mints a new value (Verdaccio: a random key inside it), so no instance can hold "no
@@ -37,10 +43,10 @@ internal sealed class TokenRecordCache(TimeProvider time, int capacity = TokenRe
     public int Count => _cache.Count;
 
     /// <returns>Whether an answer younger than <see cref="Ttl"/> is known; <paramref name="record"/> null: the token has no record.</returns>
-    public bool TryGet(string tokenId, out TokenAttributes? record)
+    public bool TryGet(string token, out TokenAttributes? record)
     {
         // The clock is the injected one, so tests can move it; the cache's own expiry only evicts.
-        if (_cache.TryGetValue(tokenId, out Entry? entry) && entry is not null && time.GetUtcNow() < entry.Until)
+        if (_cache.TryGetValue(token, out Entry? entry) && entry is not null && time.GetUtcNow() < entry.Until)
         {
             record = entry.Record;
             return true;
@@ -50,10 +56,10 @@ internal sealed class TokenRecordCache(TimeProvider time, int capacity = TokenRe
         return false;
     }
 
-    public void Set(string tokenId, TokenAttributes? record) =>
-        _cache.Set(tokenId, new Entry(record, time.GetUtcNow() + Ttl), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Ttl });
+    public void Set(string token, TokenAttributes? record) =>
+        _cache.Set(token, new Entry(record, time.GetUtcNow() + Ttl), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Ttl });
 
-    public void Forget(string tokenId) => _cache.Remove(tokenId);
+    public void Forget(string token) => _cache.Remove(token);
 
     public void Dispose() => _cache.Dispose();
 

@@ -11,7 +11,7 @@ namespace Gateway.Npm;
 /// limits too (<see cref="ReadRules"/>: expiry, networks, packages), which the protected stages apply only to the
 /// requests they see. No whoami: the record is found by the token's keyed hash alone, through the owner index,
 /// and the answer is kept in process for a minute (<see cref="TokenRecordCache"/>), so a warm read costs one
-/// HMAC and a cache lookup, and its <c>InvokeAsync</c> stays synchronous. When the store cannot answer, the read is
+/// cache lookup (no HMAC: the cache is keyed by the token), and its <c>InvokeAsync</c> stays synchronous. When the store cannot answer, the read is
 /// forwarded without the check (reads flow on in an outage, docs/SECURITY.md) and a warning says so once a minute.
 /// </summary>
 internal sealed partial class TokenReadLimitsMiddleware(
@@ -42,16 +42,15 @@ internal sealed partial class TokenReadLimitsMiddleware(
             return next(context);
         }
 
-        var tokenId = tokens.TokenId(token);
-        return tokens.TryGetRecent(tokenId, out var record) ? Apply(context, feature, record) : LookUpAsync(context, feature, tokenId);
+        return tokens.TryGetRecent(token, out var record) ? Apply(context, feature, record) : LookUpAsync(context, feature, token);
     }
 
-    private async Task LookUpAsync(HttpContext context, GatewayRequestFeature feature, string tokenId)
+    private async Task LookUpAsync(HttpContext context, GatewayRequestFeature feature, string token)
     {
         TokenAttributes? record;
         try
         {
-            record = await tokens.FindRecentAsync(tokenId, context.RequestAborted);
+            record = await tokens.FindRecentAsync(token, context.RequestAborted);
         }
         catch (DependencyUnavailableException e)
         {
