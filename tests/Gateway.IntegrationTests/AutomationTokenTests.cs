@@ -152,6 +152,42 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         Assert.Matches(@"two-factor auth:\s+auth-only", profile.Stdout);
     }
 
+    [Fact]
+    public async Task LoginTokens_AreRecorded_SoUnrecordedReadOnlyStopsOnlyTokensFromElsewhere_AndTheLoginLifetimeEndsThem()
+    {
+        await using var gateway = await registry.StartGatewayAsync(new Dictionary<string, string?>
+        {
+            ["Gateway__Tokens__Unrecorded"] = "ReadOnly",
+            ["Gateway__Tokens__LoginLifetime"] = "00:00:20",
+        });
+        var user = await registry.CreateUserAsync("login");
+        var package = RegistryFixture.UniquePackageName("login");
+
+        // The token Verdaccio gave directly (what a thief who reached the registry, or an old token, would hold): reads only.
+        using var direct = Npm(gateway, user.Token);
+        var refused = await direct.RunAsync(direct.CreatePackage(package, "1.0.0"), "publish");
+        Assert.False(refused.Succeeded, refused.ToString());
+        Assert.Contains("not created through the 2FA gateway", refused.Stderr);
+        Assert.Null(await registry.Verdaccio.GetPackumentAsync(package));
+
+        // A couch login through the gateway (npm login --auth-type=legacy's request): its token is recorded and writes.
+        var login = await gateway.SendAsync(HttpMethod.Put, "-/user/org.couchdb.user:" + user.Name, token: null,
+            body: new JsonObject { ["_id"] = "org.couchdb.user:" + user.Name, ["name"] = user.Name, ["password"] = user.Password, ["type"] = "user" },
+            headers: new Dictionary<string, string> { ["Authorization"] = GatewayHttp.Basic(user.Name, user.Password) });
+        Assert.True((int)login.Status is 200 or 201, login.ToString());
+        var loginToken = JsonNode.Parse(login.Body)!["token"]!.GetValue<string>();
+        using var loggedIn = Npm(gateway, loginToken);
+        await SucceedsAsync(loggedIn, loggedIn.CreatePackage(package, "1.0.0"), "publish");
+        Assert.DoesNotContain(loginToken, gateway.Output.Text);
+
+        // After Gateway:Tokens:LoginLifetime the login's token is refused as expired, though the registry still takes it.
+        await Task.Delay(TimeSpan.FromSeconds(20.5));
+        var late = await loggedIn.RunAsync(loggedIn.CreatePackage(package, "1.0.1"), "publish");
+        Assert.False(late.Succeeded, late.ToString());
+        Assert.Contains("expired", late.Stderr);
+        Assert.Null((await PackumentAsync(package))["versions"]?["1.0.1"]);
+    }
+
     private async Task<string> CreateTokenAsync(NpmCli npm, TwoFactorUser user, params string[] options)
     {
         var result = await npm.RunAsync(npm.NewFolder("token"), ["token", "create", "--json", "--password", user.Password, "--otp", await Totp.CodeAsync(user.Secret), .. options]);

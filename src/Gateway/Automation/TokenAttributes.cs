@@ -25,7 +25,18 @@ public sealed record TokenAttributes(
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
 
+    /// <summary>The name login tokens are recorded under: <c>npm token list</c> and audit show it.</summary>
+    public const string LoginName = "npm login";
+
+    /// <summary>A login's token: what its owner may do, until <paramref name="lifetime"/> ends (if the operator set one).</summary>
+    public static TokenAttributes ForLogin(string user, DateTimeOffset now, TimeSpan? lifetime) =>
+        new(user, RegistryKey: null, LoginName, now, now + lifetime, [], [], TokenPermission.ReadWrite, [], BypassTwoFactor: false);
+
     public bool IsLimitedToPackages => Packages.Count > 0 || Scopes.Count > 0;
+
+    /// <summary>The record allows what an unrecorded token with full rights would: no expiry, limit or bypass.</summary>
+    [JsonIgnore]
+    public bool LimitsNothing => Expires is null && !IsLimitedToPackages && Permission == TokenPermission.ReadWrite && Cidrs.Count == 0 && !BypassTwoFactor;
 
     /// <summary>Whether the token may act on <paramref name="package"/> (requests that name no package are not limited by it).</summary>
     public bool Covers(string package) =>

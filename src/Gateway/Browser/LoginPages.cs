@@ -1,4 +1,5 @@
 using Gateway.Accounts;
+using Gateway.Automation;
 using Gateway.Http;
 using Gateway.Identity;
 using Gateway.TwoFactor;
@@ -60,7 +61,7 @@ internal static partial class LoginPages
 
     private static async Task<IResult> CheckPasswordAsync(
         string flowId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, UpstreamLogin upstream,
-        [AsParameters] PasswordPageServices checks, ILogger<Log> logger)
+        TokenLedger tokens, [AsParameters] PasswordPageServices checks, ILogger<Log> logger)
     {
         var (usernames, regulator, modes, keys) = checks;
         if (!usernames.TryCanonical(form["username"].ToString().Trim(), out var username))
@@ -91,6 +92,8 @@ internal static partial class LoginPages
             return PasswordForm(context, antiforgery, flowId, "Wrong username or password.", 401);
         }
 
+        // Recorded before npm can collect it, as a couch login's token is (docs/SECURITY.md, "Tokens").
+        await tokens.RecordAsync(tokens.LoginRecord(username), token!, context.RequestAborted);
         await flows.SetLoginUserAsync(flowId, username, token!, context.RequestAborted);
         if (await modes.GetModeAsync(username, context.RequestAborted) == TwoFactorMode.Disabled)
         {
