@@ -150,6 +150,16 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         Assert.Contains("member of @secure", disable.Body);
         var profile = await memberNpm.RunAsync(memberNpm.NewFolder("profile"), "profile", "get");
         Assert.Matches(@"two-factor auth:\s+auth-only", profile.Stdout);
+
+        // Not listed, but once they publish into the scope they maintain a package in it: a member too.
+        var maintainer = await gateway.EnrolAsync(outsider, mode: "auth-only");
+        using var maintainerNpm = Npm(gateway, maintainer.Token);
+        var theirs = RegistryFixture.UniquePackageName("own", "secure");
+        await SucceedsAsync(maintainerNpm, maintainerNpm.CreatePackage(theirs, "1.0.0"), "publish");
+        var maintainerDisable = await gateway.SendAsync(HttpMethod.Post, "-/npm/v1/user", maintainer.Token, await Totp.CodeAsync(maintainer.Secret),
+            new JsonObject { ["tfa"] = new JsonObject { ["password"] = maintainer.Password, ["mode"] = "disable" } });
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, maintainerDisable.Status);
+        Assert.Contains("member of @secure", maintainerDisable.Body);
     }
 
     [Fact]
