@@ -163,6 +163,44 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
     }
 
     [Fact]
+    public async Task StageOnlyAndOrgLimitedTokens_GetNoMoreThanTheirCreatorAskedFor()
+    {
+        var gateway = await GatewayAsync();
+        var user = await gateway.EnrolAsync(await registry.CreateUserAsync("granular"), mode: "auth-only");
+        using var owner = Npm(gateway, user.Token);
+        var package = RegistryFixture.UniquePackageName("staged");
+        await SucceedsAsync(owner, owner.CreatePackage(package, "1.0.0"), "publish");
+
+        // npm 11.21's read-write-stage-only (sent as npm 11.21 sends it; the system npm 11.19 does not know the value):
+        // Verdaccio would take it as read-write; the gateway lets it publish nothing directly.
+        var created = await gateway.SendAsync(HttpMethod.Post, "-/npm/v1/tokens", user.Token, await Totp.CodeAsync(user.Secret), new JsonObject
+        {
+            ["name"] = "stager", ["password"] = user.Password, ["packages_and_scopes_permission"] = "read-write-stage-only", ["bypass_2fa"] = true,
+        });
+        Assert.True(created.Status == System.Net.HttpStatusCode.OK || created.Status == System.Net.HttpStatusCode.Created, created.ToString());
+        var stageOnly = created.Json!["token"]!.GetValue<string>();
+        using var stager = Npm(gateway, stageOnly);
+        var direct = await stager.RunAsync(stager.CreatePackage(package, "1.0.1"), "publish");
+        Assert.False(direct.Succeeded, direct.ToString());
+        Assert.Contains("may only stage releases", direct.Stderr);
+        Assert.Null((await PackumentAsync(package))["versions"]?["1.0.1"]);
+
+        // An org-limited token: team changes in another organisation, or with a read-only org permission, are refused
+        // before the registry (which has no organisations) is asked.
+        var orgToken = await CreateTokenAsync(owner, user, "--orgs", "acme", "--orgs-permission", "read-write");
+        using var orgAdmin = Npm(gateway, orgToken);
+        var otherOrg = await orgAdmin.RunAsync(orgAdmin.NewFolder("team"), "team", "create", "@beta:devs", "--otp", await Totp.CodeAsync(user.Secret));
+        Assert.False(otherOrg.Succeeded, otherOrg.ToString());
+        Assert.Contains("limited to the organisations acme", otherOrg.Stderr);
+
+        var readOnlyOrgs = await CreateTokenAsync(owner, user, "--orgs-permission", "read-only");
+        using var viewer = Npm(gateway, readOnlyOrgs);
+        var teamAdd = await viewer.RunAsync(viewer.NewFolder("team"), "team", "add", "@acme:devs", user.Name);
+        Assert.False(teamAdd.Succeeded, teamAdd.ToString());
+        Assert.Contains("cannot change organisations or teams", teamAdd.Stderr);
+    }
+
+    [Fact]
     public async Task LoginTokens_AreRecorded_SoUnrecordedReadOnlyStopsOnlyTokensFromElsewhere_AndTheLoginLifetimeEndsThem()
     {
         await using var gateway = await registry.StartGatewayAsync(new Dictionary<string, string?>
