@@ -53,6 +53,45 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
     }
 
     [Fact]
+    public async Task PolicyExplain_ReadsTheUsersModeTokenAndPackageRuleFromTheStore_AndDecidesAsTheGatewayDoes()
+    {
+        var gateway = await GatewayAsync();
+        var user = await gateway.EnrolAsync(await registry.CreateUserAsync("explain"));
+        using var owner = Npm(gateway, user.Token);
+        var package = RegistryFixture.UniquePackageName("explained");
+        await SucceedsAsync(owner, owner.CreatePackage(package, "1.0.0"), "publish", "--otp", await Totp.CodeAsync(user.Secret));
+        await CreateTokenAsync(owner, user, "--bypass-2fa", "--packages", package, "--expires", "7");
+        var list = await owner.RunAsync(owner.NewFolder("list"), "token", "list", "--json");
+        var key = JsonNode.Parse(list.Stdout)!.AsArray().Single(t => t!["gateway"]?["bypass_2fa"]?.GetValue<bool>() == true)!["key"]!.GetValue<string>();
+        using var folder = new TempDirectory("explain");
+        var body = folder.Combine("publish.json");
+        File.WriteAllText(body, new JsonObject { ["_id"] = package, ["name"] = package, ["versions"] = new JsonObject { ["1.0.1"] = new JsonObject() },
+            ["_attachments"] = new JsonObject { [package + "-1.0.1.tgz"] = new JsonObject { ["data"] = "AA==" } } }.ToJsonString());
+
+        var bypassed = await AdminCli.RunCommandAsync(gateway, "policy", "explain", "PUT", "/" + package, "--body", body, "--user", user.Name, "--token-key", key);
+
+        Assert.True(bypassed.Exit == 0, bypassed.Stderr + bypassed.Stdout);
+        Assert.Contains("caller:       " + user.Name + ", auth-and-writes (from the store)", bypassed.Stdout);
+        Assert.Contains("bypass-2fa=true", bypassed.Stdout);
+        Assert.Contains("decision:     forwarded without a second factor (bypass-2FA token)", bypassed.Stdout);
+
+        // The maintainer disallows tokens: explain now reads that rule from the store, and so decides as the gateway does.
+        await SucceedsAsync(owner, owner.NewFolder("access"), "access", "set", "mfa=publish", package, "--otp", await Totp.CodeAsync(user.Secret));
+        var ruled = await AdminCli.RunCommandAsync(gateway, "policy", "explain", "PUT", "/" + package, "--body", body, "--user", user.Name, "--token-key", key);
+        Assert.Contains("package rule: publish (set by a maintainer", ruled.Stdout);
+        Assert.Contains("decision:     second factor needed", ruled.Stdout);
+        using var ci = Npm(gateway, await CreateTokenAsync(owner, user, "--bypass-2fa", "--packages", package));
+        var live = await ci.RunAsync(ci.CreatePackage(package, "1.0.1"), "publish");
+        Assert.Contains("code EOTP", live.Stderr);
+
+        var other = await AdminCli.RunCommandAsync(gateway, "policy", "explain", "PUT", "/another-pkg", "--user", user.Name, "--token-key", key);
+        Assert.Contains("refused 403: This token cannot", other.Stdout);
+        var unknownKey = await AdminCli.RunCommandAsync(gateway, "policy", "explain", "PUT", "/" + package, "--user", user.Name, "--token-key", "nope");
+        Assert.Equal(4, unknownKey.Exit);
+        Assert.DoesNotContain(user.Password, bypassed.Stdout + ruled.Stdout + other.Stdout);
+    }
+
+    [Fact]
     public async Task PackageRule_OnlyAMaintainerWithASecondFactorMayChangeIt()
     {
         var gateway = await GatewayAsync();

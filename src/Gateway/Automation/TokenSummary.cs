@@ -1,10 +1,9 @@
 using System.Globalization;
-using Gateway.Automation;
 
-namespace Gateway.Npm;
+namespace Gateway.Automation;
 
 /// <summary>A created token's limits in one audit outcome, e.g. <c>read-write;expires=2026-03-01T00:00:00Z;packages=@acme;cidrs=any;bypass-2fa=false</c>.</summary>
-internal static class TokenSummary
+public static class TokenSummary
 {
     public static string Of(TokenAttributes token)
     {
