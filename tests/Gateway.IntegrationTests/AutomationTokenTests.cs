@@ -237,6 +237,16 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         var teamAdd = await viewer.RunAsync(viewer.NewFolder("team"), "team", "add", "@acme:devs", user.Name);
         Assert.False(teamAdd.Succeeded, teamAdd.ToString());
         Assert.Contains("cannot change organisations or teams", teamAdd.Stderr);
+
+        // A token limited to a network the client is not in: refused. Verdaccio enforces cidr_whitelist itself against
+        // the address it sees (the gateway's), so the gateway's whoami is refused first (401); the gateway's own check
+        // of the client's address (403 naming the networks) is in WriteRulesTests. README: a --cidr must include the gateway.
+        var elsewhere = await CreateTokenAsync(owner, user, "--cidr", "192.0.2.0/24");
+        using var outsider = Npm(gateway, elsewhere);
+        var fromHere = await outsider.RunAsync(outsider.CreatePackage(package, "1.0.2"), "publish");
+        Assert.False(fromHere.Succeeded, fromHere.ToString());
+        Assert.True(fromHere.Stderr.Contains("401", StringComparison.Ordinal), fromHere.ToString());
+        Assert.Null((await PackumentAsync(package))["versions"]?["1.0.2"]);
     }
 
     [Fact]
