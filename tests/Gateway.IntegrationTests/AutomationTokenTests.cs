@@ -89,6 +89,11 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         var unknownKey = await AdminCli.RunCommandAsync(gateway, "policy", "explain", "PUT", "/" + package, "--user", user.Name, "--token-key", "nope");
         Assert.Equal(4, unknownKey.Exit);
         Assert.DoesNotContain(user.Password, bypassed.Stdout + ruled.Stdout + other.Stdout);
+
+        // admin show lists the user's recorded tokens with what the gateway enforces.
+        var show = await AdminCli.RunAsync(gateway, "show", user.Name);
+        Assert.True(show.Exit == 0, show.Stderr);
+        Assert.Contains(show.Stdout.Split('\n'), l => l.Contains(key, StringComparison.Ordinal) && l.Contains("bypass-2fa=true", StringComparison.Ordinal));
     }
 
     [Fact]
