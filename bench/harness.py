@@ -498,15 +498,22 @@ def cpu_ticks(pid):
 def cpu_main(args):
     """Read path CPU per request vs bare YARP: each proxy pinned alone on the server CPU, the origin (nginx) and
     wrk on the load CPU, packument GETs, interleaved rounds (order reversed every other round); for each run the
-    server's utime+stime delta from /proc/<pid>/stat over the requests wrk completed. BENCH_CPU_GATEWAYS="name=dll ..."
-    adds gateway builds side by side (e.g. before=/tmp/gw-before/Gateway.dll). BENCH_CPU_PAIRED=1 loads all the proxies
+    server's utime+stime delta from /proc/<pid>/stat over the requests wrk completed. BENCH_CPU_GATEWAYS="name=dll[,K=V...] ..."
+    puts gateway builds (or one build with other settings) side by side (e.g. before=/tmp/gw-before/Gateway.dll). BENCH_CPU_PAIRED=1 loads all the proxies
     at the same time instead (steadier when other work shares the machine: it hits every proxy alike)."""
     hz = os.sysconf("SC_CLK_TCK")
     info = machine_info()
     started = time.time()
     gw_dlls = [("gw-embedded", os.path.join(REPO, "src/Gateway/bin/Release/net10.0/Gateway.dll"))]
+    gw_env = {}
     if os.environ.get("BENCH_CPU_GATEWAYS"):
-        gw_dlls = [tuple(e.split("=", 1)) for e in os.environ["BENCH_CPU_GATEWAYS"].split()]
+        # name=dll[,K=V...]: the same build with other settings side by side (e.g. Gateway__Operations__HttpMetrics=true)
+        gw_dlls = []
+        for entry in os.environ["BENCH_CPU_GATEWAYS"].split():
+            name, spec = entry.split("=", 1)
+            dll, *settings = spec.split(",")
+            gw_dlls.append((name, dll))
+            gw_env[name] = dict(kv.split("=", 1) for kv in settings)
     log(f"cpu mode: {args.reps} rounds x {args.seconds}s, {args.connections} connections; origin+wrk on CPU "
         f"'{args.load_cpus}', proxies on CPU '{args.server_cpus}'; gateways {gw_dlls}; load {info['loadavg']}")
     tmp = tempfile.mkdtemp(prefix="gw-bench-cpu-")
@@ -534,7 +541,7 @@ def cpu_main(args):
             os.makedirs(data)
             pid[name] = procs.start(name, ["dotnet", dll, "--urls", f"http://127.0.0.1:{ports[name]}"], args.server_cpus, {
                 **dotnet_env, **extra, "Gateway__Upstream": upstream, "Gateway__PublicUrl": f"http://127.0.0.1:{ports[name]}",
-                "Gateway__Store": "embedded", "Gateway__DataPath": data}).pid
+                "Gateway__Store": "embedded", "Gateway__DataPath": data, **gw_env.get(name, {})}).pid
         base = {n: f"http://127.0.0.1:{ports[n]}" for n in names}
         wait_ready(f"{upstream}/-/ping", procs)
         wait_ready(f"{base['bare-yarp']}/-/ping", procs)

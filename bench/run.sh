@@ -7,7 +7,8 @@
 #   bench/run.sh --cpu      read path CPU per request: bare YARP vs the gateway, packument GET, 7 interleaved rounds x 5 s
 #                           (BENCH_CPU_WARMUP=40: a longer warm-up, so the rounds measure steady state),
 #                           origin+wrk on CPU 0, proxies on CPU 1, utime+stime per request from /proc/<pid>/stat
-#                           (BENCH_CPU_GATEWAYS="before=/path/Gateway.dll after=/path/Gateway.dll" compares builds)
+#                           (BENCH_CPU_GATEWAYS="before=/path/Gateway.dll after=/path/Gateway.dll" compares builds;
+#                            "name=dll,K=V,K=V" gives one of them settings, e.g. Gateway__Operations__HttpMetrics=true)
 #                           (BENCH_CPU_AUTH=unrecorded|recorded|none: what the reads carry: a bearer token the gateway
 #                           has no record of (default), one created through it, or no Authorization)
 # Options (environment): BENCH_REPS, BENCH_SECONDS, BENCH_CONNECTIONS (16), BENCH_BIG_MB, BENCH_LOAD_CPUS (0),

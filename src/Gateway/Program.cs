@@ -20,7 +20,7 @@ using Microsoft.Extensions.Options;
 
 if (PolicyExplainCommand.Handles(args))
 {
-    return PolicyExplainCommand.Run(args, Console.Out, Console.Error);
+    return await PolicyExplainCommand.RunAsync(args, Console.Out, Console.Error);
 }
 
 if (AdminCommand.Handles(args))

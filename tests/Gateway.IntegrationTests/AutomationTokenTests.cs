@@ -53,6 +53,50 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
     }
 
     [Fact]
+    public async Task PolicyExplain_ReadsTheUsersModeTokenAndPackageRuleFromTheStore_AndDecidesAsTheGatewayDoes()
+    {
+        var gateway = await GatewayAsync();
+        var user = await gateway.EnrolAsync(await registry.CreateUserAsync("explain"));
+        using var owner = Npm(gateway, user.Token);
+        var package = RegistryFixture.UniquePackageName("explained");
+        await SucceedsAsync(owner, owner.CreatePackage(package, "1.0.0"), "publish", "--otp", await Totp.CodeAsync(user.Secret));
+        await CreateTokenAsync(owner, user, "--bypass-2fa", "--packages", package, "--expires", "7");
+        var list = await owner.RunAsync(owner.NewFolder("list"), "token", "list", "--json");
+        var key = JsonNode.Parse(list.Stdout)!.AsArray().Single(t => t!["gateway"]?["bypass_2fa"]?.GetValue<bool>() == true)!["key"]!.GetValue<string>();
+        using var folder = new TempDirectory("explain");
+        var body = folder.Combine("publish.json");
+        File.WriteAllText(body, new JsonObject { ["_id"] = package, ["name"] = package, ["versions"] = new JsonObject { ["1.0.1"] = new JsonObject() },
+            ["_attachments"] = new JsonObject { [package + "-1.0.1.tgz"] = new JsonObject { ["data"] = "AA==" } } }.ToJsonString());
+
+        var bypassed = await AdminCli.RunCommandAsync(gateway, "policy", "explain", "PUT", "/" + package, "--body", body, "--user", user.Name, "--token-key", key);
+
+        Assert.True(bypassed.Exit == 0, bypassed.Stderr + bypassed.Stdout);
+        Assert.Contains("caller:       " + user.Name + ", auth-and-writes (from the store)", bypassed.Stdout);
+        Assert.Contains("bypass-2fa=true", bypassed.Stdout);
+        Assert.Contains("decision:     forwarded without a second factor (bypass-2FA token)", bypassed.Stdout);
+
+        // The maintainer disallows tokens: explain now reads that rule from the store, and so decides as the gateway does.
+        await SucceedsAsync(owner, owner.NewFolder("access"), "access", "set", "mfa=publish", package, "--otp", await Totp.CodeAsync(user.Secret));
+        var ruled = await AdminCli.RunCommandAsync(gateway, "policy", "explain", "PUT", "/" + package, "--body", body, "--user", user.Name, "--token-key", key);
+        Assert.Contains("package rule: publish (set by a maintainer", ruled.Stdout);
+        Assert.Contains("decision:     second factor needed", ruled.Stdout);
+        using var ci = Npm(gateway, await CreateTokenAsync(owner, user, "--bypass-2fa", "--packages", package));
+        var live = await ci.RunAsync(ci.CreatePackage(package, "1.0.1"), "publish");
+        Assert.Contains("code EOTP", live.Stderr);
+
+        var other = await AdminCli.RunCommandAsync(gateway, "policy", "explain", "PUT", "/another-pkg", "--user", user.Name, "--token-key", key);
+        Assert.Contains("refused 403: This token cannot", other.Stdout);
+        var unknownKey = await AdminCli.RunCommandAsync(gateway, "policy", "explain", "PUT", "/" + package, "--user", user.Name, "--token-key", "nope");
+        Assert.Equal(4, unknownKey.Exit);
+        Assert.DoesNotContain(user.Password, bypassed.Stdout + ruled.Stdout + other.Stdout);
+
+        // admin show lists the user's recorded tokens with what the gateway enforces.
+        var show = await AdminCli.RunAsync(gateway, "show", user.Name);
+        Assert.True(show.Exit == 0, show.Stderr);
+        Assert.Contains(show.Stdout.Split('\n'), l => l.Contains(key, StringComparison.Ordinal) && l.Contains("bypass-2fa=true", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task PackageRule_OnlyAMaintainerWithASecondFactorMayChangeIt()
     {
         var gateway = await GatewayAsync();
@@ -150,6 +194,100 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         Assert.Contains("member of @secure", disable.Body);
         var profile = await memberNpm.RunAsync(memberNpm.NewFolder("profile"), "profile", "get");
         Assert.Matches(@"two-factor auth:\s+auth-only", profile.Stdout);
+
+        // Not listed, but once they publish into the scope they maintain a package in it: a member too.
+        var maintainer = await gateway.EnrolAsync(outsider, mode: "auth-only");
+        using var maintainerNpm = Npm(gateway, maintainer.Token);
+        var theirs = RegistryFixture.UniquePackageName("own", "secure");
+        await SucceedsAsync(maintainerNpm, maintainerNpm.CreatePackage(theirs, "1.0.0"), "publish");
+        var maintainerDisable = await gateway.SendAsync(HttpMethod.Post, "-/npm/v1/user", maintainer.Token, await Totp.CodeAsync(maintainer.Secret),
+            new JsonObject { ["tfa"] = new JsonObject { ["password"] = maintainer.Password, ["mode"] = "disable" } });
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, maintainerDisable.Status);
+        Assert.Contains("member of @secure", maintainerDisable.Body);
+    }
+
+    [Fact]
+    public async Task StageOnlyAndOrgLimitedTokens_GetNoMoreThanTheirCreatorAskedFor()
+    {
+        var gateway = await GatewayAsync();
+        var user = await gateway.EnrolAsync(await registry.CreateUserAsync("granular"), mode: "auth-only");
+        using var owner = Npm(gateway, user.Token);
+        var package = RegistryFixture.UniquePackageName("staged");
+        await SucceedsAsync(owner, owner.CreatePackage(package, "1.0.0"), "publish");
+
+        // npm 11.21's read-write-stage-only (sent as npm 11.21 sends it; the system npm 11.19 does not know the value):
+        // Verdaccio would take it as read-write; the gateway lets it publish nothing directly.
+        var created = await gateway.SendAsync(HttpMethod.Post, "-/npm/v1/tokens", user.Token, await Totp.CodeAsync(user.Secret), new JsonObject
+        {
+            ["name"] = "stager", ["password"] = user.Password, ["packages_and_scopes_permission"] = "read-write-stage-only", ["bypass_2fa"] = true,
+        });
+        Assert.True(created.Status == System.Net.HttpStatusCode.OK || created.Status == System.Net.HttpStatusCode.Created, created.ToString());
+        var stageOnly = created.Json!["token"]!.GetValue<string>();
+        using var stager = Npm(gateway, stageOnly);
+        var direct = await stager.RunAsync(stager.CreatePackage(package, "1.0.1"), "publish");
+        Assert.False(direct.Succeeded, direct.ToString());
+        Assert.Contains("may only stage releases", direct.Stderr);
+        Assert.Null((await PackumentAsync(package))["versions"]?["1.0.1"]);
+
+        // An org-limited token: team changes in another organisation, or with a read-only org permission, are refused
+        // before the registry (which has no organisations) is asked.
+        var orgToken = await CreateTokenAsync(owner, user, "--orgs", "acme", "--orgs-permission", "read-write");
+        using var orgAdmin = Npm(gateway, orgToken);
+        var otherOrg = await orgAdmin.RunAsync(orgAdmin.NewFolder("team"), "team", "create", "@beta:devs", "--otp", await Totp.CodeAsync(user.Secret));
+        Assert.False(otherOrg.Succeeded, otherOrg.ToString());
+        Assert.Contains("limited to the organisations acme", otherOrg.Stderr);
+
+        var readOnlyOrgs = await CreateTokenAsync(owner, user, "--orgs-permission", "read-only");
+        using var viewer = Npm(gateway, readOnlyOrgs);
+        var teamAdd = await viewer.RunAsync(viewer.NewFolder("team"), "team", "add", "@acme:devs", user.Name);
+        Assert.False(teamAdd.Succeeded, teamAdd.ToString());
+        Assert.Contains("cannot change organisations or teams", teamAdd.Stderr);
+
+        // A token limited to a network the client is not in: refused. Verdaccio enforces cidr_whitelist itself against
+        // the address it sees (the gateway's), so the gateway's whoami is refused first (401); the gateway's own check
+        // of the client's address (403 naming the networks) is in WriteRulesTests. README: a --cidr must include the gateway.
+        var elsewhere = await CreateTokenAsync(owner, user, "--cidr", "192.0.2.0/24");
+        using var outsider = Npm(gateway, elsewhere);
+        var fromHere = await outsider.RunAsync(outsider.CreatePackage(package, "1.0.2"), "publish");
+        Assert.False(fromHere.Succeeded, fromHere.ToString());
+        Assert.True(fromHere.Stderr.Contains("401", StringComparison.Ordinal), fromHere.ToString());
+        Assert.Null((await PackumentAsync(package))["versions"]?["1.0.2"]);
+    }
+
+    [Fact]
+    public async Task LoginTokens_AreRecorded_SoUnrecordedReadOnlyStopsOnlyTokensFromElsewhere_AndTheLoginLifetimeEndsThem()
+    {
+        await using var gateway = await registry.StartGatewayAsync(new Dictionary<string, string?>
+        {
+            ["Gateway__Tokens__Unrecorded"] = "ReadOnly",
+            ["Gateway__Tokens__LoginLifetime"] = "00:00:20",
+        });
+        var user = await registry.CreateUserAsync("login");
+        var package = RegistryFixture.UniquePackageName("login");
+
+        // The token Verdaccio gave directly (what a thief who reached the registry, or an old token, would hold): reads only.
+        using var direct = Npm(gateway, user.Token);
+        var refused = await direct.RunAsync(direct.CreatePackage(package, "1.0.0"), "publish");
+        Assert.False(refused.Succeeded, refused.ToString());
+        Assert.Contains("not created through the 2FA gateway", refused.Stderr);
+        Assert.Null(await registry.Verdaccio.GetPackumentAsync(package));
+
+        // A couch login through the gateway (npm login --auth-type=legacy's request): its token is recorded and writes.
+        var login = await gateway.SendAsync(HttpMethod.Put, "-/user/org.couchdb.user:" + user.Name, token: null,
+            body: new JsonObject { ["_id"] = "org.couchdb.user:" + user.Name, ["name"] = user.Name, ["password"] = user.Password, ["type"] = "user" },
+            headers: new Dictionary<string, string> { ["Authorization"] = GatewayHttp.Basic(user.Name, user.Password) });
+        Assert.True((int)login.Status is 200 or 201, login.ToString());
+        var loginToken = JsonNode.Parse(login.Body)!["token"]!.GetValue<string>();
+        using var loggedIn = Npm(gateway, loginToken);
+        await SucceedsAsync(loggedIn, loggedIn.CreatePackage(package, "1.0.0"), "publish");
+        Assert.DoesNotContain(loginToken, gateway.Output.Text);
+
+        // After Gateway:Tokens:LoginLifetime the login's token is refused as expired, though the registry still takes it.
+        await Task.Delay(TimeSpan.FromSeconds(20.5));
+        var late = await loggedIn.RunAsync(loggedIn.CreatePackage(package, "1.0.1"), "publish");
+        Assert.False(late.Succeeded, late.ToString());
+        Assert.Contains("expired", late.Stderr);
+        Assert.Null((await PackumentAsync(package))["versions"]?["1.0.1"]);
     }
 
     private async Task<string> CreateTokenAsync(NpmCli npm, TwoFactorUser user, params string[] options)

@@ -21,9 +21,9 @@ public sealed class PolicyCommandTests
         var (exit, stdout, stderr) = await RunGatewayAsync("policy", "explain", method, path);
 
         Assert.True(exit == 0, stderr);
-        Assert.Contains($"action:     {action}", stdout);
-        Assert.Contains($"package:    {package}", stdout);
-        Assert.Contains($"class:      {protection}", stdout);
+        Assert.Contains($"action:       {action}", stdout);
+        Assert.Contains($"package:      {package}", stdout);
+        Assert.Contains($"class:        {protection}", stdout);
         Assert.Contains("rule:", stdout);
     }
 
@@ -37,8 +37,8 @@ public sealed class PolicyCommandTests
         var (exit, stdout, _) = await RunGatewayAsync("policy", "explain", "PUT", "/demo", "--body", body);
 
         Assert.Equal(0, exit);
-        Assert.Contains("action:     star", stdout);
-        Assert.Contains("class:      none", stdout);
+        Assert.Contains("action:       star", stdout);
+        Assert.Contains("class:        none", stdout);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Gateway.Accounts;
 using Gateway.Audit;
+using Gateway.Automation;
 using Gateway.Store;
 
 namespace Gateway.Admin;
@@ -35,6 +36,15 @@ internal sealed class AdminOperations(IServiceProvider services, TextWriter outp
         output.WriteLine($"recovery codes:  {await Accounts.CountRecoveryCodesAsync(user, default)} unused");
         output.WriteLine($"second factors:  {failures} consecutive failures, {Lock(lockedUntil)}");
         output.WriteLine($"sign-in:         {signInFailures} consecutive failures, {Lock(signInLockedUntil)}");
+        var scopes = await services.GetRequiredService<PackageRules>().ScopesOfAsync(user, default);
+        output.WriteLine($"published into:  {(scopes.Count == 0 ? "no scope" : string.Join(", ", scopes.Order(StringComparer.Ordinal)))} (through the gateway)");
+        var tokens = await services.GetRequiredService<TokenLedger>().ListAsync(user, default);
+        output.WriteLine($"tokens:          {tokens.Count} recorded (created with npm token create through the gateway)");
+        foreach (var (key, token) in tokens.OrderBy(t => t.Value.Created))
+        {
+            output.WriteLine($"  - {key} {token.Name ?? "(no name)"}: {TokenSummary.Of(token)}");
+        }
+
         output.WriteLine("recent events:");
         foreach (var entry in await Audit.NewestAsync(user, 10, default))
         {

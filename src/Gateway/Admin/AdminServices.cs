@@ -1,5 +1,6 @@
 using Gateway.Accounts;
 using Gateway.Audit;
+using Gateway.Automation;
 using Gateway.Configuration;
 using Gateway.Metrics;
 using Gateway.Resilience;
@@ -40,6 +41,7 @@ internal sealed class AdminServices : IAsyncDisposable
             builder.AddStore();
             builder.AddSecretProtection();
             builder.AddAudit();
+            builder.AddAutomation();
             builder.Services.AddSingleton<GatewayMetrics>();
             builder.Services.AddSingleton<AccountDirectory>();
             builder.Services.AddSingleton<KeyRecords>();

@@ -57,6 +57,15 @@ public static class AuditEventTypes
     /// <summary>A maintainer changed a package's two-factor rule; outcome: the rule.</summary>
     public const string PackageRuleChanged = "package-rule-changed";
 
+    /// <summary>
+    /// A user signed in on the gateway's pages (action <c>account</c>) or completed a web login for npm (action
+    /// <c>web-login</c>); outcome: what was proven (<c>password</c>, or the second factor).
+    /// </summary>
+    public const string SignedIn = "signed-in";
+
+    /// <summary>A page sign-in or web login was refused for a wrong password; outcome: <c>password</c>.</summary>
+    public const string SignInRefused = "sign-in-refused";
+
     /// <summary>An operator command changed an account; outcome: the command (<c>reset-2fa</c>, <c>unlock</c>).</summary>
     public const string OperatorAction = "operator-action";
 }

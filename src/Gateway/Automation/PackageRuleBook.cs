@@ -1,3 +1,4 @@
+using Gateway.Accounts;
 using Gateway.Store;
 
 namespace Gateway.Automation;
@@ -11,7 +12,15 @@ internal sealed class PackageRuleBook(PackageRules rules, PackageRulesProvider f
 
     public PackageRulesFile File => file.Current;
 
-    public ValueTask AddPublisherAsync(string package, string user, CancellationToken cancellation) => rules.AddPublisherAsync(package, user, cancellation);
+    public ValueTask AddPublisherAsync(string package, string user, CancellationToken cancellation) =>
+        rules.AddPublisherAsync(package, PackageRulesFile.ScopeName(package), user, cancellation);
+
+    /// <summary>
+    /// The strictest mode a scope the user belongs to requires: listed as a member in the file, or a maintainer of one
+    /// of its packages (a user who published into the scope through the gateway).
+    /// </summary>
+    public async ValueTask<(TwoFactorMode Mode, string? Scope)> MemberRequirementAsync(string user, CancellationToken cancellation) =>
+        file.Current.Scopes.Count == 0 ? (TwoFactorMode.Disabled, null) : file.Current.MemberRequirement(user, await rules.ScopesOfAsync(user, cancellation));
 
     public ValueTask<IReadOnlyList<string>> PublishersAsync(string package, CancellationToken cancellation) => rules.PublishersAsync(package, cancellation);
 

@@ -29,15 +29,21 @@ public sealed record PackageRulesFile(IReadOnlyList<PackageRulesFile.PackageDefa
     /// <summary>The default rule of the first pattern that matches, else none.</summary>
     public PackageMfa DefaultFor(string package) => Packages.FirstOrDefault(p => p.Matches(package))?.Mfa ?? PackageMfa.None;
 
+    /// <summary>The scope of a scoped package name (<c>@acme</c> of <c>@acme/lib</c>), else null.</summary>
+    public static string? ScopeName(string? package) =>
+        package is not null && package.StartsWith('@') && package.IndexOf('/') is > 1 and var slash ? package[..slash] : null;
+
     /// <summary>The requirement of the package's scope, if its scope has one.</summary>
     public ScopeRequirement? ScopeOf(string? package) =>
-        package is not null && package.StartsWith('@') && package.IndexOf('/') is > 1 and var slash
-            ? Scopes.FirstOrDefault(s => s.Scope == package[..slash])
-            : null;
+        ScopeName(package) is { } scope ? Scopes.FirstOrDefault(s => s.Scope == scope) : null;
 
-    /// <summary>The strictest mode any scope listing the user as a member requires (Disabled: none).</summary>
-    public (TwoFactorMode Mode, string? Scope) MemberRequirement(string user) =>
-        Scopes.Where(s => s.Members.Contains(user, StringComparer.Ordinal)).OrderByDescending(s => s.Require)
+    /// <summary>
+    /// The strictest mode any scope the user belongs to requires (Disabled: none): scopes that list the user as a
+    /// member, and <paramref name="maintainedScopes"/> (scopes the user maintains a package in).
+    /// </summary>
+    public (TwoFactorMode Mode, string? Scope) MemberRequirement(string user, IReadOnlyCollection<string>? maintainedScopes = null) =>
+        Scopes.Where(s => s.Members.Contains(user, StringComparer.Ordinal) || (maintainedScopes?.Contains(s.Scope) ?? false))
+            .OrderByDescending(s => s.Require)
             .Select(s => (s.Require, (string?)s.Scope)).FirstOrDefault((TwoFactorMode.Disabled, null));
 
     /// <exception cref="PolicyFileException">The file is not valid; every problem is listed.</exception>

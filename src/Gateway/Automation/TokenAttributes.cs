@@ -11,6 +11,8 @@ namespace Gateway.Automation;
 /// <param name="Scopes">Scopes (<c>@acme</c>) whose packages the token may act on.</param>
 /// <param name="Cidrs">Client networks the token may be used from (empty: anywhere).</param>
 /// <param name="BypassTwoFactor">Writes without a code: never governance actions, never packages that disallow tokens.</param>
+/// <param name="Orgs">Organisations the token may change (<c>--orgs</c>, without <c>@</c>; empty: not limited by name).</param>
+/// <param name="OrgsPermission">What the token may do to organisations and teams (<c>--orgs-permission</c>).</param>
 public sealed record TokenAttributes(
     string User,
     string? RegistryKey,
@@ -21,11 +23,28 @@ public sealed record TokenAttributes(
     IReadOnlyList<string> Scopes,
     TokenPermission Permission,
     IReadOnlyList<string> Cidrs,
-    bool BypassTwoFactor)
+    bool BypassTwoFactor,
+    IReadOnlyList<string>? Orgs = null,
+    OrgsPermission OrgsPermission = OrgsPermission.Unset)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
 
+    /// <summary>The name login tokens are recorded under: <c>npm token list</c> and audit show it.</summary>
+    public const string LoginName = "npm login";
+
+    /// <summary>A login's token: what its owner may do, until <paramref name="lifetime"/> ends (if the operator set one).</summary>
+    public static TokenAttributes ForLogin(string user, DateTimeOffset now, TimeSpan? lifetime) =>
+        new(user, RegistryKey: null, LoginName, now, now + lifetime, [], [], TokenPermission.ReadWrite, [], BypassTwoFactor: false);
+
     public bool IsLimitedToPackages => Packages.Count > 0 || Scopes.Count > 0;
+
+    /// <summary>The token was created with <c>--orgs</c> or <c>--orgs-permission</c>: org and team changes are limited by them.</summary>
+    [JsonIgnore]
+    public bool IsLimitedToOrgs => Orgs is { Count: > 0 } || OrgsPermission != OrgsPermission.Unset;
+
+    /// <summary>The record allows what an unrecorded token with full rights would: no expiry, limit or bypass.</summary>
+    [JsonIgnore]
+    public bool LimitsNothing => Expires is null && !IsLimitedToPackages && !IsLimitedToOrgs && Permission == TokenPermission.ReadWrite && Cidrs.Count == 0 && !BypassTwoFactor;
 
     /// <summary>Whether the token may act on <paramref name="package"/> (requests that name no package are not limited by it).</summary>
     public bool Covers(string package) =>
@@ -39,8 +58,39 @@ public sealed record TokenAttributes(
         JsonSerializer.Deserialize<TokenAttributes>(json, Json) ?? throw new JsonException("empty token record");
 }
 
+/// <summary>What a token may do to packages (<c>--packages-and-scopes-permission</c>).</summary>
 public enum TokenPermission
 {
     ReadWrite,
     ReadOnly,
+
+    /// <summary><c>read-write-stage-only</c>: stage releases for a human to approve; nothing protected directly.</summary>
+    StageOnly,
+}
+
+/// <summary>What a token may do to organisations and teams (<c>--orgs-permission</c>); unset: what its owner may.</summary>
+public enum OrgsPermission
+{
+    Unset,
+    ReadWrite,
+    ReadOnly,
+    NoAccess,
+}
+
+public static class TokenPermissionWire
+{
+    public static string ToWire(this TokenPermission permission) => permission switch
+    {
+        TokenPermission.ReadOnly => "read-only",
+        TokenPermission.StageOnly => "read-write-stage-only",
+        _ => "read-write",
+    };
+
+    public static string ToWire(this OrgsPermission permission) => permission switch
+    {
+        OrgsPermission.ReadWrite => "read-write",
+        OrgsPermission.ReadOnly => "read-only",
+        OrgsPermission.NoAccess => "no-access",
+        _ => "unset",
+    };
 }

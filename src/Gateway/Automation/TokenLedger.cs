@@ -18,6 +18,9 @@ internal sealed class TokenLedger(TokenRecords records, KeyedHasher hasher, IOpt
     /// <summary>How long a record outlives its token's expiry, so that its use is refused as "expired", not as unknown.</summary>
     private static readonly TimeSpan ExpiredRetention = TimeSpan.FromDays(30);
 
+    /// <summary>How long the store keeps a record that has no expiry and limits nothing (a login's token).</summary>
+    private static readonly TimeSpan UnlimitedRetention = TimeSpan.FromDays(400);
+
     public TokenOptions Options => options.Value;
 
     public DateTimeOffset Now => time.GetUtcNow();
@@ -48,10 +51,17 @@ internal sealed class TokenLedger(TokenRecords records, KeyedHasher hasher, IOpt
         return record;
     }
 
+    /// <summary>The record a login's token gets: no limits but the operator's <see cref="TokenOptions.LoginLifetime"/>.</summary>
+    public TokenAttributes LoginRecord(string user) => TokenAttributes.ForLogin(user, Now, options.Value.LoginLifetime);
+
     /// <exception cref="Resilience.DependencyUnavailableException">The store cannot record it: the caller must not hand the token out.</exception>
     public async ValueTask RecordAsync(TokenAttributes attributes, string token, CancellationToken cancellation)
     {
-        TimeSpan? lifetime = attributes.Expires is { } expires ? expires - Now + ExpiredRetention : null;
+        TimeSpan? lifetime = attributes.Expires is { } expires ? expires - Now + ExpiredRetention
+            // A record that limits nothing (a login's) may lapse: the token then counts as unrecorded, which never
+            // grants more. A record that limits something (a read-only token) must never lapse into more.
+            : attributes.LimitsNothing ? UnlimitedRetention
+            : null;
         await records.SaveAsync(attributes.User, TokenId(token), attributes.RegistryKey, attributes.ToJson(), lifetime, cancellation);
         _recent.Forget(token);
     }

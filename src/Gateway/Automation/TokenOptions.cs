@@ -15,8 +15,15 @@ public sealed class TokenOptions
     public bool AllowBypass { get; set; } = true;
 
     /// <summary>
-    /// What a token the gateway has no record of may do (made before the gateway, by <c>npm login</c>, or by another
-    /// path): <c>full</c> (what its owner may, with the owner's second factor), or <c>read-only</c>.
+    /// How long a token from <c>npm login</c> (couch or web login through the gateway) may be used; unset: as long as
+    /// the registry accepts it. npmjs gives login sessions 2 hours.
+    /// </summary>
+    public TimeSpan? LoginLifetime { get; set; }
+
+    /// <summary>
+    /// What a token the gateway has no record of may do (made before the gateway, or by another path than
+    /// <c>npm token create</c> and <c>npm login</c> through it): <c>full</c> (what its owner may, with the owner's
+    /// second factor), or <c>read-only</c>.
     /// </summary>
     public UnrecordedTokens Unrecorded { get; set; } = UnrecordedTokens.Full;
 }

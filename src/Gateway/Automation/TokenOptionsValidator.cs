@@ -17,6 +17,11 @@ internal sealed class TokenOptionsValidator : IValidateOptions<TokenOptions>
             errors.Add($"{TokenOptions.Section}:DefaultWriteLifetime must be between 00:00:01 and MaxWriteLifetime ({options.MaxWriteLifetime:c}), not '{options.DefaultWriteLifetime:c}'");
         }
 
+        if (options.LoginLifetime is { } login && (login < TimeSpan.FromSeconds(1) || login > TimeSpan.FromDays(3650)))
+        {
+            errors.Add($"{TokenOptions.Section}:LoginLifetime must be between 00:00:01 and 3650.00:00:00 (or unset), not '{login:c}'");
+        }
+
         if (!Enum.IsDefined(options.Unrecorded))
         {
             errors.Add($"{TokenOptions.Section}:Unrecorded must be 'Full' or 'ReadOnly'");

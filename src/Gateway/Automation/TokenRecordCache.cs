@@ -4,7 +4,7 @@ namespace Gateway.Automation;
 
 /// <summary>
 /// Token records as reads see them, in process: token → the record, or "no record" (a token from
-/// <c>npm login</c>, or from before the gateway), for <see cref="Ttl"/>, at most <see cref="Capacity"/> entries
+/// before the gateway, or by a path around it), for <see cref="Ttl"/>, at most <see cref="Capacity"/> entries
 /// (beyond that, new answers are not kept and the lookups go to the store). Only reads use it; protected requests
 /// read the store every time (<see cref="TokenLedger.FindAsync"/>).
 /// <para>

@@ -30,8 +30,25 @@ public static class TokenRequest
             problems.Add($"'{cidr}' is not a network in CIDR notation (such as 192.0.2.0/24)");
         }
 
-        var readOnly = Flag(body, "readonly", problems)
-            || OptionalString(body, "packages_and_scopes_permission", problems) is "read-only" or "no-access";
+        var orgs = Strings(body, "orgs", problems).Select(o => o.TrimStart('@')).ToList();
+        var orgsPermission = OptionalString(body, "orgs_permission", problems) switch
+        {
+            null => OrgsPermission.Unset,
+            "read-write" => OrgsPermission.ReadWrite,
+            "read-only" => OrgsPermission.ReadOnly,
+            "no-access" => OrgsPermission.NoAccess,
+            var other => Invalid(problems, $"orgs_permission must be read-only, read-write or no-access, not '{other}'", OrgsPermission.Unset),
+        };
+
+        // An unknown permission is refused, not read as read-write: a token never gets more than its creator asked for.
+        var permission = OptionalString(body, "packages_and_scopes_permission", problems) switch
+        {
+            null or "read-write" => TokenPermission.ReadWrite,
+            "read-only" or "no-access" => TokenPermission.ReadOnly,
+            "read-write-stage-only" => TokenPermission.StageOnly,
+            var other => Invalid(problems, $"packages_and_scopes_permission must be read-only, read-write, read-write-stage-only or no-access, not '{other}'", TokenPermission.ReadOnly),
+        };
+        var readOnly = Flag(body, "readonly", problems) || permission == TokenPermission.ReadOnly;
         var bypass = Flag(body, "bypass_2fa", problems);
         var expiresInDays = OptionalDays(body, problems);
         if (problems.Count > 0)
@@ -51,7 +68,7 @@ public static class TokenRequest
         }
 
         return new Result(new TokenAttributes(user, RegistryKey: null, name, now, now + lifetime, packages, scopes,
-            readOnly ? TokenPermission.ReadOnly : TokenPermission.ReadWrite, cidrs, bypass));
+            readOnly ? TokenPermission.ReadOnly : permission, cidrs, bypass, orgs, orgsPermission));
     }
 
     private static Result Refuse(int status, string problem) => new(null, status, problem);
@@ -113,9 +130,11 @@ public static class TokenRequest
         return null;
     }
 
-    private static bool Invalid(List<string> problems, string problem)
+    private static bool Invalid(List<string> problems, string problem) => Invalid(problems, problem, false);
+
+    private static T Invalid<T>(List<string> problems, string problem, T value)
     {
         problems.Add(problem);
-        return false;
+        return value;
     }
 }

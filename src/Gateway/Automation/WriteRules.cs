@@ -98,6 +98,26 @@ public static class WriteRules
             return WriteVerdict.Refuse(403, $"This token is read-only: it cannot {request.Action}{Of(request.Package)}.");
         }
 
+        if (token.Permission == TokenPermission.StageOnly)
+        {
+            // Staging (npm stage publish) is not protected; everything protected, approving a stage included, is
+            // left to a person with a second factor.
+            return WriteVerdict.Refuse(403, $"This token may only stage releases (read-write-stage-only): it cannot {request.Action}{Of(request.Package)}.");
+        }
+
+        if (request.Organisation is { } organisation && token.IsLimitedToOrgs)
+        {
+            if (token.OrgsPermission != OrgsPermission.ReadWrite)
+            {
+                return WriteVerdict.Refuse(403, $"This token cannot change organisations or teams (its --orgs-permission is {token.OrgsPermission.ToWire()}): it cannot {request.Action} in {organisation}.");
+            }
+
+            if (token.Orgs is { Count: > 0 } orgs && !orgs.Contains(organisation, StringComparer.OrdinalIgnoreCase))
+            {
+                return WriteVerdict.Refuse(403, $"This token cannot {request.Action} in {organisation}: it is limited to the organisations {string.Join(", ", orgs)}.");
+            }
+        }
+
         // Package limits bound what the token may do to packages; a request that names none (a token, a team, the
         // profile) is governance and takes the owner's second factor anyway.
         return request.Package is null || token.Covers(request.Package) ? null : PackageRefusal(request.Action, request.Package, token);

@@ -1,4 +1,6 @@
 using Gateway.Accounts;
+using Gateway.Audit;
+using Gateway.Automation;
 using Gateway.Http;
 using Gateway.Identity;
 using Gateway.TwoFactor;
@@ -60,7 +62,7 @@ internal static partial class LoginPages
 
     private static async Task<IResult> CheckPasswordAsync(
         string flowId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, UpstreamLogin upstream,
-        [AsParameters] PasswordPageServices checks, ILogger<Log> logger)
+        TokenLedger tokens, [AsParameters] PasswordPageServices checks, AuditTrail audit, ILogger<Log> logger)
     {
         var (usernames, regulator, modes, keys) = checks;
         if (!usernames.TryCanonical(form["username"].ToString().Trim(), out var username))
@@ -88,14 +90,18 @@ internal static partial class LoginPages
         if (attempt == FailureRegulator.AttemptOutcome.Failed)
         {
             LogRefused(logger, username);
+            await audit.RecordAsync(AuditEventTypes.SignInRefused, username, "password", WebLoginAction, cancellation: context.RequestAborted);
             return PasswordForm(context, antiforgery, flowId, "Wrong username or password.", 401);
         }
 
+        // Recorded before npm can collect it, as a couch login's token is (docs/SECURITY.md, "Tokens").
+        await tokens.RecordAsync(tokens.LoginRecord(username), token!, context.RequestAborted);
         await flows.SetLoginUserAsync(flowId, username, token!, context.RequestAborted);
         if (await modes.GetModeAsync(username, context.RequestAborted) == TwoFactorMode.Disabled)
         {
             await flows.CompleteLoginAsync(flowId, context.RequestAborted);
             LogLoggedIn(logger, username, "password");
+            await audit.RecordAsync(AuditEventTypes.SignedIn, username, "password", WebLoginAction, cancellation: context.RequestAborted);
             return Finished(context, flow with { Completed = true });
         }
 
@@ -104,7 +110,7 @@ internal static partial class LoginPages
 
     private static async Task<IResult> CheckSecondFactorAsync(
         string flowId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, SecondFactorProof proof,
-        SecurityKeys keys, ILogger<Log> logger)
+        SecurityKeys keys, AuditTrail audit, ILogger<Log> logger)
     {
         var flow = await flows.GetAsync(flowId, context.RequestAborted);
         if (flow is not { Kind: FlowKind.Login, PasswordChecked: true, User: { } user, Completed: false })
@@ -120,11 +126,15 @@ internal static partial class LoginPages
 
         await flows.CompleteLoginAsync(flowId, context.RequestAborted);
         LogLoggedIn(logger, user, result.Factor ?? "second factor");
+        await audit.RecordAsync(AuditEventTypes.SignedIn, user, result.Factor ?? "second-factor", WebLoginAction, cancellation: context.RequestAborted);
         return Finished(context, flow with { Completed = true });
     }
 
     [LoggerMessage(EventId = 630, Level = LogLevel.Information, Message = "Web login of user {User} completed ({Factor})")]
     private static partial void LogLoggedIn(ILogger logger, string user, string factor);
+
+    /// <summary>The audit action of a web login for npm.</summary>
+    private const string WebLoginAction = "web-login";
 
     [LoggerMessage(EventId = 631, Level = LogLevel.Warning, Message = "Web login refused for user {User}: wrong username or password")]
     private static partial void LogRefused(ILogger logger, string user);

@@ -1,4 +1,5 @@
 using Gateway.Accounts;
+using Gateway.Audit;
 using Gateway.Http;
 using Gateway.Identity;
 using Gateway.TwoFactor;
@@ -46,7 +47,7 @@ internal static partial class SignInPages
 
     private static async Task<IResult> CheckPasswordAsync(
         HttpContext context, IFormCollection form, IAntiforgery antiforgery, PasswordChecker passwords, BrowserFlowStore flows, StepUp stepUp,
-        [AsParameters] PasswordPageServices checks, ILogger<Log> logger)
+        [AsParameters] PasswordPageServices checks, AuditTrail audit, ILogger<Log> logger)
     {
         var (usernames, regulator, modes, keys) = checks;
         var password = form["password"].ToString();
@@ -65,12 +66,14 @@ internal static partial class SignInPages
         if (attempt == FailureRegulator.AttemptOutcome.Failed)
         {
             LogSignInRefused(logger, username);
+            await audit.RecordAsync(AuditEventTypes.SignInRefused, username, "password", AccountAction, cancellation: context.RequestAborted);
             return PasswordForm(context, antiforgery, "Wrong username or password.", 401);
         }
 
         if (await modes.GetModeAsync(username, context.RequestAborted) == TwoFactorMode.Disabled)
         {
             await GatewaySession.SignInAsync(context, username, StepUpStrength.Password, stepUp.Now);
+            await audit.RecordAsync(AuditEventTypes.SignedIn, username, "password", AccountAction, cancellation: context.RequestAborted);
             return Results.Redirect(GatewayUrls.Account);
         }
 
@@ -90,7 +93,7 @@ internal static partial class SignInPages
 
     private static async Task<IResult> CheckSecondFactorAsync(
         string pendingId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, SecondFactorProof proof, SecurityKeys keys,
-        StepUp stepUp)
+        StepUp stepUp, AuditTrail audit)
     {
         var pending = await flows.GetAsync(pendingId, context.RequestAborted);
         if (pending is not { Kind: FlowKind.SignIn, User: { } username })
@@ -105,8 +108,12 @@ internal static partial class SignInPages
         }
 
         await GatewaySession.SignInAsync(context, username, StepUpStrength.SecondFactor, stepUp.Now);
+        await audit.RecordAsync(AuditEventTypes.SignedIn, username, result.Factor ?? "second-factor", AccountAction, cancellation: context.RequestAborted);
         return Results.Redirect(GatewayUrls.Account);
     }
+
+    /// <summary>The audit action of a sign-in to the account pages.</summary>
+    private const string AccountAction = "account";
 
     [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "Web sign-in refused for user {User}: wrong password")]
     private static partial void LogSignInRefused(ILogger logger, string user);

@@ -48,7 +48,7 @@ public sealed class GatewayRequestFeature
     /// <summary>Stage 3b: a bypass-2FA token is why no second factor was needed.</summary>
     public bool BypassedByToken { get; set; }
 
-    /// <summary>Stage 3b, token creations only: what the gateway will record for the token the registry returns.</summary>
+    /// <summary>Stage 3b, token creations and logins: what the gateway will record for the token the registry returns.</summary>
     public TokenAttributes? TokenToRecord { get; set; }
 
     /// <summary>Stage 3b, <c>npm access set mfa=…</c> only: the rule the gateway will set itself.</summary>

@@ -51,7 +51,7 @@ internal sealed class SecondFactorDecisions(AuditTrail audit, GatewayMetrics met
 
     /// <summary>A token the registry created through the gateway, with the limits the gateway enforces (never the token).</summary>
     public ValueTask TokenCreatedAsync(GatewayRequestFeature feature, Automation.TokenAttributes token, CancellationToken cancellation) =>
-        RecordAsync(AuditEventTypes.TokenCreated, feature, TokenSummary.Of(token), cancellation);
+        RecordAsync(AuditEventTypes.TokenCreated, feature, Automation.TokenSummary.Of(token), cancellation);
 
     public ValueTask TokenRevokedAsync(GatewayRequestFeature feature, CancellationToken cancellation) =>
         RecordAsync(AuditEventTypes.TokenRevoked, feature, "revoked", cancellation);

@@ -6,14 +6,15 @@ using Gateway.Resilience;
 namespace Gateway.Npm;
 
 /// <summary>
-/// Keeps the gateway's token records in step with the registry: a token the registry creates is recorded
-/// (with the attributes stage 3b read) before the client receives it, and a revoked token's record is dropped
+/// Keeps the gateway's token records in step with the registry: a token the registry creates (<c>npm token
+/// create</c>, or a login) is recorded (with the attributes stage 3b read) before the client receives it, and a revoked token's record is dropped
 /// once the registry has revoked it. A token the gateway could not record is never handed out: 503, and it
 /// stays unused in the registry's list.
 /// </summary>
 internal sealed partial class TokenLedgerMiddleware(RequestDelegate next, TokenLedger tokens, SecondFactorDecisions decisions, ILogger<TokenLedgerMiddleware> logger)
 {
     private const string TokenRevokeAction = "token-revoke";
+    private const string LoginAction = "login";
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -27,7 +28,9 @@ internal sealed partial class TokenLedgerMiddleware(RequestDelegate next, TokenL
     {
         var (body, original) = await BufferedResponse.RunAsync(context, next);
         var created = Created(context.Response.StatusCode, body);
-        if (created is null && context.Response.StatusCode is >= 200 and < 300)
+        var isLogin = feature.Classification.Action == LoginAction;
+        // A login may succeed without a token (a registry that keeps Basic credentials): nothing to record then.
+        if (created is null && context.Response.StatusCode is >= 200 and < 300 && !isLogin)
         {
             // A token whose limits the gateway could not record would have none: it is not handed out.
             LogUnreadable(logger, attributes.User);
@@ -50,7 +53,10 @@ internal sealed partial class TokenLedgerMiddleware(RequestDelegate next, TokenL
             }
 
             LogRecorded(logger, attributes.User, attributes.Expires, attributes.BypassTwoFactor, attributes.IsLimitedToPackages, attributes.Permission);
-            await decisions.TokenCreatedAsync(feature, attributes, context.RequestAborted);
+            if (!isLogin)
+            {
+                await decisions.TokenCreatedAsync(feature, attributes, context.RequestAborted);
+            }
         }
 
         await original.Stream.WriteAsync(body, context.RequestAborted);

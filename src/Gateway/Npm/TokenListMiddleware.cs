@@ -67,8 +67,10 @@ internal sealed class TokenListMiddleware(RequestDelegate next, IdentityResolver
                         ["expires"] = attributes.Expires?.ToString("O"),
                         ["packages"] = new JsonArray([.. attributes.Packages.Select(p => (JsonNode)p)]),
                         ["scopes"] = new JsonArray([.. attributes.Scopes.Select(p => (JsonNode)p)]),
-                        ["permission"] = attributes.Permission == TokenPermission.ReadOnly ? "read-only" : "read-write",
+                        ["permission"] = attributes.Permission.ToWire(),
                         ["bypass_2fa"] = attributes.BypassTwoFactor,
+                        ["orgs"] = new JsonArray([.. (attributes.Orgs ?? []).Select(o => (JsonNode)o)]),
+                        ["orgs_permission"] = attributes.OrgsPermission.ToWire(),
                     };
                 }
             }

@@ -18,6 +18,7 @@ internal sealed partial class WriteRulesMiddleware(
 {
     private const string TokenCreateAction = "token-create";
     private const string AccessAction = "access";
+    private const string LoginAction = "login";
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -51,6 +52,12 @@ internal sealed partial class WriteRulesMiddleware(
 
         feature.SecondFactorRequired = verdict.Requirement == Requirement.SecondFactor;
         feature.BypassedByToken = verdict.Bypassed;
+        if (request.Action == LoginAction && feature.LoginPassword is not null)
+        {
+            // The token a login returns is recorded too, so that Unrecorded = read-only means "not from this gateway".
+            feature.TokenToRecord = tokens.LoginRecord(caller.Username);
+        }
+
         if (request.Action is TokenCreateAction or AccessAction && !await ReadGatewayActionAsync(context, feature, caller))
         {
             return;

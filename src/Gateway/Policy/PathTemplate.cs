@@ -55,16 +55,18 @@ public sealed class PathTemplate
     }
 
     /// <summary>Matches the whole path; on success gives the package name it names, if any.</summary>
-    public bool TryMatch(string[] path, out string? package) => TryMatch(path, out package, out _);
+    public bool TryMatch(string[] path, out string? package) => TryMatch(path, out package, out _, out _);
 
     /// <summary>
-    /// Matches the whole path; on success gives the package name and the value of a <c>{user}</c>
-    /// parameter (couch login names its user in the path), if any.
+    /// Matches the whole path; on success gives the package name, the value of a <c>{user}</c> parameter (couch
+    /// login names its user in the path) and the organisation an <c>{org}</c> or <c>{scope}</c> parameter names
+    /// (org and team routes; without its <c>@</c>), if any.
     /// </summary>
-    public bool TryMatch(string[] path, out string? package, out string? user)
+    public bool TryMatch(string[] path, out string? package, out string? user, out string? organisation)
     {
         package = null;
         user = null;
+        organisation = null;
         var p = 0;
         foreach (var segment in _segments)
         {
@@ -88,6 +90,10 @@ public sealed class PathTemplate
                     if (segment.Name == "user")
                     {
                         user = path[p][segment.Literal.Length..];
+                    }
+                    else if (segment.Name is "org" or "scope")
+                    {
+                        organisation = path[p].TrimStart('@');
                     }
 
                     p++;

@@ -19,9 +19,10 @@ namespace Gateway.Policy;
 /// The request changes who may do what (tokens, profile, owners, access, teams): a bypass-2FA token never skips
 /// the second factor for it. A write no rule names counts as governance (the strictest reading).
 /// </param>
+/// <param name="Organisation">The organisation an org or team route names (<c>{org}</c>, <c>{scope}</c>), without its <c>@</c>.</param>
 public sealed record RequestClassification(
     string Action, string? Package, ProtectionClass Class, string Rule, string? PathUser = null, string? AccountKey = null, bool FollowUp = false,
-    bool SideDoor = false, bool Governance = false)
+    bool SideDoor = false, bool Governance = false, string? Organisation = null)
 {
     public const string DefaultWriteRule = "(default: mutating request no rule names)";
     public const string DefaultReadRule = "(default: read)";

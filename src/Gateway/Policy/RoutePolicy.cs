@@ -49,7 +49,7 @@ public sealed class RoutePolicy
         {
             foreach (var rule in rules)
             {
-                if (!rule.Path.TryMatch(path.Segments, out var matchedPackage, out var pathUser))
+                if (!rule.Path.TryMatch(path.Segments, out var matchedPackage, out var pathUser, out var organisation))
                 {
                     continue;
                 }
@@ -69,7 +69,7 @@ public sealed class RoutePolicy
                     }
                 }
 
-                return new RequestClassification(rule.Action, matchedPackage, rule.Class, rule.Describe(), pathUser, rule.AccountKey, rule.FollowUp, rule.SideDoor, rule.IsGovernance);
+                return new RequestClassification(rule.Action, matchedPackage, rule.Class, rule.Describe(), pathUser, rule.AccountKey, rule.FollowUp, rule.SideDoor, rule.IsGovernance, organisation);
             }
         }
 

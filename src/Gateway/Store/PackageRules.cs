@@ -9,8 +9,19 @@ internal sealed class PackageRules(IConnectionMultiplexer store, [FromKeyedServi
     public async ValueTask<string?> GetMfaAsync(string package, CancellationToken cancellation) =>
         await guard.ExecuteAsync(async _ => (string?)await store.GetDatabase().StringGetAsync(StoreKeys.PackageMfa(package)), cancellation);
 
-    public async ValueTask AddPublisherAsync(string package, string user, CancellationToken cancellation) =>
-        await guard.ExecuteAsync(async _ => await store.GetDatabase().SetAddAsync(StoreKeys.PackagePublishers(package), user), cancellation);
+    /// <summary>Records the publisher of a package, and for a scoped package the scope among the user's (two slots, each write idempotent).</summary>
+    public async ValueTask AddPublisherAsync(string package, string? scope, string user, CancellationToken cancellation) =>
+        await guard.ExecuteAsync(async _ =>
+        {
+            var db = store.GetDatabase();
+            var publishers = db.SetAddAsync(StoreKeys.PackagePublishers(package), user);
+            var scopes = scope is null ? Task.FromResult(false) : db.SetAddAsync(StoreKeys.UserScopes(user), scope);
+            await Task.WhenAll(publishers, scopes);
+            return true;
+        }, cancellation);
+
+    public async ValueTask<IReadOnlyList<string>> ScopesOfAsync(string user, CancellationToken cancellation) =>
+        await guard.ExecuteAsync<IReadOnlyList<string>>(async _ => [.. (await store.GetDatabase().SetMembersAsync(StoreKeys.UserScopes(user))).Select(v => (string)v!)], cancellation);
 
     public async ValueTask<IReadOnlyList<string>> PublishersAsync(string package, CancellationToken cancellation) =>
         await guard.ExecuteAsync<IReadOnlyList<string>>(async _ => [.. (await store.GetDatabase().SetMembersAsync(StoreKeys.PackagePublishers(package))).Select(v => (string)v!)], cancellation);

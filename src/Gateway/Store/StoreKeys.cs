@@ -114,6 +114,9 @@ internal static class StoreKeys
     /// <summary>Set: users who published the package through the gateway (its maintainers when the registry lists none).</summary>
     public static RedisKey PackagePublishers(string package) => "gw:package:" + CheckedPackage(package) + ":publishers";
 
+    /// <summary>Set: scopes (<c>@acme</c>) the user published into through the gateway: the scopes they are a member of.</summary>
+    public static RedisKey UserScopes(string username) => UserTag(username) + ":scopes";
+
     /// <summary>
     /// <c>gw:user:{name}</c>: the user's slot. Usernames have no braces (<see cref="Accounts.Usernames"/>), so the
     /// tag is the whole name and two users' keys never share a tag.

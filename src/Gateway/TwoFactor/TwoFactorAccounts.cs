@@ -23,14 +23,14 @@ internal sealed class TwoFactorAccounts(
     SecurityKeys keys,
     TimeProvider time,
     IOptions<GatewayOptions> options,
-    PackageRulesProvider packageRules,
+    PackageRuleBook packageRules,
     AuditTrail? audit = null)
 {
     /// <returns>The <c>otpauth://</c> URL of the new, pending secret.</returns>
     public async ValueTask<string> StartAsync(string username, TwoFactorMode mode, CancellationToken cancellation)
     {
         var secret = TotpCodes.NewSecret();
-        var pending = AtLeastRequired(username, mode);
+        var pending = await AtLeastRequiredAsync(username, mode, cancellation);
         await accounts.SetPendingAsync(username, pending, vault.Protect(username, secret), cancellation);
         await RecordAsync(AuditEventTypes.EnrolmentStarted, username, pending.ToWire(), cancellation);
         return TotpCodes.OtpAuthUrl(options.Value.TotpIssuer, username, secret);
@@ -70,7 +70,7 @@ internal sealed class TwoFactorAccounts(
     /// <returns>Why the mode cannot change (a scope the user belongs to requires more), or null once it changed.</returns>
     public async ValueTask<string?> SetModeAsync(string username, TwoFactorMode mode, CancellationToken cancellation)
     {
-        if (BelowScopeRequirement(username, mode) is { } refusal)
+        if (await BelowScopeRequirementAsync(username, mode, cancellation) is { } refusal)
         {
             return refusal;
         }
@@ -94,7 +94,7 @@ internal sealed class TwoFactorAccounts(
         }
 
         var codes = RecoveryCodes.Generate();
-        var enabled = AtLeastRequired(username, mode == TwoFactorMode.Disabled ? TwoFactorMode.AuthAndWrites : mode);
+        var enabled = await AtLeastRequiredAsync(username, mode == TwoFactorMode.Disabled ? TwoFactorMode.AuthAndWrites : mode, cancellation);
         await accounts.EnableWithoutSecretAsync(username, enabled, recoveryCodes.HashAll(username, codes), cancellation);
         await RecordAsync(AuditEventTypes.TwoFactorEnabled, username, enabled.ToWire(), cancellation);
         return codes;
@@ -135,7 +135,7 @@ internal sealed class TwoFactorAccounts(
     /// <returns>Why 2FA cannot be turned off (a scope the user belongs to requires it), or null once it is off.</returns>
     public async ValueTask<string?> DisableAsync(string username, CancellationToken cancellation)
     {
-        if (BelowScopeRequirement(username, TwoFactorMode.Disabled) is { } refusal)
+        if (await BelowScopeRequirementAsync(username, TwoFactorMode.Disabled, cancellation) is { } refusal)
         {
             return refusal;
         }
@@ -145,17 +145,20 @@ internal sealed class TwoFactorAccounts(
         return null;
     }
 
-    /// <summary>Members of a scope that requires 2FA (config/package-rules.json) never go below its mode (npmjs's organisation rule).</summary>
-    private string? BelowScopeRequirement(string username, TwoFactorMode mode)
+    /// <summary>
+    /// Members of a scope that requires 2FA (config/package-rules.json: listed, or maintaining a package in it) never
+    /// go below its mode (npmjs's organisation rule).
+    /// </summary>
+    private async ValueTask<string?> BelowScopeRequirementAsync(string username, TwoFactorMode mode, CancellationToken cancellation)
     {
-        var (required, scope) = packageRules.Current.MemberRequirement(username);
+        var (required, scope) = await packageRules.MemberRequirementAsync(username, cancellation);
         return mode >= required ? null
             : mode == TwoFactorMode.Disabled ? $"You cannot remove 2FA while you are a member of {scope}, which requires two-factor authentication ({required.ToWire()})."
             : $"You cannot lower 2FA to {mode.ToWire()} while you are a member of {scope}, which requires {required.ToWire()}.";
     }
 
-    private TwoFactorMode AtLeastRequired(string username, TwoFactorMode mode) =>
-        packageRules.Current.MemberRequirement(username).Mode is var required && required > mode ? required : mode;
+    private async ValueTask<TwoFactorMode> AtLeastRequiredAsync(string username, TwoFactorMode mode, CancellationToken cancellation) =>
+        (await packageRules.MemberRequirementAsync(username, cancellation)).Mode is var required && required > mode ? required : mode;
 
     public async ValueTask<IReadOnlyList<string>> RegenerateRecoveryCodesAsync(string username, CancellationToken cancellation)
     {

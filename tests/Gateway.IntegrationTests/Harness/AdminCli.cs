@@ -3,12 +3,15 @@ using System.Diagnostics;
 namespace Gateway.IntegrationTests.Harness;
 
 /// <summary>
-/// <c>dotnet Gateway.dll admin …</c> as an operator runs it on the gateway's host: the same build, the same
-/// settings as the running <see cref="GatewayProcess"/> (store, data folder), the same OS user.
+/// <c>dotnet Gateway.dll admin …</c> (and <c>policy explain</c>) as an operator runs it on the gateway's host: the
+/// same build, the same settings as the running <see cref="GatewayProcess"/> (store, data folder), the same OS user.
 /// </summary>
 internal static class AdminCli
 {
-    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(GatewayProcess gateway, params string[] args)
+    public static Task<(int Exit, string Stdout, string Stderr)> RunAsync(GatewayProcess gateway, params string[] args) =>
+        RunCommandAsync(gateway, ["admin", .. args]);
+
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunCommandAsync(GatewayProcess gateway, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -17,7 +20,6 @@ internal static class AdminCli
             WorkingDirectory = Path.GetDirectoryName(RepoPaths.GatewayDll)!,
         };
         start.ArgumentList.Add(RepoPaths.GatewayDll);
-        start.ArgumentList.Add("admin");
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -55,6 +55,10 @@ public sealed class PackageRulesFileTests : IDisposable
         Assert.Equal((TwoFactorMode.AuthAndWrites, "@core"), rules.MemberRequirement("alice"));
         Assert.Equal((TwoFactorMode.AuthOnly, "@acme"), rules.MemberRequirement("bob"));
         Assert.Equal((TwoFactorMode.Disabled, null), rules.MemberRequirement("carol"));
+        // A maintainer of a package in a scope is its member, listed or not; scopes without a requirement add nothing.
+        Assert.Equal((TwoFactorMode.AuthAndWrites, "@core"), rules.MemberRequirement("carol", ["@elsewhere", "@core"]));
+        Assert.Equal((TwoFactorMode.AuthAndWrites, "@core"), rules.MemberRequirement("bob", ["@core"]));
+        Assert.Equal((TwoFactorMode.Disabled, null), rules.MemberRequirement("carol", ["@elsewhere"]));
         Assert.False(rules.ScopeOf("@acme/widget")!.ReportOnly);
     }
 

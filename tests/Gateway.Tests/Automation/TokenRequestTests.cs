@@ -36,6 +36,30 @@ public sealed class TokenRequestTests
     }
 
     [Fact]
+    public void StageOnlyAndOrgFields_AreRecorded_AndALoginRecordLimitsNothing()
+    {
+        var token = Parse("""{"password":"p","packages_and_scopes_permission":"read-write-stage-only","orgs":["@acme","beta"],"orgs_permission":"read-only"}""").Attributes!;
+
+        Assert.Equal(TokenPermission.StageOnly, token.Permission);
+        Assert.Equal(Now.AddDays(7), token.Expires);
+        Assert.Equal(["acme", "beta"], token.Orgs);
+        Assert.Equal(OrgsPermission.ReadOnly, token.OrgsPermission);
+        Assert.Equal(token.ToJson(), TokenAttributes.FromJson(token.ToJson()).ToJson());
+        Assert.False(token.LimitsNothing);
+        Assert.True(TokenAttributes.ForLogin("alice", Now, lifetime: null).LimitsNothing);
+        Assert.False(TokenAttributes.ForLogin("alice", Now, TimeSpan.FromHours(2)).LimitsNothing);
+    }
+
+    [Fact]
+    public void RecordWrittenBeforeOrgFields_ReadsAsNotLimitedToOrgs()
+    {
+        var old = TokenAttributes.FromJson("""{"user":"alice","registryKey":"k","name":"ci","created":"2026-11-01T00:00:00+00:00","expires":null,"packages":[],"scopes":[],"permission":"read-write","cidrs":[],"bypassTwoFactor":false}""");
+
+        Assert.False(old.IsLimitedToOrgs);
+        Assert.True(old.LimitsNothing);
+    }
+
+    [Fact]
     public void WriteTokenLongerThanTheMaximum_IsRefused()
     {
         var result = Parse("""{"password":"p","expires":91}""");
@@ -60,6 +84,9 @@ public sealed class TokenRequestTests
     [InlineData("""{"bypass_2fa":"yes"}""")]
     [InlineData("""{"expires":"7"}""")]
     [InlineData("""{"expires":0}""")]
+    [InlineData("""{"packages_and_scopes_permission":"read-write-everything"}""")]
+    [InlineData("""{"orgs_permission":"admin"}""")]
+    [InlineData("""{"orgs":"acme"}""")]
     [InlineData("""[]""")]
     public void MalformedField_IsRefusedWith400(string json) => Assert.Equal(400, Parse(json).Status);
 }

@@ -17,9 +17,48 @@ public sealed class WriteRulesTests
     private static readonly RequestClassification TokenCreate = new("token-create", null, ProtectionClass.Auth, "token-create");
     private static readonly RequestClassification Read = new("packument", "demo-pkg", ProtectionClass.None, "packument");
 
+    private static readonly RequestClassification TeamAdd = new("team-add", null, ProtectionClass.Writes, "team-add", Governance: true, Organisation: "acme");
+    private static readonly RequestClassification StagePublish = new("stage-publish", "demo-pkg", ProtectionClass.None, "stage-publish");
+
     private static TokenAttributes Token(bool bypass = false, string[]? packages = null, string[]? scopes = null, TokenPermission permission = TokenPermission.ReadWrite,
-        string[]? cidrs = null, DateTimeOffset? expires = null) =>
-        new("alice", "key1", "ci", Now.AddDays(-1), expires ?? Now.AddDays(6), packages ?? [], scopes ?? [], permission, cidrs ?? [], bypass);
+        string[]? cidrs = null, DateTimeOffset? expires = null, string[]? orgs = null, OrgsPermission orgsPermission = OrgsPermission.Unset) =>
+        new("alice", "key1", "ci", Now.AddDays(-1), expires ?? Now.AddDays(6), packages ?? [], scopes ?? [], permission, cidrs ?? [], bypass, orgs, orgsPermission);
+
+    [Fact]
+    public void StageOnlyToken_MayStage_ButNothingProtected_NotEvenWithACode()
+    {
+        var token = Token(permission: TokenPermission.StageOnly, bypass: true);
+
+        Assert.Equal(Requirement.None, Decide(StagePublish, TwoFactorMode.AuthAndWrites, token).Requirement);
+        var publish = Decide(Publish, TwoFactorMode.AuthAndWrites, token);
+        Assert.Equal(Requirement.Refused, publish.Requirement);
+        Assert.Contains("stage", publish.Message, StringComparison.Ordinal);
+        Assert.Equal(Requirement.Refused, Decide(new("stage-approve", null, ProtectionClass.Writes, "stage-approve"), TwoFactorMode.AuthAndWrites, token).Requirement);
+    }
+
+    [Theory]
+    [InlineData(null, OrgsPermission.Unset, Requirement.SecondFactor)]          // no org fields: the owner's rules
+    [InlineData(null, OrgsPermission.ReadWrite, Requirement.SecondFactor)]
+    [InlineData("acme", OrgsPermission.ReadWrite, Requirement.SecondFactor)]
+    [InlineData("ACME", OrgsPermission.ReadWrite, Requirement.SecondFactor)]
+    [InlineData("beta", OrgsPermission.ReadWrite, Requirement.Refused)]         // another organisation
+    [InlineData("acme", OrgsPermission.Unset, Requirement.Refused)]             // --orgs without a permission grants none
+    [InlineData(null, OrgsPermission.ReadOnly, Requirement.Refused)]
+    [InlineData(null, OrgsPermission.NoAccess, Requirement.Refused)]
+    public void OrgLimitedToken_ChangesOnlyItsOrganisations_AndAlwaysWithTheSecondFactor(string? org, OrgsPermission permission, Requirement expected)
+    {
+        var verdict = Decide(TeamAdd, TwoFactorMode.AuthAndWrites, Token(bypass: true, orgs: org is null ? null : [org], orgsPermission: permission));
+
+        Assert.Equal(expected, verdict.Requirement);
+        if (expected == Requirement.Refused)
+        {
+            Assert.Contains("acme", verdict.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void OrgLimitedToken_PackageWrites_AreNotLimitedByItsOrganisations() =>
+        Assert.Equal(Requirement.None, Decide(Publish, TwoFactorMode.AuthOnly, Token(orgs: ["beta"], orgsPermission: OrgsPermission.NoAccess)).Requirement);
 
     private static WriteVerdict Decide(RequestClassification request, TwoFactorMode mode, TokenAttributes? token = null, PackageMfa rule = PackageMfa.None,
         bool unrecorded = false, TokenOptions? options = null) =>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Gateway.Tests.Store;
 
 namespace Gateway.Tests.Hosting;
 
@@ -27,6 +28,10 @@ public sealed partial class BrowserPagesHostTests(GatewayHost host) : IClassFixt
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("Wrong username or password.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/-/gateway/account/")).StatusCode);
+        var audit = string.Join("\n", await RespProbe.SendAsync(host.Redis.Port, ["LINDEX", "gw:user:{gina}:audit", "0"]));
+        Assert.Contains("\"type\":\"sign-in-refused\"", audit, StringComparison.Ordinal);
+        Assert.Contains("\"action\":\"account\"", audit, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-her-password", audit, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -71,7 +76,8 @@ public sealed partial class BrowserPagesHostTests(GatewayHost host) : IClassFixt
 
         Assert.Contains("<section id=\"history\">", page, StringComparison.Ordinal);
         var types = HistoryType().Matches(page).Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(["enrolment-started"], types);
+        // Newest first: this sign-in (password alone: the enrolment is pending), then the enrolment npm started.
+        Assert.Equal(["signed-in", "enrolment-started"], types);
         Assert.Contains("<td>auth-only</td>", page, StringComparison.Ordinal);
     }
 

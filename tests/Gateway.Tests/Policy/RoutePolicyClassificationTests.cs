@@ -281,6 +281,16 @@ public sealed class RoutePolicyClassificationTests
         Assert.StartsWith("rules[0] 'star'", result.Rule);
     }
 
+    [Theory]
+    [InlineData("PUT", "/-/org/acme/user", "acme")]
+    [InlineData("DELETE", "/-/org/%40acme/user", "acme")]
+    [InlineData("PUT", "/-/team/acme/devs/user", "acme")]
+    [InlineData("PUT", "/-/team/acme/devs/package", "acme")]
+    [InlineData("PUT", "/-/org/acme/team", "acme")]
+    [InlineData("PUT", "/demo-pkg", null)]
+    public void OrgAndTeamRoutes_NameTheirOrganisation(string method, string path, string? organisation) =>
+        Assert.Equal(organisation, ClassifyLikeMiddleware(Policy, method, path, PublishBody).Organisation);
+
     private static readonly RoutePolicy Policy = RoutePolicyParser.Load(RepoPaths.RoutePolicy);
 
     /// <summary>As ClassificationMiddleware: without the body first; the body only when a rule asks for it.</summary>
