@@ -243,14 +243,14 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         Assert.False(teamAdd.Succeeded, teamAdd.ToString());
         Assert.Contains("cannot change organisations or teams", teamAdd.Stderr);
 
-        // A token limited to a network the client is not in: refused. Verdaccio enforces cidr_whitelist itself against
-        // the address it sees (the gateway's), so the gateway's whoami is refused first (401); the gateway's own check
-        // of the client's address (403 naming the networks) is in WriteRulesTests. README: a --cidr must include the gateway.
+        // A token limited to a network the client is not in: refused, saying why. Verdaccio enforces cidr_whitelist
+        // itself against the address it sees (the gateway's) and would refuse whoami with a bare 401: the gateway
+        // checks the token's networks before whoami (stage 1b). README: a --cidr must include the gateway's network.
         var elsewhere = await CreateTokenAsync(owner, user, "--cidr", "192.0.2.0/24");
         using var outsider = Npm(gateway, elsewhere);
         var fromHere = await outsider.RunAsync(outsider.CreatePackage(package, "1.0.2"), "publish");
         Assert.False(fromHere.Succeeded, fromHere.ToString());
-        Assert.True(fromHere.Stderr.Contains("401", StringComparison.Ordinal), fromHere.ToString());
+        Assert.True(fromHere.Stderr.Contains("may only be used from 192.0.2.0/24", StringComparison.Ordinal), fromHere.ToString());
         Assert.Null((await PackumentAsync(package))["versions"]?["1.0.2"]);
     }
 
@@ -281,6 +281,22 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         using var loggedIn = Npm(gateway, loginToken);
         await SucceedsAsync(loggedIn, loggedIn.CreatePackage(package, "1.0.0"), "publish");
         Assert.DoesNotContain(loginToken, gateway.Output.Text);
+
+        // npm logout ends a login's token at the gateway, though Verdaccio's logout revokes nothing.
+        var second = await gateway.SendAsync(HttpMethod.Put, "-/user/org.couchdb.user:" + user.Name, token: null,
+            body: new JsonObject { ["_id"] = "org.couchdb.user:" + user.Name, ["name"] = user.Name, ["password"] = user.Password, ["type"] = "user" },
+            headers: new Dictionary<string, string> { ["Authorization"] = GatewayHttp.Basic(user.Name, user.Password) });
+        var secondToken = JsonNode.Parse(second.Body)!["token"]!.GetValue<string>();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await gateway.SendAsync(HttpMethod.Get, package, secondToken)).Status);
+        using var leaving = Npm(gateway, secondToken);
+        await SucceedsAsync(leaving, leaving.NewFolder("logout"), "logout");
+        var afterLogout = await gateway.SendAsync(HttpMethod.Get, package, secondToken);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, afterLogout.Status);
+        Assert.Contains("expired", afterLogout.Body);
+        using var whoami = new HttpRequestMessage(HttpMethod.Get, "-/whoami");
+        whoami.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secondToken);
+        using var stillValid = await registry.Verdaccio.Http.SendAsync(whoami);
+        Assert.Contains(user.Name, await stillValid.Content.ReadAsStringAsync()); // the registry itself still takes it
 
         // After Gateway:Tokens:LoginLifetime the login's token is refused as expired, though the registry still takes it.
         await Task.Delay(TimeSpan.FromSeconds(20.5));

@@ -66,6 +66,24 @@ internal sealed class TokenLedger(TokenRecords records, KeyedHasher hasher, IOpt
         _recent.Forget(token);
     }
 
+    /// <summary>
+    /// Ends a recorded token now (npm logout): its record expires, so the gateway refuses it as expired even where the
+    /// registry keeps accepting it (Verdaccio's logout revokes nothing). Other instances' reads may take it for up to
+    /// <see cref="TokenRecordCache.Ttl"/> more; protected requests read the store.
+    /// </summary>
+    /// <returns>Whether a live record was ended.</returns>
+    public async ValueTask<bool> EndAsync(string token, CancellationToken cancellation)
+    {
+        if (await records.FindAsync(TokenId(token), cancellation) is not { } json || Read(json) is not { } record
+            || record.Expires is { } expires && expires <= Now)
+        {
+            return false;
+        }
+
+        await RecordAsync(record with { Expires = Now }, token, cancellation);
+        return true;
+    }
+
     public ValueTask<bool> ForgetAsync(string user, string registryKey, CancellationToken cancellation) =>
         records.ForgetAsync(user, registryKey, cancellation);
 

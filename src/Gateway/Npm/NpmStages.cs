@@ -15,7 +15,7 @@ internal static class NpmStages
     {
         pipeline.UseMiddleware<ClassificationMiddleware>();
         // Reads that present a bearer token get its recorded limits; synchronous once the token's record is cached.
-        pipeline.UseMiddleware<TokenReadLimitsMiddleware>();
+        pipeline.UseMiddleware<TokenLimitsMiddleware>();
         // Reads (class none) skip the stages that only act on protected requests: the read path costs the
         // classification, and for a bearer token a cached record lookup (docs/ARCHITECTURE.md, "The read path costs nothing").
         pipeline.UseWhen(IsProtected, protectedRequest =>
@@ -30,6 +30,7 @@ internal static class NpmStages
             protectedRequest.UseMiddleware<TokenLedgerMiddleware>();
             protectedRequest.UseMiddleware<PublisherLedgerMiddleware>();
         });
+        pipeline.UseMiddleware<LogoutMiddleware>();
         pipeline.UseMiddleware<ProfileTfaMiddleware>();
         pipeline.UseMiddleware<TokenListMiddleware>();
         return pipeline;

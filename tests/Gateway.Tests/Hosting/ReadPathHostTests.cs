@@ -4,7 +4,7 @@ namespace Gateway.Tests.Hosting;
 
 /// <summary>
 /// The read path needs no store: a GET is classified and forwarded, with no identity lookup; the one store
-/// lookup a bearer token's record may need (TokenReadLimitsMiddleware) is skipped with a warning when the store
+/// lookup a bearer token's record may need (TokenLimitsMiddleware) is skipped with a warning when the store
 /// cannot answer. Proven the blunt way: the store is killed, and reads still work. (Its own class: the fixture's
 /// store does not come back.)
 /// </summary>

@@ -9,13 +9,15 @@ namespace Gateway.Npm;
 /// <summary>
 /// Stage 1b: a request of class none (a read) that presents a bearer token the gateway recorded gets the token's
 /// limits too (<see cref="ReadRules"/>: expiry, networks, packages), which the protected stages apply only to the
-/// requests they see. No whoami: the record is found by the token's keyed hash alone, through the owner index,
+/// requests they see. A protected request gets the token's expiry and networks here as well, before whoami: a
+/// registry that enforces a token's networks itself sees the gateway's address and would refuse whoami with a bare
+/// 401, where the client should read why (stage 3b decides everything else on a fresh store read). No whoami: the record is found by the token's keyed hash alone, through the owner index,
 /// and the answer is kept in process for a minute (<see cref="TokenRecordCache"/>), so a warm read costs one
 /// cache lookup (no HMAC: the cache is keyed by the token), and its <c>InvokeAsync</c> stays synchronous. When the store cannot answer, the read is
 /// forwarded without the check (reads flow on in an outage, docs/SECURITY.md) and a warning says so once a minute.
 /// </summary>
-internal sealed partial class TokenReadLimitsMiddleware(
-    RequestDelegate next, TokenLedger tokens, GatewayMetrics metrics, ILogger<TokenReadLimitsMiddleware> logger)
+internal sealed partial class TokenLimitsMiddleware(
+    RequestDelegate next, TokenLedger tokens, GatewayMetrics metrics, ILogger<TokenLimitsMiddleware> logger)
 {
     private static readonly TimeSpan WarningInterval = TimeSpan.FromMinutes(1);
 
@@ -26,9 +28,10 @@ internal sealed partial class TokenReadLimitsMiddleware(
     {
         var feature = context.GatewayFeature();
         var authorization = context.Request.Headers.Authorization;
-        if (feature.Classification.Class != ProtectionClass.None || authorization.Count == 0)
+        var isProtected = feature.Classification.Class != ProtectionClass.None;
+        if (authorization.Count == 0 || (isProtected && authorization.Count > 1))
         {
-            return next(context);
+            return next(context); // the identity stage refuses repeated headers of protected requests
         }
 
         if (authorization.Count > 1)
@@ -52,6 +55,12 @@ internal sealed partial class TokenReadLimitsMiddleware(
         {
             record = await tokens.FindRecentAsync(token, context.RequestAborted);
         }
+        catch (DependencyUnavailableException) when (feature.Classification.Class != ProtectionClass.None)
+        {
+            // The protected stages read the store again and fail closed (503) without it.
+            await next(context);
+            return;
+        }
         catch (DependencyUnavailableException e)
         {
             metrics.ReadTokenCheck("unchecked");
@@ -67,7 +76,16 @@ internal sealed partial class TokenReadLimitsMiddleware(
     {
         var request = feature.Classification;
         var fetch = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
-        if (record is null || ReadRules.Refusal(request, record, fetch, context.Connection.RemoteIpAddress, tokens.Now) is not { } refused)
+        var client = context.Connection.RemoteIpAddress;
+        if (record is null)
+        {
+            return next(context);
+        }
+
+        var refusal = request.Class != ProtectionClass.None
+            ? WriteRules.ExpiryOrNetworkRefusal(record, client, tokens.Now)
+            : ReadRules.Refusal(request, record, fetch, client, tokens.Now);
+        if (refusal is not { } refused)
         {
             return next(context);
         }
