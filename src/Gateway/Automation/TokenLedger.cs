@@ -25,14 +25,29 @@ internal sealed class TokenLedger(TokenRecords records, KeyedHasher hasher, IOpt
 
     public DateTimeOffset Now => time.GetUtcNow();
 
-    /// <summary>The token of a <c>Bearer</c> Authorization (any case of the scheme, as registries accept it), else null.</summary>
-    public static string? BearerToken(string authorization)
-    {
-        var space = authorization.IndexOf(' ');
-        return space > 0 && authorization.AsSpan(0, space).Equals("Bearer", StringComparison.OrdinalIgnoreCase) && authorization[(space + 1)..].Trim() is { Length: > 0 } token
-            ? token
+    /// <summary>
+    /// The token of a <c>Bearer</c> Authorization in the one form every registry reads alike — the scheme (any case,
+    /// as registries accept it), one space, a token with no whitespace or control character — else null.
+    /// </summary>
+    public static string? BearerToken(string authorization) =>
+        IsBearerScheme(authorization) && authorization.Length > BearerScheme.Length + 1 && authorization[BearerScheme.Length] == ' '
+        && !authorization.AsSpan(BearerScheme.Length + 1).ContainsAnyInRange('\0', ' ') && !authorization.AsSpan(BearerScheme.Length + 1).Contains('\x7f')
+            ? authorization[(BearerScheme.Length + 1)..]
             : null;
-    }
+
+    /// <summary>
+    /// A <c>Bearer</c> Authorization in any other form (<c>Bearer a b</c>, two spaces, a tab): registries split it
+    /// differently (Verdaccio refuses it; a laxer one could take the first word, where the gateway would look up a
+    /// token it has no record of and apply none of the real token's limits), so the gateway refuses it.
+    /// </summary>
+    public static bool IsMalformedBearer(string authorization) =>
+        IsBearerScheme(authorization) && authorization.Length > BearerScheme.Length && BearerToken(authorization) is null
+        && (char.IsWhiteSpace(authorization[BearerScheme.Length]) || char.IsControl(authorization[BearerScheme.Length]));
+
+    private const string BearerScheme = "Bearer";
+
+    private static bool IsBearerScheme(string authorization) =>
+        authorization.StartsWith(BearerScheme, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The token's record, read from the store now (protected requests: their caller is known).</summary>
     public async ValueTask<TokenAttributes?> FindAsync(string user, string token, CancellationToken cancellation) =>

@@ -42,7 +42,10 @@ internal sealed partial class TokenLimitsMiddleware(
 
         if (TokenLedger.BearerToken(authorization.ToString()) is not { } token)
         {
-            return next(context);
+            return TokenLedger.IsMalformedBearer(authorization.ToString())
+                ? GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest,
+                    "The Authorization header is not 'Bearer <token>' with one space and a token without spaces.")
+                : next(context);
         }
 
         return tokens.TryGetRecent(token, out var record) ? Apply(context, feature, record) : LookUpAsync(context, feature, token);

@@ -93,6 +93,29 @@ public sealed class TokenReadLimitsHostTests(GatewayHost host) : IClassFixture<G
         Assert.DoesNotContain(host.Registry.Requests, r => r.RawTarget == "/other-pkg" && r.Headers["Authorization"].Contains(token, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("PUT")]
+    public async Task LimitedTokenWithAWordAppended_Is400_NotForwarded(string method)
+    {
+        // A registry laxer than Verdaccio could read "Bearer <token> x" as <token>, where the gateway would look up
+        // "<token> x", find no record and apply none of the read-only token's limits.
+        var token = await RecordAsync("lax", permission: TokenPermission.ReadOnly, packages: ["demo-pkg"]);
+        using var request = new HttpRequestMessage(new HttpMethod(method), "/other-pkg");
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token + " x");
+        if (method == "PUT")
+        {
+            request.Content = new StringContent("""{"_id":"other-pkg","name":"other-pkg","versions":{"1.0.0":{}},"_attachments":{"other-pkg-1.0.0.tgz":{"data":"AA=="}}}""",
+                Encoding.UTF8, "application/json");
+        }
+
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Authorization", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Registry.Requests, r => r.Headers["Authorization"].Contains(token, StringComparison.Ordinal));
+    }
+
     private async Task<string> RecordAsync(string user, string[]? packages = null, DateTimeOffset? expires = null, string[]? cidrs = null,
         TokenPermission permission = TokenPermission.ReadWrite)
     {
