@@ -23,6 +23,11 @@ public static class ReadRules
             return refused;
         }
 
+        if (request.Organisation is { } organisation)
+        {
+            return OrganisationRefusal(request, organisation, token);
+        }
+
         if (!token.IsLimitedToPackages)
         {
             return null;
@@ -35,6 +40,27 @@ public static class ReadRules
 
         return request.Rule == RequestClassification.DefaultReadRule
             ? WriteVerdict.Refuse(403, $"This token is limited to {WriteRules.LimitsOf(token)}, and this request names no package the 2FA gateway knows of.")
+            : null;
+    }
+
+    /// <summary>
+    /// An organisation's members, teams or packages: a token limited to organisations reads only theirs, and not with
+    /// <c>no-access</c>; a token limited to packages alone reads none (npmjs: a granular token without an organisation
+    /// permission has none).
+    /// </summary>
+    private static WriteVerdict? OrganisationRefusal(RequestClassification request, string organisation, TokenAttributes token)
+    {
+        if (token.IsLimitedToOrgs)
+        {
+            return token.OrgsPermission is OrgsPermission.Unset or OrgsPermission.NoAccess
+                ? WriteVerdict.Refuse(403, $"This token has no organisation access (its --orgs-permission is {token.OrgsPermission.ToWire()}): it cannot {request.Action} in {organisation}.")
+                : token.Orgs is { Count: > 0 } orgs && !orgs.Contains(organisation, StringComparer.OrdinalIgnoreCase)
+                    ? WriteVerdict.Refuse(403, $"This token cannot {request.Action} in {organisation}: it is limited to the organisations {string.Join(", ", orgs)}.")
+                    : null;
+        }
+
+        return token.IsLimitedToPackages
+            ? WriteVerdict.Refuse(403, $"This token is limited to {WriteRules.LimitsOf(token)} and has no organisation access (--orgs-permission): it cannot {request.Action} in {organisation}.")
             : null;
     }
 }

@@ -24,6 +24,26 @@ public sealed class ReadRulesTests
     private static WriteVerdict? Refusal(string target, TokenAttributes token, string method = "GET", IPAddress? client = null) =>
         ReadRules.Refusal(Classify(method, target), token, method is "GET" or "HEAD", client ?? Client, Now);
 
+    [Theory]
+    [InlineData("/-/org/acme/user", null, null, false)]                         // no limits: the owner's rights
+    [InlineData("/-/org/acme/user", "acme", OrgsPermission.ReadOnly, false)]
+    [InlineData("/-/org/ACME/user", "acme", OrgsPermission.ReadWrite, false)]
+    [InlineData("/-/org/beta/user", "acme", OrgsPermission.ReadOnly, true)]      // another organisation
+    [InlineData("/-/team/beta/devs/user", "acme", OrgsPermission.ReadOnly, true)]
+    [InlineData("/-/org/acme/team", null, OrgsPermission.NoAccess, true)]
+    [InlineData("/-/team/acme/devs/package", "acme", OrgsPermission.Unset, true)] // --orgs alone grants no access
+    public void OrganisationReads_FollowTheTokensOrganisationLimits(string target, string? org, OrgsPermission? permission, bool refused)
+    {
+        var token = org is null && permission is null ? Token()
+            : Token() with { Orgs = org is null ? null : [org], OrgsPermission = permission ?? OrgsPermission.Unset };
+
+        Assert.Equal(refused, Refusal(target, token) is { Status: 403 });
+    }
+
+    [Fact]
+    public void PackageLimitedToken_ReadsNoOrganisation() =>
+        Assert.Contains("no organisation access", Refusal("/-/org/acme/package", Token(packages: ["demo-pkg"]))?.Message, StringComparison.Ordinal);
+
     [Fact]
     public void ExpiredToken_Read_Is401WithTheExpiry()
     {
