@@ -3,15 +3,13 @@ using Microsoft.Extensions.Caching.Memory;
 namespace Gateway.Automation;
 
 /// <summary>
-/// Token records as reads see them, in process: token → the record, or "no record" (a token from
+/// Token records as reads see them, in process: the token's keyed hash → the record, or "no record" (a token from
 /// before the gateway, or by a path around it), for <see cref="Ttl"/>, at most <see cref="Capacity"/> entries
 /// (beyond that, new answers are not kept and the lookups go to the store). Only reads use it; protected requests
 /// read the store every time (<see cref="TokenLedger.FindAsync"/>).
 /// <para>
-/// Keyed by the token itself, not by its keyed hash: the HMAC costs ~5 µs per call on Linux (OpenSSL one-shot),
-/// a measurable share of a proxied read (docs/BENCHMARKS.md), while a string lookup costs ~0.1 µs; the hash is computed
-/// only on a miss, for the store. The tokens stay in this process's memory, where every request's headers already
-/// are, for at most <see cref="Ttl"/>; they are never stored, logged or compared other than for equality.
+/// Keyed by the token's keyed hash, the same the store uses, so the process never holds thousands of live tokens
+/// (a memory dump would give none). With <c>Security/KeyedHasher</c>'s reused HMAC the hash costs about 1 µs.
 /// </para>
 /// <para>
 /// No invalidation message between instances is needed, because no entry can grant more than the store would:
@@ -24,7 +22,8 @@ namespace Gateway.Automation;
 /// gateway reaches its client only after its record and owner index are written (the registry's answer is held
 /// until then), and the registry mints a new value (Verdaccio: a random key inside it), so no instance can hold "no
 /// record" for it from before. The instance that records it also drops its own entry.</item>
-/// <item>A record never changes once written; it only goes away. On revoke the registry refuses the token itself,
+/// <item>A record changes only to end sooner (npm logout sets its expiry to now; other instances' reads may take the
+/// token for up to <see cref="Ttl"/> more), or goes away. On revoke the registry refuses the token itself,
 /// and until the entry ends the stale record only adds limits. When it expires from the store (30 days after the
 /// token), the cached record still refuses it as expired.</item>
 /// <item>Expiry is decided at use, from the cached expiry and the clock: a cached token never outlives it.</item>
@@ -43,10 +42,10 @@ internal sealed class TokenRecordCache(TimeProvider time, int capacity = TokenRe
     public int Count => _cache.Count;
 
     /// <returns>Whether an answer younger than <see cref="Ttl"/> is known; <paramref name="record"/> null: the token has no record.</returns>
-    public bool TryGet(string token, out TokenAttributes? record)
+    public bool TryGet(string tokenId, out TokenAttributes? record)
     {
         // The clock is the injected one, so tests can move it; the cache's own expiry only evicts.
-        if (_cache.TryGetValue(token, out Entry? entry) && entry is not null && time.GetUtcNow() < entry.Until)
+        if (_cache.TryGetValue(tokenId, out Entry? entry) && entry is not null && time.GetUtcNow() < entry.Until)
         {
             record = entry.Record;
             return true;
@@ -56,10 +55,10 @@ internal sealed class TokenRecordCache(TimeProvider time, int capacity = TokenRe
         return false;
     }
 
-    public void Set(string token, TokenAttributes? record) =>
-        _cache.Set(token, new Entry(record, time.GetUtcNow() + Ttl), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Ttl });
+    public void Set(string tokenId, TokenAttributes? record) =>
+        _cache.Set(tokenId, new Entry(record, time.GetUtcNow() + Ttl), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Ttl });
 
-    public void Forget(string token) => _cache.Remove(token);
+    public void Forget(string tokenId) => _cache.Remove(tokenId);
 
     public void Dispose() => _cache.Dispose();
 
