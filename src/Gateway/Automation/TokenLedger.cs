@@ -53,21 +53,16 @@ internal sealed class TokenLedger(TokenRecords records, KeyedHasher hasher, IOpt
     public async ValueTask<TokenAttributes?> FindAsync(string user, string token, CancellationToken cancellation) =>
         await records.FindAsync(user, TokenId(token), cancellation) is { } json ? Read(json) : null;
 
-    /// <summary>The record reads last saw for the token, without waiting.</summary>
-    /// <param name="tokenId">The token's keyed hash, for <see cref="FindRecentAsync"/> on a miss.</param>
+    /// <summary>The record reads last saw for the token, without waiting (and without hashing it).</summary>
     /// <returns>Whether a recent answer is known; <paramref name="record"/> null: the token has no record.</returns>
-    public bool TryGetRecent(string token, out string tokenId, out TokenAttributes? record)
-    {
-        tokenId = TokenId(token);
-        return _recent.TryGet(tokenId, out record);
-    }
+    public bool TryGetRecent(string token, out TokenAttributes? record) => _recent.TryGet(token, out record);
 
     /// <summary>Looks the record up by the token's keyed hash through the owner index, whoever owns it, and remembers the answer for reads.</summary>
     /// <exception cref="Resilience.DependencyUnavailableException">The store cannot answer (nothing is remembered).</exception>
-    public async ValueTask<TokenAttributes?> FindRecentAsync(string tokenId, CancellationToken cancellation)
+    public async ValueTask<TokenAttributes?> FindRecentAsync(string token, CancellationToken cancellation)
     {
-        var record = await records.FindAsync(tokenId, cancellation) is { } json ? Read(json) : null;
-        _recent.Set(tokenId, record);
+        var record = await records.FindAsync(TokenId(token), cancellation) is { } json ? Read(json) : null;
+        _recent.Set(token, record);
         return record;
     }
 
@@ -83,7 +78,7 @@ internal sealed class TokenLedger(TokenRecords records, KeyedHasher hasher, IOpt
             : attributes.LimitsNothing ? UnlimitedRetention
             : null;
         await records.SaveAsync(attributes.User, TokenId(token), attributes.RegistryKey, attributes.ToJson(), lifetime, cancellation);
-        _recent.Forget(TokenId(token));
+        _recent.Forget(token);
     }
 
     /// <summary>

@@ -3,13 +3,15 @@ using Microsoft.Extensions.Caching.Memory;
 namespace Gateway.Automation;
 
 /// <summary>
-/// Token records as reads see them, in process: the token's keyed hash → the record, or "no record" (a token from
+/// Token records as reads see them, in process: token → the record, or "no record" (a token from
 /// before the gateway, or by a path around it), for <see cref="Ttl"/>, at most <see cref="Capacity"/> entries
 /// (beyond that, new answers are not kept and the lookups go to the store). Only reads use it; protected requests
 /// read the store every time (<see cref="TokenLedger.FindAsync"/>).
 /// <para>
-/// Keyed by the token's keyed hash, the same the store uses, so the process never holds thousands of live tokens
-/// (a memory dump would give none). With <c>Security/KeyedHasher</c>'s reused HMAC the hash costs about 1 µs.
+/// Keyed by the token itself, not by its keyed hash: even with <c>Security/KeyedHasher</c>'s reused HMAC, keying by
+/// the hash cost 5–10 µs more CPU per read in a paired run (docs/BENCHMARKS.md, "Keyed hash per read"), while a string
+/// lookup costs ~0.1 µs; the hash is computed only on a miss, for the store. The tokens stay in this process's memory, where every request's headers already
+/// are, for at most <see cref="Ttl"/>; they are never stored, logged or compared other than for equality.
 /// </para>
 /// <para>
 /// No invalidation message between instances is needed, because no entry can grant more than the store would:
@@ -42,10 +44,10 @@ internal sealed class TokenRecordCache(TimeProvider time, int capacity = TokenRe
     public int Count => _cache.Count;
 
     /// <returns>Whether an answer younger than <see cref="Ttl"/> is known; <paramref name="record"/> null: the token has no record.</returns>
-    public bool TryGet(string tokenId, out TokenAttributes? record)
+    public bool TryGet(string token, out TokenAttributes? record)
     {
         // The clock is the injected one, so tests can move it; the cache's own expiry only evicts.
-        if (_cache.TryGetValue(tokenId, out Entry? entry) && entry is not null && time.GetUtcNow() < entry.Until)
+        if (_cache.TryGetValue(token, out Entry? entry) && entry is not null && time.GetUtcNow() < entry.Until)
         {
             record = entry.Record;
             return true;
@@ -55,10 +57,10 @@ internal sealed class TokenRecordCache(TimeProvider time, int capacity = TokenRe
         return false;
     }
 
-    public void Set(string tokenId, TokenAttributes? record) =>
-        _cache.Set(tokenId, new Entry(record, time.GetUtcNow() + Ttl), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Ttl });
+    public void Set(string token, TokenAttributes? record) =>
+        _cache.Set(token, new Entry(record, time.GetUtcNow() + Ttl), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Ttl });
 
-    public void Forget(string tokenId) => _cache.Remove(tokenId);
+    public void Forget(string token) => _cache.Remove(token);
 
     public void Dispose() => _cache.Dispose();
 

@@ -13,7 +13,7 @@ namespace Gateway.Npm;
 /// registry that enforces a token's networks itself sees the gateway's address and would refuse whoami with a bare
 /// 401, where the client should read why (stage 3b decides everything else on a fresh store read). No whoami: the record is found by the token's keyed hash alone, through the owner index,
 /// and the answer is kept in process for a minute (<see cref="TokenRecordCache"/>), so a warm read costs one
-/// keyed hash (~1 µs) and one cache lookup, and its <c>InvokeAsync</c> stays synchronous. When the store cannot answer, the read is
+/// cache lookup (no HMAC: the cache is keyed by the token), and its <c>InvokeAsync</c> stays synchronous. When the store cannot answer, the read is
 /// forwarded without the check (reads flow on in an outage, docs/SECURITY.md) and a warning says so once a minute.
 /// </summary>
 internal sealed partial class TokenLimitsMiddleware(
@@ -48,15 +48,15 @@ internal sealed partial class TokenLimitsMiddleware(
                 : next(context);
         }
 
-        return tokens.TryGetRecent(token, out var tokenId, out var record) ? Apply(context, feature, record) : LookUpAsync(context, feature, tokenId);
+        return tokens.TryGetRecent(token, out var record) ? Apply(context, feature, record) : LookUpAsync(context, feature, token);
     }
 
-    private async Task LookUpAsync(HttpContext context, GatewayRequestFeature feature, string tokenId)
+    private async Task LookUpAsync(HttpContext context, GatewayRequestFeature feature, string token)
     {
         TokenAttributes? record;
         try
         {
-            record = await tokens.FindRecentAsync(tokenId, context.RequestAborted);
+            record = await tokens.FindRecentAsync(token, context.RequestAborted);
         }
         catch (DependencyUnavailableException) when (feature.Classification.Class != ProtectionClass.None)
         {

@@ -106,24 +106,22 @@ public abstract class TokenRecordsTests(IStoreFixture store)
             TokenPermission.ReadWrite, [], false);
         var token = "npm_" + Guid.NewGuid().ToString("N");
         var unrecorded = "npm_" + Guid.NewGuid().ToString("N");
-        Assert.False(ledger.TryGetRecent(token, out var tokenId, out _));
-        Assert.DoesNotContain(token, tokenId, StringComparison.Ordinal);
+        Assert.False(ledger.TryGetRecent(token, out _));
 
         // "No record" is remembered for a token nobody recorded; recording a token drops what this instance knew.
-        Assert.Null(await ledger.FindRecentAsync(tokenId, default));
-        Assert.True(ledger.TryGetRecent(token, out _, out var none));
+        Assert.Null(await ledger.FindRecentAsync(token, default));
+        Assert.True(ledger.TryGetRecent(token, out var none));
         Assert.Null(none);
         await ledger.RecordAsync(attributes, token, default);
-        Assert.False(ledger.TryGetRecent(token, out _, out _));
+        Assert.False(ledger.TryGetRecent(token, out _));
 
-        // Found by the token's keyed hash alone (the write path's, through the owner index), then remembered.
-        Assert.Equal(["demo-pkg"], (await ledger.FindRecentAsync(tokenId, default))!.Packages);
-        Assert.True(ledger.TryGetRecent(token, out _, out var cached));
+        // Found by the token alone (the write path's keyed hash, through the owner index), then remembered.
+        Assert.Equal(["demo-pkg"], (await ledger.FindRecentAsync(token, default))!.Packages);
+        Assert.True(ledger.TryGetRecent(token, out var cached));
         Assert.Equal(_user, cached!.User);
         Assert.Equal(_user, (await ledger.FindAsync(_user, token, default))!.User);
-        ledger.TryGetRecent(unrecorded, out var unrecordedId, out _);
-        Assert.Null(await ledger.FindRecentAsync(unrecordedId, default));
-        Assert.True(ledger.TryGetRecent(unrecorded, out _, out var stillNone));
+        Assert.Null(await ledger.FindRecentAsync(unrecorded, default));
+        Assert.True(ledger.TryGetRecent(unrecorded, out var stillNone));
         Assert.Null(stillNone);
     }
 
