@@ -1,29 +1,67 @@
 using Gateway.Accounts;
 using Gateway.Store;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace Gateway.Automation;
 
-/// <summary>Packages' publishing rules (<see cref="PackageMfa"/>) and the scopes that require 2FA.</summary>
-internal sealed class PackageRuleBook(PackageRules rules, PackageRulesProvider file)
+/// <summary>
+/// Packages' publishing rules (<see cref="PackageMfa"/>) and the scopes that require 2FA. The rules maintainers set
+/// are cached in process like users' modes (<c>TwoFactor/CachedUserModes</c>): a change on any instance evicts the
+/// package everywhere (<see cref="PackageRules.Changed"/>), a reconnect clears the cache, and the short TTL bounds
+/// staleness if a message is ever lost. So a protected write naming a package needs no store read for its rule once warm.
+/// </summary>
+internal sealed class PackageRuleBook : IDisposable
 {
+    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
+
+    private readonly PackageRules _rules;
+    private readonly PackageRulesProvider _file;
+    private readonly MemoryCache _stored = new(new MemoryCacheOptions { SizeLimit = 10_000 });
+
+    public PackageRuleBook(PackageRules rules, PackageRulesProvider file)
+    {
+        _rules = rules;
+        _file = file;
+        rules.Changed += package => _stored.Remove(package);
+        rules.Reconnected += () => _stored.Clear();
+    }
+
     /// <summary>The rule a maintainer set, else the file's default for the name, else none.</summary>
     public async ValueTask<PackageMfa> GetAsync(string package, CancellationToken cancellation) =>
-        PackageMfaWire.TryParse(await rules.GetMfaAsync(package, cancellation), out var rule) ? rule : file.Current.DefaultFor(package);
+        await StoredAsync(package, cancellation) ?? _file.Current.DefaultFor(package);
 
-    public PackageRulesFile File => file.Current;
+    /// <summary>The rule a maintainer set, if any (cached).</summary>
+    public async ValueTask<PackageMfa?> StoredAsync(string package, CancellationToken cancellation)
+    {
+        if (_stored.TryGetValue(package, out StoredRule? cached))
+        {
+            return cached!.Rule;
+        }
+
+        var rule = PackageMfaWire.TryParse(await _rules.GetMfaAsync(package, cancellation), out var parsed) ? parsed : (PackageMfa?)null;
+        _stored.Set(package, new StoredRule(rule), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Ttl });
+        return rule;
+    }
+
+    public PackageRulesFile File => _file.Current;
 
     public ValueTask AddPublisherAsync(string package, string user, CancellationToken cancellation) =>
-        rules.AddPublisherAsync(package, PackageRulesFile.ScopeName(package), user, cancellation);
+        _rules.AddPublisherAsync(package, PackageRulesFile.ScopeName(package), user, cancellation);
 
     /// <summary>
     /// The strictest mode a scope the user belongs to requires: listed as a member in the file, or a maintainer of one
     /// of its packages (a user who published into the scope through the gateway).
     /// </summary>
     public async ValueTask<(TwoFactorMode Mode, string? Scope)> MemberRequirementAsync(string user, CancellationToken cancellation) =>
-        file.Current.Scopes.Count == 0 ? (TwoFactorMode.Disabled, null) : file.Current.MemberRequirement(user, await rules.ScopesOfAsync(user, cancellation));
+        _file.Current.Scopes.Count == 0 ? (TwoFactorMode.Disabled, null) : _file.Current.MemberRequirement(user, await _rules.ScopesOfAsync(user, cancellation));
 
-    public ValueTask<IReadOnlyList<string>> PublishersAsync(string package, CancellationToken cancellation) => rules.PublishersAsync(package, cancellation);
+    public ValueTask<IReadOnlyList<string>> PublishersAsync(string package, CancellationToken cancellation) => _rules.PublishersAsync(package, cancellation);
 
     public ValueTask SetAsync(string package, PackageMfa rule, CancellationToken cancellation) =>
-        rules.SetMfaAsync(package, rule.ToWire(), cancellation);
+        _rules.SetMfaAsync(package, rule.ToWire(), cancellation);
+
+    public void Dispose() => _stored.Dispose();
+
+    /// <summary>A cache entry: the stored rule, or null for "none stored" (so that absence is cached too).</summary>
+    private sealed record StoredRule(PackageMfa? Rule);
 }

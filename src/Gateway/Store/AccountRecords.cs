@@ -14,10 +14,7 @@ internal sealed class AccountRecords : IUserTwoFactorStore, IAccountChanges
     private readonly IConnectionMultiplexer _store;
     private readonly TimeProvider _time;
     private readonly DependencyGuard _guard;
-    private readonly Lock _observers = new();
-    private Action<string>? _changed;
-    private bool _subscribed;
-
+    private readonly ChangeChannel _changes;
     private readonly ReplicaConfirmation _replicas;
 
     public AccountRecords(IConnectionMultiplexer store, TimeProvider time, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard,
@@ -27,44 +24,22 @@ internal sealed class AccountRecords : IUserTwoFactorStore, IAccountChanges
         _store = store;
         _time = time;
         _guard = guard;
-        // Messages may have been missed: after a reconnect, and when a cluster or sentinel failover moved the
-        // subscription to another node (a node that never comes back never "restores"; docs/SCALING.md, pub/sub).
-        store.ConnectionRestored += (_, _) => Reconnected?.Invoke();
-        store.ConnectionFailed += (_, _) => Reconnected?.Invoke();
-        store.ConfigurationChanged += (_, _) => Reconnected?.Invoke();
+        _changes = new ChangeChannel(store, StoreKeys.UserChangedChannel);
     }
 
-    /// <summary>
-    /// A user's record changed (on this instance, or on another one as announced). The channel is subscribed
-    /// when the first observer attaches, so a store without observers never subscribes.
-    /// </summary>
+    /// <summary>A user's record changed (on this instance, or on another one as announced).</summary>
     public event Action<string>? Changed
     {
-        add
-        {
-            lock (_observers)
-            {
-                if (!_subscribed)
-                {
-                    _store.GetSubscriber().Subscribe(RedisChannel.Literal(StoreKeys.UserChangedChannel), (_, username) => _changed?.Invoke(username!));
-                    _subscribed = true;
-                }
-
-                _changed += value;
-            }
-        }
-
-        remove
-        {
-            lock (_observers)
-            {
-                _changed -= value;
-            }
-        }
+        add => _changes.Changed += value;
+        remove => _changes.Changed -= value;
     }
 
     /// <summary>The connection came back: changes announced meanwhile may have been missed.</summary>
-    public event Action? Reconnected;
+    public event Action? Reconnected
+    {
+        add => _changes.Reconnected += value;
+        remove => _changes.Reconnected -= value;
+    }
 
     private IDatabase Db => _store.GetDatabase();
 
@@ -178,10 +153,7 @@ internal sealed class AccountRecords : IUserTwoFactorStore, IAccountChanges
             // An enrolment a failover could lose would leave the account without the 2FA its owner turned on.
             await _replicas.ConfirmAsync(StoreKeys.User(username));
 
-            // This instance's observers hear at once (pub/sub delivery is asynchronous: the caller's very next
-            // request must see the change); the others' when the message arrives.
-            _changed?.Invoke(username);
-            await _store.GetSubscriber().PublishAsync(RedisChannel.Literal(StoreKeys.UserChangedChannel), username);
+            await _changes.AnnounceAsync(username);
             return true;
         }, cancellation);
     }

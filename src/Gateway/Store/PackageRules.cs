@@ -3,9 +3,28 @@ using StackExchange.Redis;
 
 namespace Gateway.Store;
 
-/// <summary>Each package's publishing rule as <c>npm access set mfa=…</c> set it, and who published it through the gateway.</summary>
+/// <summary>
+/// Each package's publishing rule as <c>npm access set mfa=…</c> set it (a change is announced to every instance's
+/// cache on <see cref="StoreKeys.PackageRuleChangedChannel"/>), and who published it through the gateway.
+/// </summary>
 internal sealed class PackageRules(IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
 {
+    private readonly ChangeChannel _changes = new(store, StoreKeys.PackageRuleChangedChannel);
+
+    /// <summary>A package's rule changed (here, or on another instance as announced); the argument is the package.</summary>
+    public event Action<string>? Changed
+    {
+        add => _changes.Changed += value;
+        remove => _changes.Changed -= value;
+    }
+
+    /// <summary>The connection came back or moved: changes announced meanwhile may have been missed.</summary>
+    public event Action? Reconnected
+    {
+        add => _changes.Reconnected += value;
+        remove => _changes.Reconnected -= value;
+    }
+
     public async ValueTask<string?> GetMfaAsync(string package, CancellationToken cancellation) =>
         await guard.ExecuteAsync(async _ => (string?)await store.GetDatabase().StringGetAsync(StoreKeys.PackageMfa(package)), cancellation);
 
@@ -27,5 +46,10 @@ internal sealed class PackageRules(IConnectionMultiplexer store, [FromKeyedServi
         await guard.ExecuteAsync<IReadOnlyList<string>>(async _ => [.. (await store.GetDatabase().SetMembersAsync(StoreKeys.PackagePublishers(package))).Select(v => (string)v!)], cancellation);
 
     public async ValueTask SetMfaAsync(string package, string rule, CancellationToken cancellation) =>
-        await guard.ExecuteAsync(async _ => await store.GetDatabase().StringSetAsync(StoreKeys.PackageMfa(package), rule), cancellation);
+        await guard.ExecuteAsync(async _ =>
+        {
+            var set = await store.GetDatabase().StringSetAsync(StoreKeys.PackageMfa(package), rule);
+            await _changes.AnnounceAsync(package);
+            return set;
+        }, cancellation);
 }

@@ -20,6 +20,9 @@ internal static class StoreKeys
     /// <summary>Pub/sub channel: a username whose 2FA record changed; every instance drops its cached copy.</summary>
     public const string UserChangedChannel = "gw:user-changed";
 
+    /// <summary>Pub/sub: a package's publishing rule changed (the message is the package name).</summary>
+    public const string PackageRuleChangedChannel = "gw:package-rule-changed";
+
     /// <summary>String list (Data Protection's XML repository): the shared key ring, when the store is Redis.</summary>
     public const string DataProtectionKeyRing = "gw:dataprotection:keys";
 
