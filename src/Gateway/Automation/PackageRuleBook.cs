@@ -48,6 +48,10 @@ internal sealed class PackageRuleBook : IDisposable
     public ValueTask AddPublisherAsync(string package, string user, CancellationToken cancellation) =>
         _rules.AddPublisherAsync(package, PackageRulesFile.ScopeName(package), user, cancellation);
 
+    /// <summary>Makes <paramref name="user"/> a member of <paramref name="scope"/> (a maintainer of one of its packages).</summary>
+    public ValueTask AddScopeMemberAsync(string user, string scope, CancellationToken cancellation) =>
+        _rules.AddScopeMemberAsync(user, scope, cancellation);
+
     /// <summary>
     /// The strictest mode a scope the user belongs to requires: listed as a member in the file, or a maintainer of one
     /// of its packages (a user who published into the scope through the gateway).

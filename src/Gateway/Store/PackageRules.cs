@@ -39,6 +39,9 @@ internal sealed class PackageRules(IConnectionMultiplexer store, [FromKeyedServi
             return true;
         }, cancellation);
 
+    public async ValueTask AddScopeMemberAsync(string user, string scope, CancellationToken cancellation) =>
+        await guard.ExecuteAsync(async _ => await store.GetDatabase().SetAddAsync(StoreKeys.UserScopes(user), scope), cancellation);
+
     public async ValueTask<IReadOnlyList<string>> ScopesOfAsync(string user, CancellationToken cancellation) =>
         await guard.ExecuteAsync<IReadOnlyList<string>>(async _ => [.. (await store.GetDatabase().SetMembersAsync(StoreKeys.UserScopes(user))).Select(v => (string)v!)], cancellation);
 

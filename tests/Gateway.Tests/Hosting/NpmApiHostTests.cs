@@ -13,6 +13,21 @@ public sealed class NpmApiHostTests(GatewayHost host) : IClassFixture<GatewayHos
         """{"_id":"demo-pkg","name":"demo-pkg","dist-tags":{"latest":"1.0.1"},"versions":{"1.0.1":{"name":"demo-pkg","version":"1.0.1"}},"_attachments":{"demo-pkg-1.0.1.tgz":{"content_type":"application/octet-stream","data":"H4sI","length":3}}}""";
 
     [Fact]
+    public async Task OwnerAdd_OfAScopedPackage_MakesEveryListedMaintainerAMemberOfTheScope()
+    {
+        // npm owner add's PUT: the whole new maintainers list; accepted by the registry (2xx).
+        using var owner = GatewayHost.As("olga", HttpMethod.Put, "/@stub%2fowned/-rev/3-abc",
+            """{"_id":"@stub/owned","_rev":"3-abc","maintainers":[{"name":"olga","email":"o@example.com"},{"name":"Pavel","email":"p@example.com"},{"name":"bad{name"}]}""");
+
+        using var response = await host.Client.SendAsync(owner);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var members = await Gateway.Tests.Store.RespProbe.SendAsync(host.Redis.Port,
+            ["SISMEMBER", "gw:user:{olga}:scopes", "@stub"], ["SISMEMBER", "gw:user:{Pavel}:scopes", "@stub"]);
+        Assert.Equal([":1", ":1"], members);
+    }
+
+    [Fact]
     public async Task Publish_WithValidCode_IsForwardedOnceWithoutTheCode()
     {
         var secret = await host.EnrolAsync("dora");

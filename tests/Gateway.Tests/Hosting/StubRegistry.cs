@@ -73,6 +73,9 @@ internal sealed class StubRegistry : IAsyncDisposable
             case ("PUT", "/demo-pkg"):
                 await Json(context, 201, """{"ok":"created new package","success":true}""");
                 return;
+            case ("PUT", var path) when path!.StartsWith("/@stub", StringComparison.Ordinal) && path.Contains("/-rev/", StringComparison.Ordinal):
+                await Json(context, 201, """{"ok":"package changed"}"""); // an owner change of a scoped package
+                return;
             default:
                 await Json(context, 404, """{"error":"not found"}""");
                 return;
