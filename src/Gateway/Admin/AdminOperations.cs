@@ -37,7 +37,7 @@ internal sealed class AdminOperations(IServiceProvider services, TextWriter outp
         output.WriteLine($"second factors:  {failures} consecutive failures, {Lock(lockedUntil)}");
         output.WriteLine($"sign-in:         {signInFailures} consecutive failures, {Lock(signInLockedUntil)}");
         var scopes = await services.GetRequiredService<PackageRules>().ScopesOfAsync(user, default);
-        output.WriteLine($"published into:  {(scopes.Count == 0 ? "no scope" : string.Join(", ", scopes.Order(StringComparer.Ordinal)))} (through the gateway)");
+        output.WriteLine($"maintains in:    {(scopes.Count == 0 ? "no scope" : string.Join(", ", scopes.Order(StringComparer.Ordinal)))} (published or added as owner through the gateway)");
         var tokens = await services.GetRequiredService<TokenLedger>().ListAsync(user, default);
         output.WriteLine($"tokens:          {tokens.Count} recorded (created with npm token create through the gateway)");
         foreach (var (key, token) in tokens.OrderBy(t => t.Value.Created))
