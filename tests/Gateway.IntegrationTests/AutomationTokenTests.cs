@@ -19,14 +19,14 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         using var owner = Npm(gateway, user.Token);
         var package = RegistryFixture.UniquePackageName("ci-pkg");
         var other = RegistryFixture.UniquePackageName("ci-other");
-        await SucceedsAsync(owner, owner.CreatePackage(package, "1.0.0"), "publish", "--otp", await Totp.CodeAsync(user.Secret));
-        await SucceedsAsync(owner, owner.CreatePackage(other, "1.0.0"), "publish", "--otp", await Totp.CodeAsync(user.Secret));
+        await owner.SucceedsAsync(owner.CreatePackage(package, "1.0.0"), "publish", "--otp", await Totp.CodeAsync(user.Secret));
+        await owner.SucceedsAsync(owner.CreatePackage(other, "1.0.0"), "publish", "--otp", await Totp.CodeAsync(user.Secret));
 
-        var bypassToken = await CreateTokenAsync(owner, user, "--bypass-2fa", "--packages", package, "--expires", "7");
+        var bypassToken = await owner.CreateTokenAsync(user, "--bypass-2fa", "--packages", package, "--expires", "7");
         using var ci = Npm(gateway, bypassToken);
 
         // The token's package, no code, no terminal: published.
-        await SucceedsAsync(ci, ci.CreatePackage(package, "1.0.1"), "publish");
+        await ci.SucceedsAsync(ci.CreatePackage(package, "1.0.1"), "publish");
         Assert.NotNull((await PackumentAsync(package))["versions"]?["1.0.1"]);
 
         // Another package: refused, naming it.
@@ -45,7 +45,7 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         Assert.Contains("one-time pass", mint.Stderr);
 
         // The maintainer disallows tokens for the package: the same bypass token now gets the challenge.
-        await SucceedsAsync(owner, owner.NewFolder("access"), "access", "set", "mfa=publish", package, "--otp", await Totp.CodeAsync(user.Secret));
+        await owner.SucceedsAsync(owner.NewFolder("access"), "access", "set", "mfa=publish", package, "--otp", await Totp.CodeAsync(user.Secret));
         var afterRule = await ci.RunAsync(ci.CreatePackage(package, "1.0.2"), "publish");
         Assert.False(afterRule.Succeeded, afterRule.ToString());
         Assert.Contains("code EOTP", afterRule.Stderr);
@@ -59,8 +59,8 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         var user = await gateway.EnrolAsync(await registry.CreateUserAsync("explain"));
         using var owner = Npm(gateway, user.Token);
         var package = RegistryFixture.UniquePackageName("explained");
-        await SucceedsAsync(owner, owner.CreatePackage(package, "1.0.0"), "publish", "--otp", await Totp.CodeAsync(user.Secret));
-        await CreateTokenAsync(owner, user, "--bypass-2fa", "--packages", package, "--expires", "7");
+        await owner.SucceedsAsync(owner.CreatePackage(package, "1.0.0"), "publish", "--otp", await Totp.CodeAsync(user.Secret));
+        await owner.CreateTokenAsync(user, "--bypass-2fa", "--packages", package, "--expires", "7");
         var list = await owner.RunAsync(owner.NewFolder("list"), "token", "list", "--json");
         var key = JsonNode.Parse(list.Stdout)!.AsArray().Single(t => t!["gateway"]?["bypass_2fa"]?.GetValue<bool>() == true)!["key"]!.GetValue<string>();
         using var folder = new TempDirectory("explain");
@@ -76,11 +76,11 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         Assert.Contains("decision:     forwarded without a second factor (bypass-2FA token)", bypassed.Stdout);
 
         // The maintainer disallows tokens: explain now reads that rule from the store, and so decides as the gateway does.
-        await SucceedsAsync(owner, owner.NewFolder("access"), "access", "set", "mfa=publish", package, "--otp", await Totp.CodeAsync(user.Secret));
+        await owner.SucceedsAsync(owner.NewFolder("access"), "access", "set", "mfa=publish", package, "--otp", await Totp.CodeAsync(user.Secret));
         var ruled = await AdminCli.RunCommandAsync(gateway, "policy", "explain", "PUT", "/" + package, "--body", body, "--user", user.Name, "--token-key", key);
         Assert.Contains("package rule: publish (set by a maintainer", ruled.Stdout);
         Assert.Contains("decision:     second factor needed", ruled.Stdout);
-        using var ci = Npm(gateway, await CreateTokenAsync(owner, user, "--bypass-2fa", "--packages", package));
+        using var ci = Npm(gateway, await owner.CreateTokenAsync(user, "--bypass-2fa", "--packages", package));
         var live = await ci.RunAsync(ci.CreatePackage(package, "1.0.1"), "publish");
         Assert.Contains("code EOTP", live.Stderr);
 
@@ -104,7 +104,7 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         var stranger = await gateway.EnrolAsync(await registry.CreateUserAsync("stranger"));
         var package = RegistryFixture.UniquePackageName("ruled");
         using var npm = Npm(gateway, maintainer.Token);
-        await SucceedsAsync(npm, npm.CreatePackage(package, "1.0.0"), "publish", "--otp", await Totp.CodeAsync(maintainer.Secret));
+        await npm.SucceedsAsync(npm.CreatePackage(package, "1.0.0"), "publish", "--otp", await Totp.CodeAsync(maintainer.Secret));
 
         using var strangerNpm = Npm(gateway, stranger.Token);
         var byStranger = await strangerNpm.RunAsync(strangerNpm.NewFolder("a"), "access", "set", "mfa=none", package, "--otp", await Totp.CodeAsync(stranger.Secret));
@@ -126,18 +126,18 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         var user = await gateway.EnrolAsync(await registry.CreateUserAsync("limits"), mode: "auth-only");
         using var owner = Npm(gateway, user.Token);
         var package = RegistryFixture.UniquePackageName("limits");
-        await SucceedsAsync(owner, owner.CreatePackage(package, "1.0.0"), "publish");
+        await owner.SucceedsAsync(owner.CreatePackage(package, "1.0.0"), "publish");
 
-        var readOnly = await CreateTokenAsync(owner, user, "--packages-and-scopes-permission", "read-only");
+        var readOnly = await owner.CreateTokenAsync(user, "--packages-and-scopes-permission", "read-only");
         using var reader = Npm(gateway, readOnly);
         var write = await reader.RunAsync(reader.CreatePackage(package, "1.0.1"), "publish");
         Assert.False(write.Succeeded, write.ToString());
         Assert.Contains("read-only", write.Stderr);
-        await SucceedsAsync(reader, reader.NewFolder("view"), "view", package, "version");
+        await reader.SucceedsAsync(reader.NewFolder("view"), "view", package, "version");
 
-        var shortLived = await CreateTokenAsync(owner, user);
+        var shortLived = await owner.CreateTokenAsync(user);
         using var ci = Npm(gateway, shortLived);
-        await SucceedsAsync(ci, ci.CreatePackage(package, "1.0.2"), "publish");
+        await ci.SucceedsAsync(ci.CreatePackage(package, "1.0.2"), "publish");
         await Task.Delay(TimeSpan.FromSeconds(15.5));
         var expired = await ci.RunAsync(ci.CreatePackage(package, "1.0.3"), "publish");
         Assert.False(expired.Succeeded, expired.ToString());
@@ -154,7 +154,7 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         Assert.NotEmpty(keys);
         foreach (var key in keys)
         {
-            await SucceedsAsync(owner, owner.NewFolder("revoke"), "token", "revoke", key, "--otp", await Totp.CodeAsync(user.Secret));
+            await owner.SucceedsAsync(owner.NewFolder("revoke"), "token", "revoke", key, "--otp", await Totp.CodeAsync(user.Secret));
         }
 
         Assert.True(await gateway.Output.WaitForLineAsync("Token created for user " + user.Name), gateway.Output.Tail());
@@ -182,12 +182,12 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         Assert.False(refused.Succeeded, refused.ToString());
         Assert.Contains("npm profile enable-2fa auth-only", refused.Stderr);
         Assert.Null(await registry.Verdaccio.GetPackumentAsync(scoped));
-        await SucceedsAsync(npm, npm.CreatePackage(RegistryFixture.UniquePackageName("free"), "1.0.0"), "publish");
+        await npm.SucceedsAsync(npm.CreatePackage(RegistryFixture.UniquePackageName("free"), "1.0.0"), "publish");
 
         // A member with 2FA publishes into the scope, and cannot turn 2FA off (npm profile disable-2fa's request).
         var enrolled = await gateway.EnrolAsync(member, mode: "auth-only");
         using var memberNpm = Npm(gateway, enrolled.Token);
-        await SucceedsAsync(memberNpm, memberNpm.CreatePackage(scoped, "1.0.0"), "publish");
+        await memberNpm.SucceedsAsync(memberNpm.CreatePackage(scoped, "1.0.0"), "publish");
         var disable = await gateway.SendAsync(HttpMethod.Post, "-/npm/v1/user", enrolled.Token, await Totp.CodeAsync(enrolled.Secret),
             new JsonObject { ["tfa"] = new JsonObject { ["password"] = enrolled.Password, ["mode"] = "disable" } });
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, disable.Status);
@@ -199,7 +199,7 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         var maintainer = await gateway.EnrolAsync(outsider, mode: "auth-only");
         using var maintainerNpm = Npm(gateway, maintainer.Token);
         var theirs = RegistryFixture.UniquePackageName("own", "secure");
-        await SucceedsAsync(maintainerNpm, maintainerNpm.CreatePackage(theirs, "1.0.0"), "publish");
+        await maintainerNpm.SucceedsAsync(maintainerNpm.CreatePackage(theirs, "1.0.0"), "publish");
         var maintainerDisable = await gateway.SendAsync(HttpMethod.Post, "-/npm/v1/user", maintainer.Token, await Totp.CodeAsync(maintainer.Secret),
             new JsonObject { ["tfa"] = new JsonObject { ["password"] = maintainer.Password, ["mode"] = "disable" } });
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, maintainerDisable.Status);
@@ -213,7 +213,7 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         var user = await gateway.EnrolAsync(await registry.CreateUserAsync("granular"), mode: "auth-only");
         using var owner = Npm(gateway, user.Token);
         var package = RegistryFixture.UniquePackageName("staged");
-        await SucceedsAsync(owner, owner.CreatePackage(package, "1.0.0"), "publish");
+        await owner.SucceedsAsync(owner.CreatePackage(package, "1.0.0"), "publish");
 
         // npm 11.21's read-write-stage-only (sent as npm 11.21 sends it; the system npm 11.19 does not know the value):
         // Verdaccio would take it as read-write; the gateway lets it publish nothing directly.
@@ -231,13 +231,13 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
 
         // An org-limited token: team changes in another organisation, or with a read-only org permission, are refused
         // before the registry (which has no organisations) is asked.
-        var orgToken = await CreateTokenAsync(owner, user, "--orgs", "acme", "--orgs-permission", "read-write");
+        var orgToken = await owner.CreateTokenAsync(user, "--orgs", "acme", "--orgs-permission", "read-write");
         using var orgAdmin = Npm(gateway, orgToken);
         var otherOrg = await orgAdmin.RunAsync(orgAdmin.NewFolder("team"), "team", "create", "@beta:devs", "--otp", await Totp.CodeAsync(user.Secret));
         Assert.False(otherOrg.Succeeded, otherOrg.ToString());
         Assert.Contains("limited to the organisations acme", otherOrg.Stderr);
 
-        var readOnlyOrgs = await CreateTokenAsync(owner, user, "--orgs-permission", "read-only");
+        var readOnlyOrgs = await owner.CreateTokenAsync(user, "--orgs-permission", "read-only");
         using var viewer = Npm(gateway, readOnlyOrgs);
         var teamAdd = await viewer.RunAsync(viewer.NewFolder("team"), "team", "add", "@acme:devs", user.Name);
         Assert.False(teamAdd.Succeeded, teamAdd.ToString());
@@ -246,7 +246,7 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         // A token limited to a network the client is not in: refused, saying why. Verdaccio enforces cidr_whitelist
         // itself against the address it sees (the gateway's) and would refuse whoami with a bare 401: the gateway
         // checks the token's networks before whoami (stage 1b). README: a --cidr must include the gateway's network.
-        var elsewhere = await CreateTokenAsync(owner, user, "--cidr", "192.0.2.0/24");
+        var elsewhere = await owner.CreateTokenAsync(user, "--cidr", "192.0.2.0/24");
         using var outsider = Npm(gateway, elsewhere);
         var fromHere = await outsider.RunAsync(outsider.CreatePackage(package, "1.0.2"), "publish");
         Assert.False(fromHere.Succeeded, fromHere.ToString());
@@ -279,7 +279,7 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         Assert.True((int)login.Status is 200 or 201, login.ToString());
         var loginToken = JsonNode.Parse(login.Body)!["token"]!.GetValue<string>();
         using var loggedIn = Npm(gateway, loginToken);
-        await SucceedsAsync(loggedIn, loggedIn.CreatePackage(package, "1.0.0"), "publish");
+        await loggedIn.SucceedsAsync(loggedIn.CreatePackage(package, "1.0.0"), "publish");
         Assert.DoesNotContain(loginToken, gateway.Output.Text);
 
         // npm logout ends a login's token at the gateway, though Verdaccio's logout revokes nothing.
@@ -289,7 +289,7 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         var secondToken = JsonNode.Parse(second.Body)!["token"]!.GetValue<string>();
         Assert.Equal(System.Net.HttpStatusCode.OK, (await gateway.SendAsync(HttpMethod.Get, package, secondToken)).Status);
         using var leaving = Npm(gateway, secondToken);
-        await SucceedsAsync(leaving, leaving.NewFolder("logout"), "logout");
+        await leaving.SucceedsAsync(leaving.NewFolder("logout"), "logout");
         var afterLogout = await gateway.SendAsync(HttpMethod.Get, package, secondToken);
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, afterLogout.Status);
         Assert.Contains("expired", afterLogout.Body);
@@ -304,19 +304,6 @@ public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway 
         Assert.False(late.Succeeded, late.ToString());
         Assert.Contains("expired", late.Stderr);
         Assert.Null((await PackumentAsync(package))["versions"]?["1.0.1"]);
-    }
-
-    private async Task<string> CreateTokenAsync(NpmCli npm, TwoFactorUser user, params string[] options)
-    {
-        var result = await npm.RunAsync(npm.NewFolder("token"), ["token", "create", "--json", "--password", user.Password, "--otp", await Totp.CodeAsync(user.Secret), .. options]);
-        Assert.True(result.Succeeded, result.ToString());
-        return JsonNode.Parse(result.Stdout)!["token"]!.GetValue<string>();
-    }
-
-    private static async Task SucceedsAsync(NpmCli npm, string cwd, params string[] args)
-    {
-        var result = await npm.RunAsync(cwd, args);
-        Assert.True(result.Succeeded, result.ToString());
     }
 
     private Task<GatewayProcess> GatewayAsync() => classGateway.GetAsync(() => registry.StartGatewayAsync());

@@ -29,17 +29,17 @@ public sealed class TokenReadLimitsTests(RegistryFixture registry)
         var scopedOther = RegistryFixture.UniquePackageName("lib", "elsewhere");
         foreach (var package in new[] { mine, other, scopedOther })
         {
-            await SucceedsAsync(owner, owner.CreatePackage(package, "1.0.0"), "publish");
+            await owner.SucceedsAsync(owner.CreatePackage(package, "1.0.0"), "publish");
         }
 
         // Limited to one package, read-only so that it may live long: reads what it may, nothing else.
-        var limited = await CreateTokenAsync(owner, user, "--packages", mine, "--packages-and-scopes-permission", "read-only", "--expires", "7");
+        var limited = await owner.CreateTokenAsync(user, "--packages", mine, "--packages-and-scopes-permission", "read-only", "--expires", "7");
         using var ci = Npm(gateway, limited);
         var view = await ci.RunAsync(ci.NewFolder("view"), "view", mine, "version");
         Assert.True(view.Succeeded, view.ToString());
         Assert.Equal("1.0.0", view.Stdout.Trim());
         var install = ci.NewFolder("install");
-        await SucceedsAsync(ci, install, "install", mine, "--no-audit", "--no-fund");
+        await ci.SucceedsAsync(install, "install", mine, "--no-audit", "--no-fund");
         Assert.True(File.Exists(Path.Combine(install, "node_modules", mine, "package.json")));
 
         foreach (var package in new[] { other, scopedOther })
@@ -72,7 +72,7 @@ public sealed class TokenReadLimitsTests(RegistryFixture registry)
         Assert.Equal(HttpStatusCode.OK, (await gateway.SendAsync(HttpMethod.Get, tarball, null)).Status);
 
         // A token that expired: refused on reads with the date, although reads just found and cached its record.
-        var shortLived = await CreateTokenAsync(owner, user);
+        var shortLived = await owner.CreateTokenAsync(user);
         var created = DateTimeOffset.UtcNow;
         using var expiring = Npm(gateway, shortLived);
         var before = await expiring.RunAsync(expiring.NewFolder("before"), "view", mine, "version");
@@ -88,19 +88,6 @@ public sealed class TokenReadLimitsTests(RegistryFixture registry)
         var answered = await gateway.SendAsync(HttpMethod.Get, mine, shortLived);
         Assert.Equal(HttpStatusCode.Unauthorized, answered.Status);
         Assert.Contains("This token expired on", answered.Body);
-    }
-
-    private static async Task<string> CreateTokenAsync(NpmCli npm, TwoFactorUser user, params string[] options)
-    {
-        var result = await npm.RunAsync(npm.NewFolder("token"), ["token", "create", "--json", "--password", user.Password, "--otp", await Totp.CodeAsync(user.Secret), .. options]);
-        Assert.True(result.Succeeded, result.ToString());
-        return JsonNode.Parse(result.Stdout)!["token"]!.GetValue<string>();
-    }
-
-    private static async Task SucceedsAsync(NpmCli npm, string cwd, params string[] args)
-    {
-        var result = await npm.RunAsync(cwd, args);
-        Assert.True(result.Succeeded, result.ToString());
     }
 
     private static NpmCli Npm(GatewayProcess gateway, string token)

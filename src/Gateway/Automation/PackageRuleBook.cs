@@ -7,7 +7,7 @@ namespace Gateway.Automation;
 /// <summary>
 /// Packages' publishing rules (<see cref="PackageMfa"/>) and the scopes that require 2FA. The rules maintainers set
 /// are cached in process like users' modes (<c>TwoFactor/CachedUserModes</c>): a change on any instance evicts the
-/// package everywhere (<see cref="PackageRules.Changed"/>), a reconnect clears the cache, and the short TTL bounds
+/// package everywhere (<see cref="PackageRules.Changes"/>), a reconnect clears the cache, and the short TTL bounds
 /// staleness if a message is ever lost. So a protected write naming a package needs no store read for its rule once warm.
 /// </summary>
 internal sealed class PackageRuleBook : IDisposable
@@ -22,8 +22,8 @@ internal sealed class PackageRuleBook : IDisposable
     {
         _rules = rules;
         _file = file;
-        rules.Changed += package => _stored.Remove(package);
-        rules.Reconnected += () => _stored.Clear();
+        rules.Changes.Changed += package => _stored.Remove(package);
+        rules.Changes.Reconnected += () => _stored.Clear();
     }
 
     /// <summary>The rule a maintainer set, else the file's default for the name, else none.</summary>

@@ -9,21 +9,8 @@ namespace Gateway.Store;
 /// </summary>
 internal sealed class PackageRules(IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
 {
-    private readonly ChangeChannel _changes = new(store, StoreKeys.PackageRuleChangedChannel);
-
-    /// <summary>A package's rule changed (here, or on another instance as announced); the argument is the package.</summary>
-    public event Action<string>? Changed
-    {
-        add => _changes.Changed += value;
-        remove => _changes.Changed -= value;
-    }
-
-    /// <summary>The connection came back or moved: changes announced meanwhile may have been missed.</summary>
-    public event Action? Reconnected
-    {
-        add => _changes.Reconnected += value;
-        remove => _changes.Reconnected -= value;
-    }
+    /// <summary>Announces a package whose rule changed (here, or on another instance); caches observe it.</summary>
+    public ChangeChannel Changes { get; } = new(store, StoreKeys.PackageRuleChangedChannel);
 
     public async ValueTask<string?> GetMfaAsync(string package, CancellationToken cancellation) =>
         await guard.ExecuteAsync(async _ => (string?)await store.GetDatabase().StringGetAsync(StoreKeys.PackageMfa(package)), cancellation);
@@ -52,7 +39,7 @@ internal sealed class PackageRules(IConnectionMultiplexer store, [FromKeyedServi
         await guard.ExecuteAsync(async _ =>
         {
             var set = await store.GetDatabase().StringSetAsync(StoreKeys.PackageMfa(package), rule);
-            await _changes.AnnounceAsync(package);
+            await Changes.AnnounceAsync(package);
             return set;
         }, cancellation);
 }
