@@ -54,9 +54,7 @@ public static class ReadRules
         {
             return token.OrgsPermission is OrgsPermission.Unset or OrgsPermission.NoAccess
                 ? WriteVerdict.Refuse(403, $"This token has no organisation access (its --orgs-permission is {token.OrgsPermission.ToWire()}): it cannot {request.Action} in {organisation}.")
-                : token.Orgs is { Count: > 0 } orgs && !orgs.Contains(organisation, StringComparer.OrdinalIgnoreCase)
-                    ? WriteVerdict.Refuse(403, $"This token cannot {request.Action} in {organisation}: it is limited to the organisations {string.Join(", ", orgs)}.")
-                    : null;
+                : WriteRules.OtherOrganisationRefusal(request.Action, organisation, token);
         }
 
         return token.IsLimitedToPackages

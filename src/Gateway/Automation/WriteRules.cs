@@ -112,9 +112,9 @@ public static class WriteRules
                 return WriteVerdict.Refuse(403, $"This token cannot change organisations or teams (its --orgs-permission is {token.OrgsPermission.ToWire()}): it cannot {request.Action} in {organisation}.");
             }
 
-            if (token.Orgs is { Count: > 0 } orgs && !orgs.Contains(organisation, StringComparer.OrdinalIgnoreCase))
+            if (OtherOrganisationRefusal(request.Action, organisation, token) is { } elsewhere)
             {
-                return WriteVerdict.Refuse(403, $"This token cannot {request.Action} in {organisation}: it is limited to the organisations {string.Join(", ", orgs)}.");
+                return elsewhere;
             }
         }
 
@@ -135,6 +135,12 @@ public static class WriteRules
             ? WriteVerdict.Refuse(403, $"This token may only be used from {string.Join(", ", token.Cidrs)}; this request came from {client}.")
             : null;
     }
+
+    /// <summary>A token limited to named organisations, used on another one.</summary>
+    internal static WriteVerdict? OtherOrganisationRefusal(string action, string organisation, TokenAttributes token) =>
+        token.Orgs is { Count: > 0 } orgs && !orgs.Contains(organisation, StringComparer.OrdinalIgnoreCase)
+            ? WriteVerdict.Refuse(403, $"This token cannot {action} in {organisation}: it is limited to the organisations {string.Join(", ", orgs)}.")
+            : null;
 
     /// <summary>A token used on a package outside its limits; <paramref name="verb"/> is the action (a read: <c>read</c>).</summary>
     internal static WriteVerdict PackageRefusal(string verb, string package, TokenAttributes token) =>

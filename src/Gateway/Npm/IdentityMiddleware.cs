@@ -21,14 +21,8 @@ internal sealed partial class IdentityMiddleware(
 
     private async Task ResolveAsync(HttpContext context, GatewayRequestFeature feature)
     {
+        // At most one Authorization header: stage 1b (TokenLimitsMiddleware) refused repeated ones.
         var authorization = context.Request.Headers.Authorization;
-        if (authorization.Count > 1)
-        {
-            // The registry (Node) keeps the first of repeated Authorization headers; the gateway would ask whoami about another value.
-            await RefuseAsync(context, feature, StatusCodes.Status400BadRequest, "The request has more than one Authorization header.");
-            return;
-        }
-
         if (feature.Classification.AccountKey is { } accountKey)
         {
             await ResolveLoginAsync(context, feature, accountKey, authorization.ToString());

@@ -11,10 +11,12 @@ namespace Gateway.Npm;
 /// limits too (<see cref="ReadRules"/>: expiry, networks, packages), which the protected stages apply only to the
 /// requests they see. A protected request gets the token's expiry and networks here as well, before whoami: a
 /// registry that enforces a token's networks itself sees the gateway's address and would refuse whoami with a bare
-/// 401, where the client should read why (stage 3b decides everything else on a fresh store read). No whoami: the record is found by the token's keyed hash alone, through the owner index,
-/// and the answer is kept in process for a minute (<see cref="TokenRecordCache"/>), so a warm read costs one
-/// cache lookup (no HMAC: the cache is keyed by the token), and its <c>InvokeAsync</c> stays synchronous. When the store cannot answer, the read is
-/// forwarded without the check (reads flow on in an outage, docs/SECURITY.md) and a warning says so once a minute.
+/// 401, where the client should read why (stage 3b decides everything else on a fresh store read). Every request
+/// with repeated <c>Authorization</c> headers, or a malformed <c>Bearer</c> one, is refused here.
+/// No whoami: the record is found by the token's keyed hash alone, through the owner index, and the answer is kept
+/// in process for a minute (<see cref="TokenRecordCache"/>), so a warm read costs one cache lookup (no HMAC: the
+/// cache is keyed by the token), and its <c>InvokeAsync</c> stays synchronous. When the store cannot answer, the
+/// read is forwarded without the check (reads flow on in an outage, docs/SECURITY.md) and a warning says so once a minute.
 /// </summary>
 internal sealed partial class TokenLimitsMiddleware(
     RequestDelegate next, TokenLedger tokens, GatewayMetrics metrics, ILogger<TokenLimitsMiddleware> logger)
@@ -28,15 +30,16 @@ internal sealed partial class TokenLimitsMiddleware(
     {
         var feature = context.GatewayFeature();
         var authorization = context.Request.Headers.Authorization;
-        var isProtected = feature.Classification.Class != ProtectionClass.None;
-        if (authorization.Count == 0 || (isProtected && authorization.Count > 1))
+        if (authorization.Count == 0)
         {
-            return next(context); // the identity stage refuses repeated headers of protected requests
+            return next(context);
         }
 
         if (authorization.Count > 1)
         {
-            // The registry (Node) keeps the first of repeated Authorization headers; the gateway would look up another value.
+            // Every request, protected or not: the registry (Node) keeps the first of repeated Authorization headers,
+            // where the gateway would look up, or ask whoami about, another value.
+            LogHeaderRefused(logger, context.Request.Method, SafePath.For(feature.Path), feature.Classification.Action);
             return GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "The request has more than one Authorization header.");
         }
 
@@ -77,14 +80,14 @@ internal sealed partial class TokenLimitsMiddleware(
 
     private Task Apply(HttpContext context, GatewayRequestFeature feature, TokenAttributes? record)
     {
-        var request = feature.Classification;
-        var fetch = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
-        var client = context.Connection.RemoteIpAddress;
         if (record is null)
         {
             return next(context);
         }
 
+        var request = feature.Classification;
+        var fetch = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+        var client = context.Connection.RemoteIpAddress;
         var refusal = request.Class != ProtectionClass.None
             ? WriteRules.ExpiryOrNetworkRefusal(record, client, tokens.Now)
             : ReadRules.Refusal(request, record, fetch, client, tokens.Now);
@@ -112,6 +115,9 @@ internal sealed partial class TokenLimitsMiddleware(
 
     [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "{Action} of {Package} with a token of user {User} refused by the token's limits: {Reason}")]
     private static partial void LogRefused(ILogger logger, string action, string? package, string user, string reason);
+
+    [LoggerMessage(EventId = 212, Level = LogLevel.Warning, Message = "{Method} {Path} ({Action}) refused with 400: more than one Authorization header")]
+    private static partial void LogHeaderRefused(ILogger logger, string method, string path, string action);
 
     [LoggerMessage(EventId = 211, Level = LogLevel.Warning,
         Message = "The {Dependency} cannot answer: {Count} reads presenting a bearer token were forwarded without their token's limits (warned at most once a minute)")]

@@ -76,8 +76,10 @@ public sealed class TokenReadLimitsHostTests(GatewayHost host) : IClassFixture<G
         }
     }
 
-    [Fact]
-    public async Task Read_TwoAuthorizationHeaders_Is400()
+    [Theory]
+    [InlineData("GET", "/other-pkg")]
+    [InlineData("DELETE", "/-/npm/v1/tokens/token/abc")] // a token revoke (class auth): the same check, before whoami
+    public async Task TwoAuthorizationHeaders_Are400(string method, string target)
     {
         // The registry (Node) would use the first; the gateway must not decide on another.
         var token = await RecordAsync("dua", packages: ["demo-pkg"]);
@@ -85,12 +87,12 @@ public sealed class TokenReadLimitsHostTests(GatewayHost host) : IClassFixture<G
         using var socket = new TcpClient();
         await socket.ConnectAsync(address.Host, address.Port);
         await using var stream = socket.GetStream();
-        var request = $"GET /other-pkg HTTP/1.1\r\nHost: {address.Authority}\r\nAuthorization: Bearer {token}\r\nAuthorization: Bearer x\r\nConnection: close\r\n\r\n";
+        var request = $"{method} {target} HTTP/1.1\r\nHost: {address.Authority}\r\nAuthorization: Bearer {token}\r\nAuthorization: Bearer x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
         using var reader = new StreamReader(stream, Encoding.ASCII);
 
         Assert.StartsWith("HTTP/1.1 400", await reader.ReadLineAsync(), StringComparison.Ordinal);
-        Assert.DoesNotContain(host.Registry.Requests, r => r.RawTarget == "/other-pkg" && r.Headers["Authorization"].Contains(token, StringComparison.Ordinal));
+        Assert.DoesNotContain(host.Registry.Requests, r => r.RawTarget == target && r.Headers["Authorization"].Contains(token, StringComparison.Ordinal));
     }
 
     [Theory]
