@@ -50,7 +50,7 @@ public sealed record TokenAttributes(
     public bool Covers(string package) =>
         !IsLimitedToPackages
         || Packages.Contains(package, StringComparer.Ordinal)
-        || (package.StartsWith('@') && package.IndexOf('/') is > 1 and var slash && Scopes.Contains(package[..slash], StringComparer.Ordinal));
+        || (PackageRulesFile.ScopeName(package) is { } scope && Scopes.Contains(scope, StringComparer.Ordinal));
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
