@@ -18,6 +18,12 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 log() { printf '==> %s\n' "$*" >&2; }
 
+# --- the build needs none of the installs below: start it now, so it runs while apt and npm download ---
+build_log="$(mktemp)"
+log "dotnet build Gateway.sln -c $configuration (in the background, log: $build_log)"
+dotnet build Gateway.sln -c "$configuration" >"$build_log" 2>&1 &
+build_pid=$!
+
 # --- Debian packages: real redis-server (also run as a sentinel, `redis-server --sentinel`) and redis-cli (makes the
 #     failure tests' cluster, tests/Gateway.IntegrationTests/StoreFailoverTests), expect (answers npm's interactive prompts in a pseudo-terminal),
 #     chromium (the browser tests drive it through Playwright; never `playwright install`),
@@ -37,30 +43,34 @@ if ((${#missing[@]})); then
     apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# --- Verdaccio (and pnpm/yarn) pinned by tests/registry/package-lock.json ---
-registry_modules="tests/registry/node_modules"
-if [[ ! -f "$registry_modules/verdaccio/package.json" \
-      || "tests/registry/package-lock.json" -nt "$registry_modules/.package-lock.json" ]]; then
-  log "npm ci --prefix tests/registry"
-  npm ci --prefix tests/registry --no-audit --no-fund --no-update-notifier
-fi
-
-# --- the client matrix's clients (tests/Gateway.ClientMatrixTests): one folder per client, each pinned by its
-#     own package-lock.json (every npm version installs a bin called `npm`) ---
-for lock in tests/clients/*/package-lock.json; do
-  client="$(dirname "$lock")"
-  if [[ ! -f "$client/node_modules/.package-lock.json" || "$lock" -nt "$client/node_modules/.package-lock.json" ]]; then
-    log "npm ci --prefix $client"
-    npm ci --prefix "$client" --no-audit --no-fund --no-update-notifier
+# --- Verdaccio (and pnpm/yarn) pinned by tests/registry/package-lock.json, and the client matrix's clients
+#     (tests/Gateway.ClientMatrixTests): one folder per client, each pinned by its own package-lock.json (every npm
+#     version installs a bin called `npm`). Each folder is its own install, so they run side by side. ---
+npm_pids=()
+for lock in tests/registry/package-lock.json tests/clients/*/package-lock.json; do
+  folder="$(dirname "$lock")"
+  if [[ ! -f "$folder/node_modules/.package-lock.json" || "$lock" -nt "$folder/node_modules/.package-lock.json" ]]; then
+    log "npm ci --prefix $folder"
+    npm ci --prefix "$folder" --no-audit --no-fund --no-update-notifier --loglevel=error &
+    npm_pids+=($!)
   fi
 done
+for pid in "${npm_pids[@]}"; do
+  wait "$pid" || { log "an npm ci failed (see above)"; exit 1; }
+done
+
+if ! wait "$build_pid"; then
+  cat "$build_log" >&2
+  log "dotnet build failed"
+  exit 1
+fi
 
 # --- build and test ---
 rm -rf "$results"
 mkdir -p "$results"
 log "dotnet test Gateway.sln -c $configuration"
 set +e
-dotnet test Gateway.sln -c "$configuration" \
+dotnet test Gateway.sln -c "$configuration" --no-build \
   --logger "trx;LogFilePrefix=results" \
   --results-directory "$results" \
   "$@"
@@ -88,6 +98,13 @@ for path in glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive=True):
         failed += c.get("failed", 0) + c.get("error", 0) + c.get("timeout", 0) + c.get("aborted", 0)
         # vstest leaves xunit's skipped tests out of "executed" (and out of "notExecuted").
         skipped += max(c.get("total", 0) - c.get("executed", 0), c.get("notExecuted", 0))
+    # Wall time of each test project (its run's start to finish), to see which one holds CI up.
+    times = next((e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "Times"), None)
+    if times is not None and times.get("start") and times.get("finish"):
+        from datetime import datetime
+        span = datetime.fromisoformat(times.get("finish")) - datetime.fromisoformat(times.get("start"))
+        storage = next((e.get("storage", "") for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "UnitTest"), "")
+        print(f"  {os.path.basename(storage) or os.path.basename(path)}: {span.total_seconds():.0f} s", file=sys.stderr)
 print(passed, failed, skipped)
 PY
 )"

@@ -10,7 +10,7 @@ namespace Gateway.IntegrationTests;
 /// it reproduces; every one of them succeeded before the gateway decided on the registry's own reading of
 /// the request. The registry's state is read from Verdaccio directly, never through the gateway.
 /// </summary>
-[Collection(RegistryCollection.Name)]
+[Collection(SecondRegistryCollection.Name)]
 public sealed class NoBypassTests(RegistryFixture registry, ClassGateway classGateway) : IClassFixture<ClassGateway>
 {
     [Fact]

@@ -11,7 +11,7 @@ namespace Gateway.IntegrationTests;
 /// every read is served, protected requests in the gap get 503 with Retry-After, lock-outs survive, and the time
 /// until protected requests succeed again is reported.
 /// </summary>
-[Collection(RegistryCollection.Name)]
+[Collection(SecondRegistryCollection.Name)]
 public sealed class StoreFailoverTests(RegistryFixture registry, ITestOutputHelper output)
 {
     private static readonly TimeSpan s_recoveryLimit = TimeSpan.FromSeconds(30);

@@ -155,14 +155,14 @@ public abstract class TwoFactorCoreFlowsTests(RegistryFixture registry, ClassGat
     }
 }
 
-[Collection(RegistryCollection.Name)]
+[Collection(SecondRegistryCollection.Name)]
 public sealed class TwoFactorCoreFlows_EmbeddedStore(RegistryFixture registry, ClassGateway classGateway)
     : TwoFactorCoreFlowsTests(registry, classGateway), IClassFixture<ClassGateway>
 {
     private protected override string Store => "embedded";
 }
 
-[Collection(RegistryCollection.Name)]
+[Collection(SecondRegistryCollection.Name)]
 public sealed class TwoFactorCoreFlows_RedisStore(RegistryFixture registry, ClassGateway classGateway)
     : TwoFactorCoreFlowsTests(registry, classGateway), IClassFixture<ClassGateway>
 {

@@ -10,7 +10,7 @@ namespace Gateway.IntegrationTests;
 /// The core flows run on both stores in <see cref="TwoFactorCoreFlowsTests"/>; these run on one.
 /// The gateway's first lock-out is 3 s (instead of 30 s) so the lock-out test can wait it out.
 /// </summary>
-[Collection(RegistryCollection.Name)]
+[Collection(SecondRegistryCollection.Name)]
 public sealed class TwoFactorNpmCommandsTests(RegistryFixture registry, ClassGateway classGateway) : IClassFixture<ClassGateway>
 {
     private static readonly TimeSpan s_firstLockout = TimeSpan.FromSeconds(3);

@@ -11,7 +11,7 @@ namespace Gateway.IntegrationTests.Fuzz;
 /// The gateway's one promise, fuzzed: a stolen token or password, without a valid second factor, must not
 /// change the registry or yield a credential, however the request is spelled. See Fuzz/README.md.
 /// </summary>
-[Collection(RegistryCollection.Name)]
+[Collection(SecondRegistryCollection.Name)]
 public sealed class SecondFactorFuzzTests(RegistryFixture registry, ITestOutputHelper output)
 {
     /// <summary>Wrong codes are the fuzzer's daily bread: without this the lock-out would answer 429 to everything after five.</summary>

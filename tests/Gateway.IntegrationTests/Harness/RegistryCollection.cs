@@ -7,3 +7,15 @@ public sealed class RegistryCollection : ICollectionFixture<RegistryFixture>
 {
     public const string Name = "registry";
 }
+
+/// <summary>
+/// A second collection with its own <see cref="RegistryFixture"/> (its own Verdaccio and redis-server), run beside
+/// <see cref="RegistryCollection"/>: much of these tests' time is spent waiting (clients, restarts, failovers, token
+/// lifetimes), so two collections finish in well under the time of one. Test classes never share state across
+/// collections; each creates its own users and packages.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class SecondRegistryCollection : ICollectionFixture<RegistryFixture>
+{
+    public const string Name = "registry-2";
+}
