@@ -80,6 +80,13 @@ internal sealed partial class ProfileTfaMiddleware(
             }
 
             using var response = await clients.CreateClient(UpstreamClient.Name).SendAsync(request, cancellation);
+            // 413/414/429/431 are the request's own fault (a 429 keeps its Retry-After); other answers, 5xx
+            // included, are passed on as the registry gave them.
+            if (UpstreamRefusedException.IsShapeOrRate((int)response.StatusCode))
+            {
+                UpstreamRefusedException.ThrowIfNotAnswered(response, "profile", UpstreamRefusedException.IsShapeOrRate);
+            }
+
             return ((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync(cancellation));
         }, context.RequestAborted);
 
