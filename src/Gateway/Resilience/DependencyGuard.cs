@@ -75,7 +75,7 @@ public sealed class DependencyGuard
         catch (HttpRequestException e) when (UpstreamRefusedException.IsClientStatus(e.StatusCode))
         {
             // A call site that reported a 4xx as a plain HTTP failure: still the request's fault, not the dependency's.
-            throw new UpstreamRefusedException((int)e.StatusCode!.Value, null, _name);
+            throw new UpstreamRefusedException((int)e.StatusCode!.Value, null, "a call to " + _name);
         }
         catch (Exception e) when (IsDependencyFailure(e) || e is BrokenCircuitException or TimeoutRejectedException)
         {

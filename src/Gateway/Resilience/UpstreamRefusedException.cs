@@ -8,7 +8,7 @@ namespace Gateway.Resilience;
 /// 16 KB), a URL too long, too many requests. It is answered to the client with that status and never counts as a
 /// dependency failure, so no stranger can open the registry breaker for everyone (docs/SECURITY.md, "Availability").
 /// </summary>
-public sealed class UpstreamRefusedException(int status, TimeSpan? retryAfter, string call)
+internal sealed class UpstreamRefusedException(int status, TimeSpan? retryAfter, string call)
     : Exception($"the registry answered {status} to {call}")
 {
     /// <summary>The registry's status, passed on to the client.</summary>
