@@ -6,6 +6,7 @@ using Gateway.Configuration;
 using Gateway.Errors;
 using Gateway.Health;
 using Gateway.Identity;
+using Gateway.Limits;
 using Gateway.Logging;
 using Gateway.Npm;
 using Gateway.Operations;
@@ -33,6 +34,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.AddGatewayLogging();
     builder.AddGatewayOptions();
+    builder.AddRequestLimits();
     builder.AddRoutePolicy();
     builder.AddStore();
     builder.AddSecretProtection();
@@ -55,6 +57,7 @@ try
     app.LoadPackageRules();
     await app.ConnectStoreAsync();
     app.WarmUpTwoFactor();
+    app.UseClientAddress();
     app.UseDependencyFailureHandling();
     app.UseBrowserFrontEnd();
     app.MapGatewayHealth();

@@ -20,6 +20,12 @@ internal sealed partial class DependencyFailureHandler(IOptions<ResilienceOption
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is UpstreamRefusedException refused)
+        {
+            await RefusedAsync(context, refused);
+            return true;
+        }
+
         if (exception is not DependencyUnavailableException unavailable)
         {
             return false;
@@ -43,6 +49,38 @@ internal sealed partial class DependencyFailureHandler(IOptions<ResilienceOption
         return true;
     }
 
+    /// <summary>
+    /// The registry refused the request itself (431 for oversized headers, 429 for its rate limit): the client's
+    /// fault, answered with the registry's status and <c>Retry-After</c>, in the JSON npm prints or as a page.
+    /// </summary>
+    private async Task RefusedAsync(HttpContext context, UpstreamRefusedException refused)
+    {
+        var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
+        if (refused.Status == StatusCodes.Status429TooManyRequests)
+        {
+            LogRateLimited(logger, refused.Call, context.Request.Method, Where(context, endpoint));
+        }
+        else
+        {
+            LogRefused(logger, refused.Call, refused.Status, context.Request.Method, Where(context, endpoint));
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        if (refused.RetryAfter is { } retryAfter)
+        {
+            GatewayResponses.SetRetryAfter(context, retryAfter);
+        }
+
+        if (endpoint?.Metadata.GetMetadata<GatewayPage>() is not null)
+        {
+            await Page(context, "Request refused", Error(refused.ClientMessage), refused.Status).ExecuteAsync(context);
+        }
+        else
+        {
+            await GatewayResponses.WriteErrorAsync(context, refused.Status, refused.ClientMessage);
+        }
+    }
+
     /// <summary>Never the raw URL: npm logout carries its token in the path, and flow ids are capabilities.</summary>
     private static string Where(HttpContext context, Endpoint? endpoint) =>
         context.Features.Get<GatewayRequestFeature>() is { } feature
@@ -51,4 +89,10 @@ internal sealed partial class DependencyFailureHandler(IOptions<ResilienceOption
 
     [LoggerMessage(EventId = 900, Level = LogLevel.Warning, Message = "Dependency unavailable: {Dependency} ({Failure}); {Method} {Where} answered 503")]
     private static partial void LogUnavailable(ILogger logger, string dependency, string method, string where, string? failure);
+
+    [LoggerMessage(EventId = 1400, Level = LogLevel.Debug, Message = "The registry refused the gateway's {Call} with {Status} (the request's own fault, not counted as a failure); {Method} {Where} answered {Status}")]
+    private static partial void LogRefused(ILogger logger, string call, int status, string method, string where);
+
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "The registry rate-limited the gateway's {Call} (429); {Method} {Where} answered 429. Behind the gateway the registry's per-address limit is shared by every client unless it trusts X-Forwarded-For")]
+    private static partial void LogRateLimited(ILogger logger, string call, string method, string where);
 }

@@ -38,10 +38,9 @@ internal sealed class UpstreamLogin(IHttpClientFactory clients, [FromKeyedServic
             };
             request.Headers.TryAddWithoutValidation("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(username + ":" + password)));
             using var response = await clients.CreateClient(UpstreamClient.Name).SendAsync(request, ct);
-            if ((int)response.StatusCode >= 500)
-            {
-                throw new HttpRequestException($"login answered {(int)response.StatusCode}", null, response.StatusCode);
-            }
+            // A 5xx is the registry's failure; 413/414/429/431 the request's own (passed on to the client, never
+            // counted by the breaker); any other refusal is a wrong username or password.
+            UpstreamRefusedException.ThrowIfNotAnswered(response, "login", UpstreamRefusedException.IsShapeOrRate);
 
             if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Created))
             {

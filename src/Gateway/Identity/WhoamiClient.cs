@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Gateway.Proxy;
+using Gateway.Resilience;
 
 namespace Gateway.Identity;
 
@@ -13,6 +14,8 @@ internal sealed class WhoamiClient(IHttpClientFactory clients)
     /// </param>
     /// <returns>The username, or null when the registry does not accept the credential or names nobody.</returns>
     /// <exception cref="HttpRequestException">The registry failed (5xx, connection): the caller fails closed.</exception>
+    /// <exception cref="UpstreamRefusedException">The registry refused the request itself (a 4xx other than
+    /// 401/403, e.g. 431 for a 20 KB Authorization): the client's fault, answered to it, never a registry failure.</exception>
     public async ValueTask<string?> WhoamiAsync(string authorization, IPAddress? clientAddress, CancellationToken cancellation)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/-/whoami");
@@ -28,6 +31,7 @@ internal sealed class WhoamiClient(IHttpClientFactory clients)
             return null;
         }
 
+        UpstreamRefusedException.ThrowIfNotAnswered(response, "whoami");
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"whoami answered {(int)response.StatusCode}", null, response.StatusCode);

@@ -66,10 +66,8 @@ internal sealed partial class PackageRuleMiddleware(
             request.Headers.TryAddWithoutValidation("Authorization", authorization);
             request.Headers.TryAddWithoutValidation("Accept", "application/json");
             using var response = await clients.CreateClient(UpstreamClient.Name).SendAsync(request, cancellation);
-            if ((int)response.StatusCode >= 500)
-            {
-                throw new HttpRequestException($"packument answered {(int)response.StatusCode}", null, response.StatusCode);
-            }
+            // Other 4xx (404: no such package) are read below; 413/414/429/431 are the request's own fault.
+            UpstreamRefusedException.ThrowIfNotAnswered(response, "packument", UpstreamRefusedException.IsShapeOrRate);
 
             return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellation));
         }, context.RequestAborted);

@@ -79,7 +79,20 @@ internal sealed partial class ProfileTfaMiddleware(
                 request.Headers.TryAddWithoutValidation("Authorization", authorization);
             }
 
+            // The client's address, as on the forwarded requests (the connection's, or a trusted proxy's X-Forwarded-For).
+            if (context.Connection.RemoteIpAddress is { } client)
+            {
+                request.Headers.TryAddWithoutValidation("X-Forwarded-For", client.ToString());
+            }
+
             using var response = await clients.CreateClient(UpstreamClient.Name).SendAsync(request, cancellation);
+            // 413/414/429/431 are the request's own fault (a 429 keeps its Retry-After); other answers, 5xx
+            // included, are passed on as the registry gave them.
+            if (UpstreamRefusedException.IsShapeOrRate((int)response.StatusCode))
+            {
+                UpstreamRefusedException.ThrowIfNotAnswered(response, "profile", UpstreamRefusedException.IsShapeOrRate);
+            }
+
             return ((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync(cancellation));
         }, context.RequestAborted);
 
@@ -160,7 +173,7 @@ internal sealed partial class ProfileTfaMiddleware(
             return;
         }
 
-        if (!await passwords.IsValidAsync(caller.Username, password, context.RequestAborted))
+        if (!await passwords.IsValidAsync(caller.Username, password, context.RequestAborted, context.Connection.RemoteIpAddress))
         {
             LogWrongPassword(logger, caller.Username);
             await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, "The password is not correct; two-factor authentication was not changed.");

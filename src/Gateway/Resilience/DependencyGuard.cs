@@ -72,6 +72,11 @@ public sealed class DependencyGuard
             succeeded = true;
             return result;
         }
+        catch (HttpRequestException e) when (UpstreamRefusedException.IsClientStatus(e.StatusCode))
+        {
+            // A call site that reported a 4xx as a plain HTTP failure: still the request's fault, not the dependency's.
+            throw new UpstreamRefusedException((int)e.StatusCode!.Value, null, "a call to " + _name);
+        }
         catch (Exception e) when (IsDependencyFailure(e) || e is BrokenCircuitException or TimeoutRejectedException)
         {
             throw new DependencyUnavailableException(_name, e);
@@ -82,7 +87,12 @@ public sealed class DependencyGuard
         }
     }
 
+    /// <summary>
+    /// The dependency's own failures only: timeouts, refused connections, 5xx. A 4xx (HTTP status on an
+    /// <see cref="HttpRequestException"/>, or <see cref="UpstreamRefusedException"/>) is the request's own fault:
+    /// never counted, so a stranger's oversized requests cannot open the breaker for everyone.
+    /// </summary>
     private bool IsDependencyFailure(Exception e) =>
-        _isClientFailure(e) || e is TimeoutException or HttpRequestException or TimeoutRejectedException
-            or TaskCanceledException { InnerException: TimeoutException };
+        _isClientFailure(e) || e is TimeoutException or TimeoutRejectedException or TaskCanceledException { InnerException: TimeoutException }
+            || (e is HttpRequestException http && !UpstreamRefusedException.IsClientStatus(http.StatusCode));
 }

@@ -40,6 +40,11 @@ internal sealed class StoreConnection : IAsyncDisposable, IDisposable
         // in the background and protected requests fail closed (503) meanwhile (docs/ARCHITECTURE.md#invariants, fail closed).
         var options = ConfigurationOptions.Parse(storeSetting!);
         options.AbortOnConnectFail = false;
+        if (loggerFactory is not null)
+        {
+            StoreExposure.WarnIfExposed(options, loggerFactory.CreateLogger(typeof(StoreConnection)));
+        }
+
         var multiplexer = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
         return new StoreConnection(multiplexer, embedded: null);
     }

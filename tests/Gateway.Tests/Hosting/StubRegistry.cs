@@ -45,9 +45,24 @@ internal sealed class StubRegistry : IAsyncDisposable
         return stub;
     }
 
+    /// <summary>Node's default <c>--max-http-header-size</c>: the request line and headers together.</summary>
+    public const int NodeHeaderLimit = 16 * 1024;
+
+    /// <summary>Requests refused with 431 as Node would (never recorded in <see cref="Requests"/>: Node's parser stops them).</summary>
+    public int RefusedForHeaderSize => _refusedForHeaderSize;
+
+    private int _refusedForHeaderSize;
+
     private async Task AnswerAsync(HttpContext context)
     {
         var request = context.Request;
+        if (HeaderBytes(context) > NodeHeaderLimit)
+        {
+            Interlocked.Increment(ref _refusedForHeaderSize);
+            context.Response.StatusCode = StatusCodes.Status431RequestHeaderFieldsTooLarge;
+            return;
+        }
+
         Requests.Enqueue(new RecordedRequest(
             request.Method,
             context.Features.Get<IHttpRequestFeature>()!.RawTarget,
@@ -57,6 +72,10 @@ internal sealed class StubRegistry : IAsyncDisposable
         {
             case ("GET", "/-/ping"):
                 await Json(context, 200, "{}");
+                return;
+            case ("GET", "/-/whoami") when user == "throttled":
+                context.Response.Headers.RetryAfter = "30"; // a registry's own rate limit, as npmjs answers it
+                await Json(context, 429, """{"error":"rate limited"}""");
                 return;
             case ("GET", "/-/whoami"):
                 await (user is null
@@ -81,6 +100,10 @@ internal sealed class StubRegistry : IAsyncDisposable
                 return;
         }
     }
+
+    private static int HeaderBytes(HttpContext context) =>
+        context.Request.Method.Length + context.Features.Get<IHttpRequestFeature>()!.RawTarget.Length + 12
+        + context.Request.Headers.Sum(h => h.Key.Length + 4 + h.Value.ToString().Length);
 
     private static string? Owner(string authorization)
     {
