@@ -12,10 +12,10 @@ namespace Gateway.TwoFactor;
 /// </summary>
 internal static class ApprovalBodyDigest
 {
-    /// <summary>A couch login's body is a few hundred bytes; a bigger one is hashed whole.</summary>
-    private const int LoginBodyLimit = 64 * 1024;
-
     private const int ChunkSize = 64 * 1024;
+
+    /// <summary>A couch login's body is a few hundred bytes; a bigger one is hashed whole.</summary>
+    private const int LoginBodyLimit = ChunkSize - 1;
 
     /// <param name="login">The request is a couch login (route-policy action <c>login</c>).</param>
     /// <returns>Lower-case hex.</returns>

@@ -102,7 +102,8 @@ internal sealed class ApprovalSummaryCollector
 
     private void OnValue(string? text)
     {
-        var value = _elideNext ? Elide() : text;
+        var value = _elideNext ? Elision : text;
+        var shown = true;
         if (_containers.Count == 0)
         {
             _value = value; // the whole body is one value: a dist-tag change's version
@@ -128,12 +129,12 @@ internal sealed class ApprovalSummaryCollector
         {
             _maintainers.Add(value);
         }
-    }
+        else
+        {
+            shown = false;
+        }
 
-    private string Elide()
-    {
-        _elided = true;
-        return Elision;
+        _elided |= shown && _elideNext;
     }
 
     /// <summary>The open containers below the root are exactly <paramref name="names"/>.</summary>
