@@ -1,6 +1,7 @@
 using Gateway.Configuration;
 using Gateway.Http;
 using Gateway.TwoFactor;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Npm;
@@ -31,6 +32,12 @@ internal sealed partial class ApprovalBodies(IOptions<GatewayOptions> options, I
         {
             await TooLargeAsync(context, max);
             return null;
+        }
+
+        // YARP applies the route's limit (Gateway:MaxPublishBytes) only just before it forwards; this read comes first.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = max;
         }
 
         // A no-op when the classifier already buffered a small body (Npm/BodyReader.cs): then it is read from there.
