@@ -6,8 +6,8 @@ using Gateway.IntegrationTests.Harness;
 namespace Gateway.IntegrationTests;
 
 /// <summary>
-/// A web-OTP approval is for the one request the page showed, used once, then only for follow-up requests
-/// of the same npm command by the same credential. The CLI side is plain HTTP as npm sends it
+/// A web-OTP approval is for the one request the page showed — its body's SHA-256 included — used once, then
+/// only for the follow-up requests of the same npm command by the same credential, counted. The CLI side is plain HTTP as npm sends it
 /// (<c>npm-auth-type: web</c>, the token from <c>doneUrl</c> as <c>npm-otp</c>); the approval goes through the
 /// page's form with a TOTP. Registry state is read from Verdaccio directly.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed class WebOtpBindingTests(RegistryFixture registry)
     private static readonly Dictionary<string, string> s_web = new() { ["npm-auth-type"] = "web" };
 
     [Fact]
-    public async Task ApprovedPublish_TokenRefusedForOtherPublishOrOtherCredential_ApprovedRequestOnce()
+    public async Task ApprovedPublish_TokenRefusedForOtherPublishSameLengthBodyOrOtherCredential_ApprovedRequestOnce()
     {
         var gateway = await registry.SharedGatewayAsync();
         var user = await gateway.EnrolAsync(await registry.CreateUserAsync("bound"));
@@ -30,6 +30,10 @@ public sealed class WebOtpBindingTests(RegistryFixture registry)
         // Same credential, same action and package, another body: refused while the token is still unused.
         var other = await gateway.SendAsync(HttpMethod.Put, VerdaccioProcess.EncodeName(name), user.Token, token, PublishDocument(name, "6.6.6-evil"));
         AssertRefused(other);
+        // Another body of exactly the same length (another version and tarball): refused too; the body's hash is bound.
+        var sameLength = PublishDocument(name, "1.1.9");
+        Assert.Equal(approved.ToJsonString().Length, sameLength.ToJsonString().Length);
+        AssertRefused(await gateway.SendAsync(HttpMethod.Put, VerdaccioProcess.EncodeName(name), user.Token, token, sameLength));
         // Another credential of the same user, the very request approved: refused.
         var secondToken = await registry.Verdaccio.LoginAsync(user.User);
         AssertRefused(await gateway.SendAsync(HttpMethod.Put, VerdaccioProcess.EncodeName(name), secondToken, token, approved));
@@ -44,10 +48,12 @@ public sealed class WebOtpBindingTests(RegistryFixture registry)
         AssertRefused(await gateway.SendAsync(HttpMethod.Put, VerdaccioProcess.EncodeName(name), user.Token, token, approved));
         Assert.Equal(["1.0.0", "1.1.0"], await VersionsAsync(name));
         AssertShowsRequest(page, "PUT", "/" + name); // the page showed the request it approved
+        Assert.Contains("<code class=\"version\">1.1.0</code>", page.Body, StringComparison.Ordinal);
+        Assert.Contains($"<code class=\"shasum\">{approved["versions"]!["1.1.0"]!["dist"]!["shasum"]!.GetValue<string>()}</code>", page.Body, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task ApprovedVersionRemoval_TarballDeleteFollowUpAccepted_WholePackageDeleteRefused()
+    public async Task ApprovedVersionRemoval_OneTarballDeleteFollowUpAccepted_SecondAndWholePackageDeleteRefused()
     {
         var gateway = await registry.SharedGatewayAsync();
         var user = await gateway.EnrolAsync(await registry.CreateUserAsync("followup"));
@@ -70,6 +76,9 @@ public sealed class WebOtpBindingTests(RegistryFixture registry)
         var rev2 = (await registry.Verdaccio.GetPackumentAsync(name))!["_rev"]!.GetValue<string>();
         var tarball = await gateway.SendAsync(HttpMethod.Delete, $"{VerdaccioProcess.EncodeName(name)}/-/{name}-1.1.0.tgz/-rev/{rev2}", user.Token, token);
         Assert.True(tarball.Status is HttpStatusCode.Created or HttpStatusCode.OK, tarball.ToString());
+
+        // The removal of one version implies one tarball DELETE: a second one is beyond the approval's budget.
+        AssertRefused(await gateway.SendAsync(HttpMethod.Delete, $"{VerdaccioProcess.EncodeName(name)}/-/{name}-1.0.0.tgz/-rev/{rev2}", user.Token, token));
 
         // Same action and package, but not a follow-up of a version removal: deleting the whole package is refused.
         var rev3 = (await registry.Verdaccio.GetPackumentAsync(name))!["_rev"]!.GetValue<string>();
