@@ -30,8 +30,8 @@ public sealed class WebOtpBindingTests(RegistryFixture registry)
         // Same credential, same action and package, another body: refused while the token is still unused.
         var other = await gateway.SendAsync(HttpMethod.Put, VerdaccioProcess.EncodeName(name), user.Token, token, PublishDocument(name, "6.6.6-evil"));
         AssertRefused(other);
-        // Another body of exactly the same length (another version and tarball): refused too; the body's hash is bound.
-        var sameLength = PublishDocument(name, "1.1.9");
+        // Another body of exactly the same length (the same tarball as another version): refused too; the body's hash is bound.
+        var sameLength = PublishDocument(name, "1.1.9", Convert.FromBase64String(approved["_attachments"]![$"{name}-1.1.0.tgz"]!["data"]!.GetValue<string>()));
         Assert.Equal(approved.ToJsonString().Length, sameLength.ToJsonString().Length);
         AssertRefused(await gateway.SendAsync(HttpMethod.Put, VerdaccioProcess.EncodeName(name), user.Token, token, sameLength));
         // Another credential of the same user, the very request approved: refused.
@@ -130,9 +130,9 @@ public sealed class WebOtpBindingTests(RegistryFixture registry)
         gateway.SendAsync(HttpMethod.Put, VerdaccioProcess.EncodeName(name), token, otp, PublishDocument(name, version));
 
     /// <summary>npm's publish body (docs/PROTOCOL.md#34-the-publish-document) with a small attachment.</summary>
-    private static JsonObject PublishDocument(string name, string version)
+    private static JsonObject PublishDocument(string name, string version, byte[]? tarball = null)
     {
-        var tarball = RandomNumberGenerator.GetBytes(64);
+        tarball ??= RandomNumberGenerator.GetBytes(64);
         return new JsonObject
         {
             ["_id"] = name,
