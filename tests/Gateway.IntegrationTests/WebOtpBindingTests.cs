@@ -88,12 +88,43 @@ public sealed class WebOtpBindingTests(RegistryFixture registry)
     }
 
     /// <summary>
+    /// npm login (couch, the fallback when web login is off) with web auth: npm repeats its first PUT after the
+    /// approval with a new <c>date</c> (npm-profile sets it on every call), which the bound hash leaves out;
+    /// the second PUT (Basic) is the one follow-up the approval allows.
+    /// </summary>
+    [Fact]
+    public async Task CouchLogin_WebApproval_RetryWithNpmsNewDate_Accepted_OneSecondPut_ThenRefused()
+    {
+        var gateway = await registry.SharedGatewayAsync();
+        var user = await gateway.EnrolAsync(await registry.CreateUserAsync("couchweb"));
+        var path = "/-/user/org.couchdb.user:" + user.Name;
+        JsonObject Body(string date) => new()
+        {
+            ["_id"] = "org.couchdb.user:" + user.Name, ["name"] = user.Name, ["password"] = user.Password, ["type"] = "user", ["roles"] = new JsonArray(), ["date"] = date,
+        };
+        var (token, _) = await ApproveAsync(gateway, user, HttpMethod.Put, path, Body("2026-12-07T14:00:00.000Z"), +1, bearer: null);
+
+        // The retry of the first PUT, a second later: forwarded (Verdaccio: 409, the user exists), not challenged.
+        var first = await gateway.SendAsync(HttpMethod.Put, path, token: null, token, Body("2026-12-07T14:00:01.234Z"), s_web);
+        Assert.True(first.Status == HttpStatusCode.Conflict, first.ToString());
+        var basic = new Dictionary<string, string>(s_web) { ["Authorization"] = GatewayHttp.Basic(user.Name, user.Password) };
+        var second = await gateway.SendAsync(HttpMethod.Put, path + "/-rev/undefined", token: null, token, Body("2026-12-07T14:00:01.234Z"), basic);
+        Assert.True((int)second.Status is 200 or 201, second.ToString());
+        Assert.NotNull(JsonNode.Parse(second.Body)?["token"]);
+
+        // Once: the approval's budget of follow-ups is spent.
+        AssertRefused(await gateway.SendAsync(HttpMethod.Put, path + "/-rev/undefined", token: null, token, Body("2026-12-07T14:00:02.000Z"), basic));
+    }
+
+    /// <summary>
     /// The request as npm sends it first (web auth, no code): the challenge's authUrl is approved on the page
     /// with a TOTP, and doneUrl hands over the token. Returns the token and the approval page.
     /// </summary>
-    private static async Task<(string Token, HttpAnswer Page)> ApproveAsync(GatewayProcess gateway, TwoFactorUser user, HttpMethod method, string target, JsonNode body, int codeOffset)
+    /// <param name="bearer">The request's token; null for a couch login's first PUT, which carries none.</param>
+    private static async Task<(string Token, HttpAnswer Page)> ApproveAsync(GatewayProcess gateway, TwoFactorUser user, HttpMethod method, string target, JsonNode body, int codeOffset,
+        string? bearer = "")
     {
-        var challenge = await gateway.SendAsync(method, target, user.Token, body: body, headers: s_web);
+        var challenge = await gateway.SendAsync(method, target, bearer == "" ? user.Token : bearer, body: body, headers: s_web);
         Assert.True(challenge.Status == HttpStatusCode.Unauthorized, challenge.ToString());
         var authUrl = challenge.Json?["authUrl"]?.GetValue<string>() ?? throw new InvalidOperationException(challenge.ToString());
         var doneUrl = challenge.Json?["doneUrl"]?.GetValue<string>() ?? throw new InvalidOperationException(challenge.ToString());
