@@ -1,3 +1,4 @@
+using System.Globalization;
 using Gateway.TwoFactor;
 using static Gateway.Browser.Html;
 
@@ -19,7 +20,8 @@ internal static class ApprovalDetails
         }
 
         var body = request.BodySha256 is null ? ""
-            : $"""<p>Body: {E(request.ContentLength?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "streamed")} bytes, SHA-256 <code id="flow-body-sha256">{E(request.BodySha256)}</code></p>""";
+            : request.ContentLength is null or 0 ? """<p id="flow-no-body">No body.</p>"""
+            : $"""<p>Body: <span id="flow-body-length">{request.ContentLength.Value.ToString("N0", CultureInfo.InvariantCulture)}</span> bytes, SHA-256 <code id="flow-body-sha256">{E(request.BodySha256)}</code></p>""";
         return body + (flow.Summary switch
         {
             null => "",

@@ -49,17 +49,18 @@ internal sealed partial class ApprovalBodies(IOptions<GatewayOptions> options, I
             request.Body.Position = 0;
             var login = context.GatewayFeature().Classification.Action == "login";
             var sha256 = await ApprovalBodyDigest.ComputeAsync(request.Body, login, deadline.Token);
+            var length = request.Body.Length; // read to its end: the buffer knows every byte
             ApprovalSummary? summary = null;
             if (summarise)
             {
                 request.Body.Position = 0;
-                summary = request.ContentLength == 0 ? ApprovalSummary.Empty
+                summary = length == 0 ? ApprovalSummary.Empty
                     : BodyEncoding.Check(request) is null ? await ApprovalSummaryReader.ReadAsync(request.Body, deadline.Token)
                     : ApprovalSummary.Unreadable;
             }
 
             request.Body.Position = 0;
-            return new ApprovalBody(sha256, summary);
+            return new ApprovalBody(sha256, length, summary);
         }
         catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
         {
@@ -89,5 +90,5 @@ internal sealed partial class ApprovalBodies(IOptions<GatewayOptions> options, I
     private static partial void LogSlowBody(ILogger logger, string method, long seconds);
 }
 
-/// <summary>A body read for a web approval: its SHA-256 (lower-case hex) and, when a flow is opened, what the page shows.</summary>
-internal sealed record ApprovalBody(string Sha256, ApprovalSummary? Summary);
+/// <summary>A body read for a web approval: its SHA-256 (lower-case hex), its length as read and, when a flow is opened, what the page shows.</summary>
+internal sealed record ApprovalBody(string Sha256, long Length, ApprovalSummary? Summary);

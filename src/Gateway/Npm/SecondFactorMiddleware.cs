@@ -110,7 +110,7 @@ internal sealed partial class SecondFactorMiddleware(
             }
 
             var (flowId, doneId) = await flows.CreateAsync(FlowKind.Otp, caller.Username, request.Classification.Action, request.Classification.Package,
-                cancellation, caller.CredentialId, request.Target with { BodySha256 = body.Sha256 }, body.Summary);
+                cancellation, caller.CredentialId, request.Target with { ContentLength = body.Length, BodySha256 = body.Sha256 }, body.Summary);
             return (false, new ChallengeWriter.WebFlowUrls(urls.Authorize(flowId), urls.Done(doneId)));
         }
         catch (Resilience.DependencyUnavailableException)

@@ -2,7 +2,8 @@ namespace Gateway.TwoFactor;
 
 /// <summary>
 /// One HTTP request as a web-OTP flow records it: the method, the request target exactly as received (path
-/// and query, the bytes the registry gets, see Proxy/RawTargetTransform.cs), the declared body length (shown)
+/// and query, the bytes the registry gets, see Proxy/RawTargetTransform.cs), the body's length (declared; in a
+/// flow, as read; shown)
 /// and the SHA-256 of the body the gateway read and forwards (<see cref="ApprovalBodyDigest"/>). The approval
 /// page shows it and the token the page issues is good for it alone (docs/SECURITY.md, "Web approvals").
 /// </summary>

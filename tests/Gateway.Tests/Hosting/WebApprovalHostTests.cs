@@ -62,6 +62,40 @@ public sealed partial class WebApprovalHostTests(GatewayHost host) : IClassFixtu
         Assert.Equal(putsBefore + 1, host.Registry.Requests.Count(r => r.Method == "PUT"));
     }
 
+    [Theory]
+    [InlineData("PUT", "\"1.0.0\"", "1.0.0")] // npm dist-tag add demo-pkg@1.0.0 beta
+    [InlineData("DELETE", null, null)] // npm dist-tag rm demo-pkg beta
+    public async Task DistTagChange_PageShowsTheTagAndVersion_RecordedAtChallenge(string method, string? body, string? version)
+    {
+        var user = "zoe" + method.ToLowerInvariant();
+        await host.EnrolAsync(user);
+        using var request = new HttpRequestMessage(new HttpMethod(method), "/-/package/demo-pkg/dist-tags/beta");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user + "-token");
+        request.Headers.Add("npm-auth-type", "web");
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        using var challenge = await host.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, challenge.StatusCode);
+        var authUrl = new Uri(JsonDocument.Parse(await challenge.Content.ReadAsStringAsync()).RootElement.GetProperty("authUrl").GetString()!);
+        using var browser = host.NewBrowser();
+        var page = await (await browser.GetAsync(authUrl.AbsolutePath)).Content.ReadAsStringAsync();
+
+        Assert.Contains("<dd id=\"flow-tag\"><code>beta</code></dd>", page, StringComparison.Ordinal);
+        if (version is null)
+        {
+            Assert.Contains("id=\"flow-no-body\"", page, StringComparison.Ordinal);
+            Assert.DoesNotContain("flow-tag-version", page, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains($"<dd id=\"flow-tag-version\"><code>{version}</code></dd>", page, StringComparison.Ordinal);
+            Assert.Contains("<span id=\"flow-body-length\">7</span>", page, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task ApprovalToken_BodyOverMaxPublishBytes_413WithoutReadingIt()
     {
