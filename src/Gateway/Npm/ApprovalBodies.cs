@@ -23,7 +23,7 @@ internal sealed partial class ApprovalBodies(IOptions<GatewayOptions> options, I
     public static readonly TimeSpan ReadLimit = BrowserFlowStore.Lifetime;
 
     /// <param name="summarise">Also read what the approval page shows (when a flow is opened), from the buffer.</param>
-    /// <returns>The body's digest (and summary); null when the request was answered instead (413, 408, 400).</returns>
+    /// <returns>The body's digest, length (and summary); null when the request was answered instead (413, 408).</returns>
     public async Task<ApprovalBody?> ReadAsync(HttpContext context, bool summarise)
     {
         var request = context.Request;
