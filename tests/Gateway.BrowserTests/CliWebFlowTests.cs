@@ -28,6 +28,10 @@ public sealed class CliWebFlowTests(BrowserFixture fixture) : BrowserTest(fixtur
         await Expect(Page.Locator("#flow-user")).ToHaveTextAsync(user.Name);
         await Expect(Page.Locator("#flow-action")).ToHaveTextAsync("publish");
         await Expect(Page.Locator("#flow-package")).ToHaveTextAsync(name);
+        // What npm's body says, read when it was challenged: the version, its tarball's shasum, the dist-tag.
+        await Expect(Page.Locator("#flow-versions code.version")).ToHaveTextAsync("1.0.0");
+        await Expect(Page.Locator("#flow-versions code.shasum")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9a-f]{40}$"));
+        await Expect(Page.Locator("#flow-dist-tags code.tag-version")).ToHaveTextAsync("1.0.0");
         Assert.False(publish.HasExited, "npm must wait for the approval:\n" + publish.Output);
         Assert.Null(await Verdaccio.GetPackumentAsync(name));
 
@@ -153,6 +157,7 @@ public sealed class CliWebFlowTests(BrowserFixture fixture) : BrowserTest(fixtur
         await Expect(Page.Locator("#flow-action")).ToHaveTextAsync("unpublish");
         await Expect(Page.Locator("#flow-method")).ToHaveTextAsync("PUT");
         await Expect(Page.Locator("#flow-target")).ToContainTextAsync($"/{name}/-rev/");
+        await Expect(Page.Locator("#flow-versions code.version")).ToHaveTextAsync(new[] { "1.0.0" }); // what remains
         await Page.ClickAsync("#authorize button.use-key");
         await Expect(Page.Locator("#approved")).ToBeVisibleAsync();
 

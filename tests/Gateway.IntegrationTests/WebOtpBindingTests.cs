@@ -6,8 +6,8 @@ using Gateway.IntegrationTests.Harness;
 namespace Gateway.IntegrationTests;
 
 /// <summary>
-/// A web-OTP approval is for the one request the page showed, used once, then only for follow-up requests
-/// of the same npm command by the same credential. The CLI side is plain HTTP as npm sends it
+/// A web-OTP approval is for the one request the page showed — its body's SHA-256 included — used once, then
+/// only for the follow-up requests of the same npm command by the same credential, counted. The CLI side is plain HTTP as npm sends it
 /// (<c>npm-auth-type: web</c>, the token from <c>doneUrl</c> as <c>npm-otp</c>); the approval goes through the
 /// page's form with a TOTP. Registry state is read from Verdaccio directly.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed class WebOtpBindingTests(RegistryFixture registry)
     private static readonly Dictionary<string, string> s_web = new() { ["npm-auth-type"] = "web" };
 
     [Fact]
-    public async Task ApprovedPublish_TokenRefusedForOtherPublishOrOtherCredential_ApprovedRequestOnce()
+    public async Task ApprovedPublish_TokenRefusedForOtherPublishSameLengthBodyOrOtherCredential_ApprovedRequestOnce()
     {
         var gateway = await registry.SharedGatewayAsync();
         var user = await gateway.EnrolAsync(await registry.CreateUserAsync("bound"));
@@ -30,6 +30,10 @@ public sealed class WebOtpBindingTests(RegistryFixture registry)
         // Same credential, same action and package, another body: refused while the token is still unused.
         var other = await gateway.SendAsync(HttpMethod.Put, VerdaccioProcess.EncodeName(name), user.Token, token, PublishDocument(name, "6.6.6-evil"));
         AssertRefused(other);
+        // Another body of exactly the same length (the same tarball as another version): refused too; the body's hash is bound.
+        var sameLength = PublishDocument(name, "1.1.9", Convert.FromBase64String(approved["_attachments"]![$"{name}-1.1.0.tgz"]!["data"]!.GetValue<string>()));
+        Assert.Equal(approved.ToJsonString().Length, sameLength.ToJsonString().Length);
+        AssertRefused(await gateway.SendAsync(HttpMethod.Put, VerdaccioProcess.EncodeName(name), user.Token, token, sameLength));
         // Another credential of the same user, the very request approved: refused.
         var secondToken = await registry.Verdaccio.LoginAsync(user.User);
         AssertRefused(await gateway.SendAsync(HttpMethod.Put, VerdaccioProcess.EncodeName(name), secondToken, token, approved));
@@ -44,10 +48,12 @@ public sealed class WebOtpBindingTests(RegistryFixture registry)
         AssertRefused(await gateway.SendAsync(HttpMethod.Put, VerdaccioProcess.EncodeName(name), user.Token, token, approved));
         Assert.Equal(["1.0.0", "1.1.0"], await VersionsAsync(name));
         AssertShowsRequest(page, "PUT", "/" + name); // the page showed the request it approved
+        Assert.Contains("<code class=\"version\">1.1.0</code>", page.Body, StringComparison.Ordinal);
+        Assert.Contains($"<code class=\"shasum\">{approved["versions"]!["1.1.0"]!["dist"]!["shasum"]!.GetValue<string>()}</code>", page.Body, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task ApprovedVersionRemoval_TarballDeleteFollowUpAccepted_WholePackageDeleteRefused()
+    public async Task ApprovedVersionRemoval_OneTarballDeleteFollowUpAccepted_SecondAndWholePackageDeleteRefused()
     {
         var gateway = await registry.SharedGatewayAsync();
         var user = await gateway.EnrolAsync(await registry.CreateUserAsync("followup"));
@@ -71,6 +77,9 @@ public sealed class WebOtpBindingTests(RegistryFixture registry)
         var tarball = await gateway.SendAsync(HttpMethod.Delete, $"{VerdaccioProcess.EncodeName(name)}/-/{name}-1.1.0.tgz/-rev/{rev2}", user.Token, token);
         Assert.True(tarball.Status is HttpStatusCode.Created or HttpStatusCode.OK, tarball.ToString());
 
+        // The removal of one version implies one tarball DELETE: a second one is beyond the approval's budget.
+        AssertRefused(await gateway.SendAsync(HttpMethod.Delete, $"{VerdaccioProcess.EncodeName(name)}/-/{name}-1.0.0.tgz/-rev/{rev2}", user.Token, token));
+
         // Same action and package, but not a follow-up of a version removal: deleting the whole package is refused.
         var rev3 = (await registry.Verdaccio.GetPackumentAsync(name))!["_rev"]!.GetValue<string>();
         AssertRefused(await gateway.SendAsync(HttpMethod.Delete, $"{VerdaccioProcess.EncodeName(name)}/-rev/{rev3}", user.Token, token));
@@ -79,12 +88,43 @@ public sealed class WebOtpBindingTests(RegistryFixture registry)
     }
 
     /// <summary>
+    /// npm login (couch, the fallback when web login is off) with web auth: npm repeats its first PUT after the
+    /// approval with a new <c>date</c> (npm-profile sets it on every call), which the bound hash leaves out;
+    /// the second PUT (Basic) is the one follow-up the approval allows.
+    /// </summary>
+    [Fact]
+    public async Task CouchLogin_WebApproval_RetryWithNpmsNewDate_Accepted_OneSecondPut_ThenRefused()
+    {
+        var gateway = await registry.SharedGatewayAsync();
+        var user = await gateway.EnrolAsync(await registry.CreateUserAsync("couchweb"));
+        var path = "/-/user/org.couchdb.user:" + user.Name;
+        JsonObject Body(string date) => new()
+        {
+            ["_id"] = "org.couchdb.user:" + user.Name, ["name"] = user.Name, ["password"] = user.Password, ["type"] = "user", ["roles"] = new JsonArray(), ["date"] = date,
+        };
+        var (token, _) = await ApproveAsync(gateway, user, HttpMethod.Put, path, Body("2026-12-07T14:00:00.000Z"), +1, bearer: null);
+
+        // The retry of the first PUT, a second later: forwarded (Verdaccio: 409, the user exists), not challenged.
+        var first = await gateway.SendAsync(HttpMethod.Put, path, token: null, token, Body("2026-12-07T14:00:01.234Z"), s_web);
+        Assert.True(first.Status == HttpStatusCode.Conflict, first.ToString());
+        var basic = new Dictionary<string, string>(s_web) { ["Authorization"] = GatewayHttp.Basic(user.Name, user.Password) };
+        var second = await gateway.SendAsync(HttpMethod.Put, path + "/-rev/undefined", token: null, token, Body("2026-12-07T14:00:01.234Z"), basic);
+        Assert.True((int)second.Status is 200 or 201, second.ToString());
+        Assert.NotNull(JsonNode.Parse(second.Body)?["token"]);
+
+        // Once: the approval's budget of follow-ups is spent.
+        AssertRefused(await gateway.SendAsync(HttpMethod.Put, path + "/-rev/undefined", token: null, token, Body("2026-12-07T14:00:02.000Z"), basic));
+    }
+
+    /// <summary>
     /// The request as npm sends it first (web auth, no code): the challenge's authUrl is approved on the page
     /// with a TOTP, and doneUrl hands over the token. Returns the token and the approval page.
     /// </summary>
-    private static async Task<(string Token, HttpAnswer Page)> ApproveAsync(GatewayProcess gateway, TwoFactorUser user, HttpMethod method, string target, JsonNode body, int codeOffset)
+    /// <param name="bearer">The request's token; null for a couch login's first PUT, which carries none.</param>
+    private static async Task<(string Token, HttpAnswer Page)> ApproveAsync(GatewayProcess gateway, TwoFactorUser user, HttpMethod method, string target, JsonNode body, int codeOffset,
+        string? bearer = "")
     {
-        var challenge = await gateway.SendAsync(method, target, user.Token, body: body, headers: s_web);
+        var challenge = await gateway.SendAsync(method, target, bearer == "" ? user.Token : bearer, body: body, headers: s_web);
         Assert.True(challenge.Status == HttpStatusCode.Unauthorized, challenge.ToString());
         var authUrl = challenge.Json?["authUrl"]?.GetValue<string>() ?? throw new InvalidOperationException(challenge.ToString());
         var doneUrl = challenge.Json?["doneUrl"]?.GetValue<string>() ?? throw new InvalidOperationException(challenge.ToString());
@@ -121,9 +161,9 @@ public sealed class WebOtpBindingTests(RegistryFixture registry)
         gateway.SendAsync(HttpMethod.Put, VerdaccioProcess.EncodeName(name), token, otp, PublishDocument(name, version));
 
     /// <summary>npm's publish body (docs/PROTOCOL.md#34-the-publish-document) with a small attachment.</summary>
-    private static JsonObject PublishDocument(string name, string version)
+    private static JsonObject PublishDocument(string name, string version, byte[]? tarball = null)
     {
-        var tarball = RandomNumberGenerator.GetBytes(64);
+        tarball ??= RandomNumberGenerator.GetBytes(64);
         return new JsonObject
         {
             ["_id"] = name,

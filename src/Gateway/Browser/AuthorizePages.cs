@@ -8,7 +8,7 @@ namespace Gateway.Browser;
 
 /// <summary>
 /// The web-OTP page (<c>authUrl</c>): shows what a waiting npm command wants to do (user, action,
-/// package, method and target) and accepts a security key, a TOTP or a recovery code. On success the CLI,
+/// package, method and target, and what the body says: <see cref="ApprovalDetails"/>) and accepts a security key, a TOTP or a recovery code. On success the CLI,
 /// polling <c>doneUrl</c>, receives a token good for that one request, once, and its follow-ups
 /// (<see cref="WebOtpTokens"/>).
 /// </summary>
@@ -37,7 +37,8 @@ internal static partial class AuthorizePages
             <section id="request">
             <p><strong id="flow-user">{E(flow.User)}</strong> is running <strong id="flow-action">{E(flow.Action)}</strong>{(flow.Package is null ? "" : $""" of <strong id="flow-package">{E(flow.Package)}</strong>""")}.</p>
             <p>Request: <code id="flow-method">{E(flow.Request?.Method)}</code> <code id="flow-target">{E(flow.Request?.Target)}</code></p>
-            <p>Approve only if you started this command just now. The approval is good for this one request (and the rest of the same npm command).</p>
+            {ApprovalDetails.Render(flow)}
+            <p>Approve only if you started this command just now. The approval is good for this one request with exactly this body (and the few requests that finish the same npm command).</p>
             </section>
             <form method="post" action="{E(GatewayUrls.Authorize(flow.Id))}" id="authorize">
             {Error(error)}
@@ -58,7 +59,7 @@ internal static partial class AuthorizePages
         SecondFactorProof proof, WebOtpTokens tokens, ILogger<Log> logger)
     {
         var flow = await flows.GetAsync(flowId, context.RequestAborted);
-        if (flow is not { Kind: FlowKind.Otp, User: { } user, Action: { } action, CredentialId: { } credential, Request: not null, Completed: false })
+        if (flow is not { Kind: FlowKind.Otp, User: { } user, Action: { } action, CredentialId: { } credential, Request.BodySha256: not null, Completed: false })
         {
             return flow is { Completed: true } ? Done(context) : Expired(context);
         }

@@ -10,6 +10,7 @@ internal static class NpmRegistration
     {
         builder.Services.AddSingleton<ChallengeWriter>();
         builder.Services.AddSingleton<SecondFactorDecisions>();
+        builder.Services.AddSingleton<ApprovalBodies>();
         return builder;
     }
 

@@ -20,6 +20,7 @@ internal sealed partial class SecondFactorMiddleware(
     BrowserFlowUrls urls,
     FlowCreationLimits limits,
     SecondFactorDecisions decisions,
+    ApprovalBodies bodies,
     ILogger<SecondFactorMiddleware> logger)
 {
     public Task InvokeAsync(HttpContext context)
@@ -39,8 +40,21 @@ internal sealed partial class SecondFactorMiddleware(
 
     private async Task VerifyAsync(HttpContext context, GatewayRequestFeature feature, CallerIdentity caller)
     {
-        var request = new ProtectedRequest(feature.Classification, new RequestTarget(context.Request.Method, feature.RawTarget, context.Request.ContentLength));
-        var result = await verifier.VerifyAsync(caller, context.Request.Headers["npm-otp"].ToString(), request, context.RequestAborted);
+        var otp = context.Request.Headers["npm-otp"].ToString();
+        var target = new RequestTarget(context.Request.Method, feature.RawTarget, context.Request.ContentLength);
+        if (WebOtpTokens.LooksLikeToken(otp.Trim()))
+        {
+            // An approval is good for the exact bytes approved: read (and buffer) the body the proxy will forward.
+            if (await bodies.ReadAsync(context, summarise: false) is not { } body)
+            {
+                return;
+            }
+
+            target = target with { BodySha256 = body.Sha256 };
+        }
+
+        var request = new ProtectedRequest(feature.Classification, target);
+        var result = await verifier.VerifyAsync(caller, otp, request, context.RequestAborted);
         if (result.Outcome == VerificationOutcome.Missing && decisions.ForwardsWithoutCode(feature))
         {
             await decisions.WouldChallengeAsync(feature, context.RequestAborted);
@@ -51,10 +65,13 @@ internal sealed partial class SecondFactorMiddleware(
 
         if (result.Outcome != VerificationOutcome.Verified)
         {
-            var webFlow = result.Outcome == VerificationOutcome.Missing && WantsWebAuth(context.Request)
-                ? await StartWebFlowAsync(request, caller, context.RequestAborted)
-                : null;
-            await writer.WriteAsync(context, result, webFlow);
+            var (answered, webFlow) = result.Outcome == VerificationOutcome.Missing && WantsWebAuth(context.Request)
+                ? await StartWebFlowAsync(context, request, caller)
+                : (false, null);
+            if (!answered)
+            {
+                await writer.WriteAsync(context, result, webFlow);
+            }
             return;
         }
 
@@ -69,28 +86,36 @@ internal sealed partial class SecondFactorMiddleware(
         string.Equals(request.Headers["npm-auth-type"].ToString(), "web", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// Opens a web-OTP flow for the challenged request, recording the credential that made it and the request
-    /// itself (the approval is for that request alone). Only for a resolved caller (this stage has one), and at
-    /// most <see cref="FlowCreationLimits.MaxOpenWebOtpFlows"/> per credential per flow lifetime:
-    /// beyond that the classic challenge, so a code still works and nothing is written.
+    /// Opens a web-OTP flow for the challenged request, recording the credential that made it, the request
+    /// itself with its body's SHA-256 (the approval is for those bytes alone) and what the page shows of the
+    /// body. Only for a resolved caller (this stage has one), and at most
+    /// <see cref="FlowCreationLimits.MaxOpenWebOtpFlows"/> per credential per flow lifetime: beyond that the
+    /// classic challenge, so a code still works and nothing is written (nor read).
     /// </summary>
-    private async Task<ChallengeWriter.WebFlowUrls?> StartWebFlowAsync(ProtectedRequest request, CallerIdentity caller, CancellationToken cancellation)
+    /// <returns>Answered: the body was refused (413, 408) and the response written; otherwise the flow's URLs, if one was opened.</returns>
+    private async Task<(bool Answered, ChallengeWriter.WebFlowUrls? Urls)> StartWebFlowAsync(HttpContext context, ProtectedRequest request, CallerIdentity caller)
     {
+        var cancellation = context.RequestAborted;
         try
         {
             if (!await limits.TryOpenWebOtpFlowAsync(caller.CredentialId, cancellation))
             {
                 LogWebFlowLimited(logger, caller.Username, request.Classification.Action);
-                return null;
+                return (false, null);
+            }
+
+            if (await bodies.ReadAsync(context, summarise: true) is not { } body)
+            {
+                return (true, null);
             }
 
             var (flowId, doneId) = await flows.CreateAsync(FlowKind.Otp, caller.Username, request.Classification.Action, request.Classification.Package,
-                cancellation, caller.CredentialId, request.Target);
-            return new ChallengeWriter.WebFlowUrls(urls.Authorize(flowId), urls.Done(doneId));
+                cancellation, caller.CredentialId, request.Target with { ContentLength = body.Length, BodySha256 = body.Sha256 }, body.Summary);
+            return (false, new ChallengeWriter.WebFlowUrls(urls.Authorize(flowId), urls.Done(doneId)));
         }
         catch (Resilience.DependencyUnavailableException)
         {
-            return null; // not an error to answer: the classic prompt still works, and the code check needs the store anyway
+            return (false, null); // not an error to answer: the classic prompt still works, and the code check needs the store anyway
         }
     }
 

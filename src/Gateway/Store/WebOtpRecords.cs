@@ -4,8 +4,10 @@ using StackExchange.Redis;
 namespace Gateway.Store;
 
 /// <summary>
-/// Web-OTP tokens (under their keyed hash): the approved request's fields, and the <c>used</c> slot the first
-/// exact request claims with the bind-once rule (the token hash carries the lifetime).
+/// Web-OTP tokens (under their keyed hash, one hash key per token, so every script touches one slot): the
+/// approved request's fields, the <c>used</c> slot the first exact request claims with the bind-once rule, and
+/// the <c>followUps</c> budget the follow-up requests of the same command spend, one each (the token hash
+/// carries the lifetime).
 /// </summary>
 internal sealed class WebOtpRecords(IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard,
     ReplicaConfirmation? replicas = null)
@@ -14,6 +16,19 @@ internal sealed class WebOtpRecords(IConnectionMultiplexer store, [FromKeyedServ
 
     /// <summary>What the first exact request writes into the token's <c>used</c> slot.</summary>
     private const string UsedMark = "1";
+
+    /// <summary>
+    /// KEYS[1]: the token. Spends one follow-up: only after the approved request claimed the token, and only
+    /// while the budget lasts. Returns 1 (spent), 0 (budget used up) or -1 (not claimed yet, or expired). A
+    /// missing key is never written (no token without its lifetime).
+    /// </summary>
+    private const string SpendFollowUpScript = """
+        if redis.call('HEXISTS', KEYS[1], 'used') == 0 then return -1 end
+        local left = tonumber(redis.call('HGET', KEYS[1], 'followUps') or '0') or 0
+        if left <= 0 then return 0 end
+        redis.call('HINCRBY', KEYS[1], 'followUps', -1)
+        return 1
+        """;
 
     public async ValueTask IssueAsync(string tokenHash, IEnumerable<KeyValuePair<string, string>> fields, TimeSpan lifetime, CancellationToken cancellation)
     {
@@ -38,6 +53,21 @@ internal sealed class WebOtpRecords(IConnectionMultiplexer store, [FromKeyedServ
     public async ValueTask<bool> ClaimAsync(string tokenHash, CancellationToken cancellation) =>
         await StoreBindings.BindAsync(store, guard, StoreKeys.WebOtpToken(tokenHash), UsedField, UsedMark, TimeSpan.Zero, cancellation, replicas) == BindResult.Claimed;
 
-    public ValueTask<bool> IsClaimedAsync(string tokenHash, CancellationToken cancellation) =>
-        guard.ExecuteAsync(async _ => await store.GetDatabase().HashExistsAsync(StoreKeys.WebOtpToken(tokenHash), UsedField), cancellation);
+    /// <summary>True when one follow-up of the claimed token was spent now; false once the budget is gone (or before the claim).</summary>
+    public async ValueTask<bool> SpendFollowUpAsync(string tokenHash, CancellationToken cancellation)
+    {
+        var key = StoreKeys.WebOtpToken(tokenHash);
+        var spent = await guard.ExecuteAsync(async _ =>
+        {
+            var answer = (long)await store.GetDatabase().ScriptEvaluateAsync(SpendFollowUpScript, [key]);
+            if (answer == 1)
+            {
+                // A spend a failover could lose would let the follow-up be made again (ReplicaConfirmation).
+                await (replicas ?? ReplicaConfirmation.None).ConfirmAsync(key);
+            }
+
+            return answer;
+        }, cancellation);
+        return spent == 1;
+    }
 }

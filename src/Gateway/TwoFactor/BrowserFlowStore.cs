@@ -21,10 +21,12 @@ internal sealed class BrowserFlowStore(
     private readonly IDataProtector _protector = protection.CreateProtector("npm-2fa-gateway.browser-flow.v1");
 
     /// <param name="credentialId">Web-OTP: the credential whose request opened the flow.</param>
-    /// <param name="request">Web-OTP: the challenged request.</param>
+    /// <param name="request">Web-OTP: the challenged request, with its body's SHA-256.</param>
+    /// <param name="summary">Web-OTP: what the page shows of the body, read when the request was challenged.</param>
     /// <returns>The id for the page URL and the id for the CLI's polling URL.</returns>
     public async ValueTask<(string FlowId, string DoneId)> CreateAsync(
-        FlowKind kind, string? user, string? action, string? package, CancellationToken cancellation, string? credentialId = null, RequestTarget? request = null)
+        FlowKind kind, string? user, string? action, string? package, CancellationToken cancellation, string? credentialId = null, RequestTarget? request = null,
+        ApprovalSummary? summary = null)
     {
         var flowId = FlowIds.New();
         var doneId = FlowIds.New();
@@ -33,7 +35,8 @@ internal sealed class BrowserFlowStore(
             new("kind", kind.ToString()), new("user", user ?? ""), new("action", action ?? ""),
             new("package", package ?? ""), new("done", Hash(doneId)), new("passwordChecked", "0"), new("completed", "0"),
             new("credential", credentialId ?? ""), new("method", request?.Method ?? ""), new("target", request?.Target ?? ""),
-            new("length", request?.ContentLength?.ToString(CultureInfo.InvariantCulture) ?? ""),
+            new("length", request?.ContentLength?.ToString(CultureInfo.InvariantCulture) ?? ""), new("bodyHash", request?.BodySha256 ?? ""),
+            new("summary", summary?.ToJson() ?? ""),
         ], Lifetime, cancellation);
         return (flowId, doneId);
     }
@@ -61,8 +64,11 @@ internal sealed class BrowserFlowStore(
             f.GetValueOrDefault("completed") == "1",
             NullIfEmpty(f.GetValueOrDefault("credential")),
             NullIfEmpty(f.GetValueOrDefault("method")) is { } method
-                ? new RequestTarget(method, f.GetValueOrDefault("target") ?? "", long.TryParse(f.GetValueOrDefault("length"), CultureInfo.InvariantCulture, out var length) ? length : null)
-                : null);
+                ? new RequestTarget(method, f.GetValueOrDefault("target") ?? "",
+                    long.TryParse(f.GetValueOrDefault("length"), CultureInfo.InvariantCulture, out var length) ? length : null,
+                    NullIfEmpty(f.GetValueOrDefault("bodyHash")))
+                : null,
+            ApprovalSummary.FromJson(f.GetValueOrDefault("summary")));
     }
 
     /// <summary>Login flows: the password was right; keep the registry's token until the second factor is proven.</summary>

@@ -12,7 +12,7 @@ namespace Gateway.Tests.Hosting;
 /// A stand-in for the registry, for host tests that are not about the registry: a tiny Kestrel app on
 /// 127.0.0.1 and a free port. Credentials follow one rule: <c>Bearer &lt;user&gt;-token</c> and
 /// <c>Basic &lt;user&gt;:&lt;user&gt;-password</c> belong to <c>&lt;user&gt;</c>; anything else is refused.
-/// It records every request it receives (method, raw target, headers).
+/// It records every request it receives (method, raw target, headers, the body's SHA-256).
 /// </summary>
 internal sealed class StubRegistry : IAsyncDisposable
 {
@@ -63,10 +63,19 @@ internal sealed class StubRegistry : IAsyncDisposable
             return;
         }
 
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk)) > 0)
+        {
+            hash.AppendData(chunk, 0, read);
+        }
+
         Requests.Enqueue(new RecordedRequest(
             request.Method,
             context.Features.Get<IHttpRequestFeature>()!.RawTarget,
-            request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+            request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            Convert.ToHexStringLower(hash.GetHashAndReset())));
         var user = Owner(request.Headers.Authorization.ToString());
         switch (request.Method, request.Path.Value)
         {
@@ -134,5 +143,6 @@ internal sealed class StubRegistry : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    internal sealed record RecordedRequest(string Method, string RawTarget, IReadOnlyDictionary<string, string> Headers);
+    /// <param name="BodySha256">The SHA-256 of the body it received (lower-case hex).</param>
+    internal sealed record RecordedRequest(string Method, string RawTarget, IReadOnlyDictionary<string, string> Headers, string BodySha256);
 }
