@@ -70,6 +70,9 @@ internal sealed class StubRegistry : IAsyncDisposable
                 context.Response.ContentType = "application/json";
                 await context.Response.Body.WriteAsync(Packument);
                 return;
+            case ("PUT", var login) when login!.StartsWith("/-/user/org.couchdb.user:", StringComparison.Ordinal):
+                await CouchLoginAsync(context);
+                return;
             case ("PUT", "/demo-pkg"):
                 await Json(context, 201, """{"ok":"created new package","success":true}""");
                 return;
@@ -80,6 +83,22 @@ internal sealed class StubRegistry : IAsyncDisposable
                 await Json(context, 404, """{"error":"not found"}""");
                 return;
         }
+    }
+
+    /// <summary>A couch login (docs/PROTOCOL.md#51): the body's name and password; a wrong one answered as Verdaccio 6.8 does.</summary>
+    private static async Task CouchLoginAsync(HttpContext context)
+    {
+        using var body = await System.Text.Json.JsonDocument.ParseAsync(context.Request.Body);
+        var name = body.RootElement.GetProperty("name").GetString();
+        var password = body.RootElement.GetProperty("password").GetString();
+        if (name is not null && password == name + "-password")
+        {
+            await Json(context, 201, $$"""{"ok":"you are authenticated as '{{name}}'","token":"{{name}}-token"}""");
+            return;
+        }
+
+        context.Response.Headers.WWWAuthenticate = "Basic, Bearer";
+        await Json(context, 401, "{\n  \"error\": \"unauthorized access\"\n}\n");
     }
 
     private static string? Owner(string authorization)
