@@ -27,7 +27,10 @@ internal static partial class RegistryLoginRefusal
         }
 
         context.Response.ContentType = "application/json; charset=utf-8";
-        return context.Response.WriteAsync("{\n  \"error\": \"" + error + "\"\n}\n");
+        var body = System.Text.Encoding.UTF8.GetBytes("{\n  \"error\": \"" + error + "\"\n}\n");
+        // A length, not chunks: the registry's answer carries one.
+        context.Response.ContentLength = body.Length;
+        return context.Response.Body.WriteAsync(body).AsTask();
     }
 
     /// <summary>Verdaccio's default password rule, JavaScript's <c>/.{3}$/</c> (its <c>.</c> matches no line terminator).</summary>
