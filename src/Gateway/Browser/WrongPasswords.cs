@@ -16,7 +16,8 @@ internal static class WrongPasswords
     {
         if (guess.RecordRefusal)
         {
-            await audit.RecordAsync(AuditEventTypes.SignInRefused, string.IsNullOrEmpty(username) ? null : username, Outcome(guess), action, cancellation: context.RequestAborted);
+            await audit.RecordAsync(AuditEventTypes.SignInRefused, string.IsNullOrEmpty(username) ? null : username, Outcome(guess), action,
+                cancellation: context.RequestAborted, provedNothing: true);
         }
 
         await floor.WaitAsync(arrived, context.RequestAborted);

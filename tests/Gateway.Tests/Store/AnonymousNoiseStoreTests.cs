@@ -5,7 +5,7 @@ namespace Gateway.Tests.Store;
 
 /// <summary>
 /// What a caller who proved nothing can write (docs/SECURITY.md, "Anonymous noise", "Password guessing"), on both stores:
-/// an audit event naming a made-up account creates no key of its; a known account's list expires and its expiry moves
+/// its audit event naming a made-up account creates no key of its; every user list expires and its expiry moves
 /// with each event; a client network's password counter backs off at the free-th wrong password, a right one takes back
 /// only its own count, and every attempt while it backs off is refused uncounted.
 /// </summary>
@@ -29,7 +29,7 @@ public abstract class AnonymousNoiseStoreTests(IStoreFixture store)
     {
         var madeUp = TestUsers.Unique("made-up");
 
-        await _audit.AppendAsync("{\"type\":\"sign-in-refused\"}", madeUp, 100, default);
+        await _audit.AppendAsync("{\"type\":\"sign-in-refused\"}", madeUp, 100, default, knownAccountsOnly: true);
 
         Assert.False(await Db.KeyExistsAsync(StoreKeys.UserAuditTrail(madeUp)));
         Assert.Contains("{\"type\":\"sign-in-refused\"}", (await Db.ListRangeAsync(StoreKeys.AuditTrail, 0, 10)).Select(v => v.ToString()));
@@ -41,12 +41,23 @@ public abstract class AnonymousNoiseStoreTests(IStoreFixture store)
         var known = TestUsers.Unique("known");
         await Db.HashSetAsync(StoreKeys.User(known), "mode", "auth-only");
 
-        await _audit.AppendAsync("{\"n\":1}", known, 100, default);
+        await _audit.AppendAsync("{\"n\":1}", known, 100, default, knownAccountsOnly: true);
         await Db.KeyExpireAsync(StoreKeys.UserAuditTrail(known), TimeSpan.FromDays(1));
         await _audit.AppendAsync("{\"n\":2}", known, 100, default);
 
         Assert.Equal(2, await Db.ListLengthAsync(StoreKeys.UserAuditTrail(known)));
         Assert.InRange((await Db.KeyTimeToLiveAsync(StoreKeys.UserAuditTrail(known)))!.Value, AuditRecords.PerUserLifetime - TimeSpan.FromMinutes(1), AuditRecords.PerUserLifetime);
+    }
+
+    [Fact]
+    public async Task Append_CallerWhoProvedAFactor_AccountWithout2fa_GetsAnExpiringList()
+    {
+        var user = TestUsers.Unique("plain");
+
+        await _audit.AppendAsync("{\"type\":\"would-challenge\"}", user, 100, default);
+
+        Assert.Equal(1, await Db.ListLengthAsync(StoreKeys.UserAuditTrail(user)));
+        Assert.NotNull(await Db.KeyTimeToLiveAsync(StoreKeys.UserAuditTrail(user)));
     }
 
     [Fact]
