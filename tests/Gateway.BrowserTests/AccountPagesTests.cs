@@ -31,7 +31,7 @@ public sealed class AccountPagesTests(BrowserFixture fixture) : BrowserTest(fixt
         await Expect(Page.Locator("#recovery-count")).ToHaveCountAsync(0);
 
         Assert.Equal("disabled", await ProfileModeAsync(Npm(user.Token)));
-        Assert.True(await Gateway.Output.WaitForLineAsync($"Web sign-in refused for user {user.Name}: wrong password"), Gateway.Output.Tail());
+        Assert.True(await Gateway.Output.WaitForLineAsync($"Web sign-in refused for user {user.Name} from client network ", ": wrong password"), Gateway.Output.Tail());
     });
 
     [Fact]

@@ -8,8 +8,6 @@ namespace Gateway.Admin;
 /// <summary>What each admin command does, through the store's record classes only (no store call of its own).</summary>
 internal sealed class AdminOperations(IServiceProvider services, TextWriter output)
 {
-    private const string SignInScope = "sign-in";
-
     private AccountRecords Accounts => services.GetRequiredService<AccountRecords>();
 
     private AuditTrail Audit => services.GetRequiredService<AuditTrail>();
@@ -21,7 +19,6 @@ internal sealed class AdminOperations(IServiceProvider services, TextWriter outp
         var keys = await services.GetRequiredService<KeyRecords>().GetAllAsync(user, default);
         var counters = services.GetRequiredService<FailureCounters>();
         var (failures, lockedUntil) = await counters.ReadAsync(user, null, default);
-        var (signInFailures, signInLockedUntil) = await counters.ReadAsync(user, SignInScope, default);
         output.WriteLine($"user:            {user}");
         output.WriteLine($"mode:            {state.Mode.ToWire()}{(state.IsPending ? $" (enrolment pending: {state.PendingMode.ToWire()})" : "")}");
         output.WriteLine($"enabled at:      {Time(state.EnabledAt)}");
@@ -35,7 +32,6 @@ internal sealed class AdminOperations(IServiceProvider services, TextWriter outp
 
         output.WriteLine($"recovery codes:  {await Accounts.CountRecoveryCodesAsync(user, default)} unused");
         output.WriteLine($"second factors:  {failures} consecutive failures, {Lock(lockedUntil)}");
-        output.WriteLine($"sign-in:         {signInFailures} consecutive failures, {Lock(signInLockedUntil)}");
         var scopes = await services.GetRequiredService<PackageRules>().ScopesOfAsync(user, default);
         output.WriteLine($"maintains in:    {(scopes.Count == 0 ? "no scope" : string.Join(", ", scopes.Order(StringComparer.Ordinal)))} (published or added as owner through the gateway)");
         var tokens = await services.GetRequiredService<TokenLedger>().ListAsync(user, default);
@@ -67,7 +63,6 @@ internal sealed class AdminOperations(IServiceProvider services, TextWriter outp
         }
 
         await Accounts.DisableAsync(user, default);
-        await services.GetRequiredService<FailureCounters>().ResetAsync(user, SignInScope, default);
         await Audit.RecordAsync(AuditEventTypes.OperatorAction, user, "reset-2fa");
         output.WriteLine($"{user}: two-factor authentication removed (mode was {before.Mode.ToWire()}); they can enrol again");
         return 0;
@@ -78,7 +73,6 @@ internal sealed class AdminOperations(IServiceProvider services, TextWriter outp
         user = Canonical(user);
         var counters = services.GetRequiredService<FailureCounters>();
         await counters.ResetAsync(user, null, default);
-        await counters.ResetAsync(user, SignInScope, default);
         await Audit.RecordAsync(AuditEventTypes.OperatorAction, user, "unlock");
         output.WriteLine($"{user}: failure counts and lock-outs cleared");
         return 0;

@@ -41,20 +41,25 @@ internal sealed partial class AuditTrail
         new(credentialId is null ? null : _hasher.Hash("audit-fingerprint", credentialId)[..16], client?.ToString());
 
     /// <param name="cancellation">Stops only the caller's wait (the client went away): a decision that was made is still stored.</param>
-    public async ValueTask RecordAsync(string type, string? user, string outcome, string? action = null, string? package = null, CancellationToken cancellation = default)
+    /// <param name="provedNothing">
+    /// The caller proved no factor (a wrong password): the user's own history is written only for an account the gateway
+    /// knows, so a made-up name gets no key (docs/SECURITY.md, "Anonymous noise").
+    /// </param>
+    public async ValueTask RecordAsync(
+        string type, string? user, string outcome, string? action = null, string? package = null, CancellationToken cancellation = default, bool provedNothing = false)
     {
         var actor = AuditActor.Current;
         var entry = new AuditEvent(_time.GetUtcNow(), type, user, actor?.Credential, actor?.Client, action, package, outcome);
         LogEvent(_logger, entry.Type, entry.User, entry.Outcome, entry.Action, entry.Package, entry.Credential, entry.Client);
-        await StoreAsync(entry).WaitAsync(cancellation);
+        await StoreAsync(entry, provedNothing).WaitAsync(cancellation);
     }
 
-    private async Task StoreAsync(AuditEvent entry)
+    private async Task StoreAsync(AuditEvent entry, bool provedNothing)
     {
         try
         {
             // Bounded by the store guard's timeout, not by the request.
-            await _records.AppendAsync(JsonSerializer.Serialize(entry, Json), entry.User, _options.Value.AuditRetention, CancellationToken.None);
+            await _records.AppendAsync(JsonSerializer.Serialize(entry, Json), entry.User, _options.Value.AuditRetention, CancellationToken.None, provedNothing);
         }
         catch (DependencyUnavailableException)
         {

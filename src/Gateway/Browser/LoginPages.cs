@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Gateway.Configuration;
 using Gateway.Accounts;
 using Gateway.Audit;
 using Gateway.Automation;
@@ -6,6 +8,7 @@ using Gateway.Identity;
 using Gateway.TwoFactor;
 using Gateway.WebAuthn;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.Extensions.Options;
 using static Gateway.Browser.Html;
 
 namespace Gateway.Browser;
@@ -13,7 +16,8 @@ namespace Gateway.Browser;
 /// <summary>
 /// The web-login page (<c>loginUrl</c> of <c>POST /-/v1/login</c>): the password is checked by logging in
 /// to the registry (which returns its token), then the second factor when the user has 2FA; the CLI
-/// polling <c>doneUrl</c> then receives the registry's token.
+/// polling <c>doneUrl</c> then receives the registry's token. A login allows <c>Gateway:SignIn:GuessesPerFlow</c>
+/// passwords, then ends; guesses are also slowed per client network, never per account (docs/SECURITY.md, "Password guessing").
 /// </summary>
 internal static partial class LoginPages
 {
@@ -62,37 +66,55 @@ internal static partial class LoginPages
 
     private static async Task<IResult> CheckPasswordAsync(
         string flowId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, UpstreamLogin upstream,
-        TokenLedger tokens, [AsParameters] PasswordPageServices checks, AuditTrail audit, ILogger<Log> logger)
+        TokenLedger tokens, [AsParameters] PasswordPageServices checks, IOptions<SignInOptions> options, AuditTrail audit, ILogger<Log> logger)
     {
-        var (usernames, regulator, modes, keys) = checks;
-        if (!usernames.TryCanonical(form["username"].ToString().Trim(), out var username))
-        {
-            return PasswordForm(context, antiforgery, flowId, "Wrong username or password.", 401);
-        }
-
+        var arrived = Stopwatch.GetTimestamp();
+        var (usernames, guesses, floor, modes, keys) = checks;
         var flow = await flows.GetAsync(flowId, context.RequestAborted);
         if (flow is not { Kind: FlowKind.Login, Completed: false })
         {
             return Finished(context, flow);
         }
 
-        string? token = null;
-        var (attempt, lockedFor) = await regulator.AttemptAsync(username, FailureRegulator.SignInScope, async () =>
+        // Slowed per client network and per flow, never per account (docs/SECURITY.md, "Password guessing").
+        var guess = await guesses.BeginAsync(context.Connection.RemoteIpAddress, context.RequestAborted);
+        if (guess.RetryAfter is { } retryAfter)
         {
-            token = await upstream.LoginAsync(username, form["password"].ToString(), context.RequestAborted);
-            return token is not null;
-        }, context.RequestAborted);
-        if (attempt == FailureRegulator.AttemptOutcome.LockedOut)
-        {
-            return PasswordForm(context, antiforgery, flowId, $"Too many failed logins. Try again in {(int)Math.Ceiling(lockedFor!.Value.TotalSeconds)} seconds.", 429);
+            GatewayResponses.SetRetryAfter(context, retryAfter);
+            return PasswordForm(context, antiforgery, flowId, $"Too many wrong passwords from your network. Try again in {(int)Math.Ceiling(retryAfter.TotalSeconds)} seconds.", 429);
         }
 
-        if (attempt == FailureRegulator.AttemptOutcome.Failed)
+        var tried = await flows.CountPasswordGuessAsync(flowId, context.RequestAborted);
+        var allowed = options.Value.GuessesPerFlow;
+        if (tried == 0 || tried > allowed)
         {
-            LogRefused(logger, username);
-            await audit.RecordAsync(AuditEventTypes.SignInRefused, username, "password", WebLoginAction, cancellation: context.RequestAborted);
-            return PasswordForm(context, antiforgery, flowId, "Wrong username or password.", 401);
+            // Expired meanwhile, or a parallel post spent the flow's last guess.
+            await flows.EndAsync(flowId, context.RequestAborted);
+            return Finished(context, null);
         }
+
+        string? token = null;
+        if (usernames.TryCanonical(form["username"].ToString().Trim(), out var username))
+        {
+            token = await upstream.LoginAsync(username, form["password"].ToString(), context.RequestAborted);
+        }
+
+        if (token is null)
+        {
+            LogRefused(logger, username.Length > 0 ? username : "(not a username)", guess.Network, tried);
+            if (tried >= allowed)
+            {
+                // The flow's last guess: it ends now; npm, polling it, stops with "expired" and must start again.
+                await flows.EndAsync(flowId, context.RequestAborted);
+            }
+
+            await WrongPasswords.AnswerAsync(context, username, guess, floor, arrived, audit, WebLoginAction);
+            return tried >= allowed
+                ? Page(context, "npm login", Error("Wrong username or password, too many times for this login. Run npm login again."), 401)
+                : PasswordForm(context, antiforgery, flowId, "Wrong username or password.", 401);
+        }
+
+        await guesses.SucceededAsync(guess, context.RequestAborted);
 
         // Recorded before npm can collect it, as a couch login's token is (docs/SECURITY.md, "Tokens").
         await tokens.RecordAsync(tokens.LoginRecord(username), token!, context.RequestAborted);
@@ -136,6 +158,7 @@ internal static partial class LoginPages
     /// <summary>The audit action of a web login for npm.</summary>
     private const string WebLoginAction = "web-login";
 
-    [LoggerMessage(EventId = 631, Level = LogLevel.Warning, Message = "Web login refused for user {User}: wrong username or password")]
-    private static partial void LogRefused(ILogger logger, string user);
+    [LoggerMessage(EventId = 631, Level = LogLevel.Warning,
+        Message = "Web login refused for user {User} from client network {Network}: wrong username or password (guess {Guess} of this login)")]
+    private static partial void LogRefused(ILogger logger, string user, string network, long guess);
 }

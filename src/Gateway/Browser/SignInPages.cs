@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Gateway.Accounts;
 using Gateway.Audit;
 using Gateway.Http;
@@ -11,7 +12,8 @@ namespace Gateway.Browser;
 
 /// <summary>
 /// Sign in to the account pages with the registry username and password (checked against the registry),
-/// then the second factor when the user has 2FA. Failed passwords are regulated per account like codes.
+/// then the second factor when the user has 2FA. Wrong passwords are slowed per client network, never per account,
+/// and answered no sooner than a floor (docs/SECURITY.md, "Password guessing"); codes are regulated per account.
 /// </summary>
 internal static partial class SignInPages
 {
@@ -49,27 +51,26 @@ internal static partial class SignInPages
         HttpContext context, IFormCollection form, IAntiforgery antiforgery, PasswordChecker passwords, BrowserFlowStore flows, StepUp stepUp,
         [AsParameters] PasswordPageServices checks, AuditTrail audit, ILogger<Log> logger)
     {
-        var (usernames, regulator, modes, keys) = checks;
+        var arrived = Stopwatch.GetTimestamp();
+        var (usernames, guesses, floor, modes, keys) = checks;
+        // Counted against the client's network, never the account: a stranger cannot lock its owner out (docs/SECURITY.md, "Password guessing").
+        var guess = await guesses.BeginAsync(context.Connection.RemoteIpAddress, context.RequestAborted);
+        if (guess.RetryAfter is { } retryAfter)
+        {
+            GatewayResponses.SetRetryAfter(context, retryAfter);
+            return PasswordForm(context, antiforgery, $"Too many wrong passwords from your network. Try again in {(int)Math.Ceiling(retryAfter.TotalSeconds)} seconds.", 429);
+        }
+
         var password = form["password"].ToString();
-        if (!usernames.TryCanonical(form["username"].ToString().Trim(), out var username))
+        if (!usernames.TryCanonical(form["username"].ToString().Trim(), out var username)
+            || !await passwords.IsValidAsync(username, password, context.RequestAborted))
         {
+            LogSignInRefused(logger, username.Length > 0 ? username : "(not a username)", guess.Network);
+            await WrongPasswords.AnswerAsync(context, username, guess, floor, arrived, audit, AccountAction);
             return PasswordForm(context, antiforgery, "Wrong username or password.", 401);
         }
 
-        var (attempt, lockedFor) = await regulator.AttemptAsync(username, FailureRegulator.SignInScope,
-            () => passwords.IsValidAsync(username, password, context.RequestAborted), context.RequestAborted);
-        if (attempt == FailureRegulator.AttemptOutcome.LockedOut)
-        {
-            return PasswordForm(context, antiforgery, $"Too many failed sign-ins. Try again in {(int)Math.Ceiling(lockedFor!.Value.TotalSeconds)} seconds.", 429);
-        }
-
-        if (attempt == FailureRegulator.AttemptOutcome.Failed)
-        {
-            LogSignInRefused(logger, username);
-            await audit.RecordAsync(AuditEventTypes.SignInRefused, username, "password", AccountAction, cancellation: context.RequestAborted);
-            return PasswordForm(context, antiforgery, "Wrong username or password.", 401);
-        }
-
+        await guesses.SucceededAsync(guess, context.RequestAborted);
         if (await modes.GetModeAsync(username, context.RequestAborted) == TwoFactorMode.Disabled)
         {
             await GatewaySession.SignInAsync(context, username, StepUpStrength.Password, stepUp.Now);
@@ -115,6 +116,6 @@ internal static partial class SignInPages
     /// <summary>The audit action of a sign-in to the account pages.</summary>
     private const string AccountAction = "account";
 
-    [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "Web sign-in refused for user {User}: wrong password")]
-    private static partial void LogSignInRefused(ILogger logger, string user);
+    [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "Web sign-in refused for user {User} from client network {Network}: wrong password")]
+    private static partial void LogSignInRefused(ILogger logger, string user, string network);
 }

@@ -1,5 +1,4 @@
 using Gateway.Accounts;
-using Gateway.Http;
 using Gateway.Identity;
 
 namespace Gateway.Npm;
@@ -9,8 +8,9 @@ namespace Gateway.Npm;
 /// registry before the second factor. Without this, anyone could send logins naming an account with
 /// wrong one-time passwords and lock its owner out, or open web flows in its name; with it, only a
 /// holder of the password reaches the second-factor stage. Wrong passwords are not counted against the
-/// account: that would hand anyone a way to lock its owner out, and the registry already answers the same
-/// question (a Basic-authenticated whoami) to whoever asks it.
+/// account (that would hand anyone a way to lock its owner out) but against the client's network, by
+/// <see cref="LoginGuessMiddleware"/>, which also holds every wrong-password answer to a floor; the answer itself
+/// is the registry's own wording (<see cref="RegistryLoginRefusal"/>), the same as for an account without 2FA.
 /// </summary>
 internal sealed partial class LoginPasswordMiddleware(RequestDelegate next, PasswordChecker passwords, ILogger<LoginPasswordMiddleware> logger)
 {
@@ -27,7 +27,9 @@ internal sealed partial class LoginPasswordMiddleware(RequestDelegate next, Pass
         if (!await passwords.IsValidAsync(caller.Username, password, context.RequestAborted, context.Connection.RemoteIpAddress))
         {
             LogWrongPassword(logger, caller.Username);
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "Incorrect username or password.");
+            // Never forwarded (that would let the registry's judgement of the password replace the second factor), and
+            // answered in the registry's own words, so the answer does not tell who has 2FA.
+            await RegistryLoginRefusal.WriteAsync(context, context.GatewayFeature().Classification.SideDoor, password);
             return;
         }
 

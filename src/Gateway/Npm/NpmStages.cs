@@ -4,7 +4,7 @@ namespace Gateway.Npm;
 
 /// <summary>
 /// The gateway's stages, in request order. This is the one place the order is written:
-/// route policy → (reads presenting a recorded token: its limits) → identity → user mode → token and package rules →
+/// route policy → (reads presenting a recorded token: its limits) → (password logins: the client network's guesses) → identity → user mode → token and package rules →
 /// a login's password → second factor →
 /// (package rule changes answered here; created tokens recorded around the forward) → (profile 2FA answered here) →
 /// forward (YARP), or a challenge from the second-factor stage.
@@ -20,6 +20,8 @@ internal static class NpmStages
         // classification, and for a bearer token a cached record lookup (docs/ARCHITECTURE.md, "The read path costs nothing").
         pipeline.UseWhen(IsProtected, protectedRequest =>
         {
+            // Password logins, whatever the account: counted per client network, wrong ones answered no sooner than a floor.
+            protectedRequest.UseMiddleware<LoginGuessMiddleware>();
             protectedRequest.UseMiddleware<IdentityMiddleware>();
             protectedRequest.UseMiddleware<AuditActorMiddleware>();
             protectedRequest.UseMiddleware<ModeMiddleware>();

@@ -40,6 +40,21 @@ internal sealed class FlowRecords(IConnectionMultiplexer store, [FromKeyedServic
     public async ValueTask UpdateAsync(string flowHash, IEnumerable<KeyValuePair<string, string>> fields, CancellationToken cancellation) =>
         await guard.ExecuteAsync(async _ => { await Db.HashSetAsync(StoreKeys.Flow(flowHash), Entries(fields)); return true; }, cancellation);
 
+    /// <summary>Adds one to a counting field of a live flow; 0 when the flow is unknown or expired (nothing is written then).</summary>
+    public ValueTask<long> IncrementAsync(string flowHash, string field, CancellationToken cancellation) =>
+        guard.ExecuteAsync(async _ => (long)(await Db.ScriptEvaluateAsync(
+            "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)",
+            [StoreKeys.Flow(flowHash)], [field])), cancellation);
+
+    /// <summary>Forgets a flow and its done id: its page and the CLI polling it then find nothing.</summary>
+    public async ValueTask DeleteAsync(string flowHash, CancellationToken cancellation) =>
+        await guard.ExecuteAsync(async _ =>
+        {
+            var doneHash = (string?)await Db.HashGetAsync(StoreKeys.Flow(flowHash), "done");
+            await Db.KeyDeleteAsync(StoreKeys.Flow(flowHash));
+            return doneHash is null || await Db.KeyDeleteAsync(StoreKeys.FlowDone(doneHash));
+        }, cancellation);
+
     /// <summary>Stores the result for the flow's done id, marks the flow completed and drops <paramref name="dropField"/>.</summary>
     public async ValueTask CompleteAsync(string flowHash, string protectedResult, string dropField, TimeSpan lifetime, CancellationToken cancellation)
     {

@@ -9,6 +9,8 @@ namespace Gateway.Store;
 /// would read every enrolled user as having no 2FA: a stolen token would be enough again (docs/SECURITY.md).
 /// RENAMENX keeps the expiry and never overwrites a key already written under the new name. A Redis Cluster
 /// is skipped: the scripts of before the tags could not run there, and a rename cannot cross slots.
+/// In the same pass, a user's audit list written before lists expired gets <see cref="AuditRecords.PerUserLifetime"/>
+/// (lists a flood of wrong passwords made for made-up names then lapse too; docs/SECURITY.md, "Anonymous noise").
 /// </summary>
 internal static partial class StoreKeyMigration
 {
@@ -21,19 +23,32 @@ internal static partial class StoreKeyMigration
                 continue;
             }
 
-            var renamed = 0;
+            var (renamed, expiring) = (0, 0);
             var db = store.GetDatabase();
             await foreach (var key in server.KeysAsync(pattern: StoreKeys.UserPrefix + "*", pageSize: 1000))
             {
-                if (TaggedName(key.ToString()) is { } tagged && await db.KeyRenameAsync(key, tagged, When.NotExists))
+                var name = key.ToString();
+                if (TaggedName(name) is { } tagged && await db.KeyRenameAsync(key, tagged, When.NotExists))
                 {
                     renamed++;
+                    name = tagged;
+                }
+
+                if (name.EndsWith(":audit", StringComparison.Ordinal) && await db.KeyTimeToLiveAsync(name) is null
+                    && await db.KeyExpireAsync(name, AuditRecords.PerUserLifetime))
+                {
+                    expiring++;
                 }
             }
 
             if (renamed > 0)
             {
                 LogRenamed(logger, renamed);
+            }
+
+            if (expiring > 0)
+            {
+                LogAuditListsExpiring(logger, expiring, (int)AuditRecords.PerUserLifetime.TotalDays);
             }
         }
     }
@@ -54,6 +69,9 @@ internal static partial class StoreKeyMigration
             ? StoreKeys.UserPrefix + "{" + rest + "}"
             : StoreKeys.UserPrefix + "{" + rest[..end] + "}" + rest[end..];
     }
+
+    [LoggerMessage(EventId = 1442, Level = LogLevel.Information, Message = "User audit lists of before their expiry now expire in {Days} days: {Count}")]
+    private static partial void LogAuditListsExpiring(ILogger logger, int count, int days);
 
     [LoggerMessage(EventId = 901, Level = LogLevel.Information, Message = "Store keys renamed to their hash-tagged names: {Count}")]
     private static partial void LogRenamed(ILogger logger, int count);

@@ -32,7 +32,11 @@ internal static class StoreKeys
     /// <summary>List, capped (<c>Gateway:Operations:AuditRetention</c>): the audit trail of every instance, newest first, one JSON event per entry.</summary>
     public const string AuditTrail = "gw:audit";
 
-    /// <summary>List, capped at <see cref="AuditRecords.PerUser"/>: the user's own audit events, newest first (the account page's history).</summary>
+    /// <summary>
+    /// List, capped at <see cref="AuditRecords.PerUser"/>, expiring <see cref="AuditRecords.PerUserLifetime"/> after its last event:
+    /// the user's own audit events, newest first (the account page's history). Written only for an account the gateway knows
+    /// (one with a 2FA record, or a list already).
+    /// </summary>
     public static RedisKey UserAuditTrail(string username) => UserTag(username) + ":audit";
 
     /// <summary>Hash: the user's 2FA record (mode, encrypted secret, pending enrolment, times).</summary>
@@ -94,6 +98,12 @@ internal static class StoreKeys
 
     /// <summary>Counter with a TTL: how many web logins (<c>POST /-/v1/login</c>) one client network started in the current window.</summary>
     public static RedisKey WebLoginStarts(string clientNetwork) => "gw:client:" + clientNetwork + ":web-logins";
+
+    /// <summary>
+    /// Hash with a TTL (<c>Gateway:SignIn:AddressFailureLifetime</c>, refreshed by each attempt): wrong passwords from one client
+    /// network (an IPv4 address, or an IPv6 /64) and its back-off (count, lockedUntil). Never keyed by an account.
+    /// </summary>
+    public static RedisKey PasswordFailures(string clientNetwork) => "gw:client:" + clientNetwork + ":password-failures";
 
     /// <summary>String with a TTL (past the token's expiry): what the gateway enforces for a token, under its credential's keyed hash.</summary>
     public static RedisKey Token(string username, string credentialId) => UserTag(username) + ":token:" + credentialId;

@@ -32,6 +32,7 @@ internal static class StoreRegistration
         builder.Services.AddSingleton<FlowRecords>();
         builder.Services.AddSingleton<WebOtpRecords>();
         builder.Services.AddSingleton<FlowCounters>();
+        builder.Services.AddSingleton<AddressCounters>();
         builder.Services.AddSingleton<StoreProbe>();
         builder.Services.AddSingleton<AuditRecords>();
         builder.Services.AddSingleton<TokenRecords>();

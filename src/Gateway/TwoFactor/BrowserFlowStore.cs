@@ -75,6 +75,16 @@ internal sealed class BrowserFlowStore(
     public ValueTask SetLoginUserAsync(string flowId, string user, string registryToken, CancellationToken cancellation) =>
         records.UpdateAsync(Hash(flowId), [new("user", user), new("passwordChecked", "1"), new("pendingResult", _protector.Protect(registryToken))], cancellation);
 
+    /// <summary>
+    /// Login flows: counts one password tried on the flow's page, before it is judged (docs/SECURITY.md, "Password guessing").
+    /// </summary>
+    /// <returns>How many this flow has tried, this one included; 0 when the flow is unknown or expired.</returns>
+    public ValueTask<long> CountPasswordGuessAsync(string flowId, CancellationToken cancellation) =>
+        FlowIds.IsWellFormed(flowId) ? records.IncrementAsync(Hash(flowId), "guesses", cancellation) : ValueTask.FromResult(0L);
+
+    /// <summary>Ends a flow before its time: its page shows it as expired and the CLI polling it stops.</summary>
+    public ValueTask EndAsync(string flowId, CancellationToken cancellation) => records.DeleteAsync(Hash(flowId), cancellation);
+
     /// <summary>Completes a login flow with the token kept by <see cref="SetLoginUserAsync"/>.</summary>
     public async ValueTask CompleteLoginAsync(string flowId, CancellationToken cancellation)
     {

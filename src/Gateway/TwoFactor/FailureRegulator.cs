@@ -24,7 +24,6 @@ internal sealed class FailureRegulator(
     GatewayMetrics? metrics = null)
 {
     public const string OtpScope = "otp";
-    public const string SignInScope = "sign-in";
 
     private RegulationOptions Options => options.Value;
 
@@ -154,6 +153,9 @@ internal sealed class FailureRegulator(
         return remaining > TimeSpan.Zero ? remaining : null;
     }
 
-    /// <summary>Second factors (TOTP, recovery codes, security keys) and web sign-in passwords are counted apart.</summary>
+    /// <summary>
+    /// Second factors (TOTP, recovery codes, security keys) count under no scope; another scope is a separate count.
+    /// Passwords are not counted here: per account, a stranger could lock its owner out (TwoFactor/PasswordGuesses counts them per client network).
+    /// </summary>
     private static string? Scope(string scope) => scope == OtpScope ? null : scope;
 }

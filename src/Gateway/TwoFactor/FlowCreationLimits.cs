@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Gateway.Store;
 
 namespace Gateway.TwoFactor;
@@ -24,30 +23,7 @@ internal sealed class FlowCreationLimits(FlowCounters counters)
     /// <returns>Null when the client may start a web login; otherwise how long until it may.</returns>
     public async ValueTask<TimeSpan?> TryStartWebLoginAsync(IPAddress? client, CancellationToken cancellation)
     {
-        var (count, remaining) = await counters.CountWebLoginAsync(Network(client), WebLoginWindow, cancellation);
+        var (count, remaining) = await counters.CountWebLoginAsync(ClientNetworks.Of(client), WebLoginWindow, cancellation);
         return count <= MaxWebLoginsPerWindow ? null : remaining;
-    }
-
-    /// <summary>An IPv4 address, or the /64 of an IPv6 one (one client usually holds a whole /64).</summary>
-    private static string Network(IPAddress? client)
-    {
-        if (client is null)
-        {
-            return "unknown";
-        }
-
-        if (client.IsIPv4MappedToIPv6)
-        {
-            client = client.MapToIPv4();
-        }
-
-        if (client.AddressFamily != AddressFamily.InterNetworkV6)
-        {
-            return client.ToString();
-        }
-
-        var bytes = client.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes) + "/64";
     }
 }

@@ -14,6 +14,8 @@ internal static class TwoFactorRegistration
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<IValidateOptions<RegulationOptions>, RegulationOptionsValidator>();
         builder.Services.AddOptions<RegulationOptions>().Bind(builder.Configuration.GetSection(RegulationOptionsValidator.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SignInOptions>, SignInOptionsValidator>();
+        builder.Services.AddOptions<SignInOptions>().Bind(builder.Configuration.GetSection(SignInOptions.Section)).ValidateOnStart();
 
         builder.Services.AddSingleton<IUserTwoFactorStore>(sp => sp.GetRequiredService<AccountRecords>());
         builder.Services.AddSingleton<IAccountChanges>(sp => sp.GetRequiredService<AccountRecords>());
@@ -29,6 +31,8 @@ internal static class TwoFactorRegistration
         builder.Services.AddSingleton<BrowserFlowStore>();
         builder.Services.AddSingleton<WebOtpTokens>();
         builder.Services.AddSingleton<FlowCreationLimits>();
+        builder.Services.AddSingleton<PasswordGuesses>();
+        builder.Services.AddSingleton<WrongPasswordFloor>();
         return builder;
     }
 

@@ -78,6 +78,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
             ["Gateway__PublicUrl"] = $"http://{host}:{port}",
             ["Gateway__Store"] = store,
             ["Gateway__DataPath"] = dataPath,
+            // Every test's client is 127.0.0.1 and the store is shared by the whole run: one network's wrong passwords
+            // would add up across tests. The back-off itself is tested in host tests (PasswordGuessingHostTests).
+            ["Gateway__SignIn__AddressFreeFailures"] = "1000",
         };
         foreach (var (key, value) in extraEnvironment ?? new Dictionary<string, string?>())
         {

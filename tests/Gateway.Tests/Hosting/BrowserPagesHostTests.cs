@@ -28,8 +28,11 @@ public sealed partial class BrowserPagesHostTests(GatewayHost host) : IClassFixt
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("Wrong username or password.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/-/gateway/account/")).StatusCode);
-        var audit = string.Join("\n", await RespProbe.SendAsync(host.Redis.Port, ["LINDEX", "gw:user:{gina}:audit", "0"]));
+        // gina has no 2FA record: the refusal goes to the shared trail, and nothing is kept under her name.
+        var audit = string.Join("\n", await RespProbe.SendAsync(host.Redis.Port, ["LINDEX", "gw:audit", "0"]));
         Assert.Contains("\"type\":\"sign-in-refused\"", audit, StringComparison.Ordinal);
+        Assert.Contains("\"user\":\"gina\"", audit, StringComparison.Ordinal);
+        Assert.Contains(":0", await RespProbe.SendAsync(host.Redis.Port, ["EXISTS", "gw:user:{gina}:audit"]));
         Assert.Contains("\"action\":\"account\"", audit, StringComparison.Ordinal);
         Assert.DoesNotContain("not-her-password", audit, StringComparison.Ordinal);
     }

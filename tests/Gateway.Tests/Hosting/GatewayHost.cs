@@ -139,8 +139,31 @@ public class GatewayHost : IAsyncLifetime
     }
 
     /// <summary>A client of its own, with its own cookies (a browser), following no redirects.</summary>
-    public HttpClient NewBrowser() =>
-        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = Client.BaseAddress };
+    /// <param name="from">The loopback address it connects from (a stranger on 127.0.0.2 while the owner is on 127.0.0.1); any when null.</param>
+    public HttpClient NewBrowser(System.Net.IPAddress? from = null)
+    {
+        var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new System.Net.CookieContainer() };
+        if (from is not null)
+        {
+            handler.ConnectCallback = async (context, cancellation) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new System.Net.IPEndPoint(from, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellation);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+
+        return new HttpClient(handler) { BaseAddress = Client.BaseAddress };
+    }
 
     /// <summary>
     /// Sends one HTTP/1.1 request over a plain socket, the target written byte for byte (HttpClient's

@@ -63,19 +63,17 @@ internal sealed class StubRegistry : IAsyncDisposable
             return;
         }
 
-        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        var chunk = new byte[64 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk)) > 0)
-        {
-            hash.AppendData(chunk, 0, read);
-        }
+        // Kept whole (test bodies are small) so that the answer below can still read it, e.g. a couch login's.
+        var body = new MemoryStream();
+        await request.Body.CopyToAsync(body);
+        body.Position = 0;
+        request.Body = body;
 
         Requests.Enqueue(new RecordedRequest(
             request.Method,
             context.Features.Get<IHttpRequestFeature>()!.RawTarget,
             request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            Convert.ToHexStringLower(hash.GetHashAndReset())));
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length)))));
         var user = Owner(request.Headers.Authorization.ToString());
         switch (request.Method, request.Path.Value)
         {
@@ -98,6 +96,9 @@ internal sealed class StubRegistry : IAsyncDisposable
                 context.Response.ContentType = "application/json";
                 await context.Response.Body.WriteAsync(Packument);
                 return;
+            case ("PUT", var login) when login!.StartsWith("/-/user/org.couchdb.user:", StringComparison.Ordinal):
+                await CouchLoginAsync(context);
+                return;
             case ("PUT", "/demo-pkg"):
                 await Json(context, 201, """{"ok":"created new package","success":true}""");
                 return;
@@ -113,6 +114,22 @@ internal sealed class StubRegistry : IAsyncDisposable
     private static int HeaderBytes(HttpContext context) =>
         context.Request.Method.Length + context.Features.Get<IHttpRequestFeature>()!.RawTarget.Length + 12
         + context.Request.Headers.Sum(h => h.Key.Length + 4 + h.Value.ToString().Length);
+
+    /// <summary>A couch login (docs/PROTOCOL.md#51): the body's name and password; a wrong one answered as Verdaccio 6.8 does.</summary>
+    private static async Task CouchLoginAsync(HttpContext context)
+    {
+        using var body = await System.Text.Json.JsonDocument.ParseAsync(context.Request.Body);
+        var name = body.RootElement.GetProperty("name").GetString();
+        var password = body.RootElement.GetProperty("password").GetString();
+        if (name is not null && password == name + "-password")
+        {
+            await Json(context, 201, $$"""{"ok":"you are authenticated as '{{name}}'","token":"{{name}}-token"}""");
+            return;
+        }
+
+        context.Response.Headers.WWWAuthenticate = "Basic, Bearer";
+        await Json(context, 401, "{\n  \"error\": \"unauthorized access\"\n}\n");
+    }
 
     private static string? Owner(string authorization)
     {

@@ -39,6 +39,22 @@ public sealed class StoreKeyMigrationTests(EmbeddedGarnetFixture store) : IClass
     }
 
     [Fact]
+    public async Task RunAsync_AuditListsOfBeforeTheirExpiry_Expire_OthersKeepTheirs()
+    {
+        var old = "old" + Guid.NewGuid().ToString("N")[..8];
+        var current = "current" + Guid.NewGuid().ToString("N")[..8];
+        var db = store.Multiplexer.GetDatabase();
+        await db.ListLeftPushAsync($"gw:user:{old}:audit", "{}"); // before the hash tags, too
+        await db.ListLeftPushAsync(StoreKeys.UserAuditTrail(current), "{}");
+        await db.KeyExpireAsync(StoreKeys.UserAuditTrail(current), TimeSpan.FromDays(3));
+
+        await StoreKeyMigration.RunAsync(store.Multiplexer, NullLogger.Instance);
+
+        Assert.InRange((await db.KeyTimeToLiveAsync(StoreKeys.UserAuditTrail(old)))!.Value, TimeSpan.FromDays(399), AuditRecords.PerUserLifetime);
+        Assert.InRange((await db.KeyTimeToLiveAsync(StoreKeys.UserAuditTrail(current)))!.Value, TimeSpan.FromDays(2), TimeSpan.FromDays(3));
+    }
+
+    [Fact]
     public void KeysOneScriptOrTransactionTouches_ShareOneClusterSlot()
     {
         const string user = "alice";
@@ -46,7 +62,7 @@ public sealed class StoreKeyMigrationTests(EmbeddedGarnetFixture store) : IClass
         [
             StoreKeys.User(user), StoreKeys.RecoveryCodes(user), StoreKeys.Failures(user), StoreKeys.Failures(user, "sign-in"),
             StoreKeys.UsedTotp(user, 123), StoreKeys.UsedRecoveryCode(user, "ab"), StoreKeys.SecurityKeys(user),
-            StoreKeys.SecurityKeyCounters(user), StoreKeys.SecurityKeysUsed(user), StoreKeys.WebAuthnHandle(user),
+            StoreKeys.SecurityKeyCounters(user), StoreKeys.SecurityKeysUsed(user), StoreKeys.WebAuthnHandle(user), StoreKeys.UserAuditTrail(user),
         ];
         RedisKey[] perDone = [StoreKeys.FlowDone("d1"), StoreKeys.FlowResult("d1")];
 
