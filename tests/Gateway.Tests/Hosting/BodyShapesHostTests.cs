@@ -45,4 +45,30 @@ public sealed class BodyShapesHostTests(GatewayHost host) : IClassFixture<Gatewa
 
         Assert.DoesNotContain(host.Registry.Requests, r => r.Method == method && r.RawTarget == target);
     }
+
+    /// <summary>
+    /// A body that stops arriving: Kestrel gives up after its minimum data rate's grace period (5 s) and throws from the
+    /// stage reading it. Here the classifier, before any identity: a stranger without a credential can do this.
+    /// </summary>
+    [Fact]
+    public async Task BodyThatStopsArriving_FromAStranger_Is408WithAJsonError_Not500()
+    {
+        var address = host.Client.BaseAddress!;
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        socket.Bind(new System.Net.IPEndPoint(RawExchange.Stranger, 0));
+        await socket.ConnectAsync(System.Net.IPAddress.Parse(address.Host), address.Port);
+        await using var stream = new System.Net.Sockets.NetworkStream(socket, ownsSocket: false);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"PUT /demo-pkg HTTP/1.1\r\nHost: {address.Authority}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"_id\":"));
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var received = new MemoryStream();
+        await stream.CopyToAsync(received, timeout.Token);
+        var answer = RawAnswer.Parse(received.ToArray());
+
+        Assert.Equal(408, answer.Status);
+        Assert.False(string.IsNullOrEmpty(answer.Error), answer.Body);
+        Assert.DoesNotContain(host.Registry.Requests, r => r is { Method: "PUT", RawTarget: "/demo-pkg" });
+        Assert.DoesNotContain(host.Logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
+    }
 }
