@@ -156,7 +156,7 @@ internal sealed partial class ProfileTfaMiddleware(
             return;
         }
 
-        if (!await passwords.IsValidAsync(caller.Username, password, context.RequestAborted))
+        if (!await passwords.IsValidAsync(caller.Username, password, context.RequestAborted, context.Connection.RemoteIpAddress))
         {
             LogWrongPassword(logger, caller.Username);
             await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, "The password is not correct; two-factor authentication was not changed.");
