@@ -7,7 +7,7 @@ namespace Gateway.Npm;
 /// The answer to a protected request (class auth or writes) that carries no credential at all and is not a login:
 /// 401, never forwarded. Forwarding it would only let the registry refuse it, and every such refusal would spend
 /// the registry's per-address rate limit, which behind the gateway is one bucket shared by every user
-/// (docs/SECURITY.md, "Strangers"). Logins are identified by their body (<see cref="RequestClassification.AccountKey"/>)
+/// (docs/SECURITY.md, "Who is calling"). Logins are identified by their body (<see cref="RequestClassification.AccountKey"/>)
 /// and never get here; the web login is an endpoint of its own.
 /// </summary>
 /// <remarks>

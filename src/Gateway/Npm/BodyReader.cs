@@ -7,7 +7,8 @@ namespace Gateway.Npm;
 /// <summary>
 /// Reads a small request body the way the registry will, or says why it cannot. Only a body the registry
 /// and the gateway are sure to read alike is ever used for a decision: UTF-8 JSON (<c>application/json</c>,
-/// no charset but utf-8), no Content-Encoding, no byte order mark, no duplicate keys. The registry's
+/// no charset but utf-8), no Content-Encoding, no byte order mark, no duplicate keys, valid UTF-8 and no lone
+/// surrogate escape in any key or string (what the stages read can always be read). The registry's
 /// parser (Verdaccio: Express body-parser) honours any <c>utf-*</c> charset and inflates gzip/deflate, so
 /// a body that is harmless as UTF-8 could mean something else to it (docs/SECURITY.md). The body is
 /// rewound so the proxy still forwards every byte; a publish (large or chunked) is never read.
