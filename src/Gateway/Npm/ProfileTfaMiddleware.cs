@@ -36,7 +36,9 @@ internal sealed partial class ProfileTfaMiddleware(
         var action = feature.Classification.Action;
         return context.Request.Method switch
         {
-            "GET" when action == ProfileActions.Get => GetProfileAsync(context),
+            "GET" when action == ProfileActions.Get => AnonymousRefusal.HasNoCredential(context.Request)
+                ? AnonymousRefusal.WriteForReadAsync(context, feature, logger)
+                : GetProfileAsync(context),
             "POST" or "PUT" or "PATCH" when ProfileActions.IsChange(action) => UpdateAsync(context, feature),
             _ => next(context),
         };

@@ -46,6 +46,31 @@ public sealed class AnonymousRequestsHostTests(GatewayHost host) : IClassFixture
         Assert.Equal(1, after.Sum("gateway_requests_total", "decision=\"anonymous\"") - before.Sum("gateway_requests_total", "decision=\"anonymous\""));
     }
 
+    [Theory]
+    [InlineData("npm profile get", "GET", "/-/npm/v1/user")]
+    [InlineData("npm profile get, other spelling", "GET", "/-/NPM/v1/User")]
+    [InlineData("npm token list", "GET", "/-/npm/v1/tokens")]
+    [InlineData("npm logout", "DELETE", "/-/user/token/some-token")]
+    public async Task ReadThatNeedsACredential_WithoutOne_Is401FromTheGateway_NotForwarded(string what, string method, string target)
+    {
+        var answer = await RawExchange.SendAsync(host.Client, RawExchange.Stranger, method, target);
+
+        Assert.True(answer.Status == 401, $"{what}: {answer.Status} {answer.Body}");
+        Assert.Equal(AnonymousRefusal.Challenge, answer.Header("WWW-Authenticate"));
+        Assert.Equal(AnonymousRefusal.Message, answer.Error);
+        Assert.DoesNotContain(host.Registry.Requests, r => r.Method == method && r.RawTarget == target);
+    }
+
+    [Fact]
+    public async Task AnonymousReads_AreStillServed()
+    {
+        var packument = await RawExchange.SendAsync(host.Client, RawExchange.Stranger, "GET", "/demo-pkg");
+        var ping = await RawExchange.SendAsync(host.Client, RawExchange.Stranger, "GET", "/-/ping");
+
+        Assert.Equal((200, 200), (packument.Status, ping.Status));
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(StubRegistry.Packument), packument.Body);
+    }
+
     [Fact]
     public async Task ThousandAnonymousTokenCreates_NoneReachesTheRegistry_TheOwnersStillDoes()
     {
