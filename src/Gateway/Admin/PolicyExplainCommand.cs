@@ -94,7 +94,8 @@ internal static class PolicyExplainCommand
 
         var facts = new ExplainFacts(request, rules, Path.GetFileName(rulesFile), StoredPackageRule: null, options.User, options.Mode,
             options.Mode is null ? "" : "given with --mode", MaintainedScopes: null, token, options.UnrecordedToken, tokenOptions,
-            ReportOnly: (gatewayOptions.ReportOnly || rules.ScopeOf(request.Package) is { ReportOnly: true }) && !IsProfileEndpoint(path),
+            ReportOnly: (gatewayOptions.ReportOnly || rules.ScopeOf(request.Package) is { ReportOnly: true })
+                && !Npm.SecondFactorDecisions.AlwaysEnforced(request),
             options.From, now);
         if (options.User is { } user)
         {
@@ -169,9 +170,6 @@ internal static class PolicyExplainCommand
             return null;
         }
     }
-
-    private static bool IsProfileEndpoint(RequestPath path) =>
-        path.Segments is ["-", "npm", "v1", "user"];
 
     private static string Describe(ProtectionClass protection) => protection switch
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Gateway.Policy;
 
 namespace Gateway.Npm;
@@ -6,7 +7,8 @@ namespace Gateway.Npm;
 /// <summary>
 /// Reads a small request body the way the registry will, or says why it cannot. Only a body the registry
 /// and the gateway are sure to read alike is ever used for a decision: UTF-8 JSON (<c>application/json</c>,
-/// no charset but utf-8), no Content-Encoding, no byte order mark, no duplicate keys. The registry's
+/// no charset but utf-8), no Content-Encoding, no byte order mark, no duplicate keys, valid UTF-8 and no lone
+/// surrogate escape in any key or string (what the stages read can always be read). The registry's
 /// parser (Verdaccio: Express body-parser) honours any <c>utf-*</c> charset and inflates gzip/deflate, so
 /// a body that is harmless as UTF-8 could mean something else to it (docs/SECURITY.md). The body is
 /// rewound so the proxy still forwards every byte; a publish (large or chunked) is never read.
@@ -19,19 +21,43 @@ internal static class BodyReader
         MaxDepth = 256,
     };
 
-    /// <summary>A key escaped as a lone surrogate (<c>"\ud800"</c>) parses, but cannot be compared with a rule's keys.</summary>
-    private static bool HasOnlyWellFormedKeys(JsonElement root)
-    {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return true;
-        }
+    private const string NotUnicode =
+        "The request body has a key or string that is not valid Unicode (such as a lone surrogate escape like \\ud800); the gateway decides only on bodies it reads exactly as the registry does.";
 
+    /// <summary>
+    /// Every key and string of the document decodes to well-formed UTF-16. A lone surrogate escape (<c>"\ud800"</c>)
+    /// parses, but reading it throws; JavaScript keeps it as it is. A body the stages could not read, or could read
+    /// only unlike the registry, is refused here once rather than failing (500) wherever a stage reads it.
+    /// </summary>
+    private static bool IsWellFormed(JsonElement root)
+    {
+        var pending = new Stack<JsonElement>();
+        pending.Push(root);
         try
         {
-            foreach (var property in root.EnumerateObject())
+            while (pending.TryPop(out var element))
             {
-                _ = property.Name;
+                switch (element.ValueKind)
+                {
+                    case JsonValueKind.Object:
+                        foreach (var property in element.EnumerateObject())
+                        {
+                            _ = property.Name;
+                            pending.Push(property.Value);
+                        }
+
+                        break;
+                    case JsonValueKind.Array:
+                        foreach (var item in element.EnumerateArray())
+                        {
+                            pending.Push(item);
+                        }
+
+                        break;
+                    case JsonValueKind.String:
+                        _ = element.GetString();
+                        break;
+                }
             }
 
             return true;
@@ -85,14 +111,25 @@ internal static class BodyReader
                 return RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body starts with a byte order mark; send plain UTF-8 JSON.");
             }
 
+            if (!Utf8.IsValid(bytes))
+            {
+                // body-parser would read each bad byte as U+FFFD; the gateway reads no such body at all.
+                return RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body is not valid UTF-8.");
+            }
+
             using var document = JsonDocument.Parse(bytes, Strict);
-            return HasOnlyWellFormedKeys(document.RootElement)
+            return IsWellFormed(document.RootElement)
                 ? RequestBody.Parsed(document.RootElement.Clone())
-                : RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body has a key that is not valid Unicode.");
+                : RequestBody.Unreadable(StatusCodes.Status400BadRequest, NotUnicode);
         }
         catch (JsonException)
         {
             return RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body is not valid JSON (or repeats a key); the gateway decides only on bodies it reads exactly as the registry does.");
+        }
+        catch (InvalidOperationException)
+        {
+            // The repeated-key check decodes every key while parsing, and a lone surrogate escape cannot be decoded.
+            return RequestBody.Unreadable(StatusCodes.Status400BadRequest, NotUnicode);
         }
         catch (EndOfStreamException)
         {

@@ -8,10 +8,12 @@ namespace Gateway.Npm;
 /// <summary>
 /// Stage 2: who is calling. Only for requests whose class could need a second factor; reads and other
 /// class-none requests pass without any lookup. A login is the account its body names; any other
-/// request is whoever the registry says its Authorization belongs to.
+/// request is whoever the registry says its Authorization belongs to. A protected request without any
+/// credential is answered here (401) and never reaches the registry (<see cref="AnonymousRefusal"/>).
 /// </summary>
 internal sealed partial class IdentityMiddleware(
-    RequestDelegate next, IdentityResolver resolver, Usernames usernames, RoutePolicyProvider policies, ILogger<IdentityMiddleware> logger)
+    RequestDelegate next, IdentityResolver resolver, Usernames usernames, RoutePolicyProvider policies, SecondFactorDecisions decisions,
+    ILogger<IdentityMiddleware> logger)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -38,6 +40,9 @@ internal sealed partial class IdentityMiddleware(
                 return;
             case IdentityOutcome.Anonymous when feature.Classification.SideDoor:
                 await RefuseAsync(context, feature, StatusCodes.Status403Forbidden, SideDoorMessage);
+                return;
+            case IdentityOutcome.Anonymous:
+                await AnonymousRefusal.WriteAsync(context, feature, decisions, logger);
                 return;
         }
 

@@ -16,6 +16,11 @@ internal sealed partial class LogoutMiddleware(RequestDelegate next, TokenLedger
     public Task InvokeAsync(HttpContext context)
     {
         var feature = context.GatewayFeature();
+        if (feature.Classification.Action == LogoutAction && AnonymousRefusal.HasNoCredential(context.Request))
+        {
+            return AnonymousRefusal.WriteForReadAsync(context, feature, logger); // npm logs out with the token it ends
+        }
+
         return feature.Classification.Action == LogoutAction && context.Request.Headers.Authorization is { Count: 1 } authorization
             && TokenLedger.BearerToken(authorization.ToString()) is { } token
             && feature.Path.Segments is ["-", "user", "token", .. var named] && string.Join('/', named) == token

@@ -14,9 +14,11 @@ namespace Gateway.Npm;
 /// Verdaccio answers 503 to any tfa update), so that npm's own <c>profile get</c>,
 /// <c>profile enable-2fa</c> and <c>profile disable-2fa</c> work unchanged. The rest of the profile is
 /// the registry's. Runs after the second-factor stage, so changing or disabling an enabled 2FA has
-/// already been proven with a code. It does not rely on the route policy for either: it reads the body
-/// itself, and it refuses a change to an enabled 2FA that reached it without a verified second factor (a
-/// policy edited so that 2FA changes are no longer class auth fails closed instead of opening).
+/// already been proven with a code. Which requests are the profile's is the route policy's classification
+/// (<see cref="ProfileActions"/>: every spelling of the path the policy matches), never the path's text. It does
+/// not rely on the policy's body rule or class: any profile write whose body names <c>tfa</c> is a 2FA change, and
+/// a change to an enabled 2FA that reached it without a verified second factor is refused (a policy edited so that
+/// 2FA changes are no longer class auth fails closed instead of opening).
 /// </summary>
 internal sealed partial class ProfileTfaMiddleware(
     RequestDelegate next,
@@ -28,20 +30,16 @@ internal sealed partial class ProfileTfaMiddleware(
     Policy.RoutePolicyProvider policies,
     ILogger<ProfileTfaMiddleware> logger)
 {
-    private static readonly string[] ProfilePath = ["-", "npm", "v1", "user"];
-
     public Task InvokeAsync(HttpContext context)
     {
         var feature = context.GatewayFeature();
-        if (!feature.Path.Segments.AsSpan().SequenceEqual(ProfilePath))
-        {
-            return next(context);
-        }
-
+        var action = feature.Classification.Action;
         return context.Request.Method switch
         {
-            "GET" => GetProfileAsync(context),
-            "POST" or "PUT" or "PATCH" => UpdateAsync(context, feature),
+            "GET" when action == ProfileActions.Get => AnonymousRefusal.HasNoCredential(context.Request)
+                ? AnonymousRefusal.WriteForReadAsync(context, feature, logger)
+                : GetProfileAsync(context),
+            "POST" or "PUT" or "PATCH" when ProfileActions.IsChange(action) => UpdateAsync(context, feature),
             _ => next(context),
         };
     }

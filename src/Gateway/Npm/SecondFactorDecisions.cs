@@ -14,17 +14,24 @@ namespace Gateway.Npm;
 /// </summary>
 internal sealed class SecondFactorDecisions(AuditTrail audit, GatewayMetrics metrics, IOptions<GatewayOptions> options, Automation.PackageRulesProvider packageRules)
 {
-    private static readonly string[] ProfilePath = ["-", "npm", "v1", "user"];
-
     /// <summary>
-    /// Report-only mode lets a request without a code through, except a change of the profile (2FA itself
-    /// among it): a stolen token must never be enough to remove or replace the factor a user enrolled
-    /// (docs/SECURITY.md), whatever the rollout stage.
+    /// Report-only mode lets a request without a code through, except a change of the account's own credentials: a
+    /// profile write (the password among it) or a 2FA change, and a registry side door that is not a login (Verdaccio's
+    /// web-UI password change, Nexus's): a stolen token must never be enough to remove or replace a factor the user
+    /// enrolled, or to take the password (docs/SECURITY.md), whatever the rollout stage.
     /// </summary>
-    /// <remarks>Gateway-wide (<c>Gateway:Enforcement</c>), or for the writes into one scope (<c>"enforcement": "report-only"</c> in config/package-rules.json).</remarks>
+    /// <remarks>
+    /// Decided from the classification (the action the policy matched in any spelling of the path), never from the
+    /// path's text. Gateway-wide (<c>Gateway:Enforcement</c>), or for the writes into one scope
+    /// (<c>"enforcement": "report-only"</c> in config/package-rules.json).
+    /// </remarks>
     public bool ForwardsWithoutCode(GatewayRequestFeature feature) =>
         (options.Value.ReportOnly || packageRules.Current.ScopeOf(feature.Classification.Package) is { ReportOnly: true })
-        && !feature.Path.Segments.AsSpan().SequenceEqual(ProfilePath);
+        && !AlwaysEnforced(feature.Classification);
+
+    /// <summary>What report-only never forwards without a code (<see cref="ForwardsWithoutCode"/>).</summary>
+    public static bool AlwaysEnforced(RequestClassification classification) =>
+        ProfileActions.IsChange(classification.Action) || (classification.SideDoor && classification.AccountKey is null);
 
     /// <summary>
     /// The request needs no second factor: 2FA off or a class the mode does not cover (counted only), or a

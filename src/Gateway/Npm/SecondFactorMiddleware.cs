@@ -10,7 +10,8 @@ namespace Gateway.Npm;
 /// <c>npm-otp</c> header; forwards on success, otherwise answers the challenge (or 429). A store that cannot
 /// answer throws through to <see cref="Resilience.DependencyFailureHandler"/> (503): nothing is forwarded.
 /// In report-only mode (<c>Gateway:Enforcement</c>) a request without a code is forwarded and recorded as
-/// "would challenge"; a code that is sent is still judged (<see cref="SecondFactorDecisions"/>).
+/// "would challenge"; a code that is sent is still judged (<see cref="SecondFactorDecisions"/>). A request without a caller
+/// never passes this stage.
 /// </summary>
 internal sealed partial class SecondFactorMiddleware(
     RequestDelegate next,
@@ -26,7 +27,9 @@ internal sealed partial class SecondFactorMiddleware(
     public Task InvokeAsync(HttpContext context)
     {
         var feature = context.GatewayFeature();
-        return feature.Caller is not { } caller ? next(context)
+        // Stage 2 answers every protected request it cannot attribute (anonymous: 401, refused: 401); one without
+        // a caller here is refused the same way rather than forwarded (fail closed), whatever changed upstream.
+        return feature.Caller is not { } caller ? AnonymousRefusal.WriteAsync(context, feature, decisions, logger)
             : feature.SecondFactorRequired ? VerifyAsync(context, feature, caller)
             : PassAsync(context, feature);
     }

@@ -10,14 +10,25 @@ namespace Gateway.Npm;
 /// (expiry, packages, scopes, bypass-2FA) that <c>npm token list --json</c> shows. Only this action pays for it:
 /// every other read passes through untouched.
 /// </summary>
-internal sealed class TokenListMiddleware(RequestDelegate next, IdentityResolver identities, TokenLedger tokens)
+internal sealed class TokenListMiddleware(RequestDelegate next, IdentityResolver identities, TokenLedger tokens, ILogger<TokenListMiddleware> logger)
 {
     private const string TokenListAction = "token-list";
 
-    public Task InvokeAsync(HttpContext context) =>
-        context.GatewayFeature().Classification.Action == TokenListAction && context.Request.Headers.Authorization.Count == 1
-            ? AnnotateAsync(context)
-            : next(context);
+    public Task InvokeAsync(HttpContext context)
+    {
+        var feature = context.GatewayFeature();
+        if (feature.Classification.Action != TokenListAction)
+        {
+            return next(context);
+        }
+
+        if (AnonymousRefusal.HasNoCredential(context.Request))
+        {
+            return AnonymousRefusal.WriteForReadAsync(context, feature, logger); // never forwarded: it would spend the registry's per-address limit
+        }
+
+        return context.Request.Headers.Authorization.Count == 1 ? AnnotateAsync(context) : next(context);
+    }
 
     private async Task AnnotateAsync(HttpContext context)
     {

@@ -35,7 +35,8 @@ internal sealed class VerdaccioProcess : IAsyncDisposable
     public string StoragePath => _dir.Combine("storage");
 
     /// <param name="extraConfig">YAML appended to the test configuration (e.g. <c>server: {trustProxy: loopback}</c>).</param>
-    public static async Task<VerdaccioProcess> StartAsync(string extraConfig = "")
+    /// <param name="userRateLimit">Requests per minute Verdaccio's per-address limiter allows on each login, profile and token route.</param>
+    public static async Task<VerdaccioProcess> StartAsync(string extraConfig = "", int userRateLimit = 1_000_000)
     {
         if (!File.Exists(RepoPaths.VerdaccioBin))
         {
@@ -46,7 +47,7 @@ internal sealed class VerdaccioProcess : IAsyncDisposable
         var dir = new TempDirectory("verdaccio");
         var port = FreePort.Next();
         var config = dir.Combine("config.yaml");
-        await File.WriteAllTextAsync(config, ConfigYaml(dir, port) + "\n" + extraConfig);
+        await File.WriteAllTextAsync(config, ConfigYaml(dir, port, userRateLimit) + "\n" + extraConfig);
 
         var env = new Dictionary<string, string?>
         {
@@ -75,7 +76,7 @@ internal sealed class VerdaccioProcess : IAsyncDisposable
     }
 
     // YAML strings are single-quoted; temp paths contain no quotes.
-    private static string ConfigYaml(TempDirectory dir, int port) => $$"""
+    private static string ConfigYaml(TempDirectory dir, int port, int userRateLimit) => $$"""
         storage: '{{dir.Combine("storage")}}'
         auth:
           htpasswd:
@@ -84,7 +85,7 @@ internal sealed class VerdaccioProcess : IAsyncDisposable
         # The default (1000 per 15 min on login/profile/token routes) is too low for a test run.
         userRateLimit:
           windowMs: 60000
-          max: 1000000
+          max: {{userRateLimit}}
         uplinks: {}
         packages:
           '@*/*':

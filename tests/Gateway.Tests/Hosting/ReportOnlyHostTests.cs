@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Audit;
+using Gateway.Npm;
 using Gateway.TwoFactor;
 
 namespace Gateway.Tests.Hosting;
@@ -12,7 +13,8 @@ public sealed class ReportOnlyGatewayHost : GatewayHost
 
 /// <summary>
 /// Report-only rollout: a protected request without a code is forwarded and recorded as "would challenge"; a code
-/// that is sent is still judged; a change of 2FA itself is still challenged.
+/// that is sent is still judged; a change of the profile or of 2FA itself is still challenged, in every spelling of
+/// its path the policy matches (issue 19: <c>POST /-/NPM/v1/user</c> once changed a password with a token alone).
 /// </summary>
 [Collection(MetricsCollection.Name)]
 public sealed class ReportOnlyHostTests(ReportOnlyGatewayHost host) : IClassFixture<ReportOnlyGatewayHost>
@@ -66,5 +68,96 @@ public sealed class ReportOnlyHostTests(ReportOnlyGatewayHost host) : IClassFixt
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("otp", response.Headers.WwwAuthenticate.ToString());
         Assert.DoesNotContain(await OperationsScrape.AuditAsync(host.Client, "rosa"), e => e.Type == AuditEventTypes.TwoFactorDisabled);
+    }
+
+    /// <summary>Every spelling of the profile path that the route policy reads as <c>/-/npm/v1/user</c> (and Express routes, where it does).</summary>
+    public static readonly TheoryData<string> ProfileSpellings = new(
+        "/-/npm/v1/user",
+        "/-/NPM/v1/user",
+        "/-/npm/V1/USER",
+        "/-/Npm/v1/User/",
+        "/%2D/npm/v1/user",
+        "/%2d/NPM/v1/user",
+        "/-/npm/v1/%75ser",
+        "/-/npm/v1/US%45R",
+        "/-/npm%2Fv1/user",
+        "//-/npm/v1/user",
+        "/-//npm//v1//user//",
+        "/-/npm/v1/user?write=true");
+
+    public static TheoryData<string, string, string> ProfileChanges()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var spelling in ProfileSpellings)
+        {
+            foreach (var method in new[] { "POST", "PUT", "PATCH" })
+            {
+                data.Add(method, spelling, """{"password":{"old":"x","new":"taken-over"}}""");
+            }
+
+            data.Add("POST", spelling, """{"email":"mallory@example.com"}""");
+            data.Add("POST", spelling, """{"tfa":{"mode":"disable","password":"x"}}""");
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ProfileChanges))]
+    public async Task ProfileChange_AnySpelling_TokenAlone_IsChallenged_NotForwarded(string method, string target, string json)
+    {
+        var user = await EnrolledUserAsync();
+        var (contentType, bytes) = RawExchange.Json(json);
+        var passedBefore = await PassedWithoutCodeAsync(user);
+
+        var answer = await RawExchange.SendAsync(host.Client, RawExchange.Stranger, method, target, ["Authorization: Bearer " + user + "-token", contentType], bytes);
+
+        Assert.True(answer.Status == 401, $"{method} {target}: {answer.Status} {answer.Body}");
+        Assert.Equal("otp", answer.Header("WWW-Authenticate"));
+        Assert.DoesNotContain(host.Registry.Requests, r => r.Method == method && r.RawTarget == target);
+        Assert.Equal(passedBefore, await PassedWithoutCodeAsync(user));
+    }
+
+    [Theory]
+    [InlineData("PUT", "/-/verdaccio/sec/reset_password")]
+    [InlineData("PUT", "/-/VERDACCIO/Sec/Reset_Password")]
+    [InlineData("PUT", "/%2D/verdaccio/sec/reset_password")]
+    [InlineData("POST", "//-/verdaccio//sec/reset_password/")]
+    public async Task RegistryPasswordChangeSideDoor_AnySpelling_TokenAlone_IsRefused_NotForwarded(string method, string target)
+    {
+        var user = await EnrolledUserAsync();
+        var (contentType, bytes) = RawExchange.Json("""{"password":{"old":"x","new":"taken-over"}}""");
+
+        var answer = await RawExchange.SendAsync(host.Client, RawExchange.Stranger, method, target, ["Authorization: Bearer " + user + "-token", contentType], bytes);
+
+        Assert.True(answer.Status == 401, $"{method} {target}: {answer.Status} {answer.Body}");
+        Assert.Equal(ChallengeWriter.SideDoorMessage, answer.Error);
+        Assert.DoesNotContain(host.Registry.Requests, r => r.Method == method && r.RawTarget == target);
+    }
+
+    private async Task<int> PassedWithoutCodeAsync(string user) =>
+        (await OperationsScrape.AuditAsync(host.Client, user)).Count(e => e.Type is AuditEventTypes.WouldChallenge or AuditEventTypes.TwoFactorDisabled);
+
+    private static readonly SemaphoreSlim EnrolmentLock = new(1);
+    private static string? _enrolled;
+
+    /// <summary>One user with 2FA for the spelling theories (enrolled once: each case is one request of an attacker holding the token).</summary>
+    private async Task<string> EnrolledUserAsync()
+    {
+        await EnrolmentLock.WaitAsync();
+        try
+        {
+            if (_enrolled is null)
+            {
+                await host.EnrolAsync("speller");
+                _enrolled = "speller";
+            }
+
+            return _enrolled;
+        }
+        finally
+        {
+            EnrolmentLock.Release();
+        }
     }
 }
