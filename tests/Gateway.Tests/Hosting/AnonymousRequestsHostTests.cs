@@ -106,7 +106,9 @@ public sealed class AnonymousRequestsHostTests(GatewayHost host) : IClassFixture
         var answer = await RawExchange.SendAsync(host.Client, RawExchange.Stranger, "PUT", target, ["Content-Type: application/json"],
             System.Text.Encoding.UTF8.GetBytes(json));
 
-        Assert.Equal(404, answer.Status); // the stub registry's answer to a route it does not serve: it was forwarded
+        // The stub registry refuses the made-up password as Verdaccio does: it was forwarded, and answered by the registry.
+        Assert.Equal(401, answer.Status);
+        Assert.Contains("unauthorized access", answer.Body, StringComparison.Ordinal);
         var forwarded = Assert.Single(host.Registry.Requests, r => r.Method == "PUT" && r.RawTarget == target);
         Assert.Equal(RawExchange.Stranger.ToString(), forwarded.Headers["X-Forwarded-For"]);
     }

@@ -30,7 +30,7 @@ public sealed class SecondFactorMiddlewareTests
             RawTarget = target,
         });
         var middleware = new SecondFactorMiddleware(_ => { forwarded = true; return Task.CompletedTask; },
-            verifier: null!, writer: null!, flows: null!, urls: null!, limits: null!, Decisions(), CapturingLoggerFor());
+            verifier: null!, writer: null!, flows: null!, urls: null!, limits: null!, Decisions(), bodies: null!, CapturingLoggerFor());
 
         await middleware.InvokeAsync(context);
 
