@@ -57,6 +57,11 @@ internal static class BrowserRegistration
         pages.MapAccount();
         pages.MapAuthorize();
         pages.MapWebLoginPages();
+        // Nothing under the gateway's prefix is the registry's. A request no endpoint here takes (an unknown path, or a
+        // page's form sent with another content type, which the form endpoint does not match) is answered here, never
+        // left to the proxy's catch-all route, which would forward it as an unnamed npm write.
+        gateway.Map("{**rest}", context => GatewayResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound,
+            "No such endpoint of the 2FA gateway."));
         return app;
     }
 }
