@@ -113,7 +113,15 @@ public sealed class StoreFailoverTests(RegistryFixture registry, ITestOutputHelp
 
         var secondToken = await registry.Verdaccio.LoginAsync(replayed.User);
         var replayAfter = await b.PutDistTagAsync(secondToken, replayedPackage, "spent", "1.0.0", spent);
+        // Instance a may still be failing closed (503) for a moment after b's requests recovered on a loaded machine:
+        // ask again until it decides; the lock-out must then still be in force.
         var lockedAfter = await a.PutDistTagAsync(locked.Token, lockedPackage, "right", "1.0.0", await Totp.CodeAsync(lockedEnrolled.Secret));
+        for (var attempt = 0; lockedAfter.Status == HttpStatusCode.ServiceUnavailable && attempt < 20; attempt++)
+        {
+            await Task.Delay(500);
+            lockedAfter = await a.PutDistTagAsync(locked.Token, lockedPackage, "right", "1.0.0", await Totp.CodeAsync(lockedEnrolled.Secret));
+        }
+
         await Task.Delay(1000);
         await load.DisposeAsync();
 
