@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Text.Json;
+using Gateway.Configuration;
 using Gateway.Policy;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Npm;
 
@@ -9,10 +12,19 @@ namespace Gateway.Npm;
 /// no charset but utf-8), no Content-Encoding, no byte order mark, no duplicate keys. The registry's
 /// parser (Verdaccio: Express body-parser) honours any <c>utf-*</c> charset and inflates gzip/deflate, so
 /// a body that is harmless as UTF-8 could mean something else to it (docs/SECURITY.md). The body is
-/// rewound so the proxy still forwards every byte; a publish (large or chunked) is never read.
+/// kept so the proxy still forwards every byte; a publish (large or chunked) is never read.
+/// <para>
+/// A stranger can declare a small body and send it slowly, on thousands of connections (docs/SECURITY.md,
+/// "Availability"): the buffer starts small and doubles only as bytes arrive (never the declared length up front, and
+/// not <c>EnableBuffering</c>, whose buffer of the whole threshold is rented up front), and the whole body must
+/// arrive within <see cref="MemoryOptions.SmallBodyTimeout"/>, else 408 and the connection is closed.
+/// </para>
 /// </summary>
 internal static class BodyReader
 {
+    /// <summary>The first buffer: most bodies the gateway reads (logins, token requests, 2FA changes) fit in it.</summary>
+    private const int FirstBufferBytes = 1024;
+
     private static readonly JsonDocumentOptions Strict = new()
     {
         AllowDuplicateProperties = false, // JSON.parse keeps the last copy; a reader that kept the first would disagree
@@ -63,7 +75,8 @@ internal static class BodyReader
         return body;
     }
 
-    public static async Task<RequestBody> ReadSmallJsonAsync(HttpRequest request, int maxBytes, CancellationToken cancellation)
+    /// <param name="timeout">How long the body may take to arrive; null: <see cref="MemoryOptions.SmallBodyTimeout"/> as configured.</param>
+    public static async Task<RequestBody> ReadSmallJsonAsync(HttpRequest request, int maxBytes, CancellationToken cancellation, TimeSpan? timeout = null)
     {
         if (BodyEncoding.Check(request) is { } problem)
         {
@@ -75,11 +88,33 @@ internal static class BodyReader
             return RequestBody.Unavailable;
         }
 
-        request.EnableBuffering(bufferThreshold: maxBytes, bufferLimit: maxBytes);
+        var limit = timeout ?? request.HttpContext.RequestServices?.GetService<IOptions<MemoryOptions>>()?.Value.SmallBodyTimeout
+            ?? new MemoryOptions().SmallBodyTimeout;
+        byte[] bytes;
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
+        {
+            deadline.CancelAfter(limit);
+            try
+            {
+                bytes = await ReadGrowingAsync(request.Body, (int)length, deadline.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellation.IsCancellationRequested)
+            {
+                // The rest of the body is not read: close the connection rather than drain it.
+                request.HttpContext.Response.Headers.Connection = "close";
+                return RequestBody.Unreadable(StatusCodes.Status408RequestTimeout, string.Create(CultureInfo.InvariantCulture,
+                    $"The request body did not arrive within {limit.TotalSeconds:0.#} seconds."));
+            }
+            catch (EndOfStreamException)
+            {
+                return RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body is shorter than its Content-Length.");
+            }
+        }
+
+        // What the proxy forwards, and what a later stage reads again.
+        request.Body = new MemoryStream(bytes, writable: false);
         try
         {
-            var bytes = new byte[length];
-            await request.Body.ReadExactlyAsync(bytes, cancellation);
             if (bytes.AsSpan().StartsWith("\uFEFF"u8))
             {
                 return RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body starts with a byte order mark; send plain UTF-8 JSON.");
@@ -94,13 +129,30 @@ internal static class BodyReader
         {
             return RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body is not valid JSON (or repeats a key); the gateway decides only on bodies it reads exactly as the registry does.");
         }
-        catch (EndOfStreamException)
+    }
+
+    /// <summary>Exactly <paramref name="length"/> bytes, in a buffer that doubles as they arrive.</summary>
+    /// <exception cref="EndOfStreamException">The body ended before <paramref name="length"/> bytes.</exception>
+    private static async Task<byte[]> ReadGrowingAsync(Stream body, int length, CancellationToken cancellation)
+    {
+        var buffer = new byte[Math.Min(length, FirstBufferBytes)];
+        var filled = 0;
+        while (filled < length)
         {
-            return RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body is shorter than its Content-Length.");
+            if (filled == buffer.Length)
+            {
+                Array.Resize(ref buffer, (int)Math.Min(length, buffer.Length * 2L));
+            }
+
+            var read = await body.ReadAsync(buffer.AsMemory(filled), cancellation);
+            if (read == 0)
+            {
+                throw new EndOfStreamException();
+            }
+
+            filled += read;
         }
-        finally
-        {
-            request.Body.Position = 0;
-        }
+
+        return buffer;
     }
 }
