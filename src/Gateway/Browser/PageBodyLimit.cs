@@ -7,50 +7,74 @@ namespace Gateway.Browser;
 
 /// <summary>
 /// The gateway's pages accept small bodies only (<see cref="MemoryOptions.MaxFormBytes"/>: their forms and the
-/// security-key JSON are a few KB): a larger declared length is answered 413 before any byte is read, and a chunked
-/// body is cut by Kestrel at the same limit (413), so a stranger's 29 MB sign-in form holds nothing
-/// (docs/SECURITY.md, "Availability"). Kestrel's own limit stays large for publishes through the proxy.
+/// security-key JSON are a few KB), arriving in time (docs/SECURITY.md, "Availability"): a larger declared length is
+/// answered 413 before any byte is read; any other body is read here first, growing as it arrives
+/// (<see cref="SmallBody"/>), and cut at the limit (413, a chunked one too) or after
+/// <see cref="MemoryOptions.SmallBodyTimeout"/> (408). So a stranger's 29 MB sign-in form holds nothing, and the form
+/// reader and antiforgery then read from memory. Kestrel's own limit stays large for publishes through the proxy.
 /// </summary>
 internal static partial class PageBodyLimit
 {
     public static IServiceCollection AddPageBodyLimit(this IServiceCollection services)
     {
-        // Also the form reader's own limits: a form can never buffer more than a page accepts.
+        // The form reader's own limits too: a form never buffers more than a page accepts.
         services.AddOptions<FormOptions>().Configure<IOptions<MemoryOptions>>((form, memory) =>
         {
-            var max = memory.Value.MaxFormBytes;
-            form.BufferBodyLengthLimit = max;
-            form.MultipartBodyLengthLimit = max;
-            form.ValueLengthLimit = max;
-            form.KeyLengthLimit = Math.Min(form.KeyLengthLimit, max);
+            form.BufferBodyLengthLimit = memory.Value.MaxFormBytes;
+            form.MultipartBodyLengthLimit = memory.Value.MaxFormBytes;
         });
         return services;
     }
 
     public static IApplicationBuilder UsePageBodyLimit(this IApplicationBuilder pages)
     {
-        var max = pages.ApplicationServices.GetRequiredService<IOptions<MemoryOptions>>().Value.MaxFormBytes;
+        var memory = pages.ApplicationServices.GetRequiredService<IOptions<MemoryOptions>>().Value;
         var logger = pages.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PageBodyLimit));
         return pages.Use((context, next) =>
         {
-            if (context.Request.ContentLength > max)
+            var request = context.Request;
+            if (request.ContentLength > memory.MaxFormBytes)
             {
-                LogTooLarge(logger, context.Request.Method, context.Request.ContentLength.Value);
-                // Nothing of the body is read: close the connection rather than drain it.
-                context.Response.Headers.Connection = "close";
-                return GatewayResponses.WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge,
-                    $"The gateway's pages accept bodies of at most {max} bytes.");
+                LogTooLarge(logger, request.Method, request.ContentLength.Value);
+                context.Response.Headers.Connection = "close"; // nothing of the body is read: close rather than drain
+                return TooLargeAsync(context, memory.MaxFormBytes);
             }
 
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             {
-                limit.MaxRequestBodySize = max;
+                limit.MaxRequestBodySize = memory.MaxFormBytes;
             }
 
-            return next(context);
+            var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+            return hasBody ? ReadFirstAsync(context, next, memory, logger) : next(context);
         });
     }
 
-    [LoggerMessage(EventId = 1421, Level = LogLevel.Debug, Message = "{Method} of a page refused with 413: a body of {Length} bytes")]
+    private static async Task ReadFirstAsync(HttpContext context, RequestDelegate next, MemoryOptions memory, ILogger logger)
+    {
+        var (outcome, _) = await SmallBody.ReadAsync(context.Request, memory.MaxFormBytes, memory.SmallBodyTimeout, context.RequestAborted);
+        switch (outcome)
+        {
+            case SmallBody.Outcome.Read:
+                await next(context);
+                return;
+            case SmallBody.Outcome.TooLarge:
+                LogTooLarge(logger, context.Request.Method, -1);
+                await TooLargeAsync(context, memory.MaxFormBytes);
+                return;
+            case SmallBody.Outcome.TimedOut:
+                await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status408RequestTimeout, SmallBody.TimedOutMessage(memory.SmallBodyTimeout));
+                return;
+            default:
+                await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "The request body is shorter than its Content-Length.");
+                return;
+        }
+    }
+
+    private static Task TooLargeAsync(HttpContext context, int max) =>
+        GatewayResponses.WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"The gateway's pages accept bodies of at most {max} bytes.");
+
+    /// <param name="length">The declared length; -1: a chunked body, cut at the limit.</param>
+    [LoggerMessage(EventId = 1421, Level = LogLevel.Debug, Message = "{Method} of a page refused with 413: a body of {Length} bytes (-1: chunked, cut at the limit)")]
     private static partial void LogTooLarge(ILogger logger, string method, long length);
 }

@@ -1,8 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
 using Gateway.Configuration;
+using Gateway.Http;
 using Gateway.Policy;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.Npm;
 
@@ -13,18 +12,11 @@ namespace Gateway.Npm;
 /// parser (Verdaccio: Express body-parser) honours any <c>utf-*</c> charset and inflates gzip/deflate, so
 /// a body that is harmless as UTF-8 could mean something else to it (docs/SECURITY.md). The body is
 /// kept so the proxy still forwards every byte; a publish (large or chunked) is never read.
-/// <para>
-/// A stranger can declare a small body and send it slowly, on thousands of connections (docs/SECURITY.md,
-/// "Availability"): the buffer starts small and doubles only as bytes arrive (never the declared length up front, and
-/// not <c>EnableBuffering</c>, whose buffer of the whole threshold is rented up front), and the whole body must
-/// arrive within <see cref="MemoryOptions.SmallBodyTimeout"/>, else 408 and the connection is closed.
-/// </para>
+/// A stranger can declare a small body and send it slowly, on thousands of connections: it is read by
+/// <see cref="SmallBody"/> (grows as bytes arrive, 408 after <see cref="MemoryOptions.SmallBodyTimeout"/>).
 /// </summary>
 internal static class BodyReader
 {
-    /// <summary>The first buffer: most bodies the gateway reads (logins, token requests, 2FA changes) fit in it.</summary>
-    private const int FirstBufferBytes = 1024;
-
     private static readonly JsonDocumentOptions Strict = new()
     {
         AllowDuplicateProperties = false, // JSON.parse keeps the last copy; a reader that kept the first would disagree
@@ -88,31 +80,16 @@ internal static class BodyReader
             return RequestBody.Unavailable;
         }
 
-        var limit = timeout ?? request.HttpContext.RequestServices?.GetService<IOptions<MemoryOptions>>()?.Value.SmallBodyTimeout
-            ?? new MemoryOptions().SmallBodyTimeout;
-        byte[] bytes;
-        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
+        var limit = timeout ?? SmallBody.Timeout(request.HttpContext);
+        var (outcome, bytes) = await SmallBody.ReadAsync(request, (int)length, limit, cancellation);
+        switch (outcome)
         {
-            deadline.CancelAfter(limit);
-            try
-            {
-                bytes = await ReadGrowingAsync(request.Body, (int)length, deadline.Token);
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellation.IsCancellationRequested)
-            {
-                // The rest of the body is not read: close the connection rather than drain it.
-                request.HttpContext.Response.Headers.Connection = "close";
-                return RequestBody.Unreadable(StatusCodes.Status408RequestTimeout, string.Create(CultureInfo.InvariantCulture,
-                    $"The request body did not arrive within {limit.TotalSeconds:0.#} seconds."));
-            }
-            catch (EndOfStreamException)
-            {
+            case SmallBody.Outcome.TimedOut:
+                return RequestBody.Unreadable(StatusCodes.Status408RequestTimeout, SmallBody.TimedOutMessage(limit));
+            case not SmallBody.Outcome.Read:
                 return RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body is shorter than its Content-Length.");
-            }
         }
 
-        // What the proxy forwards, and what a later stage reads again.
-        request.Body = new MemoryStream(bytes, writable: false);
         try
         {
             if (bytes.AsSpan().StartsWith("\uFEFF"u8))
@@ -129,30 +106,5 @@ internal static class BodyReader
         {
             return RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body is not valid JSON (or repeats a key); the gateway decides only on bodies it reads exactly as the registry does.");
         }
-    }
-
-    /// <summary>Exactly <paramref name="length"/> bytes, in a buffer that doubles as they arrive.</summary>
-    /// <exception cref="EndOfStreamException">The body ended before <paramref name="length"/> bytes.</exception>
-    private static async Task<byte[]> ReadGrowingAsync(Stream body, int length, CancellationToken cancellation)
-    {
-        var buffer = new byte[Math.Min(length, FirstBufferBytes)];
-        var filled = 0;
-        while (filled < length)
-        {
-            if (filled == buffer.Length)
-            {
-                Array.Resize(ref buffer, (int)Math.Min(length, buffer.Length * 2L));
-            }
-
-            var read = await body.ReadAsync(buffer.AsMemory(filled), cancellation);
-            if (read == 0)
-            {
-                throw new EndOfStreamException();
-            }
-
-            filled += read;
-        }
-
-        return buffer;
     }
 }

@@ -1,0 +1,99 @@
+using System.Globalization;
+using Gateway.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Http;
+
+/// <summary>
+/// Reads a small request body whole, the way a stranger cannot use to hold memory (docs/SECURITY.md, "Availability"):
+/// the buffer starts small and doubles only as bytes arrive (never the declared length up front; not
+/// <c>EnableBuffering</c> either, which rents a buffer of its whole threshold up front), at most a limit, and the
+/// whole body must arrive within <see cref="MemoryOptions.SmallBodyTimeout"/>. What was read replaces the request's
+/// body, so a later reader (the form binder, the proxy) gets every byte.
+/// </summary>
+internal static class SmallBody
+{
+    /// <summary>The first buffer: most bodies the gateway reads (logins, token requests, forms) fit in it.</summary>
+    private const int FirstBufferBytes = 1024;
+
+    public enum Outcome
+    {
+        Read,
+        TooLarge,
+        TimedOut,
+        Truncated,
+    }
+
+    /// <summary>The configured time limit, or its default where there is no container (unit tests of one class).</summary>
+    public static TimeSpan Timeout(HttpContext context) =>
+        context.RequestServices?.GetService<IOptions<MemoryOptions>>()?.Value.SmallBodyTimeout ?? new MemoryOptions().SmallBodyTimeout;
+
+    /// <returns>
+    /// <see cref="Outcome.Read"/> with the bytes (the request's body is now them); else why not: more than
+    /// <paramref name="maxBytes"/>, not arrived within <paramref name="timeout"/> (the response is marked to close the
+    /// connection rather than drain it), or ended before its Content-Length.
+    /// </returns>
+    public static async Task<(Outcome Outcome, byte[] Bytes)> ReadAsync(HttpRequest request, int maxBytes, TimeSpan timeout, CancellationToken cancellation)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            var bytes = await ReadGrowingAsync(request.Body, maxBytes, deadline.Token);
+            if (bytes is null)
+            {
+                request.HttpContext.Response.Headers.Connection = "close";
+                return (Outcome.TooLarge, []);
+            }
+
+            if (request.ContentLength is { } declared && bytes.Length != declared)
+            {
+                return (Outcome.Truncated, []);
+            }
+
+            request.Body = new MemoryStream(bytes, writable: false);
+            return (Outcome.Read, bytes);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Kestrel's own limit for this request (a page sets it to the same size) was reached first.
+            request.HttpContext.Response.Headers.Connection = "close";
+            return (Outcome.TooLarge, []);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellation.IsCancellationRequested)
+        {
+            request.HttpContext.Response.Headers.Connection = "close";
+            return (Outcome.TimedOut, []);
+        }
+    }
+
+    public static string TimedOutMessage(TimeSpan timeout) =>
+        string.Create(CultureInfo.InvariantCulture, $"The request body did not arrive within {timeout.TotalSeconds:0.#} seconds.");
+
+    /// <summary>The body to its end in a buffer that doubles as bytes arrive; null once it is longer than <paramref name="maxBytes"/>.</summary>
+    private static async Task<byte[]?> ReadGrowingAsync(Stream body, int maxBytes, CancellationToken cancellation)
+    {
+        var buffer = new byte[Math.Min(maxBytes + 1, FirstBufferBytes)];
+        var filled = 0;
+        while (true)
+        {
+            if (filled == buffer.Length)
+            {
+                if (filled > maxBytes)
+                {
+                    return null;
+                }
+
+                Array.Resize(ref buffer, (int)Math.Min(maxBytes + 1L, buffer.Length * 2L));
+            }
+
+            var read = await body.ReadAsync(buffer.AsMemory(filled), cancellation);
+            if (read == 0)
+            {
+                return filled == buffer.Length ? buffer : buffer[..filled];
+            }
+
+            filled += read;
+        }
+    }
+}
