@@ -35,7 +35,8 @@ internal sealed class VerdaccioProcess : IAsyncDisposable
     public string StoragePath => _dir.Combine("storage");
 
     /// <param name="extraConfig">YAML appended to the test configuration (e.g. <c>server: {trustProxy: loopback}</c>).</param>
-    public static async Task<VerdaccioProcess> StartAsync(string extraConfig = "")
+    /// <param name="defaultRateLimit">Keep Verdaccio's own limit on login, profile and token routes (1000 per 15 min per address), as a real registry has.</param>
+    public static async Task<VerdaccioProcess> StartAsync(string extraConfig = "", bool defaultRateLimit = false)
     {
         if (!File.Exists(RepoPaths.VerdaccioBin))
         {
@@ -46,7 +47,18 @@ internal sealed class VerdaccioProcess : IAsyncDisposable
         var dir = new TempDirectory("verdaccio");
         var port = FreePort.Next();
         var config = dir.Combine("config.yaml");
-        await File.WriteAllTextAsync(config, ConfigYaml(dir, port) + "\n" + extraConfig);
+        var yaml = ConfigYaml(dir, port);
+        if (defaultRateLimit)
+        {
+            var relaxed = yaml;
+            yaml = yaml.Replace("  windowMs: 60000\n  max: 1000000", "  windowMs: 900000\n  max: 1000", StringComparison.Ordinal);
+            if (yaml == relaxed)
+            {
+                throw new InvalidOperationException("The test configuration's userRateLimit block changed: update VerdaccioProcess.StartAsync.");
+            }
+        }
+
+        await File.WriteAllTextAsync(config, yaml + "\n" + extraConfig);
 
         var env = new Dictionary<string, string?>
         {
