@@ -1,21 +1,21 @@
+using System.Buffers;
 using System.Globalization;
+using System.IO.Pipelines;
 using Gateway.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Http;
 
 /// <summary>
-/// Reads a small request body whole, the way a stranger cannot use to hold memory (docs/SECURITY.md, "Availability"):
-/// the buffer starts small and doubles only as bytes arrive (never the declared length up front; not
-/// <c>EnableBuffering</c> either, which rents a buffer of its whole threshold up front), at most a limit, and the
-/// whole body must arrive within <see cref="MemoryOptions.SmallBodyTimeout"/>. What was read replaces the request's
-/// body, so a later reader (the form binder, the proxy) gets every byte.
+/// Reads a small request body whole, the way a stranger cannot use to hold memory (docs/SECURITY.md, "Memory a
+/// stranger can hold"): nothing is allocated for it until it has all arrived (never the declared length up front; not
+/// <c>EnableBuffering</c> either, which rents a buffer of its whole threshold up front, nor a copy growing beside
+/// the server's own buffers), at most a limit, and the whole body must arrive within
+/// <see cref="MemoryOptions.SmallBodyTimeout"/>. What was read replaces the request's body, so a later reader (the
+/// form binder, the proxy) gets every byte.
 /// </summary>
 internal static class SmallBody
 {
-    /// <summary>The first buffer: most bodies the gateway reads (logins, token requests, forms) fit in it.</summary>
-    private const int FirstBufferBytes = 1024;
-
     public enum Outcome
     {
         Read,
@@ -39,7 +39,7 @@ internal static class SmallBody
         deadline.CancelAfter(timeout);
         try
         {
-            var bytes = await ReadGrowingAsync(request.Body, maxBytes, deadline.Token);
+            var bytes = await ReadWholeAsync(request.BodyReader, maxBytes, deadline.Token);
             if (bytes is null)
             {
                 request.HttpContext.Response.Headers.Connection = "close";
@@ -70,30 +70,30 @@ internal static class SmallBody
     public static string TimedOutMessage(TimeSpan timeout) =>
         string.Create(CultureInfo.InvariantCulture, $"The request body did not arrive within {timeout.TotalSeconds:0.#} seconds.");
 
-    /// <summary>The body to its end in a buffer that doubles as bytes arrive; null once it is longer than <paramref name="maxBytes"/>.</summary>
-    private static async Task<byte[]?> ReadGrowingAsync(Stream body, int maxBytes, CancellationToken cancellation)
+    /// <summary>
+    /// The body to its end, left in the request's pipe until it is all there (Kestrel's pooled blocks, which hold what
+    /// arrived whoever reads it), then copied once, at its real size; null once it is longer than <paramref name="maxBytes"/>.
+    /// </summary>
+    private static async Task<byte[]?> ReadWholeAsync(PipeReader body, int maxBytes, CancellationToken cancellation)
     {
-        var buffer = new byte[Math.Min(maxBytes + 1, FirstBufferBytes)];
-        var filled = 0;
         while (true)
         {
-            if (filled == buffer.Length)
+            var result = await body.ReadAsync(cancellation);
+            var buffer = result.Buffer;
+            if (buffer.Length > maxBytes)
             {
-                if (filled > maxBytes)
-                {
-                    return null;
-                }
-
-                Array.Resize(ref buffer, (int)Math.Min(maxBytes + 1L, buffer.Length * 2L));
+                body.AdvanceTo(buffer.Start, buffer.End);
+                return null;
             }
 
-            var read = await body.ReadAsync(buffer.AsMemory(filled), cancellation);
-            if (read == 0)
+            if (result.IsCompleted)
             {
-                return filled == buffer.Length ? buffer : buffer[..filled];
+                var bytes = buffer.ToArray();
+                body.AdvanceTo(buffer.End);
+                return bytes;
             }
 
-            filled += read;
+            body.AdvanceTo(buffer.Start, buffer.End); // nothing consumed, all examined: wait for more
         }
     }
 }
