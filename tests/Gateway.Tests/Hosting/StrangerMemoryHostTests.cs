@@ -155,6 +155,19 @@ public sealed class StrangerMemoryHostTests(StrangerMemoryHostTests.Host host) :
         Assert.DoesNotContain(host.Registry.Requests, r => r.Headers.TryGetValue("Authorization", out var a) && a == "Bearer stranger-token" && r.Method == "PUT");
     }
 
+    [Theory]
+    [InlineData("POST /-/v1/login", "application/json", "{\"create\"")]
+    [InlineData("POST /-/gateway/sign-in", "application/x-www-form-urlencoded", "username=gi")]
+    public async Task HalfSentSmallBody_ToAnEndpointOrAPage_Is408WithinTheTimeLimit(string requestLine, string contentType, string partialBody)
+    {
+        var (status, body, elapsed) = await SendPartlyAsync(Stranger,
+            $"{requestLine} HTTP/1.1\r\nHost: localhost\r\nContent-Type: {contentType}\r\nContent-Length: 100\r\n\r\n{partialBody}");
+
+        Assert.Equal(408, status);
+        Assert.Contains("did not arrive within 1 seconds", body, StringComparison.Ordinal);
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(6));
+    }
+
     private async Task<long> StoreCommandsAsync()
     {
         // The clients' own upkeep runs on timers whatever the requests do; this admin connection's own commands too.
