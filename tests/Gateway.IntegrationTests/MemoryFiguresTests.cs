@@ -13,7 +13,8 @@ namespace Gateway.IntegrationTests;
 /// before, at its peak and after each of (a) 20,000 requests with distinct 32,000-character bearers, (b) 24 parallel
 /// 29 MB sign-in form posts, (c) 3,000 connections each holding 65,535 of 65,536 declared bytes of a publish. Each on a
 /// fresh gateway (embedded store), from 127.0.0.2. Not part of CI: runs only with <c>MEMORY_FIGURES=1</c>
-/// (<c>scripts/memory-figures.sh</c>; <c>GATEWAY_DLL</c> measures another build); <c>FIGURES_REPORT</c> keeps the report.
+/// (<c>scripts/memory-figures.sh</c>; <c>GATEWAY_DLL</c> measures another build, <c>FIGURES_ONLY=a,c</c> picks scenarios);
+/// <c>FIGURES_REPORT</c> keeps the report.
 /// </summary>
 [Collection(RegistryCollection.Name)]
 public sealed class MemoryFiguresTests(RegistryFixture registry, ITestOutputHelper output)
@@ -37,13 +38,15 @@ public sealed class MemoryFiguresTests(RegistryFixture registry, ITestOutputHelp
                 }
             })));
         }));
-        lines.Add(await MeasureAsync("(b) 24 parallel 29 MB POST /-/gateway/sign-in forms (Content-Length declared)", async (gateway, tally) =>
+        lines.Add(await MeasureAsync("(b) 24 parallel 29 MB POST /-/gateway/sign-in forms (Content-Length declared, with the page's antiforgery cookie and token)", async (gateway, tally) =>
         {
             using var client = StrangerConnections.ClientFrom(StrangerConnections.Stranger, gateway.Url, 24);
-            var form = Encoding.ASCII.GetBytes("username=mallory&password=" + new string('p', 29 * 1024 * 1024));
+            var (cookie, token) = await StrangerConnections.SignInFormTokensAsync(client);
+            var form = StrangerConnections.BigSignInForm(token, 29);
             await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => Task.Run(async () =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, "-/gateway/sign-in") { Content = new ByteArrayContent(form) };
+                request.Headers.TryAddWithoutValidation("Cookie", cookie);
                 request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
                 await SendAsync(client, request, tally);
             })));
@@ -77,6 +80,12 @@ public sealed class MemoryFiguresTests(RegistryFixture registry, ITestOutputHelp
     /// <summary>One scenario on a fresh gateway: RSS when idle (after a warm-up request), at the peak, and 15 s after (or once back within 16 MB of idle, at most 60 s).</summary>
     private async Task<string> MeasureAsync(string scenario, Func<GatewayProcess, ConcurrentDictionary<int, int>, Task> run)
     {
+        // FIGURES_ONLY=b,c runs only those scenarios.
+        if (Environment.GetEnvironmentVariable("FIGURES_ONLY") is { Length: > 0 } only && !only.Split(',').Contains(scenario[1..2]))
+        {
+            return scenario + ": not run (FIGURES_ONLY)";
+        }
+
         await using var gateway = await GatewayProcess.StartAsync(registry.Verdaccio.Url, "embedded");
         var pid = gateway.ProcessId!.Value;
         await gateway.Http.GetAsync("-/ping");

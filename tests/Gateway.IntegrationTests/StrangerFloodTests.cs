@@ -213,17 +213,19 @@ public sealed class StrangerFloodTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>29 MB sign-in forms (issue 19, item 10), declared up front; every fourth one chunked.</summary>
+    /// <summary>29 MB sign-in forms with the page's antiforgery token (issue 19, item 10), declared up front; every fourth one chunked.</summary>
     private static async Task BigFormsAsync(Uri gateway, ConcurrentDictionary<string, ConcurrentDictionary<int, int>> tally, CancellationToken cancellation)
     {
         using var client = StrangerConnections.ClientFrom(StrangerConnections.Stranger, gateway.ToString(), 4);
-        var form = Encoding.ASCII.GetBytes("username=mallory&password=" + new string('p', 29 * 1024 * 1024));
+        var (cookie, token) = await StrangerConnections.SignInFormTokensAsync(client);
+        var form = StrangerConnections.BigSignInForm(token, 29);
         for (var n = 0; !cancellation.IsCancellationRequested; n++)
         {
             using var content = n % 4 == 3 ? (HttpContent)new StreamContent(new MemoryStream(form)) : new ByteArrayContent(form);
             content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
             using var request = new HttpRequestMessage(HttpMethod.Post, "-/gateway/sign-in") { Content = content };
             request.Headers.TransferEncodingChunked = n % 4 == 3;
+            request.Headers.TryAddWithoutValidation("Cookie", cookie);
             var kind = n % 4 == 3 ? "big-form (chunked)" : "big-form";
             try
             {

@@ -77,4 +77,21 @@ internal static class StrangerConnections
     public static string HalfSentPublish(Uri gateway, string package, int declared) =>
         $"PUT /{package} HTTP/1.1\r\nHost: {gateway.Authority}\r\nContent-Type: application/json\r\nContent-Length: {declared}\r\n\r\n"
         + "{\"name\":\"" + package + "\",\"x\":\"" + new string('a', declared - 17 - package.Length);
+
+    /// <summary>
+    /// What any visitor gets from the sign-in page: its antiforgery cookie and form token, so that a form posted with
+    /// them is read (without them antiforgery refuses it before reading it).
+    /// </summary>
+    public static async Task<(string Cookie, string Token)> SignInFormTokensAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync("-/gateway/sign-in");
+        var page = await response.Content.ReadAsStringAsync();
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var cookie = string.Join("; ", response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies.Select(c => c.Split(';')[0]) : []);
+        return token.Length > 0 && cookie.Length > 0 ? (cookie, WebUtility.HtmlDecode(token)) : throw new InvalidOperationException("The sign-in page has no antiforgery token:\n" + page);
+    }
+
+    /// <summary>A sign-in form of about <paramref name="megabytes"/> MB (the password field), with the visitor's antiforgery token.</summary>
+    public static byte[] BigSignInForm(string token, int megabytes) =>
+        Encoding.ASCII.GetBytes("__RequestVerificationToken=" + Uri.EscapeDataString(token) + "&username=mallory&password=" + new string('p', megabytes * 1024 * 1024));
 }
