@@ -62,6 +62,13 @@ internal static class SmallBody
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellation.IsCancellationRequested)
         {
+            // Consume what did arrive, so the server closes after the answer instead of resetting the connection
+            // with bytes unread (the client would then see no 408).
+            if (request.BodyReader.TryRead(out var arrived))
+            {
+                request.BodyReader.AdvanceTo(arrived.Buffer.End);
+            }
+
             request.HttpContext.Response.Headers.Connection = "close";
             return (Outcome.TimedOut, []);
         }
