@@ -35,42 +35,37 @@ internal static class SmallBody
     /// </returns>
     public static async Task<(Outcome Outcome, byte[] Bytes)> ReadAsync(HttpRequest request, int maxBytes, TimeSpan timeout, CancellationToken cancellation)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        deadline.CancelAfter(timeout);
+        var body = request.BodyReader;
+        using var deadline = new CancellationTokenSource(timeout);
+        // Not a cancelled read (which leaves what arrived unread, and the server then resets the connection instead
+        // of sending the 408): the pending read returns what it has, marked cancelled, and that is consumed.
+        await using var wake = deadline.Token.Register(body.CancelPendingRead);
         try
         {
-            var bytes = await ReadWholeAsync(request.BodyReader, maxBytes, deadline.Token);
-            if (bytes is null)
+            var bytes = await ReadWholeAsync(body, maxBytes, cancellation);
+            switch (bytes)
             {
-                request.HttpContext.Response.Headers.Connection = "close";
-                return (Outcome.TooLarge, []);
-            }
+                case null:
+                    request.HttpContext.Response.Headers.Connection = "close";
+                    return (Outcome.TooLarge, []);
+                case { Length: 0 } when deadline.IsCancellationRequested:
+                    request.HttpContext.Response.Headers.Connection = "close";
+                    return (Outcome.TimedOut, []);
+                default:
+                    if (request.ContentLength is { } declared && bytes.Length != declared)
+                    {
+                        return (Outcome.Truncated, []);
+                    }
 
-            if (request.ContentLength is { } declared && bytes.Length != declared)
-            {
-                return (Outcome.Truncated, []);
+                    request.Body = new MemoryStream(bytes, writable: false);
+                    return (Outcome.Read, bytes);
             }
-
-            request.Body = new MemoryStream(bytes, writable: false);
-            return (Outcome.Read, bytes);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             // Kestrel's own limit for this request (a page sets it to the same size) was reached first.
             request.HttpContext.Response.Headers.Connection = "close";
             return (Outcome.TooLarge, []);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellation.IsCancellationRequested)
-        {
-            // Consume what did arrive, so the server closes after the answer instead of resetting the connection
-            // with bytes unread (the client would then see no 408).
-            if (request.BodyReader.TryRead(out var arrived))
-            {
-                request.BodyReader.AdvanceTo(arrived.Buffer.End);
-            }
-
-            request.HttpContext.Response.Headers.Connection = "close";
-            return (Outcome.TimedOut, []);
         }
     }
 
@@ -79,7 +74,8 @@ internal static class SmallBody
 
     /// <summary>
     /// The body to its end, left in the request's pipe until it is all there (Kestrel's pooled blocks, which hold what
-    /// arrived whoever reads it), then copied once, at its real size; null once it is longer than <paramref name="maxBytes"/>.
+    /// arrived whoever reads it), then copied once, at its real size; null once it is longer than
+    /// <paramref name="maxBytes"/>; empty when the read was woken by the deadline (what arrived is consumed).
     /// </summary>
     private static async Task<byte[]?> ReadWholeAsync(PipeReader body, int maxBytes, CancellationToken cancellation)
     {
@@ -91,6 +87,12 @@ internal static class SmallBody
             {
                 body.AdvanceTo(buffer.Start, buffer.End);
                 return null;
+            }
+
+            if (result.IsCanceled)
+            {
+                body.AdvanceTo(buffer.End);
+                return [];
             }
 
             if (result.IsCompleted)
