@@ -116,7 +116,9 @@ public sealed class StrangerFloodTests(ITestOutputHelper output)
             "stranger's answers (0: closed without an answer, -1: could not connect):",
             .. strangers.OrderBy(s => s.Key).Select(s => $"  {s.Key}: {string.Join(", ", s.Value.OrderBy(c => c.Key).Select(c => $"{c.Key}×{c.Value}"))}"),
             $"gateway RSS: idle {ProcessMemory.Mb(idle)}, peak {ProcessMemory.Mb(peak)}, after {ProcessMemory.Mb(after)} (+{ProcessMemory.Mb(after - idle)}; limit +64 MB); "
-                + (alive ? "still running" : "EXITED") + $"; gateway output tail:\n{gateway.Output.Tail(15)}",
+                + (alive ? "still running" : "EXITED"),
+            "gateway warnings and errors (category, first line of the message):",
+            .. Problems(gateway.Output.Lines).Take(15).Select(p => $"  {p.Count}× {p.Key}"),
         ]);
         output.WriteLine(report);
         if (Environment.GetEnvironmentVariable("FLOOD_REPORT") is { Length: > 0 } path)
@@ -313,6 +315,13 @@ public sealed class StrangerFloodTests(ITestOutputHelper output)
 
     private static void Count(ConcurrentDictionary<string, ConcurrentDictionary<int, int>> tally, string kind, int status) =>
         tally.GetOrAdd(kind, _ => new ConcurrentDictionary<int, int>()).AddOrUpdate(status, 1, (_, n) => n + 1);
+
+    /// <summary>Warnings and errors the gateway logged, grouped by category and the start of the message.</summary>
+    private static IEnumerable<(string Key, int Count)> Problems(IReadOnlyList<string> lines) =>
+        lines.Select((line, i) => (line, i))
+            .Where(l => l.line.StartsWith("warn: ", StringComparison.Ordinal) || l.line.StartsWith("fail: ", StringComparison.Ordinal) || l.line.StartsWith("crit: ", StringComparison.Ordinal))
+            .Select(l => l.line + " " + (l.i + 1 < lines.Count ? Short(lines[l.i + 1].Trim())[..Math.Min(90, Short(lines[l.i + 1].Trim()).Length)] : ""))
+            .GroupBy(key => key).Select(g => (g.Key, g.Count())).OrderByDescending(g => g.Item2);
 
     private static string Short(string text) => text.Length <= 160 ? text.ReplaceLineEndings(" ") : text[..160].ReplaceLineEndings(" ") + "…";
 
