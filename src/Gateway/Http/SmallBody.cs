@@ -67,6 +67,12 @@ internal static class SmallBody
             request.HttpContext.Response.Headers.Connection = "close";
             return (Outcome.TooLarge, []);
         }
+        catch (Exception e) when (e is IOException or BadHttpRequestException)
+        {
+            // The client went away or broke off its body: its own doing, not an error of the gateway's to log.
+            request.HttpContext.Response.Headers.Connection = "close";
+            return (Outcome.Truncated, []);
+        }
     }
 
     public static string TimedOutMessage(TimeSpan timeout) =>
