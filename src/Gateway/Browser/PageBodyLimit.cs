@@ -8,10 +8,10 @@ namespace Gateway.Browser;
 /// <summary>
 /// The gateway's pages accept small bodies only (<see cref="MemoryOptions.MaxFormBytes"/>: their forms and the
 /// security-key JSON are a few KB), arriving in time (docs/SECURITY.md, "Availability"): a larger declared length is
-/// answered 413 before any byte is read; any other body is read here first, growing as it arrives
-/// (<see cref="SmallBody"/>), and cut at the limit (413, a chunked one too) or after
-/// <see cref="MemoryOptions.SmallBodyTimeout"/> (408). So a stranger's 29 MB sign-in form holds nothing, and the form
-/// reader and antiforgery then read from memory. Kestrel's own limit stays large for publishes through the proxy.
+/// answered 413 before any byte is read; any other body is read here first (<see cref="SmallBody"/>: nothing
+/// allocated until it has arrived, a chunked one consumed as it arrives), and cut one byte beyond the limit (413)
+/// or after <see cref="MemoryOptions.SmallBodyTimeout"/> (408). So a stranger's 29 MB sign-in form holds nothing, and the form
+/// reader and antiforgery then read from memory. Kestrel's own limit is left as it is (large, for publishes through the proxy).
 /// </summary>
 internal static partial class PageBodyLimit
 {
@@ -40,12 +40,10 @@ internal static partial class PageBodyLimit
                 return TooLargeAsync(context, memory.MaxFormBytes);
             }
 
-            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            {
-                limit.MaxRequestBodySize = memory.MaxFormBytes;
-            }
-
-            var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+            // Any body at all (a declared length, chunked, HTTP/2 data) is read here, within the limit and in time;
+            // our own count is the limit (Kestrel's per-request limit refused a chunked body below it, so it is not set).
+            var hasBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
+                ?? (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0);
             return hasBody ? ReadFirstAsync(context, next, memory, logger) : next(context);
         });
     }

@@ -42,7 +42,9 @@ internal static class SmallBody
         await using var wake = deadline.Token.Register(body.CancelPendingRead);
         try
         {
-            var bytes = await ReadWholeAsync(body, maxBytes, cancellation);
+            var bytes = request.ContentLength is null
+                ? await ReadChunkedAsync(body, maxBytes, cancellation)
+                : await ReadWholeAsync(body, maxBytes, cancellation);
             switch (bytes)
             {
                 case null:
@@ -63,7 +65,7 @@ internal static class SmallBody
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            // Kestrel's own limit for this request (a page sets it to the same size) was reached first.
+            // Kestrel's own limit for this request was reached first.
             request.HttpContext.Response.Headers.Connection = "close";
             return (Outcome.TooLarge, []);
         }
@@ -109,6 +111,42 @@ internal static class SmallBody
             }
 
             body.AdvanceTo(buffer.Start, buffer.End); // nothing consumed, all examined: wait for more
+        }
+    }
+
+    /// <summary>
+    /// A body without a declared length (chunked; rare: browsers and npm declare lengths): consumed as it arrives
+    /// into a buffer that grows with it, so that nothing is counted or held twice while the end is not known. Same
+    /// results as <see cref="ReadWholeAsync"/>.
+    /// </summary>
+    private static async Task<byte[]?> ReadChunkedAsync(PipeReader body, int maxBytes, CancellationToken cancellation)
+    {
+        var arrived = new ArrayBufferWriter<byte>(256);
+        while (true)
+        {
+            var result = await body.ReadAsync(cancellation);
+            var buffer = result.Buffer;
+            if (arrived.WrittenCount + buffer.Length > maxBytes)
+            {
+                body.AdvanceTo(buffer.End);
+                return null;
+            }
+
+            foreach (var segment in buffer)
+            {
+                arrived.Write(segment.Span);
+            }
+
+            body.AdvanceTo(buffer.End);
+            if (result.IsCanceled)
+            {
+                return [];
+            }
+
+            if (result.IsCompleted)
+            {
+                return arrived.WrittenSpan.ToArray();
+            }
         }
     }
 }
