@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Gateway.Configuration;
+using Gateway.Http;
 using Gateway.Security;
 using Gateway.Store;
 using Microsoft.Extensions.Options;
@@ -11,9 +13,12 @@ namespace Gateway.Automation;
 /// reads: through the owner index, cached in process by <see cref="TokenRecordCache"/>), dropped on revoke. A token
 /// is found by the keyed hash of its value alone, so any spelling of the <c>Bearer</c> scheme finds the same record.
 /// </summary>
-internal sealed class TokenLedger(TokenRecords records, KeyedHasher hasher, IOptions<TokenOptions> options, TimeProvider time) : IDisposable
+internal sealed class TokenLedger(
+    TokenRecords records, KeyedHasher hasher, IOptions<TokenOptions> options, IOptions<MemoryOptions> memory, TimeProvider time) : IDisposable
 {
-    private readonly TokenRecordCache _recent = new(time);
+    private readonly TokenRecordCache _recent = new(time, memory.Value.TokenCacheBytes, memory.Value.UnknownTokenCacheBytes);
+
+    private readonly int _maxLength = memory.Value.MaxCredentialLength;
 
     /// <summary>How long a record outlives its token's expiry, so that its use is refused as "expired", not as unknown.</summary>
     private static readonly TimeSpan ExpiredRetention = TimeSpan.FromDays(30);
@@ -61,6 +66,8 @@ internal sealed class TokenLedger(TokenRecords records, KeyedHasher hasher, IOpt
     /// <exception cref="Resilience.DependencyUnavailableException">The store cannot answer (nothing is remembered).</exception>
     public async ValueTask<TokenAttributes?> FindRecentAsync(string token, CancellationToken cancellation)
     {
+        // Stage 1b refuses such a token before it gets here; never hash or cache one whatever the caller.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(token.Length, _maxLength, nameof(token));
         var record = await records.FindAsync(TokenId(token), cancellation) is { } json ? Read(json) : null;
         _recent.Set(token, record);
         return record;

@@ -4,9 +4,16 @@ namespace Gateway.Automation;
 
 /// <summary>
 /// Token records as reads see them, in process: token → the record, or "no record" (a token from
-/// before the gateway, or by a path around it), for <see cref="Ttl"/>, at most <see cref="Capacity"/> entries
-/// (beyond that, new answers are not kept and the lookups go to the store). Only reads use it; protected requests
+/// before the gateway, or by a path around it), for <see cref="Ttl"/>. Only reads use it; protected requests
 /// read the store every time (<see cref="TokenLedger.FindAsync"/>).
+/// <para>
+/// Bounded by bytes, not entries (docs/SECURITY.md, "Availability"): each entry counts its key's, its record's and its
+/// own overhead's estimated bytes (<see cref="EntryBytes"/>) against a budget; beyond it new answers are not kept
+/// (the lookups go to the store) and the least recently used entries are compacted away. Records and "no record"
+/// answers have separate budgets: anyone can make up tokens, so a stranger sending a new one per request fills the
+/// "no record" budget only and cannot push a real user's record out. The gateway refuses credentials longer than
+/// <c>Gateway:Memory:MaxCredentialLength</c> before they get here, so an entry is at most a few KB.
+/// </para>
 /// <para>
 /// Keyed by the token itself, not by its keyed hash: even with <c>Security/KeyedHasher</c>'s reused HMAC, keying by
 /// the hash cost 5–10 µs more CPU per read in a paired run (docs/BENCHMARKS.md, "Keyed hash per read"), while a string
@@ -31,23 +38,31 @@ namespace Gateway.Automation;
 /// <item>Expiry is decided at use, from the cached expiry and the clock: a cached token never outlives it.</item>
 /// </list>
 /// </summary>
-internal sealed class TokenRecordCache(TimeProvider time, int capacity = TokenRecordCache.Capacity) : IDisposable
+internal sealed class TokenRecordCache(TimeProvider time, long recordBytes, long unknownBytes) : IDisposable
 {
     /// <summary>How long an answer is reused (the staleness bound docs/SECURITY.md states).</summary>
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(60);
 
-    /// <summary>Distinct tokens remembered at once (each entry about 1 KB).</summary>
-    public const int Capacity = 10_000;
+    /// <summary>
+    /// A cache entry's own bytes besides its key and value: MemoryCache's entry and its dictionary node, the options,
+    /// <see cref="Entry"/> (measured about 250 on .NET 10 x64; rounded up).
+    /// </summary>
+    private const int EntryOverhead = 320;
 
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = capacity });
+    private readonly MemoryCache _records = new(new MemoryCacheOptions { SizeLimit = recordBytes });
+    private readonly MemoryCache _unknown = new(new MemoryCacheOptions { SizeLimit = unknownBytes });
 
-    public int Count => _cache.Count;
+    /// <summary>Tokens whose record is cached.</summary>
+    public int RecordCount => _records.Count;
+
+    /// <summary>Tokens cached as having no record.</summary>
+    public int UnknownCount => _unknown.Count;
 
     /// <returns>Whether an answer younger than <see cref="Ttl"/> is known; <paramref name="record"/> null: the token has no record.</returns>
     public bool TryGet(string token, out TokenAttributes? record)
     {
         // The clock is the injected one, so tests can move it; the cache's own expiry only evicts.
-        if (_cache.TryGetValue(token, out Entry? entry) && entry is not null && time.GetUtcNow() < entry.Until)
+        if ((_records.TryGetValue(token, out Entry? entry) || _unknown.TryGetValue(token, out entry)) && entry is not null && time.GetUtcNow() < entry.Until)
         {
             record = entry.Record;
             return true;
@@ -57,12 +72,39 @@ internal sealed class TokenRecordCache(TimeProvider time, int capacity = TokenRe
         return false;
     }
 
-    public void Set(string token, TokenAttributes? record) =>
-        _cache.Set(token, new Entry(record, time.GetUtcNow() + Ttl), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Ttl });
+    public void Set(string token, TokenAttributes? record)
+    {
+        var (cache, other) = record is null ? (_unknown, _records) : (_records, _unknown);
+        other.Remove(token);
+        cache.Set(token, new Entry(record, time.GetUtcNow() + Ttl),
+            new MemoryCacheEntryOptions { Size = EntryBytes(token, record), AbsoluteExpirationRelativeToNow = Ttl });
+    }
 
-    public void Forget(string token) => _cache.Remove(token);
+    public void Forget(string token)
+    {
+        _records.Remove(token);
+        _unknown.Remove(token);
+    }
 
-    public void Dispose() => _cache.Dispose();
+    /// <summary>The bytes an entry is counted for: its key (a .NET string: 2 bytes a character and a header), its record and the overhead.</summary>
+    public static long EntryBytes(string token, TokenAttributes? record) =>
+        EntryOverhead + StringBytes(token) + (record is null ? 0 : RecordBytes(record));
+
+    /// <summary>A record's object, its strings and its lists (each list item: a reference and a string of its own).</summary>
+    private static long RecordBytes(TokenAttributes record) =>
+        160 + StringBytes(record.User) + StringBytes(record.RegistryKey) + StringBytes(record.Name)
+        + ListBytes(record.Packages) + ListBytes(record.Scopes) + ListBytes(record.Cidrs) + ListBytes(record.Orgs);
+
+    private static long ListBytes(IReadOnlyList<string>? items) =>
+        items is null ? 0 : 32 + items.Sum(item => 8 + StringBytes(item));
+
+    private static long StringBytes(string? value) => value is null ? 0 : 24 + 2L * value.Length;
+
+    public void Dispose()
+    {
+        _records.Dispose();
+        _unknown.Dispose();
+    }
 
     private sealed record Entry(TokenAttributes? Record, DateTimeOffset Until);
 }

@@ -10,6 +10,7 @@ internal static class BrowserRegistration
         builder.AddGatewaySession();
         builder.Services.AddSingleton<BrowserFlowUrls>();
         builder.Services.AddSingleton<SecondFactorProof>();
+        builder.Services.AddPageBodyLimit();
         return builder;
     }
 
@@ -31,6 +32,7 @@ internal static class BrowserRegistration
         app.UseWhen(context => context.Request.Path.StartsWithSegments(GatewayUrls.Prefix), pages =>
         {
             var before = new HashSet<string>(pages.Properties.Keys);
+            pages.UsePageBodyLimit();
             pages.UseAuthentication();
             pages.UseAuthorization();
             pages.UseAntiforgery();

@@ -15,6 +15,8 @@ internal static class GatewayOptionsExtensions
         builder.Services.AddOptions<GatewayOptions>()
             .Bind(builder.Configuration.GetSection(GatewayOptions.Section))
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<MemoryOptions>, MemoryOptionsValidator>();
+        builder.Services.AddOptions<MemoryOptions>().Bind(builder.Configuration.GetSection(MemoryOptions.Section)).ValidateOnStart();
         _ = builder.ValidatedGatewayOptions();
         return builder;
     }

@@ -1,9 +1,12 @@
 using System.Net;
 using Gateway.Accounts;
+using Gateway.Configuration;
+using Gateway.Http;
 using Gateway.Resilience;
 using Gateway.Security;
 using Gateway.Store;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Identity;
 
@@ -12,16 +15,23 @@ namespace Gateway.Identity;
 /// the gateway asks it (<c>/-/whoami</c> with the caller's own Authorization) and caches the answer by a
 /// keyed hash of the credential, never the credential itself: in process, and in the store for the
 /// other instances. Only answers the registry gave are cached; a refusal is asked again next time.
+/// The in-process cache is its own, bounded by bytes (<see cref="MemoryOptions.IdentityCacheBytes"/>), and a
+/// credential longer than <see cref="MemoryOptions.MaxCredentialLength"/> is refused before it is hashed or sent.
 /// </summary>
 internal sealed class IdentityResolver(
     WhoamiClient whoami,
     Usernames usernames,
     CredentialUsers sharedCache,
     KeyedHasher hasher,
-    IMemoryCache cache,
-    [FromKeyedServices(ResilienceRegistration.Upstream)] DependencyGuard upstreamGuard)
+    IOptions<MemoryOptions> memory,
+    [FromKeyedServices(ResilienceRegistration.Upstream)] DependencyGuard upstreamGuard) : IDisposable
 {
     private static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(60);
+
+    /// <summary>MemoryCache's entry, its dictionary node and options (see <c>Automation/TokenRecordCache.cs</c>).</summary>
+    private const int EntryOverhead = 320;
+
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = memory.Value.IdentityCacheBytes });
 
     /// <param name="authorization">The request's one Authorization value; empty when it has none.</param>
     public async ValueTask<(IdentityOutcome Outcome, CallerIdentity? Caller)> ResolveAsync(
@@ -30,6 +40,11 @@ internal sealed class IdentityResolver(
         if (authorization.Length == 0)
         {
             return (IdentityOutcome.Anonymous, null);
+        }
+
+        if (CredentialLength.IsTooLong(authorization, memory.Value.MaxCredentialLength))
+        {
+            return (IdentityOutcome.Refused, null);
         }
 
         var credentialId = hasher.Hash("credential", authorization);
@@ -49,7 +64,7 @@ internal sealed class IdentityResolver(
 
     private async ValueTask<string?> LookUpAsync(string authorization, string credentialId, IPAddress? clientAddress, CancellationToken cancellation)
     {
-        if (cache.TryGetValue<string>(credentialId, out var cached))
+        if (_cache.TryGetValue<string>(credentialId, out var cached))
         {
             return cached;
         }
@@ -57,17 +72,27 @@ internal sealed class IdentityResolver(
         var storedUsername = await sharedCache.GetAsync(credentialId, cancellation);
         if (storedUsername is not null)
         {
-            cache.Set(credentialId, storedUsername, CacheTtl);
+            Remember(credentialId, storedUsername);
             return storedUsername;
         }
 
         var username = await upstreamGuard.ExecuteAsync(ct => whoami.WhoamiAsync(authorization, clientAddress, ct), cancellation);
         if (username is not null)
         {
-            cache.Set(credentialId, username, CacheTtl);
+            Remember(credentialId, username);
             await sharedCache.SetAsync(credentialId, username, CacheTtl, cancellation);
         }
 
         return username;
     }
+
+    /// <summary>Counted in bytes: both strings (2 bytes a character and a header) and the entry's overhead.</summary>
+    private void Remember(string credentialId, string username) =>
+        _cache.Set(credentialId, username, new MemoryCacheEntryOptions
+        {
+            Size = EntryOverhead + 48 + 2L * (credentialId.Length + username.Length),
+            AbsoluteExpirationRelativeToNow = CacheTtl,
+        });
+
+    public void Dispose() => _cache.Dispose();
 }

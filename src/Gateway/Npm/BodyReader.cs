@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Unicode;
+using Gateway.Configuration;
+using Gateway.Http;
 using Gateway.Policy;
 
 namespace Gateway.Npm;
@@ -11,7 +13,9 @@ namespace Gateway.Npm;
 /// surrogate escape in any key or string (what the stages read can always be read). The registry's
 /// parser (Verdaccio: Express body-parser) honours any <c>utf-*</c> charset and inflates gzip/deflate, so
 /// a body that is harmless as UTF-8 could mean something else to it (docs/SECURITY.md). The body is
-/// rewound so the proxy still forwards every byte; a publish (large or chunked) is never read.
+/// kept so the proxy still forwards every byte; a publish (large or chunked) is never read.
+/// A stranger can declare a small body and send it slowly, on thousands of connections: it is read by
+/// <see cref="SmallBody"/> (grows as bytes arrive, 408 after <see cref="MemoryOptions.SmallBodyTimeout"/>).
 /// </summary>
 internal static class BodyReader
 {
@@ -89,7 +93,8 @@ internal static class BodyReader
         return body;
     }
 
-    public static async Task<RequestBody> ReadSmallJsonAsync(HttpRequest request, int maxBytes, CancellationToken cancellation)
+    /// <param name="timeout">How long the body may take to arrive; null: <see cref="MemoryOptions.SmallBodyTimeout"/> as configured.</param>
+    public static async Task<RequestBody> ReadSmallJsonAsync(HttpRequest request, int maxBytes, CancellationToken cancellation, TimeSpan? timeout = null)
     {
         if (BodyEncoding.Check(request) is { } problem)
         {
@@ -101,11 +106,18 @@ internal static class BodyReader
             return RequestBody.Unavailable;
         }
 
-        request.EnableBuffering(bufferThreshold: maxBytes, bufferLimit: maxBytes);
+        var limit = timeout ?? SmallBody.Timeout(request.HttpContext);
+        var (outcome, bytes) = await SmallBody.ReadAsync(request, (int)length, limit, cancellation);
+        switch (outcome)
+        {
+            case SmallBody.Outcome.TimedOut:
+                return RequestBody.Unreadable(StatusCodes.Status408RequestTimeout, SmallBody.TimedOutMessage(limit));
+            case not SmallBody.Outcome.Read:
+                return RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body is shorter than its Content-Length.");
+        }
+
         try
         {
-            var bytes = new byte[length];
-            await request.Body.ReadExactlyAsync(bytes, cancellation);
             if (bytes.AsSpan().StartsWith("\uFEFF"u8))
             {
                 return RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body starts with a byte order mark; send plain UTF-8 JSON.");
@@ -130,14 +142,6 @@ internal static class BodyReader
         {
             // The repeated-key check decodes every key while parsing, and a lone surrogate escape cannot be decoded.
             return RequestBody.Unreadable(StatusCodes.Status400BadRequest, NotUnicode);
-        }
-        catch (EndOfStreamException)
-        {
-            return RequestBody.Unreadable(StatusCodes.Status400BadRequest, "The request body is shorter than its Content-Length.");
-        }
-        finally
-        {
-            request.Body.Position = 0;
         }
     }
 }

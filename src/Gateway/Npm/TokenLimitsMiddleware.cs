@@ -1,8 +1,10 @@
 using Gateway.Automation;
+using Gateway.Configuration;
 using Gateway.Http;
 using Gateway.Metrics;
 using Gateway.Policy;
 using Gateway.Resilience;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Npm;
 
@@ -12,15 +14,18 @@ namespace Gateway.Npm;
 /// requests they see. A protected request gets the token's expiry and networks here as well, before whoami: a
 /// registry that enforces a token's networks itself sees the gateway's address and would refuse whoami with a bare
 /// 401, where the client should read why (stage 3b decides everything else on a fresh store read). Every request
-/// with repeated <c>Authorization</c> headers, or a malformed <c>Bearer</c> one, is refused here.
+/// with repeated <c>Authorization</c> headers, a malformed <c>Bearer</c> one, or a credential longer than any real one
+/// (<see cref="MemoryOptions.MaxCredentialLength"/>, any scheme: 400 before it is hashed, looked up or cached), is refused here.
 /// No whoami: the record is found by the token's keyed hash alone, through the owner index, and the answer is kept
 /// in process for a minute (<see cref="TokenRecordCache"/>), so a warm read costs one cache lookup (no HMAC: the
 /// cache is keyed by the token), and its <c>InvokeAsync</c> stays synchronous. When the store cannot answer, the
 /// read is forwarded without the check (reads flow on in an outage, docs/SECURITY.md) and a warning says so once a minute.
 /// </summary>
 internal sealed partial class TokenLimitsMiddleware(
-    RequestDelegate next, TokenLedger tokens, GatewayMetrics metrics, ILogger<TokenLimitsMiddleware> logger)
+    RequestDelegate next, TokenLedger tokens, GatewayMetrics metrics, IOptions<MemoryOptions> memory, ILogger<TokenLimitsMiddleware> logger)
 {
+    private readonly int _maxCredentialLength = memory.Value.MaxCredentialLength;
+
     private static readonly TimeSpan WarningInterval = TimeSpan.FromMinutes(1);
 
     private long _nextWarningTicks;
@@ -41,6 +46,15 @@ internal sealed partial class TokenLimitsMiddleware(
             // where the gateway would look up, or ask whoami about, another value.
             LogHeaderRefused(logger, context.Request.Method, SafePath.For(feature.Path), feature.Classification.Action);
             return GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "The request has more than one Authorization header.");
+        }
+
+        if (CredentialLength.IsTooLong(authorization.ToString(), _maxCredentialLength))
+        {
+            // 400, not 401: no registry issues such a credential, so it is the request's shape that is wrong (like a
+            // malformed Bearer below), and a 401 would send npm to ask for a login or a code that cannot help.
+            LogTooLong(logger, context.Request.Method, SafePath.For(feature.Path), authorization.ToString().Length);
+            return GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest,
+                $"The Authorization credential is longer than {_maxCredentialLength} characters, longer than any token or password the registry issues.");
         }
 
         if (TokenLedger.BearerToken(authorization.ToString()) is not { } token)
@@ -118,6 +132,9 @@ internal sealed partial class TokenLimitsMiddleware(
 
     [LoggerMessage(EventId = 212, Level = LogLevel.Warning, Message = "{Method} {Path} ({Action}) refused with 400: more than one Authorization header")]
     private static partial void LogHeaderRefused(ILogger logger, string method, string path, string action);
+
+    [LoggerMessage(EventId = 1420, Level = LogLevel.Debug, Message = "{Method} {Path} refused with 400: an Authorization header of {Length} characters, longer than any real credential")]
+    private static partial void LogTooLong(ILogger logger, string method, string path, int length);
 
     [LoggerMessage(EventId = 211, Level = LogLevel.Warning,
         Message = "The {Dependency} cannot answer: {Count} reads presenting a bearer token were forwarded without their token's limits (warned at most once a minute)")]

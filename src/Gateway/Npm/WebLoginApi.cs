@@ -23,7 +23,14 @@ internal static class WebLoginApi
 
     private static async Task StartAsync(HttpContext context, BrowserFlowStore flows, BrowserFlowUrls urls, FlowCreationLimits limits, IOptions<GatewayOptions> options)
     {
-        if (!options.Value.WebLogin || await AsksToCreateAccountAsync(context.Request))
+        var asksToCreate = await AsksToCreateAccountAsync(context.Request);
+        if (asksToCreate is null)
+        {
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status408RequestTimeout, SmallBody.TimedOutMessage(SmallBody.Timeout(context)));
+            return;
+        }
+
+        if (!options.Value.WebLogin || asksToCreate == true)
         {
             await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, "Web login is not offered here; use npm login --auth-type=legacy.");
             return;
@@ -41,16 +48,30 @@ internal static class WebLoginApi
         await context.Response.WriteAsJsonAsync(new { loginUrl = urls.Login(flowId), doneUrl = urls.Done(doneId) });
     }
 
-    private static async Task<bool> AsksToCreateAccountAsync(HttpRequest request)
+    /// <returns>Null: the body did not arrive within <see cref="MemoryOptions.SmallBodyTimeout"/>.</returns>
+    private static async Task<bool?> AsksToCreateAccountAsync(HttpRequest request)
     {
         if (request.ContentLength is null or 0 or > 4096)
         {
             return false;
         }
 
+        // Read like every small body the gateway reads itself: held by nobody until complete, and in time.
+        var timeout = SmallBody.Timeout(request.HttpContext);
+        var (outcome, bytes) = await SmallBody.ReadAsync(request, 4096, timeout, request.HttpContext.RequestAborted);
+        if (outcome == SmallBody.Outcome.TimedOut)
+        {
+            return null;
+        }
+
+        if (outcome != SmallBody.Outcome.Read)
+        {
+            return false;
+        }
+
         try
         {
-            using var body = await JsonDocument.ParseAsync(request.Body);
+            using var body = JsonDocument.Parse(bytes);
             return body.RootElement.ValueKind == JsonValueKind.Object
                 && body.RootElement.TryGetProperty("create", out var create) && create.ValueKind == JsonValueKind.True;
         }

@@ -35,8 +35,9 @@ internal sealed class VerdaccioProcess : IAsyncDisposable
     public string StoragePath => _dir.Combine("storage");
 
     /// <param name="extraConfig">YAML appended to the test configuration (e.g. <c>server: {trustProxy: loopback}</c>).</param>
-    /// <param name="userRateLimit">Requests per minute Verdaccio's per-address limiter allows on each login, profile and token route.</param>
-    public static async Task<VerdaccioProcess> StartAsync(string extraConfig = "", int userRateLimit = 1_000_000)
+    /// <param name="userRateLimit">Requests per window Verdaccio's per-address limiter allows on each login, profile and token route.</param>
+    /// <param name="rateWindowMs">That limiter's window (Verdaccio's own default: 1,000 requests per 900,000 ms).</param>
+    public static async Task<VerdaccioProcess> StartAsync(string extraConfig = "", int userRateLimit = 1_000_000, int rateWindowMs = 60_000)
     {
         if (!File.Exists(RepoPaths.VerdaccioBin))
         {
@@ -47,7 +48,7 @@ internal sealed class VerdaccioProcess : IAsyncDisposable
         var dir = new TempDirectory("verdaccio");
         var port = FreePort.Next();
         var config = dir.Combine("config.yaml");
-        await File.WriteAllTextAsync(config, ConfigYaml(dir, port, userRateLimit) + "\n" + extraConfig);
+        await File.WriteAllTextAsync(config, ConfigYaml(dir, port, userRateLimit, rateWindowMs) + "\n" + extraConfig);
 
         var env = new Dictionary<string, string?>
         {
@@ -76,7 +77,7 @@ internal sealed class VerdaccioProcess : IAsyncDisposable
     }
 
     // YAML strings are single-quoted; temp paths contain no quotes.
-    private static string ConfigYaml(TempDirectory dir, int port, int userRateLimit) => $$"""
+    private static string ConfigYaml(TempDirectory dir, int port, int userRateLimit, int rateWindowMs) => $$"""
         storage: '{{dir.Combine("storage")}}'
         auth:
           htpasswd:
@@ -84,7 +85,7 @@ internal sealed class VerdaccioProcess : IAsyncDisposable
             max_users: 1000
         # The default (1000 per 15 min on login/profile/token routes) is too low for a test run.
         userRateLimit:
-          windowMs: 60000
+          windowMs: {{rateWindowMs}}
           max: {{userRateLimit}}
         uplinks: {}
         packages:

@@ -8,7 +8,8 @@ namespace Gateway.Tests.Hosting;
 
 /// <summary>
 /// A stranger's oversized requests cannot open the registry breaker for everyone (docs/SECURITY.md,
-/// "Availability"). Here the gateway's header limit is Kestrel's old 32 KB, so the stranger's 20 KB credential
+/// "Availability"). Here the gateway's header limit is Kestrel's old 32 KB and its credential cap the largest allowed,
+/// so the stranger's 16 KB header (a credential just under that cap, plus filler)
 /// reaches the registry, which refuses it with 431 as Node does: the gateway must pass that on and not count it.
 /// </summary>
 public sealed class RegistryBreakerHostTests(RegistryBreakerHostTests.LaxHeaderLimitsHost host) : IClassFixture<RegistryBreakerHostTests.LaxHeaderLimitsHost>
@@ -21,6 +22,7 @@ public sealed class RegistryBreakerHostTests(RegistryBreakerHostTests.LaxHeaderL
         protected override IReadOnlyDictionary<string, string> MoreSettings => new Dictionary<string, string>
         {
             ["Gateway:Limits:MaxRequestHeadersTotalSize"] = "32768",
+            ["Gateway:Memory:MaxCredentialLength"] = "16384", // the gateway's own credential cap (4 KB) would refuse it first
         };
     }
 
@@ -34,7 +36,8 @@ public sealed class RegistryBreakerHostTests(RegistryBreakerHostTests.LaxHeaderL
         // Twice the breaker's minimum throughput, within its sampling window: before this fix, enough to open it.
         for (var i = 0; i < 10; i++)
         {
-            using var attempt = Publish(Basic("stranger", new string('p', 20 * 1024)));
+            using var attempt = Publish(Basic("stranger", new string('p', 12 * 1024 - 100)));
+            attempt.Headers.Add("X-Filler", new string('f', 4 * 1024));
             using var refused = await stranger.SendAsync(attempt);
 
             Assert.Equal((HttpStatusCode)431, refused.StatusCode);

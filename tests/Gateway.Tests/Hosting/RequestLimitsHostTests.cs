@@ -48,12 +48,14 @@ public sealed class RequestLimitsHostTests(GatewayHost host) : IClassFixture<Gat
     [Fact]
     public async Task RequestJustUnderTheLimits_ReachesTheRegistry_WhichAcceptsItsSize()
     {
-        // Headers just under 12 KB (an 11 KB Basic credential) and a request line just under 3 KB: the registry sees
-        // them with the gateway's own headers added and must still be under Node's 16 KB.
+        // Headers just under 12 KB (a 3 KB Basic credential, under the gateway's 4 KB credential cap, and 8 KB of
+        // another header) and a request line just under 3 KB: the registry sees them with the gateway's own headers
+        // added and must still be under Node's 16 KB.
         using var request = new HttpRequestMessage(HttpMethod.Get, "/demo-pkg?q=" + new string('u', 2900))
         {
-            Headers = { Authorization = Basic("reader", new string('p', 8200)) },
+            Headers = { Authorization = Basic("reader", new string('p', 3000)) },
         };
+        request.Headers.Add("X-Filler", new string('f', 8000));
 
         using var response = await host.Client.SendAsync(request);
 

@@ -101,7 +101,7 @@ public abstract class TokenRecordsTests(IStoreFixture store)
     public async Task Ledger_ReadLookups_OneStoreLookupPerTokenWithinTheCacheLifetime()
     {
         using var ledger = new TokenLedger(_records, new KeyedHasher(new SecretKeys(store.Multiplexer), store.Protection),
-            Options.Create(new TokenOptions()), TimeProvider.System);
+            Options.Create(new TokenOptions()), Options.Create(new Gateway.Configuration.MemoryOptions()), TimeProvider.System);
         var attributes = new TokenAttributes(_user, "key1", "ci", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1), ["demo-pkg"], [],
             TokenPermission.ReadWrite, [], false);
         var token = "npm_" + Guid.NewGuid().ToString("N");
