@@ -23,7 +23,7 @@ public sealed class AnonymousRequestsTests(RegistryFixture registry)
         await using var verdaccio = await VerdaccioProcess.StartAsync(userRateLimit: RegistryLimit);
         await using var gateway = await GatewayProcess.StartAsync(verdaccio.Url, registry.Redis.ConnectionString);
         var owner = await verdaccio.CreateUserAsync("owner-" + Guid.NewGuid().ToString("N")[..8], "pw-" + Guid.NewGuid().ToString("N"));
-        using var stranger = ClientFrom(IPAddress.Parse("127.0.0.2"), gateway.Url);
+        using var stranger = StrangerConnections.ClientFrom(IPAddress.Parse("127.0.0.2"), gateway.Url);
         var body = new JsonObject { ["password"] = "guess", ["readonly"] = false, ["cidr_whitelist"] = new JsonArray() }.ToJsonString();
 
         // Five times the registry's limit, from a stranger with no credential.
@@ -56,25 +56,4 @@ public sealed class AnonymousRequestsTests(RegistryFixture registry)
         // Two token requests reached Verdaccio in this minute: npm's and this one. None of the stranger's 50.
         Assert.Equal(RegistryLimit - 2, int.Parse(counted.Header("X-RateLimit-Remaining")!, CultureInfo.InvariantCulture));
     }
-
-    /// <summary>An HTTP client whose connections leave from <paramref name="address"/> (any 127/8 address is loopback on Linux).</summary>
-    private static HttpClient ClientFrom(IPAddress address, string baseUrl) => new(new SocketsHttpHandler
-    {
-        ConnectCallback = async (context, cancellation) =>
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                socket.Bind(new IPEndPoint(address, 0));
-                await socket.ConnectAsync(context.DnsEndPoint, cancellation);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    })
-    { BaseAddress = new Uri(baseUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
 }

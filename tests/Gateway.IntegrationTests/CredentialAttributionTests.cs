@@ -27,7 +27,7 @@ public sealed class CredentialAttributionTests(RegistryFixture registry)
         var restricted = await CreateTokenAsync(verdaccio, alice, "127.0.0.2/32");
         var name = RegistryFixture.UniquePackageName("cidr");
         var publish = PublishDocuments.Create(name, "1.0.0").ToJsonString();
-        using var fromClientAddress = ClientFrom(s_clientAddress, gateway.Url);
+        using var fromClientAddress = StrangerConnections.ClientFrom(s_clientAddress, gateway.Url);
 
         // Elsewhere first: an attribution, once made, is cached per credential (the registry still enforces the
         // address on the forwarded request itself), and a refusal is never cached.
@@ -49,25 +49,4 @@ public sealed class CredentialAttributionTests(RegistryFixture registry)
         var answer = await verdaccio.Http.SendRawAsync(HttpMethod.Post, "-/npm/v1/tokens", "Bearer " + user.Token, body, "application/json");
         return answer.Json?["token"]?.GetValue<string>() ?? throw new InvalidOperationException($"No token created:\n{answer}");
     }
-
-    /// <summary>An HTTP client whose connections leave from <paramref name="address"/> (any 127/8 address is loopback on Linux).</summary>
-    private static HttpClient ClientFrom(IPAddress address, string baseUrl) => new(new SocketsHttpHandler
-    {
-        ConnectCallback = async (context, cancellation) =>
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                socket.Bind(new IPEndPoint(address, 0));
-                await socket.ConnectAsync(context.DnsEndPoint, cancellation);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    })
-    { BaseAddress = new Uri(baseUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
 }

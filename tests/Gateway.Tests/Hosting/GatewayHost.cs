@@ -145,21 +145,7 @@ public class GatewayHost : IAsyncLifetime
         var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new System.Net.CookieContainer() };
         if (from is not null)
         {
-            handler.ConnectCallback = async (context, cancellation) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    socket.Bind(new System.Net.IPEndPoint(from, 0));
-                    await socket.ConnectAsync(context.DnsEndPoint, cancellation);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            };
+            handler.ConnectCallback = LoopbackClients.ConnectFrom(from);
         }
 
         return new HttpClient(handler) { BaseAddress = Client.BaseAddress };

@@ -11,28 +11,30 @@ namespace Gateway.Tests.Hosting;
 internal static class LoopbackClients
 {
     /// <summary>An HttpClient whose connections leave from <paramref name="localAddress"/>; no redirects, no cookies.</summary>
-    public static HttpClient From(string localAddress, Uri gateway) =>
-        new(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            ConnectCallback = async (context, cancellation) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                try
-                {
-                    socket.Bind(new IPEndPoint(IPAddress.Parse(localAddress), 0));
-                    await socket.ConnectAsync(context.DnsEndPoint, cancellation);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        })
+    public static HttpClient From(string localAddress, Uri gateway) => From(IPAddress.Parse(localAddress), gateway);
+
+    /// <summary>An HttpClient whose connections leave from <paramref name="localAddress"/>; no redirects, no cookies.</summary>
+    public static HttpClient From(IPAddress localAddress, Uri? gateway) =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ConnectCallback = ConnectFrom(localAddress) })
         { BaseAddress = gateway };
+
+    /// <summary>A <see cref="SocketsHttpHandler.ConnectCallback"/> whose sockets are bound to <paramref name="localAddress"/>.</summary>
+    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> ConnectFrom(IPAddress localAddress) =>
+        async (context, cancellation) =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(localAddress, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancellation);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        };
 
     /// <summary>A raw TCP connection from <paramref name="localAddress"/> (an idle connection, or one request by hand).</summary>
     public static async Task<TcpClient> ConnectAsync(string localAddress, Uri gateway)

@@ -28,7 +28,7 @@ public sealed class StrangerMemoryHostTests(StrangerMemoryHostTests.Host host) :
     [Fact]
     public async Task OverLongCredentials_AreRefused400BeforeAnyStoreCommandOrRegistryCall()
     {
-        using var stranger = ClientFrom(Stranger);
+        using var stranger = LoopbackClients.From(Stranger, host.Client.BaseAddress);
         var huge = new string('t', 4097);
         var targets = new (HttpMethod Method, string Target, string? Json)[]
         {
@@ -77,7 +77,7 @@ public sealed class StrangerMemoryHostTests(StrangerMemoryHostTests.Host host) :
     [Fact]
     public async Task CredentialOfTheLongestAcceptedLength_IsForwarded()
     {
-        using var stranger = ClientFrom(Stranger);
+        using var stranger = LoopbackClients.From(Stranger, host.Client.BaseAddress);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/-/ping");
         request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + new string('t', 4096));
 
@@ -236,28 +236,6 @@ public sealed class StrangerMemoryHostTests(StrangerMemoryHostTests.Host host) :
 
         return (int.Parse(statusLine.Split(' ')[1], CultureInfo.InvariantCulture), body.ToString(), elapsed);
     }
-
-    private HttpClient ClientFrom(IPAddress address) => new(new SocketsHttpHandler
-    {
-        UseCookies = false,
-        AllowAutoRedirect = false,
-        ConnectCallback = async (context, cancellation) =>
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                socket.Bind(new IPEndPoint(address, 0));
-                await socket.ConnectAsync(context.DnsEndPoint, cancellation);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    })
-    { BaseAddress = host.Client.BaseAddress };
 
     public async ValueTask DisposeAsync()
     {

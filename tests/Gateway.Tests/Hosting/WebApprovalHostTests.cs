@@ -43,7 +43,7 @@ public sealed partial class WebApprovalHostTests(GatewayHost host) : IClassFixtu
 
         // The stranger on 127.0.0.2: her token, the approval's token, another body of the same length.
         var putsBefore = host.Registry.Requests.Count(r => r.Method == "PUT");
-        using var stranger = FromAddress(IPAddress.Parse("127.0.0.2"));
+        using var stranger = LoopbackClients.From(IPAddress.Parse("127.0.0.2"), host.Client.BaseAddress);
         using var refused = await stranger.SendAsync(Publish(forged, token, web: true));
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal("otp", refused.Headers.WwwAuthenticate.ToString());
@@ -160,29 +160,6 @@ public sealed partial class WebApprovalHostTests(GatewayHost host) : IClassFixtu
         Assert.Contains("id=\"approved\"", await approval.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         return page;
     }
-
-    /// <summary>A client of the gateway whose connections come from <paramref name="address"/> (any 127.0.0.x is loopback on Linux).</summary>
-    private HttpClient FromAddress(IPAddress address) => new(new SocketsHttpHandler
-    {
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        ConnectCallback = async (context, cancellation) =>
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                socket.Bind(new IPEndPoint(address, 0));
-                await socket.ConnectAsync(context.DnsEndPoint, cancellation);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    })
-    { BaseAddress = host.Client.BaseAddress };
 
     /// <summary>Sends only the request head (a declared length, no body) and reads the status the gateway answers with.</summary>
     private async Task<int> SendHeadersOnlyAsync(HttpRequestMessage request)
