@@ -12,7 +12,8 @@ public sealed class RegistryCollection : ICollectionFixture<RegistryFixture>
 /// A second collection with its own <see cref="RegistryFixture"/> (its own Verdaccio and redis-server), run beside
 /// <see cref="RegistryCollection"/>: much of these tests' time is spent waiting (clients, restarts, failovers, token
 /// lifetimes), so two collections finish in well under the time of one. Test classes never share state across
-/// collections; each creates its own users and packages.
+/// collections; each creates its own users and packages. xunit.runner.json allows three collections at once: these
+/// two, and the classes without a registry (benchmark smoke, policy command, forwarding) one after another beside them.
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class SecondRegistryCollection : ICollectionFixture<RegistryFixture>
