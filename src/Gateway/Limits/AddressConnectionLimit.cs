@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 
 namespace Gateway.Limits;
@@ -21,7 +20,7 @@ internal sealed partial class AddressConnectionLimit(int limit, TrustedProxies t
     private long _lastReport = long.MinValue;
 
     /// <summary>Open connections counted for <paramref name="address"/> (for tests and diagnostics).</summary>
-    public int OpenFrom(IPAddress address) => _open.TryGetValue(KeyOf(address), out var count) ? count : 0;
+    public int OpenFrom(IPAddress address) => _open.TryGetValue(ClientNetworks.Network(address), out var count) ? count : 0;
 
     public async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
     {
@@ -31,7 +30,7 @@ internal sealed partial class AddressConnectionLimit(int limit, TrustedProxies t
             return;
         }
 
-        var key = KeyOf(remote);
+        var key = ClientNetworks.Network(remote);
         if (!TryEnter(key))
         {
             Refused(key);
@@ -96,20 +95,6 @@ internal sealed partial class AddressConnectionLimit(int limit, TrustedProxies t
             Interlocked.Add(ref _refusedSinceReport, -refused);
             LogRefused(logger, refused, key.ToString(), limit);
         }
-    }
-
-    /// <summary>An IPv4 address, or the /64 of an IPv6 one (one client usually holds a whole /64).</summary>
-    private static IPAddress KeyOf(IPAddress address)
-    {
-        address = TrustedProxies.Normalise(address);
-        if (address.AddressFamily != AddressFamily.InterNetworkV6)
-        {
-            return address;
-        }
-
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes);
     }
 
     [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Refused {Refused} connection(s) over the per-address limit in the last minute; latest from {Address} (Gateway:Limits:MaxConnectionsPerAddress = {Limit})")]

@@ -1,4 +1,5 @@
 using System.Net;
+using Gateway.Limits;
 using Gateway.Store;
 
 namespace Gateway.TwoFactor;

@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Configuration;
+using Gateway.Limits;
 using Gateway.Store;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,7 @@
 using System.Net;
-using Gateway.TwoFactor;
+using Gateway.Limits;
 
-namespace Gateway.Tests.TwoFactor;
+namespace Gateway.Tests.Limits;
 
 public sealed class ClientNetworksTests
 {
