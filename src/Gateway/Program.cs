@@ -3,6 +3,7 @@ using Gateway.Audit;
 using Gateway.Automation;
 using Gateway.Browser;
 using Gateway.Configuration;
+using Gateway.Endpoints;
 using Gateway.Errors;
 using Gateway.Health;
 using Gateway.Identity;
@@ -48,6 +49,7 @@ try
     builder.AddAutomation();
     builder.AddSecurityKeys();
     builder.AddNpmFrontEnd();
+    builder.AddNpmEndpoints();
     builder.AddBrowserFrontEnd();
     builder.AddRegistryProxy();
 
@@ -60,12 +62,13 @@ try
     app.UseClientAddress();
     app.UseDependencyFailureHandling();
     app.UseBrowserFrontEnd();
+    app.UseNpmStages();
     app.MapGatewayHealth();
     app.MapGatewayMetrics();
     app.MapAuditApi();
-    app.MapNpmApi();
+    app.MapNpmEndpoints();
     app.MapBrowserFrontEnd();
-    app.MapReverseProxy(pipeline => pipeline.UseNpmStages());
+    app.MapReverseProxy(pipeline => pipeline.UseForwardRecording()).WithMetadata(NpmRequest.Instance);
     await app.RunAsync();
     return 0;
 }

@@ -95,7 +95,7 @@ internal static class PolicyExplainCommand
         var facts = new ExplainFacts(request, rules, Path.GetFileName(rulesFile), StoredPackageRule: null, options.User, options.Mode,
             options.Mode is null ? "" : "given with --mode", MaintainedScopes: null, token, options.UnrecordedToken, tokenOptions,
             ReportOnly: (gatewayOptions.ReportOnly || rules.ScopeOf(request.Package) is { ReportOnly: true })
-                && !Npm.SecondFactorDecisions.AlwaysEnforced(request),
+                && !TwoFactor.RequestDecider.AlwaysEnforced(request),
             options.From, now);
         if (options.User is { } user)
         {

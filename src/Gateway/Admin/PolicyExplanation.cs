@@ -101,9 +101,9 @@ internal static class PolicyExplanation
 
     private static string? Note(RequestClassification request) => request.Action switch
     {
-        "access" => "changing a package's rule also needs the caller to be a maintainer and to send a second factor, whatever their mode",
-        "token-create" => "the new token's limits are read from the body (npm token create's fields); an unknown permission is refused",
-        "login" when request.AccountKey is not null => "for an account with 2FA the password is checked at the registry before the code",
+        _ when request.Action == NpmAction.Access => "changing a package's rule also needs the caller to be a maintainer and to send a second factor, whatever their mode",
+        _ when request.Action == NpmAction.TokenCreate => "the new token's limits are read from the body (npm token create's fields); an unknown permission is refused",
+        _ when request.Action == NpmAction.Login && request.AccountKey is not null => "for an account with 2FA the password is checked at the registry before the code",
         _ => null,
     };
 }

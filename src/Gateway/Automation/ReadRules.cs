@@ -35,7 +35,7 @@ public static class ReadRules
 
         if (request.Package is { } package)
         {
-            return token.Covers(package) ? null : WriteRules.PackageRefusal(fetch ? "read" : request.Action, package, token);
+            return token.Covers(package) ? null : WriteRules.PackageRefusal(fetch ? "read" : request.Action.Name, package, token);
         }
 
         return request.Rule == RequestClassification.DefaultReadRule
@@ -54,7 +54,7 @@ public static class ReadRules
         {
             return token.OrgsPermission is OrgsPermission.Unset or OrgsPermission.NoAccess
                 ? WriteVerdict.Refuse(403, $"This token has no organisation access (its --orgs-permission is {token.OrgsPermission.ToWire()}): it cannot {request.Action} in {organisation}.")
-                : WriteRules.OtherOrganisationRefusal(request.Action, organisation, token);
+                : WriteRules.OtherOrganisationRefusal(request.Action.Name, organisation, token);
         }
 
         return token.IsLimitedToPackages

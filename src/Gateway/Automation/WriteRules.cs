@@ -112,7 +112,7 @@ public static class WriteRules
                 return WriteVerdict.Refuse(403, $"This token cannot change organisations or teams (its --orgs-permission is {token.OrgsPermission.ToWire()}): it cannot {request.Action} in {organisation}.");
             }
 
-            if (OtherOrganisationRefusal(request.Action, organisation, token) is { } elsewhere)
+            if (OtherOrganisationRefusal(request.Action.Name, organisation, token) is { } elsewhere)
             {
                 return elsewhere;
             }
@@ -120,7 +120,7 @@ public static class WriteRules
 
         // Package limits bound what the token may do to packages; a request that names none (a token, a team, the
         // profile) is governance and takes the owner's second factor anyway.
-        return request.Package is null || token.Covers(request.Package) ? null : PackageRefusal(request.Action, request.Package, token);
+        return request.Package is null || token.Covers(request.Package) ? null : PackageRefusal(request.Action.Name, request.Package, token);
     }
 
     /// <summary>The limits that hold for every request presenting the token, reads included (<see cref="ReadRules"/>).</summary>

@@ -24,12 +24,16 @@ internal static partial class AnonymousRefusal
 
     public const string Message = "You must be logged in to do this: run npm login (or npm adduser) first. The 2FA gateway does not forward a protected request that carries no credential.";
 
-    /// <param name="decisions">Counts a protected request's refusal; null for the reads that need a credential (<see cref="WriteForReadAsync"/>).</param>
-    public static Task WriteAsync(HttpContext context, GatewayRequestFeature feature, SecondFactorDecisions? decisions, ILogger logger)
+    /// <param name="decisions">
+    /// Counts a protected request's refusal; null for the class-none requests that mean nothing without a credential and
+    /// that registries rate-limit per address like the protected ones (<see cref="Policy.NpmAction.NeedsCredential"/>:
+    /// <c>npm profile get</c>, <c>npm token list</c>, <c>npm logout</c>).
+    /// </param>
+    public static Task WriteAsync(HttpContext context, GatewayRequestFeature feature, DecisionAudit? decisions, ILogger logger)
     {
         if (logger.IsEnabled(LogLevel.Debug))
         {
-            LogRefused(logger, context.Request.Method, SafePath.For(feature.Path), feature.Classification.Action, context.Connection.RemoteIpAddress?.ToString());
+            LogRefused(logger, context.Request.Method, SafePath.For(feature.Path), feature.Classification.Action.Name, context.Connection.RemoteIpAddress?.ToString());
         }
 
         // Counted, not audited: anonymous noise must not push account events out of the shared trail.
@@ -39,18 +43,6 @@ internal static partial class AnonymousRefusal
         context.Response.Headers.CacheControl = "no-store";
         return GatewayResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, Message);
     }
-
-    /// <summary>No <c>Authorization</c>, or an empty one: what the identity stage calls anonymous.</summary>
-    public static bool HasNoCredential(HttpRequest request) => Microsoft.Extensions.Primitives.StringValues.IsNullOrEmpty(request.Headers.Authorization);
-
-    /// <summary>
-    /// The same answer for the class-none requests that mean nothing without a credential and that registries
-    /// rate-limit per address like the protected ones: <c>npm profile get</c>, <c>npm token list</c> (which
-    /// <c>npm token revoke</c> sends first) and <c>npm logout</c>. npm never sends them without a credential, and the
-    /// registry would only refuse them; forwarded, they would spend everyone's bucket (Verdaccio's <c>userRateLimit</c>).
-    /// </summary>
-    public static Task WriteForReadAsync(HttpContext context, GatewayRequestFeature feature, ILogger logger) =>
-        WriteAsync(context, feature, decisions: null, logger);
 
     [LoggerMessage(EventId = 1460, Level = LogLevel.Debug, Message = "{Method} {Path} ({Action}) from {Client} refused with 401: no credential, not forwarded")]
     private static partial void LogRefused(ILogger logger, string method, string path, string action, string? client);

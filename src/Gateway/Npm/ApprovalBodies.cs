@@ -1,5 +1,6 @@
 using Gateway.Configuration;
 using Gateway.Http;
+using Gateway.Policy;
 using Gateway.TwoFactor;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -47,7 +48,7 @@ internal sealed partial class ApprovalBodies(IOptions<GatewayOptions> options, I
         try
         {
             request.Body.Position = 0;
-            var login = context.GatewayFeature().Classification.Action == "login";
+            var login = context.GatewayFeature().Classification.Action == NpmAction.Login;
             var sha256 = await ApprovalBodyDigest.ComputeAsync(request.Body, login, deadline.Token);
             var length = request.Body.Length; // read to its end: the buffer knows every byte
             ApprovalSummary? summary = null;

@@ -7,7 +7,7 @@ namespace Gateway.Npm;
 /// The one place a verification outcome becomes a response. Clients get npm's uniform wording (a wrong
 /// code and a replayed one look the same); the log gets the exact reason, never the code.
 /// </summary>
-internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger, SecondFactorDecisions? decisions = null)
+internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger, DecisionAudit? decisions = null)
 {
     /// <summary>npm's registry wording; npm, pnpm and yarn all recognise "one-time pass" (docs/PROTOCOL.md#21-what-each-client-recognises).</summary>
     public const string OtpRequiredMessage = "You must provide a one-time pass. Upgrade your client to npm@latest in order to use 2FA.";
@@ -26,7 +26,7 @@ internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger, S
     {
         var feature = context.GatewayFeature();
         var classification = feature.Classification;
-        LogRefused(logger, result.Outcome, context.Request.Method, classification.Action, classification.Package, feature.Caller?.Username, result.RetryAfter?.TotalSeconds);
+        LogRefused(logger, result.Outcome, context.Request.Method, classification.Action.Name, classification.Package, feature.Caller?.Username, result.RetryAfter?.TotalSeconds);
         await RecordAsync(context, feature, result.Outcome, webFlow);
 
         await (result.Outcome switch

@@ -61,7 +61,7 @@ internal sealed partial class ClassificationMiddleware(RequestDelegate next, Rou
         context.Features.Set(new GatewayRequestFeature { Classification = classification, Path = path, RawTarget = rawTarget });
         if (logger.IsEnabled(LogLevel.Debug))
         {
-            LogClassified(logger, context.Request.Method, SafePath.For(path), classification.Action, classification.Package, classification.Class, classification.Rule);
+            LogClassified(logger, context.Request.Method, SafePath.For(path), classification.Action.Name, classification.Package, classification.Class, classification.Rule);
         }
     }
 

@@ -1,13 +1,14 @@
-using Gateway.Accounts;
-using Gateway.Automation;
 using Gateway.Identity;
 using Gateway.Policy;
+using Gateway.TwoFactor;
 
 namespace Gateway.Npm;
 
 /// <summary>
-/// What the gateway's stages learn about one proxied request. Stages communicate only through this
-/// object (set in <see cref="HttpContext.Features"/>), never by calling each other.
+/// What the npm stages learn about one request, in the order they learn it (docs/ARCHITECTURE.md, "One decision"):
+/// the classification (stage 1), the caller (stage 2), the one decision (stage 3), and the second factor the
+/// enforcement point accepted (stage 4). Each is set once, by the stage that owns it; later stages and the gateway's
+/// endpoints only read them.
 /// </summary>
 public sealed class GatewayRequestFeature
 {
@@ -23,40 +24,38 @@ public sealed class GatewayRequestFeature
     /// </summary>
     public required string RawTarget { get; init; }
 
-    /// <summary>Stage 2: whether the caller could be identified (only for protected classes).</summary>
-    public IdentityOutcome IdentityOutcome { get; set; } = IdentityOutcome.Anonymous;
+    /// <summary>The small JSON body the stages read (to classify the request, or because the gateway acts on it), if they read one.</summary>
+    public System.Text.Json.JsonElement? Body { get; internal set; }
 
-    /// <summary>Stage 2: the caller, when known.</summary>
-    public CallerIdentity? Caller { get; set; }
+    /// <summary>Stage 2, protected requests: the caller, when known.</summary>
+    public CallerIdentity? Caller { get; private set; }
 
     /// <summary>
     /// Stage 2, logins only: the password the login's body proves (the registry checks it too). Checked
     /// before any second factor counts, so that only someone holding the password can touch the account's
     /// lock-out counter. A secret: never logged.
     /// </summary>
-    public string? LoginPassword { get; set; }
+    public string? LoginPassword { get; private set; }
 
-    /// <summary>Stage 3: the caller's 2FA mode.</summary>
-    public TwoFactorMode Mode { get; set; } = TwoFactorMode.Disabled;
+    /// <summary>Stage 3: the one decision (<see cref="RequestDecider"/>).</summary>
+    public RequestDecision Decision { get; private set; } = RequestDecision.Read;
+
+    /// <summary>Stage 4: the second factor accepted for this request (<c>totp</c>, <c>recovery-code</c>, <c>web</c>), if one was needed.</summary>
+    public string? SecondFactor { get; private set; }
 
     /// <summary>
-    /// Stage 3b: whether this request needs a verified second factor — the caller's mode, raised by the package's
-    /// publishing rule, lowered only by a bypass-2FA token (Automation/WriteRules.cs).
+    /// The proxy route this request was routed to, kept when the enforcement point hands the request to a gateway
+    /// endpoint instead: the endpoints that answer with the registry's answer forward through it (<see cref="RegistryForward"/>).
     /// </summary>
-    public bool SecondFactorRequired { get; set; }
+    internal Endpoint? RegistryRoute { get; set; }
 
-    /// <summary>Stage 3b: a bypass-2FA token is why no second factor was needed.</summary>
-    public bool BypassedByToken { get; set; }
+    internal void Identified(CallerIdentity? caller, string? loginPassword)
+    {
+        Caller = caller;
+        LoginPassword = loginPassword;
+    }
 
-    /// <summary>Stage 3b, token creations and logins: what the gateway will record for the token the registry returns.</summary>
-    public TokenAttributes? TokenToRecord { get; set; }
+    internal void Decided(RequestDecision decision) => Decision = decision;
 
-    /// <summary>Stage 3b, <c>npm access set mfa=…</c> only: the rule the gateway will set itself.</summary>
-    public PackageMfa? PackageRuleChange { get; set; }
-
-    /// <summary>Stage 4: the second factor accepted for this request (<c>totp</c>, <c>recovery-code</c>), if one was needed.</summary>
-    public string? SecondFactor { get; set; }
-
-    /// <summary>The small JSON body the policy read to classify the request, if it read one.</summary>
-    public System.Text.Json.JsonElement? Body { get; set; }
+    internal void Verified(string? factor) => SecondFactor = factor;
 }

@@ -3,40 +3,51 @@ using Gateway.Policy;
 namespace Gateway.Npm;
 
 /// <summary>
-/// The gateway's stages, in request order. This is the one place the order is written:
-/// route policy → (reads presenting a recorded token: its limits) → (password logins: the client network's guesses) → identity → user mode → token and package rules →
-/// a login's password → second factor →
-/// (package rule changes answered here; created tokens recorded around the forward) → (profile 2FA answered here) →
-/// forward (YARP), or a challenge from the second-factor stage.
+/// The npm stages, in request order; the one place the order is written (docs/ARCHITECTURE.md, "One decision"):
+/// route policy → (a bearer token: its shape and recorded limits) → (password logins: the client network's guesses) →
+/// who is calling and the one decision → the enforcement point → the registry (the proxy route, recording around the
+/// forward) or the gateway's own endpoint for the action.
 /// </summary>
 internal static class NpmStages
 {
-    public static IReverseProxyApplicationBuilder UseNpmStages(this IReverseProxyApplicationBuilder pipeline)
+    /// <summary>
+    /// Runs the stages for every request routed to the registry or to a gateway endpoint npm calls (<see cref="NpmRequest"/>);
+    /// the gateway's pages, health and metrics are not npm requests.
+    /// </summary>
+    public static WebApplication UseNpmStages(this WebApplication app)
     {
-        pipeline.UseMiddleware<ClassificationMiddleware>();
-        // Reads that present a bearer token get its recorded limits; synchronous once the token's record is cached.
-        pipeline.UseMiddleware<TokenLimitsMiddleware>();
-        // Reads (class none) skip the stages that only act on protected requests: the read path costs the
-        // classification, and for a bearer token a cached record lookup (docs/ARCHITECTURE.md, "The read path costs nothing").
-        pipeline.UseWhen(IsProtected, protectedRequest =>
+        app.UseWhen(NpmRequest.Is, npm =>
         {
+            npm.UseMiddleware<ClassificationMiddleware>();
+            // Every request that presents a bearer token: its recorded limits; synchronous once the token's record is cached.
+            npm.UseMiddleware<TokenLimitsMiddleware>();
             // Password logins, whatever the account: counted per client network, wrong ones answered no sooner than a floor.
-            protectedRequest.UseMiddleware<LoginGuessMiddleware>();
-            protectedRequest.UseMiddleware<IdentityMiddleware>();
-            protectedRequest.UseMiddleware<AuditActorMiddleware>();
-            protectedRequest.UseMiddleware<ModeMiddleware>();
-            protectedRequest.UseMiddleware<WriteRulesMiddleware>();
-            protectedRequest.UseMiddleware<LoginPasswordMiddleware>();
-            protectedRequest.UseMiddleware<SecondFactorMiddleware>();
-            protectedRequest.UseMiddleware<PackageRuleMiddleware>();
-            protectedRequest.UseMiddleware<TokenLedgerMiddleware>();
-            protectedRequest.UseMiddleware<PublisherLedgerMiddleware>();
+            npm.UseMiddleware<LoginGuessMiddleware>();
+            // Reads are decided without any lookup: the read path costs the classification and, for a bearer token, a
+            // cached record lookup (docs/ARCHITECTURE.md, "The read path costs nothing").
+            npm.UseMiddleware<DecisionMiddleware>();
+            npm.UseMiddleware<EnforcementMiddleware>();
         });
-        pipeline.UseMiddleware<LogoutMiddleware>();
-        pipeline.UseMiddleware<ProfileTfaMiddleware>();
-        pipeline.UseMiddleware<TokenListMiddleware>();
-        return pipeline;
+        return app;
     }
 
-    private static bool IsProtected(HttpContext context) => context.GatewayFeature().Classification.Class != ProtectionClass.None;
+    /// <summary>The proxy route's own stages: only what is recorded around the registry's answer, then YARP forwards.</summary>
+    public static IReverseProxyApplicationBuilder UseForwardRecording(this IReverseProxyApplicationBuilder pipeline)
+    {
+        pipeline.UseMiddleware<TokenLedgerMiddleware>();
+        pipeline.UseMiddleware<PublisherLedgerMiddleware>();
+        return pipeline;
+    }
+}
+
+/// <summary>Endpoint metadata: an npm request, which goes through <see cref="NpmStages"/> (the proxy route, and the <c>doneUrl</c> npm polls).</summary>
+internal sealed class NpmRequest
+{
+    public static readonly NpmRequest Instance = new();
+
+    private NpmRequest()
+    {
+    }
+
+    public static bool Is(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<NpmRequest>() is not null;
 }

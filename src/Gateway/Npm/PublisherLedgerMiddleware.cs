@@ -7,24 +7,19 @@ namespace Gateway.Npm;
 /// <summary>
 /// Remembers, once the registry accepted the write, who maintains what: who published each package through the
 /// gateway (the maintainers of a package whose registry keeps none in its packument, Verdaccio 6, for
-/// <see cref="PackageRuleMiddleware"/>), and, for a scoped package, that its publisher and every maintainer an
+/// Endpoints/PackageRuleEndpoint.cs), and, for a scoped package, that its publisher and every maintainer an
 /// <c>npm owner add</c> lists are members of the scope (docs/SECURITY.md, "Tokens": scope members cannot disable 2FA).
 /// </summary>
 internal sealed class PublisherLedgerMiddleware(RequestDelegate next, PackageRuleBook packages, Usernames usernames)
 {
-    private const string PublishAction = "publish";
-    private const string OwnerAction = "owner";
-
     public Task InvokeAsync(HttpContext context)
     {
         var feature = context.GatewayFeature();
-        return feature.Classification switch
-        {
-            { Action: PublishAction, Package: { } package } when feature.Caller is { } caller => RecordPublisherAsync(context, package, caller.Username),
-            { Action: OwnerAction, Package: { } package } when PackageRulesFile.ScopeName(package) is { } scope && feature.Body is { } body
-                => RecordMaintainersAsync(context, scope, body),
-            _ => next(context),
-        };
+        var record = feature.Decision.Record;
+        var package = feature.Classification.Package;
+        return record.RecordPublisher && package is not null && feature.Caller is { } caller ? RecordPublisherAsync(context, package, caller.Username)
+            : record.RecordScopeMembers && PackageRulesFile.ScopeName(package) is { } scope && feature.Body is { } body ? RecordMaintainersAsync(context, scope, body)
+            : next(context);
     }
 
     private async Task RecordPublisherAsync(HttpContext context, string package, string user)

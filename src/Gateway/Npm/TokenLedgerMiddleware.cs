@@ -7,20 +7,18 @@ namespace Gateway.Npm;
 
 /// <summary>
 /// Keeps the gateway's token records in step with the registry: a token the registry creates (<c>npm token
-/// create</c>, or a login) is recorded (with the attributes stage 3b read) before the client receives it, and a revoked token's record is dropped
+/// create</c>, or a login) is recorded (with the attributes the decision read) before the client receives it, and a revoked token's record is dropped
 /// once the registry has revoked it. A token the gateway could not record is never handed out: 503, and it
 /// stays unused in the registry's list.
 /// </summary>
-internal sealed partial class TokenLedgerMiddleware(RequestDelegate next, TokenLedger tokens, SecondFactorDecisions decisions, ILogger<TokenLedgerMiddleware> logger)
+internal sealed partial class TokenLedgerMiddleware(RequestDelegate next, TokenLedger tokens, DecisionAudit decisions, ILogger<TokenLedgerMiddleware> logger)
 {
-    private const string TokenRevokeAction = "token-revoke";
-    private const string LoginAction = "login";
-
     public Task InvokeAsync(HttpContext context)
     {
         var feature = context.GatewayFeature();
-        return feature.TokenToRecord is { } attributes ? RecordCreatedAsync(context, feature, attributes)
-            : feature.Classification.Action == TokenRevokeAction && feature.Caller is { } caller ? ForgetRevokedAsync(context, caller.Username, feature)
+        var record = feature.Decision.Record;
+        return record.TokenToRecord is { } attributes ? RecordCreatedAsync(context, feature, attributes)
+            : record.ForgetRevokedToken && feature.Caller is { } caller ? ForgetRevokedAsync(context, caller.Username, feature)
             : next(context);
     }
 
@@ -28,7 +26,7 @@ internal sealed partial class TokenLedgerMiddleware(RequestDelegate next, TokenL
     {
         var (body, original) = await BufferedResponse.RunAsync(context, next);
         var created = Created(context.Response.StatusCode, body);
-        var isLogin = feature.Classification.Action == LoginAction;
+        var isLogin = feature.Classification.Action == Policy.NpmAction.Login;
         // A login may succeed without a token (a registry that keeps Basic credentials): nothing to record then.
         if (created is null && context.Response.StatusCode is >= 200 and < 300 && !isLogin)
         {

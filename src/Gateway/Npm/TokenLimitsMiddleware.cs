@@ -44,7 +44,7 @@ internal sealed partial class TokenLimitsMiddleware(
         {
             // Every request, protected or not: the registry (Node) keeps the first of repeated Authorization headers,
             // where the gateway would look up, or ask whoami about, another value.
-            LogHeaderRefused(logger, context.Request.Method, SafePath.For(feature.Path), feature.Classification.Action);
+            LogHeaderRefused(logger, context.Request.Method, SafePath.For(feature.Path), feature.Classification.Action.Name);
             return GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "The request has more than one Authorization header.");
         }
 
@@ -111,7 +111,7 @@ internal sealed partial class TokenLimitsMiddleware(
         }
 
         metrics.ReadTokenCheck("refused");
-        LogRefused(logger, request.Action, request.Package, record.User, refused.Message!);
+        LogRefused(logger, request.Action.Name, request.Package, record.User, refused.Message!);
         return GatewayResponses.WriteErrorAsync(context, refused.Status, refused.Message!);
     }
 

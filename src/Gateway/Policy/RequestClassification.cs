@@ -1,7 +1,7 @@
 namespace Gateway.Policy;
 
 /// <summary>What the route policy decided about one request.</summary>
-/// <param name="Action">The npm action, e.g. <c>publish</c>; <c>unknown-write</c> for the default rule.</param>
+/// <param name="Action">The npm action, e.g. <see cref="NpmAction.Publish"/>; <see cref="NpmAction.UnknownWrite"/> for the default rule.</param>
 /// <param name="Package">The normalised package name (<c>@scope/name</c>) when the path names one.</param>
 /// <param name="Class">Whether a second factor is needed, and in which modes.</param>
 /// <param name="Rule">Which rule matched, for logs and <c>policy explain</c>.</param>
@@ -21,15 +21,15 @@ namespace Gateway.Policy;
 /// </param>
 /// <param name="Organisation">The organisation an org or team route names (<c>{org}</c>, <c>{scope}</c>), without its <c>@</c>.</param>
 public sealed record RequestClassification(
-    string Action, string? Package, ProtectionClass Class, string Rule, string? PathUser = null, string? AccountKey = null, bool FollowUp = false,
+    NpmAction Action, string? Package, ProtectionClass Class, string Rule, string? PathUser = null, string? AccountKey = null, bool FollowUp = false,
     bool SideDoor = false, bool Governance = false, string? Organisation = null)
 {
     public const string DefaultWriteRule = "(default: mutating request no rule names)";
     public const string DefaultReadRule = "(default: read)";
 
     public static readonly RequestClassification UnknownRead =
-        new("read", null, ProtectionClass.None, DefaultReadRule);
+        new(NpmAction.UnknownRead, null, ProtectionClass.None, DefaultReadRule);
 
     public static RequestClassification UnknownWrite(string? package) =>
-        new("unknown-write", package, ProtectionClass.Writes, DefaultWriteRule, Governance: true);
+        new(NpmAction.UnknownWrite, package, ProtectionClass.Writes, DefaultWriteRule, Governance: true);
 }

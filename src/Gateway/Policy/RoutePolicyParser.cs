@@ -37,7 +37,11 @@ public static class RoutePolicyParser
         return Parse(file, text);
     }
 
-    public static RoutePolicy Parse(string file, string json)
+    /// <param name="requireBuiltInActions">
+    /// False only for a fragment of rules (unit tests of matching): a policy the gateway loads must have a rule for every
+    /// protected npm action (<see cref="NpmAction.MustBeMatched"/>).
+    /// </param>
+    public static RoutePolicy Parse(string file, string json, bool requireBuiltInActions = true)
     {
         JsonDocument document;
         try
@@ -52,7 +56,12 @@ public static class RoutePolicyParser
         using (document)
         {
             var errors = new List<string>();
-            var policy = Read(file, document.RootElement, errors);
+            var policy = Read(file, document.RootElement, RuleLines.Of(json), errors);
+            if (policy is not null && requireBuiltInActions)
+            {
+                ReportUnmatchedActions(file, policy.Rules, errors);
+            }
+
             if (errors.Count > 0 || policy is null)
             {
                 throw new PolicyFileException(file, errors);
@@ -62,7 +71,7 @@ public static class RoutePolicyParser
         }
     }
 
-    private static RoutePolicy? Read(string file, JsonElement root, List<string> errors)
+    private static RoutePolicy? Read(string file, JsonElement root, IReadOnlyList<int> lines, List<string> errors)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -83,10 +92,10 @@ public static class RoutePolicyParser
         var index = 0;
         foreach (var included in ReadIncludes(file, root, errors))
         {
-            ReadRules(included.File, included.Rules, rules, ref index, errors);
+            ReadRules(included.File, included.Rules, included.Lines, rules, ref index, errors);
         }
 
-        var ownRules = ReadRules(file, rulesElement, rules, ref index, errors);
+        var ownRules = ReadRules(file, rulesElement, lines, rules, ref index, errors);
         if (ownRules == 0)
         {
             errors.Add($"{file}: \"rules\" is empty; the policy must name the npm actions it protects");
@@ -97,12 +106,13 @@ public static class RoutePolicyParser
         return new RoutePolicy(file, rules, maxBodyBytes);
     }
 
-    private static int ReadRules(string file, JsonElement rulesElement, List<RouteRule> rules, ref int index, List<string> errors)
+    private static int ReadRules(string file, JsonElement rulesElement, IReadOnlyList<int> lines, List<RouteRule> rules, ref int index, List<string> errors)
     {
         var count = 0;
         foreach (var element in rulesElement.EnumerateArray())
         {
-            var rule = RouteRuleParser.Read(index, element, $"{file}: rules[{count}]", errors);
+            var source = count < lines.Count ? $"{file}:{lines[count]}" : file;
+            var rule = RouteRuleParser.Read(index, element, source, $"{source}: rules[{count}]", errors);
             if (rule is not null)
             {
                 rules.Add(rule);
@@ -116,9 +126,9 @@ public static class RoutePolicyParser
     }
 
     /// <summary><c>"include": ["side-doors/nexus.json"]</c>: files of rules, relative to the policy file.</summary>
-    private static List<(string File, JsonElement Rules)> ReadIncludes(string file, JsonElement root, List<string> errors)
+    private static List<(string File, JsonElement Rules, IReadOnlyList<int> Lines)> ReadIncludes(string file, JsonElement root, List<string> errors)
     {
-        var includes = new List<(string, JsonElement)>();
+        var includes = new List<(string, JsonElement, IReadOnlyList<int>)>();
         if (!root.TryGetProperty("include", out var element))
         {
             return includes;
@@ -137,7 +147,8 @@ public static class RoutePolicyParser
             try
             {
                 // The included document is parsed once and kept: its elements are read after this returns.
-                using var document = JsonDocument.Parse(File.ReadAllText(path), DocumentOptions);
+                var text = File.ReadAllText(path);
+                using var document = JsonDocument.Parse(text, DocumentOptions);
                 var included = document.RootElement.Clone();
                 if (included.ValueKind != JsonValueKind.Object || !included.TryGetProperty("rules", out var rules) || rules.ValueKind != JsonValueKind.Array)
                 {
@@ -146,7 +157,7 @@ public static class RoutePolicyParser
                 }
 
                 RejectUnknownKeys(included, IncludedKeys, $"{path}:", errors);
-                includes.Add((path, rules));
+                includes.Add((path, rules, RuleLines.Of(text)));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -180,7 +191,7 @@ public static class RoutePolicyParser
                 r.Body is null && r.Path.Text == bodyRule.Path.Text && bodyRule.Methods.All(m => r.Methods.Contains(m)));
             if (fallback is null || fallback.Class < bodyRule.Class || (bodyRule.IsGovernance && !fallback.IsGovernance))
             {
-                errors.Add($"{file}: rules[{bodyRule.Index}] '{bodyRule.Action}': a body condition may only lower the class: "
+                errors.Add($"{bodyRule.Source}: rules[{bodyRule.Index}] '{bodyRule.Action}': a body condition may only lower the class: "
                     + $"add after it a rule for the same methods and path, without a body condition, of class '{bodyRule.Class.ToString().ToLowerInvariant()}' or stricter"
                     + (bodyRule.IsGovernance ? ", and governance" : ""));
             }
@@ -215,10 +226,25 @@ public static class RoutePolicyParser
                     && earlier.Path.Text == rules[i].Path.Text
                     && rules[i].Methods.All(m => earlier.Methods.Contains(m)))
                 {
-                    errors.Add($"{file}: rules[{rules[i].Index}] '{rules[i].Action}': can never match, rules[{earlier.Index}] '{earlier.Action}' has the same method and path and no body condition");
+                    errors.Add($"{rules[i].Source}: rules[{rules[i].Index}] '{rules[i].Action}': can never match, rules[{earlier.Index}] '{earlier.Action}' ({earlier.Source}) has the same method and path and no body condition");
                     break;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Deleting the rules of a protected npm action would not open it (an unnamed write is class writes), but it would
+    /// switch off what the gateway does for that action (password checks, token records) and lower an auth action:
+    /// a policy must name every one (<see cref="NpmAction.MustBeMatched"/>).
+    /// </summary>
+    private static void ReportUnmatchedActions(string file, IReadOnlyList<RouteRule> rules, List<string> errors)
+    {
+        var named = rules.Select(r => r.Action).ToHashSet();
+        foreach (var action in NpmAction.All.Where(a => a.MustBeMatched && !named.Contains(a)))
+        {
+            errors.Add($"{file}: no rule names the npm action '{action}'; the gateway needs one for it, of class "
+                + $"'{action.MinimumClass.ToString().ToLowerInvariant()}' or stricter{(action.MinimumGovernance ? " and governance" : "")} (see config/route-policy.json as shipped)");
         }
     }
 

@@ -1,10 +1,11 @@
 namespace Gateway.Policy;
 
 /// <summary>One validated rule of the route policy.</summary>
-/// <param name="Index">Position in the file (rules are tried in order, first match wins).</param>
+/// <param name="Index">Position in the policy (rules are tried in order, first match wins).</param>
+/// <param name="Source">Where the rule is written, <c>file:line</c>, for errors, logs and <c>policy explain</c>.</param>
 public sealed record RouteRule(
     int Index,
-    string Action,
+    NpmAction Action,
     IReadOnlyList<string> Methods,
     PathTemplate Path,
     BodyCondition? Body,
@@ -12,7 +13,8 @@ public sealed record RouteRule(
     bool FollowUp = false,
     string? AccountKey = null,
     bool SideDoor = false,
-    bool Governance = false)
+    bool Governance = false,
+    string Source = "")
 {
     /// <summary>
     /// Whether the request changes who may do what (tokens, profile, 2FA, owners, access, teams, orgs): a token

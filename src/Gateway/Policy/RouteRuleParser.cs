@@ -6,7 +6,9 @@ namespace Gateway.Policy;
 /// <summary>Reads one rule of the policy file, adding an error per problem found.</summary>
 internal static partial class RouteRuleParser
 {
-    public static RouteRule? Read(int index, JsonElement element, string where, List<string> errors)
+    /// <param name="source">Where the rule is written (<c>file:line</c>).</param>
+    /// <param name="where">How errors name the rule: its source and position.</param>
+    public static RouteRule? Read(int index, JsonElement element, string source, string where, List<string> errors)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -14,17 +16,18 @@ internal static partial class RouteRuleParser
             return null;
         }
 
-        var action = ReadString(element, "action");
-        if (action is not null)
+        var actionName = ReadString(element, "action");
+        if (actionName is not null)
         {
-            where += $" '{action}'";
+            where += $" '{actionName}'";
         }
 
         var before = errors.Count;
         RoutePolicyParser.RejectUnknownKeys(element, RoutePolicyParser.RuleKeyNames, where + ":", errors);
-        if (string.IsNullOrWhiteSpace(action) || !ActionName().IsMatch(action))
+        if (!NpmAction.TryFind(actionName, out var action))
         {
-            errors.Add($"{where}: \"action\" must be a lower-case name such as \"publish\" or \"dist-tag-add\"");
+            errors.Add($"{where}: \"action\" must be one of the gateway's npm actions ({string.Join(", ", NpmAction.All)}), not "
+                + (actionName is null ? "missing" : $"\"{actionName}\""));
         }
 
         var methods = ReadMethods(element, where, errors);
@@ -50,8 +53,18 @@ internal static partial class RouteRuleParser
         var followUp = ReadFlag(element, "followUp", where, errors);
         var sideDoor = ReadFlag(element, "sideDoor", where, errors);
         var governance = ReadFlag(element, "governance", where, errors);
+        if (errors.Count == before && protection < action.MinimumClass)
+        {
+            errors.Add($"{where}: \"class\" may not be lower than '{action.MinimumClass.ToString().ToLowerInvariant()}' for {action}");
+        }
+
+        if (errors.Count == before && action.MinimumGovernance && !governance && protection != ProtectionClass.Auth)
+        {
+            errors.Add($"{where}: {action} changes who may do what: the rule must say \"governance\": true");
+        }
+
         return errors.Count == before && path is not null
-            ? new RouteRule(index, action!, methods, path, body, protection, followUp, account, sideDoor, governance)
+            ? new RouteRule(index, action, methods, path, body, protection, followUp, account, sideDoor, governance, source)
             : null;
     }
 
@@ -188,9 +201,6 @@ internal static partial class RouteRuleParser
 
     private static string? ReadString(JsonElement element, string key) =>
         element.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
-    private static partial Regex ActionName();
 
     [GeneratedRegex("^[A-Z]+$")]
     private static partial Regex MethodName();

@@ -98,7 +98,7 @@ internal sealed class SecondFactorVerifier(
         metrics?.Verification(outcome, result.Factor);
         if (result.Outcome != VerificationOutcome.Verified && audit is not null)
         {
-            await audit.RecordAsync(AuditEventTypes.CodeRefused, username, outcome, request?.Classification.Action, request?.Classification.Package, cancellation);
+            await audit.RecordAsync(AuditEventTypes.CodeRefused, username, outcome, request?.Classification.Action.Name, request?.Classification.Package, cancellation);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gateway.Identity;
+using Gateway.Policy;
 using Gateway.Security;
 using Gateway.Store;
 
@@ -26,12 +27,9 @@ internal sealed class WebOtpTokens(WebOtpRecords records, KeyedHasher hasher)
     /// How many follow-up requests an approved request implies: the tarball DELETE after the PUT of a
     /// single-version unpublish, the second PUT of a couch login after its first; none for anything else.
     /// </summary>
-    public static int FollowUpBudget(string action, string method) => (action, method.ToUpperInvariant()) switch
-    {
-        ("unpublish", "PUT") => 1,
-        ("login", "PUT") => 1,
-        _ => 0,
-    };
+    public static int FollowUpBudget(string action, string method) =>
+        NpmAction.TryFind(action, out var approved) && (approved == NpmAction.Unpublish || approved == NpmAction.Login)
+        && string.Equals(method, "PUT", StringComparison.OrdinalIgnoreCase) ? 1 : 0;
 
     /// <summary>Issues the token for an approved web-OTP flow (which recorded the request, its body's hash and the credential).</summary>
     public async ValueTask<string> IssueAsync(BrowserFlow flow, CancellationToken cancellation)
@@ -61,7 +59,7 @@ internal sealed class WebOtpTokens(WebOtpRecords records, KeyedHasher hasher)
         var tokenHash = Hash(token);
         var v = await records.ReadAsync(tokenHash, Fields, cancellation);
         var classification = request.Classification;
-        if (v[0] != caller.Username || v[3] != caller.CredentialId || v[1] != classification.Action || v[2] != (classification.Package ?? ""))
+        if (v[0] != caller.Username || v[3] != caller.CredentialId || !NpmAction.TryFind(v[1], out var approvedAction) || approvedAction != classification.Action || v[2] != (classification.Package ?? ""))
         {
             return VerificationResult.Of(VerificationOutcome.Invalid);
         }

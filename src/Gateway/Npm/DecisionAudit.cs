@@ -1,45 +1,24 @@
 using Gateway.Audit;
-using Gateway.Configuration;
 using Gateway.Metrics;
 using Gateway.Policy;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.Npm;
 
 /// <summary>
-/// What the npm stages decided for one protected request, recorded once: the request counter (class, decision)
+/// What the enforcement point did with one protected request, recorded once: the request counter (class, decision)
 /// and the audit event — a challenge, a factor accepted, a bypass token, a report-only pass, a refusal by token or
 /// package rules, a token created or revoked, a package rule changed. A refused code is audited by the core's
-/// verifier, where it is judged. Also the one reading of <c>Gateway:Enforcement</c>.
+/// verifier, where it is judged.
 /// </summary>
-internal sealed class SecondFactorDecisions(AuditTrail audit, GatewayMetrics metrics, IOptions<GatewayOptions> options, Automation.PackageRulesProvider packageRules)
+internal sealed class DecisionAudit(AuditTrail audit, GatewayMetrics metrics)
 {
-    /// <summary>
-    /// Report-only mode lets a request without a code through, except a change of the account's own credentials: a
-    /// profile write (the password among it) or a 2FA change, and a registry side door that is not a login (Verdaccio's
-    /// web-UI password change, Nexus's): a stolen token must never be enough to remove or replace a factor the user
-    /// enrolled, or to take the password (docs/SECURITY.md), whatever the rollout stage.
-    /// </summary>
-    /// <remarks>
-    /// Decided from the classification (the action the policy matched in any spelling of the path), never from the
-    /// path's text. Gateway-wide (<c>Gateway:Enforcement</c>), or for the writes into one scope
-    /// (<c>"enforcement": "report-only"</c> in config/package-rules.json).
-    /// </remarks>
-    public bool ForwardsWithoutCode(GatewayRequestFeature feature) =>
-        (options.Value.ReportOnly || packageRules.Current.ScopeOf(feature.Classification.Package) is { ReportOnly: true })
-        && !AlwaysEnforced(feature.Classification);
-
-    /// <summary>What report-only never forwards without a code (<see cref="ForwardsWithoutCode"/>).</summary>
-    public static bool AlwaysEnforced(RequestClassification classification) =>
-        ProfileActions.IsChange(classification.Action) || (classification.SideDoor && classification.AccountKey is null);
-
     /// <summary>
     /// The request needs no second factor: 2FA off or a class the mode does not cover (counted only), or a
     /// bypass-2FA token let a write through without one (counted and audited: it is how the request was allowed).
     /// </summary>
     public ValueTask PassedAsync(GatewayRequestFeature feature, CancellationToken cancellation)
     {
-        if (!feature.BypassedByToken)
+        if (!feature.Decision.BypassedByToken)
         {
             metrics.Request(ClassName(feature), "not-required");
             return ValueTask.CompletedTask;
@@ -92,7 +71,7 @@ internal sealed class SecondFactorDecisions(AuditTrail audit, GatewayMetrics met
     public void Refused(GatewayRequestFeature feature, string decision) => metrics.Request(ClassName(feature), decision);
 
     private ValueTask RecordAsync(string type, GatewayRequestFeature feature, string outcome, CancellationToken cancellation) =>
-        audit.RecordAsync(type, feature.Caller?.Username, outcome, feature.Classification.Action, feature.Classification.Package, cancellation);
+        audit.RecordAsync(type, feature.Caller?.Username, outcome, feature.Classification.Action.Name, feature.Classification.Package, cancellation);
 
     private static string ClassName(GatewayRequestFeature feature) => feature.Classification.Class switch
     {

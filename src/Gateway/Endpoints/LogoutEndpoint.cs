@@ -1,36 +1,26 @@
 using Gateway.Automation;
+using Gateway.Npm;
 using Gateway.Resilience;
 
-namespace Gateway.Npm;
+namespace Gateway.Endpoints;
 
 /// <summary>
 /// <c>npm logout</c> (<c>DELETE /-/user/token/&lt;token&gt;</c>, presenting that same token): once the registry answered
 /// 2xx, the gateway ends the token's record, so the token is refused from then on even by registries whose logout
 /// revokes nothing (Verdaccio 6.8 only answers "Logged out"). Only the token that authenticates the request and is
-/// named by it is ended: logging out proves possession of nothing else.
+/// named by it is ended: logging out proves possession of nothing else (the decision's <c>EndLoggedOutToken</c>). A logout
+/// without a credential never gets here (<see cref="Policy.NpmAction.NeedsCredential"/>).
 /// </summary>
-internal sealed partial class LogoutMiddleware(RequestDelegate next, TokenLedger tokens, ILogger<LogoutMiddleware> logger)
+internal sealed partial class LogoutEndpoint(TokenLedger tokens, ILogger<LogoutEndpoint> logger)
 {
-    private const string LogoutAction = "logout";
-
-    public Task InvokeAsync(HttpContext context)
-    {
-        var feature = context.GatewayFeature();
-        if (feature.Classification.Action == LogoutAction && AnonymousRefusal.HasNoCredential(context.Request))
-        {
-            return AnonymousRefusal.WriteForReadAsync(context, feature, logger); // npm logs out with the token it ends
-        }
-
-        return feature.Classification.Action == LogoutAction && context.Request.Headers.Authorization is { Count: 1 } authorization
-            && TokenLedger.BearerToken(authorization.ToString()) is { } token
-            && feature.Path.Segments is ["-", "user", "token", .. var named] && string.Join('/', named) == token
+    public Task HandleAsync(HttpContext context) =>
+        context.GatewayFeature().Decision.Record.EndLoggedOutToken && TokenLedger.BearerToken(context.Request.Headers.Authorization.ToString()) is { } token
             ? LogOutAsync(context, token)
-            : next(context);
-    }
+            : RegistryForward.ForwardAsync(context);
 
     private async Task LogOutAsync(HttpContext context, string token)
     {
-        await next(context);
+        await RegistryForward.ForwardAsync(context);
         if (context.Response.StatusCode is < 200 or > 299)
         {
             return;

@@ -1,31 +1,31 @@
 using System.Text.Json;
 using Gateway.Automation;
 using Gateway.Http;
+using Gateway.Npm;
 using Gateway.Proxy;
 using Gateway.Resilience;
 
-namespace Gateway.Npm;
+namespace Gateway.Endpoints;
 
 /// <summary>
 /// Answers <c>npm access set mfa=none|publish|automation</c> itself (registries behind the gateway do not keep
 /// such a rule: Verdaccio answers 404): only a maintainer the registry's packument lists may change it — or, where
-/// the registry lists none (Verdaccio 6), a user who published the package through the gateway — and stage 3b
-/// already demanded a second factor. The rule then applies to every write of the package (Automation/WriteRules.cs).
+/// the registry lists none (Verdaccio 6), a user who published the package through the gateway — and the decision
+/// already demanded a second factor. Any other access change is the registry's (forwarded). The rule then applies to every write of the package (Automation/WriteRules.cs).
 /// </summary>
-internal sealed partial class PackageRuleMiddleware(
-    RequestDelegate next,
+internal sealed partial class PackageRuleEndpoint(
     IHttpClientFactory clients,
     PackageRuleBook rules,
     [FromKeyedServices(ResilienceRegistration.Upstream)] DependencyGuard registry,
-    SecondFactorDecisions decisions,
-    ILogger<PackageRuleMiddleware> logger)
+    DecisionAudit decisions,
+    ILogger<PackageRuleEndpoint> logger)
 {
-    public Task InvokeAsync(HttpContext context)
+    public Task HandleAsync(HttpContext context)
     {
         var feature = context.GatewayFeature();
-        return feature.PackageRuleChange is { } rule && feature.Classification.Package is { } package && feature.Caller is { } caller
+        return feature.Decision.Record.PackageRuleChange is { } rule && feature.Classification.Package is { } package && feature.Caller is { } caller
             ? ChangeAsync(context, package, caller.Username, rule)
-            : next(context);
+            : RegistryForward.ForwardAsync(context);
     }
 
     private async Task ChangeAsync(HttpContext context, string package, string user, PackageMfa rule)

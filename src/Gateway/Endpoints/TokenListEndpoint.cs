@@ -1,45 +1,31 @@
 using System.Text.Json.Nodes;
 using Gateway.Automation;
 using Gateway.Identity;
+using Gateway.Npm;
 
-namespace Gateway.Npm;
+namespace Gateway.Endpoints;
 
 /// <summary>
 /// <c>npm token list</c> through the gateway: the registry's list, with what the gateway enforces for each token
 /// it recorded — <c>readonly</c> and <c>cidr_whitelist</c> as npm prints them, and a <c>gateway</c> object
 /// (expiry, packages, scopes, bypass-2FA) that <c>npm token list --json</c> shows. Only this action pays for it:
-/// every other read passes through untouched.
+/// every other read passes through untouched. A list asked for without a credential never gets here (<see cref="Policy.NpmAction.NeedsCredential"/>).
 /// </summary>
-internal sealed class TokenListMiddleware(RequestDelegate next, IdentityResolver identities, TokenLedger tokens, ILogger<TokenListMiddleware> logger)
+internal sealed class TokenListEndpoint(IdentityResolver identities, TokenLedger tokens)
 {
-    private const string TokenListAction = "token-list";
-
-    public Task InvokeAsync(HttpContext context)
-    {
-        var feature = context.GatewayFeature();
-        if (feature.Classification.Action != TokenListAction)
-        {
-            return next(context);
-        }
-
-        if (AnonymousRefusal.HasNoCredential(context.Request))
-        {
-            return AnonymousRefusal.WriteForReadAsync(context, feature, logger); // never forwarded: it would spend the registry's per-address limit
-        }
-
-        return context.Request.Headers.Authorization.Count == 1 ? AnnotateAsync(context) : next(context);
-    }
+    public Task HandleAsync(HttpContext context) =>
+        context.Request.Headers.Authorization.Count == 1 ? AnnotateAsync(context) : RegistryForward.ForwardAsync(context);
 
     private async Task AnnotateAsync(HttpContext context)
     {
         var (_, caller) = await identities.ResolveAsync(context.Request.Headers.Authorization.ToString(), context.Connection.RemoteIpAddress, context.RequestAborted);
         if (caller is null)
         {
-            await next(context);
+            await RegistryForward.ForwardAsync(context);
             return;
         }
 
-        var (body, original) = await BufferedResponse.RunAsync(context, next);
+        var (body, original) = await BufferedResponse.RunAsync(context, RegistryForward.ForwardAsync);
         if (context.Response.StatusCode == StatusCodes.Status200OK && Annotate(body, await tokens.ListAsync(caller.Username, context.RequestAborted)) is { } annotated)
         {
             body = annotated;

@@ -3,63 +3,64 @@ using System.Text.Json.Nodes;
 using Gateway.Accounts;
 using Gateway.Http;
 using Gateway.Identity;
+using Gateway.Npm;
+using Gateway.Policy;
 using Gateway.Proxy;
 using Gateway.Resilience;
 using Gateway.TwoFactor;
 
-namespace Gateway.Npm;
+namespace Gateway.Endpoints;
 
 /// <summary>
 /// Answers the <c>tfa</c> part of <c>/-/npm/v1/user</c> itself (the registry behind has no 2FA;
 /// Verdaccio answers 503 to any tfa update), so that npm's own <c>profile get</c>,
 /// <c>profile enable-2fa</c> and <c>profile disable-2fa</c> work unchanged. The rest of the profile is
-/// the registry's. Runs after the second-factor stage, so changing or disabling an enabled 2FA has
+/// the registry's. Runs behind the enforcement point, so changing or disabling an enabled 2FA has
 /// already been proven with a code. Which requests are the profile's is the route policy's classification
-/// (<see cref="ProfileActions"/>: every spelling of the path the policy matches), never the path's text. It does
+/// (<see cref="NpmAction.ProfileGet"/>, <see cref="NpmAction.ProfileSet"/>, <see cref="NpmAction.TwoFactorChange"/>: every
+/// spelling of the path the policy matches), never the path's text. It does
 /// not rely on the policy's body rule or class: any profile write whose body names <c>tfa</c> is a 2FA change, and
 /// a change to an enabled 2FA that reached it without a verified second factor is refused (a policy edited so that
 /// 2FA changes are no longer class auth fails closed instead of opening).
 /// </summary>
-internal sealed partial class ProfileTfaMiddleware(
-    RequestDelegate next,
+internal sealed partial class ProfileEndpoint(
     IHttpClientFactory clients,
     IUserTwoFactorStore accounts,
     TwoFactorAccounts enrolment,
     PasswordChecker passwords,
     [FromKeyedServices(ResilienceRegistration.Upstream)] DependencyGuard registry,
-    Policy.RoutePolicyProvider policies,
-    ILogger<ProfileTfaMiddleware> logger)
+    RoutePolicyProvider policies,
+    ILogger<ProfileEndpoint> logger)
 {
-    public Task InvokeAsync(HttpContext context)
+    public static readonly NpmAction[] Actions = [NpmAction.ProfileGet, NpmAction.ProfileSet, NpmAction.TwoFactorChange];
+
+    public Task HandleAsync(HttpContext context)
     {
         var feature = context.GatewayFeature();
-        var action = feature.Classification.Action;
         return context.Request.Method switch
         {
-            "GET" when action == ProfileActions.Get => AnonymousRefusal.HasNoCredential(context.Request)
-                ? AnonymousRefusal.WriteForReadAsync(context, feature, logger)
-                : GetProfileAsync(context),
-            "POST" or "PUT" or "PATCH" when ProfileActions.IsChange(action) => UpdateAsync(context, feature),
-            _ => next(context),
+            "GET" when feature.Classification.Action == NpmAction.ProfileGet => GetProfileAsync(context),
+            "POST" or "PUT" or "PATCH" when feature.Classification.Action != NpmAction.ProfileGet => UpdateAsync(context, feature),
+            _ => RegistryForward.ForwardAsync(context),
         };
     }
 
     private async Task UpdateAsync(HttpContext context, GatewayRequestFeature feature)
     {
         var body = await BodyReader.ReadOnceAsync(context, policies.Current.MaxBodyBytes);
-        if (body.State == Policy.RequestBodyState.Unreadable)
+        if (body.State == RequestBodyState.Unreadable)
         {
             await GatewayResponses.WriteErrorAsync(context, body.ProblemStatus, body.Problem!);
             return;
         }
 
-        if (body.State == Policy.RequestBodyState.Parsed && body.Json.ValueKind == JsonValueKind.Object && body.Json.TryGetProperty("tfa", out var tfa))
+        if (body.State == RequestBodyState.Parsed && body.Json.ValueKind == JsonValueKind.Object && body.Json.TryGetProperty("tfa", out var tfa))
         {
             await ChangeTwoFactorAsync(context, feature, tfa);
             return;
         }
 
-        await next(context);
+        await RegistryForward.ForwardAsync(context);
     }
 
     /// <summary>

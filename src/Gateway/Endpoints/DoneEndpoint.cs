@@ -1,7 +1,8 @@
 using Gateway.Http;
+using Gateway.Npm;
 using Gateway.TwoFactor;
 
-namespace Gateway.Npm;
+namespace Gateway.Endpoints;
 
 /// <summary>
 /// <c>GET /-/gateway/done/{id}</c>, polled by npm and pnpm (docs/PROTOCOL.md#41-web-otp): 202 with
@@ -13,14 +14,15 @@ namespace Gateway.Npm;
 /// status but 200/202 and print the error, and Bun turns a 404 into "does not exist in this registry"
 /// (docs/PROTOCOL.md#41-web-otp).
 /// </remarks>
-internal static class DoneApi
+internal static class DoneEndpoint
 {
     internal const string ExpiredMessage =
         "The approval expired: nobody approved this request in the browser in time (or its token was already collected). Run the command again.";
 
     public static IEndpointRouteBuilder MapBrowserFlowDone(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(GatewayUrls.DoneRoute, PollAsync);
+        // An npm request like the others (Npm/NpmStages.cs): classified and decided (a read) before it is answered.
+        endpoints.MapGet(GatewayUrls.DoneRoute, PollAsync).WithMetadata(NpmRequest.Instance);
         return endpoints;
     }
 

@@ -4,7 +4,7 @@ using Gateway.Http;
 using Gateway.TwoFactor;
 using Microsoft.Extensions.Options;
 
-namespace Gateway.Npm;
+namespace Gateway.Endpoints;
 
 /// <summary>
 /// <c>POST /-/v1/login</c> (npm ≥ 9's default web login, docs/PROTOCOL.md#42-web-login), answered by the gateway:
@@ -13,15 +13,9 @@ namespace Gateway.Npm;
 /// (<c>{"create": true}</c>) and a gateway configured without web login answer 404, which npm (and
 /// pnpm) take as "use the couch login" — that path is 2FA-protected by the route policy.
 /// </summary>
-internal static class WebLoginApi
+internal sealed class WebLoginEndpoint(BrowserFlowStore flows, BrowserFlowUrls urls, FlowCreationLimits limits, IOptions<GatewayOptions> options)
 {
-    public static IEndpointRouteBuilder MapWebLogin(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapPost("/-/v1/login", StartAsync);
-        return endpoints;
-    }
-
-    private static async Task StartAsync(HttpContext context, BrowserFlowStore flows, BrowserFlowUrls urls, FlowCreationLimits limits, IOptions<GatewayOptions> options)
+    public async Task HandleAsync(HttpContext context)
     {
         var asksToCreate = await AsksToCreateAccountAsync(context.Request);
         if (asksToCreate is null)
@@ -44,7 +38,7 @@ internal static class WebLoginApi
             return;
         }
 
-        var (flowId, doneId) = await flows.CreateAsync(FlowKind.Login, null, "login", null, context.RequestAborted);
+        var (flowId, doneId) = await flows.CreateAsync(FlowKind.Login, null, Policy.NpmAction.Login.Name, null, context.RequestAborted);
         await context.Response.WriteAsJsonAsync(new { loginUrl = urls.Login(flowId), doneUrl = urls.Done(doneId) });
     }
 
