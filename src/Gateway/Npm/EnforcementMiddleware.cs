@@ -36,8 +36,11 @@ internal sealed partial class EnforcementMiddleware(
 
         if (feature.Caller is not { } caller)
         {
-            // Class none, and the web login: nothing to verify.
-            return AllowAsync(context, feature);
+            // Class none, and the web login: nothing to verify. A protected request without a caller was refused by the
+            // decision; should one ever get here, it is refused like an anonymous one, never forwarded (fail closed).
+            return RequestDecider.NeedsCaller(feature.Classification)
+                ? AnonymousRefusal.WriteAsync(context, feature, audit, logger)
+                : AllowAsync(context, feature);
         }
 
         return decision.CheckLoginPassword ? CheckPasswordAsync(context, feature, caller) : EnforceAsync(context, feature, caller);

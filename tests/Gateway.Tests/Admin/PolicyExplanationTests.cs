@@ -1,3 +1,4 @@
+using Gateway.Tests.Policy;
 using System.Net;
 using Gateway.Accounts;
 using Gateway.Admin;
@@ -9,7 +10,7 @@ namespace Gateway.Tests.Admin;
 public sealed class PolicyExplanationTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
-    private static readonly RequestClassification Publish = new("publish", "@acme/widget", ProtectionClass.Writes, "publish");
+    private static readonly RequestClassification Publish = new(TestActions.Named("publish"), "@acme/widget", ProtectionClass.Writes, "publish");
 
     private static readonly PackageRulesFile Rules = new(
         [new PackageRulesFile.PackageDefault("@acme/*", PackageMfa.Automation)],

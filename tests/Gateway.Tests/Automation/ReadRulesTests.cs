@@ -2,6 +2,8 @@ using System.Net;
 using Gateway.Automation;
 using Gateway.Policy;
 
+using Gateway.Tests.Policy;
+
 namespace Gateway.Tests.Automation;
 
 /// <summary>
@@ -168,7 +170,7 @@ public sealed class ReadRulesTests
     [Fact]
     public void PackageLimitedToken_StarOfAnotherPackage_IsRefusedNamingTheAction()
     {
-        var star = new RequestClassification("star", "other-pkg", ProtectionClass.None, "star");
+        var star = new RequestClassification(TestActions.Named("star"), "other-pkg", ProtectionClass.None, "star");
 
         var refused = ReadRules.Refusal(star, Token(packages: ["demo-pkg"]), fetch: false, Client, Now);
 

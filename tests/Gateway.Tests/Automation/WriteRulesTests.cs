@@ -1,3 +1,4 @@
+using Gateway.Tests.Policy;
 using System.Net;
 using Gateway.Accounts;
 using Gateway.Automation;
@@ -11,14 +12,14 @@ public sealed class WriteRulesTests
     private static readonly IPAddress Client = IPAddress.Parse("192.0.2.10");
     private static readonly TokenOptions Options = new();
 
-    private static readonly RequestClassification Publish = new("publish", "demo-pkg", ProtectionClass.Writes, "publish");
-    private static readonly RequestClassification PublishOther = new("publish", "other-pkg", ProtectionClass.Writes, "publish");
-    private static readonly RequestClassification Owner = new("owner", "demo-pkg", ProtectionClass.Writes, "owner", Governance: true);
-    private static readonly RequestClassification TokenCreate = new("token-create", null, ProtectionClass.Auth, "token-create");
-    private static readonly RequestClassification Read = new("packument", "demo-pkg", ProtectionClass.None, "packument");
+    private static readonly RequestClassification Publish = new(TestActions.Named("publish"), "demo-pkg", ProtectionClass.Writes, "publish");
+    private static readonly RequestClassification PublishOther = new(TestActions.Named("publish"), "other-pkg", ProtectionClass.Writes, "publish");
+    private static readonly RequestClassification Owner = new(TestActions.Named("owner"), "demo-pkg", ProtectionClass.Writes, "owner", Governance: true);
+    private static readonly RequestClassification TokenCreate = new(TestActions.Named("token-create"), null, ProtectionClass.Auth, "token-create");
+    private static readonly RequestClassification Read = new(TestActions.Named("packument"), "demo-pkg", ProtectionClass.None, "packument");
 
-    private static readonly RequestClassification TeamAdd = new("team-add", null, ProtectionClass.Writes, "team-add", Governance: true, Organisation: "acme");
-    private static readonly RequestClassification StagePublish = new("stage-publish", "demo-pkg", ProtectionClass.None, "stage-publish");
+    private static readonly RequestClassification TeamAdd = new(TestActions.Named("team-add"), null, ProtectionClass.Writes, "team-add", Governance: true, Organisation: "acme");
+    private static readonly RequestClassification StagePublish = new(TestActions.Named("stage-publish"), "demo-pkg", ProtectionClass.None, "stage-publish");
 
     private static TokenAttributes Token(bool bypass = false, string[]? packages = null, string[]? scopes = null, TokenPermission permission = TokenPermission.ReadWrite,
         string[]? cidrs = null, DateTimeOffset? expires = null, string[]? orgs = null, OrgsPermission orgsPermission = OrgsPermission.Unset) =>
@@ -33,7 +34,7 @@ public sealed class WriteRulesTests
         var publish = Decide(Publish, TwoFactorMode.AuthAndWrites, token);
         Assert.Equal(Requirement.Refused, publish.Requirement);
         Assert.Contains("stage", publish.Message, StringComparison.Ordinal);
-        Assert.Equal(Requirement.Refused, Decide(new("stage-approve", null, ProtectionClass.Writes, "stage-approve"), TwoFactorMode.AuthAndWrites, token).Requirement);
+        Assert.Equal(Requirement.Refused, Decide(new(TestActions.Named("stage-approve"), null, ProtectionClass.Writes, "stage-approve"), TwoFactorMode.AuthAndWrites, token).Requirement);
     }
 
     [Theory]

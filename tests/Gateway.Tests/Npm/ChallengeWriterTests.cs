@@ -7,6 +7,8 @@ using Gateway.TwoFactor;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
+using Gateway.Tests.Policy;
+
 namespace Gateway.Tests.Npm;
 
 public sealed class ChallengeWriterTests
@@ -121,14 +123,14 @@ public sealed class ChallengeWriterTests
         context.Request.Path = "/demo-pkg";
         context.Request.Headers["npm-otp"] = SentOtp;
         context.Response.Body = new MemoryStream();
-        context.Features.Set(new GatewayRequestFeature
+        var feature = new GatewayRequestFeature
         {
-            Classification = new RequestClassification("publish", "demo-pkg", ProtectionClass.Writes, "publish"),
+            Classification = new RequestClassification(TestActions.Named("publish"), "demo-pkg", ProtectionClass.Writes, "publish"),
             Path = RequestPath.Parse("/demo-pkg"),
             RawTarget = "/demo-pkg",
-            IdentityOutcome = IdentityOutcome.Known,
-            Caller = new CallerIdentity("alice", "credential-a"),
-        });
+        };
+        feature.Identified(new CallerIdentity("alice", "credential-a"), loginPassword: null);
+        context.Features.Set(feature);
 
         await new ChallengeWriter(_log).WriteAsync(context, result);
 

@@ -214,7 +214,7 @@ public sealed class RoutePolicyClassificationTests
     {
         var result = ClassifyLikeMiddleware(Policy, method, rawPath, body);
 
-        Assert.Equal((action, package, protection), (result.Action, result.Package, result.Class));
+        Assert.Equal((action, package, protection), (result.Action.Name, result.Package, result.Class));
     }
 
     // Regression guard: Verdaccio's Express routers are case-insensitive (express.Router() default

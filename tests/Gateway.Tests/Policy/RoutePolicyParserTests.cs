@@ -58,15 +58,15 @@ public sealed class RoutePolicyParserTests
         var errors = ErrorsOf("""{ "rules": [{ "action": "publish", "methods": ["PUT"], "path": "/{package}", "clas": "writes" }] }""");
 
         Assert.Equal(2, errors.Count);
-        Assert.Contains(errors, e => e.StartsWith($"{File}: rules[0] 'publish': unknown key \"clas\"", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith($"{File}: rules[0] 'publish': \"class\" must be", StringComparison.Ordinal) && e.EndsWith("not missing", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith($"{File}:1: rules[0] 'publish': unknown key \"clas\"", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith($"{File}:1: rules[0] 'publish': \"class\" must be", StringComparison.Ordinal) && e.EndsWith("not missing", StringComparison.Ordinal));
     }
 
     [Theory]
-    [InlineData("""{ "methods": ["PUT"], "path": "/{package}", "class": "writes" }""", "rules[0]: \"action\" must be a lower-case name")]
-    [InlineData("""{ "action": "", "methods": ["PUT"], "path": "/{package}", "class": "writes" }""", "rules[0] '': \"action\" must be a lower-case name")]
-    [InlineData("""{ "action": "Publish", "methods": ["PUT"], "path": "/{package}", "class": "writes" }""", "rules[0] 'Publish': \"action\" must be a lower-case name")]
-    [InlineData("""{ "action": "dist tag", "methods": ["PUT"], "path": "/{package}", "class": "writes" }""", "rules[0] 'dist tag': \"action\" must be a lower-case name")]
+    [InlineData("""{ "methods": ["PUT"], "path": "/{package}", "class": "writes" }""", "rules[0]: \"action\" must be one of the gateway's npm actions")]
+    [InlineData("""{ "action": "", "methods": ["PUT"], "path": "/{package}", "class": "writes" }""", "rules[0] '': \"action\" must be one of the gateway's npm actions")]
+    [InlineData("""{ "action": "Publish", "methods": ["PUT"], "path": "/{package}", "class": "writes" }""", "rules[0] 'Publish': \"action\" must be one of the gateway's npm actions")]
+    [InlineData("""{ "action": "dist tag", "methods": ["PUT"], "path": "/{package}", "class": "writes" }""", "rules[0] 'dist tag': \"action\" must be one of the gateway's npm actions")]
     [InlineData("""{ "action": "publish", "path": "/{package}", "class": "writes" }""", "rules[0] 'publish': \"methods\" must be a non-empty array")]
     [InlineData("""{ "action": "publish", "methods": [], "path": "/{package}", "class": "writes" }""", "rules[0] 'publish': \"methods\" must be a non-empty array")]
     [InlineData("""{ "action": "publish", "methods": "PUT", "path": "/{package}", "class": "writes" }""", "rules[0] 'publish': \"methods\" must be a non-empty array")]
@@ -87,7 +87,7 @@ public sealed class RoutePolicyParserTests
     {
         var errors = ErrorsOf($$"""{ "rules": [{{rule}}] }""");
 
-        Assert.Contains(errors, e => e.StartsWith($"{File}: {expected}", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith($"{File}:1: {expected}", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class RoutePolicyParserTests
         var errors = ErrorsOf($$"""{ "rules": [{{GoodRule}}, { "action": "owner", "methods": ["put"], "path": "/{package}/-rev/{rev}", "class": "writes" }] }""");
 
         var error = Assert.Single(errors);
-        Assert.StartsWith($"{File}: rules[1] 'owner': method \"put\"", error);
+        Assert.StartsWith($"{File}:1: rules[1] 'owner': method \"put\"", error);
     }
 
     [Theory]
@@ -115,7 +115,7 @@ public sealed class RoutePolicyParserTests
     [Fact]
     public void Parse_MaxBodyBytesGiven_IsUsed()
     {
-        var policy = RoutePolicyParser.Parse(File, $$"""{ "maxBodyBytes": 1024, "rules": [{{GoodRule}}] }""");
+        var policy = RoutePolicyParser.Parse(File, requireBuiltInActions: false, json: $$"""{ "maxBodyBytes": 1024, "rules": [{{GoodRule}}] }""");
 
         Assert.Equal(1024, policy.MaxBodyBytes);
     }
@@ -123,7 +123,7 @@ public sealed class RoutePolicyParserTests
     [Fact]
     public void Parse_MaxBodyBytesAbsent_UsesDefault()
     {
-        var policy = RoutePolicyParser.Parse(File, $$"""{ "rules": [{{GoodRule}}] }""");
+        var policy = RoutePolicyParser.Parse(File, requireBuiltInActions: false, json: $$"""{ "rules": [{{GoodRule}}] }""");
 
         Assert.Equal(RoutePolicyParser.DefaultMaxBodyBytes, policy.MaxBodyBytes);
     }
@@ -138,7 +138,7 @@ public sealed class RoutePolicyParserTests
             ] }
             """);
 
-        Assert.Contains($"{File}: rules[1] 'star': can never match, rules[0] 'publish' has the same method and path and no body condition", errors);
+        Assert.Contains($"{File}:3: rules[1] 'star': can never match, rules[0] 'publish' ({File}:2) has the same method and path and no body condition", errors);
     }
 
     [Fact]
@@ -147,13 +147,13 @@ public sealed class RoutePolicyParserTests
         // A body the gateway cannot read skips the body rule: it must land on a rule at least as strict.
         var errors = ErrorsOf("""
             { "rules": [
-              { "action": "change", "methods": ["PUT"], "path": "/{package}", "class": "auth", "body": { "requiredKeys": ["tfa"] } },
+              { "action": "2fa-change", "methods": ["PUT"], "path": "/{package}", "class": "auth", "body": { "requiredKeys": ["tfa"] } },
               { "action": "publish", "methods": ["PUT"], "path": "/{package}", "class": "writes" }
             ] }
             """);
 
         var error = Assert.Single(errors);
-        Assert.StartsWith($"{File}: rules[0] 'change': a body condition may only lower the class", error);
+        Assert.StartsWith($"{File}:2: rules[0] '2fa-change': a body condition may only lower the class", error);
     }
 
     [Fact]
@@ -182,22 +182,22 @@ public sealed class RoutePolicyParserTests
     [Fact]
     public void Parse_AnyWriteMethod_MatchesCustomVerbsButNeverReads()
     {
-        var policy = RoutePolicyParser.Parse(File, """
-            { "rules": [ { "action": "user-write", "methods": ["*"], "path": "/-/user/{*rest}", "class": "auth" } ] }
+        var policy = RoutePolicyParser.Parse(File, requireBuiltInActions: false, json: """
+            { "rules": [ { "action": "registry-user-admin", "methods": ["*"], "path": "/-/user/{*rest}", "class": "auth" } ] }
             """);
 
         foreach (var method in new[] { "PUT", "DELETE", "PURGE", "put" })
         {
-            Assert.Equal("user-write", policy.Classify(method, RequestPath.Parse("/-/user/x"), RequestBody.NotRead, out _)!.Action);
+            Assert.Equal("registry-user-admin", policy.Classify(method, RequestPath.Parse("/-/user/x"), RequestBody.NotRead, out _)!.Action.Name);
         }
 
-        Assert.Equal("read", policy.Classify("GET", RequestPath.Parse("/-/user/x"), RequestBody.NotRead, out _)!.Action);
+        Assert.Equal("read", policy.Classify("GET", RequestPath.Parse("/-/user/x"), RequestBody.NotRead, out _)!.Action.Name);
     }
 
     [Fact]
     public void Parse_RuleAfterBodyRuleWithSameMethodAndPath_IsAccepted()
     {
-        var policy = RoutePolicyParser.Parse(File, $$"""
+        var policy = RoutePolicyParser.Parse(File, requireBuiltInActions: false, json: $$"""
             { "rules": [
               { "action": "star", "methods": ["PUT"], "path": "/{package}", "class": "none", "body": { "requiredKeys": ["users"] } },
               {{GoodRule}}
@@ -218,7 +218,7 @@ public sealed class RoutePolicyParserTests
                 { "action": "Publish", "methods": ["PUT"], "path": "/{package}", "class": "writes" },
                 { "action": "owner", "methods": ["put"], "path": "/{package}/-rev/{rev}", "class": "writes" },
                 { "action": "star", "methods": ["PUT"], "path": "no-slash", "clas": "none" },
-                { "action": "read", "methods": ["GET"], "path": "/{package}", "class": "none", "body": { "requiredKeys": [] } },
+                { "action": "packument", "methods": ["GET"], "path": "/{package}", "class": "none", "body": { "requiredKeys": [] } },
               ]
             }
             """);
@@ -230,8 +230,8 @@ public sealed class RoutePolicyParserTests
         Assert.Contains(errors, e => e.Contains("rules[2] 'star': unknown key \"clas\"", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("rules[2] 'star': path \"no-slash\"", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("rules[2] 'star': \"class\" must be", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains("rules[3] 'read': a \"body\" condition", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains("rules[3] 'read': \"body\" has no condition", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("rules[3] 'packument': a \"body\" condition", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("rules[3] 'packument': \"body\" has no condition", StringComparison.Ordinal));
         Assert.Equal(9, errors.Count);
         Assert.All(errors, e => Assert.StartsWith(File + ":", e));
     }
@@ -239,7 +239,7 @@ public sealed class RoutePolicyParserTests
     [Fact]
     public void Parse_Exception_NamesFileAndListsEveryError()
     {
-        var e = Assert.Throws<PolicyFileException>(() => RoutePolicyParser.Parse(File, """{ "rules": [], "x": 1 }"""));
+        var e = Assert.Throws<PolicyFileException>(() => RoutePolicyParser.Parse(File, requireBuiltInActions: false, json: """{ "rules": [], "x": 1 }"""));
 
         Assert.Equal(File, e.File);
         Assert.Equal(2, e.Errors.Count);
@@ -250,7 +250,7 @@ public sealed class RoutePolicyParserTests
     [Fact]
     public void Parse_CommentsAndTrailingCommas_AreAllowed()
     {
-        var policy = RoutePolicyParser.Parse(File, $$"""
+        var policy = RoutePolicyParser.Parse(File, requireBuiltInActions: false, json: $$"""
             // operators annotate the file
             { "rules": [ {{GoodRule}}, ], }
             """);
@@ -281,7 +281,7 @@ public sealed class RoutePolicyParserTests
 
     private static IReadOnlyList<string> ErrorsOf(string json)
     {
-        var e = Assert.Throws<PolicyFileException>(() => RoutePolicyParser.Parse(File, json));
+        var e = Assert.Throws<PolicyFileException>(() => RoutePolicyParser.Parse(File, json, requireBuiltInActions: false));
         Assert.Equal(File, e.File);
         return e.Errors;
     }
@@ -303,7 +303,7 @@ public sealed class RoutePolicyParserTests
 
             var classification = RoutePolicyParser.Load(file).Classify(method, RequestPath.Parse(path), RequestBody.NotRead, out _)!;
 
-            Assert.Equal(action, classification.Action);
+            Assert.Equal(action, classification.Action.Name);
             Assert.Equal(ProtectionClass.Auth, classification.Class);
         }
         finally

@@ -5,20 +5,16 @@ namespace Gateway.Tests.Policy;
 
 public sealed class RoutePolicyProviderTests : IDisposable
 {
-    private const string OneRule = """
-        { "rules": [
-          { "action": "publish", "methods": ["PUT"], "path": "/{package}", "class": "writes" }
-        ] }
-        """;
+    /// <summary>A policy the gateway accepts: it must name every protected npm action, so the tests start from the shipped one.</summary>
+    private static readonly string OneRule = File.ReadAllText(RepoPaths.RoutePolicy);
 
-    private const string TwoRules = """
-        { "rules": [
-          { "action": "publish", "methods": ["PUT"], "path": "/{package}", "class": "writes" },
-          { "action": "token-create", "methods": ["POST"], "path": "/-/npm/v1/tokens", "class": "auth" }
-        ] }
-        """;
+    private static readonly int ShippedRules = RoutePolicyParser.Load(RepoPaths.RoutePolicy).Rules.Count;
 
-    private const string Invalid = """{ "rules": [ { "action": "publish", "methods": ["put"] } ] }""";
+    /// <summary>The shipped policy and one more rule.</summary>
+    private static readonly string TwoRules = OneRule.Replace(
+        "\"rules\": [", "\"rules\": [\n    { \"action\": \"ping\", \"methods\": [\"GET\"], \"path\": \"/-/provider-test-ping\", \"class\": \"none\" },", StringComparison.Ordinal);
+
+    private static readonly string Invalid = """{ "rules": [ { "action": "publish", "methods": ["put"] } ] }""";
 
     private readonly string _directory = Directory.CreateTempSubdirectory("gateway-policy-tests-").FullName;
 
@@ -31,7 +27,7 @@ public sealed class RoutePolicyProviderTests : IDisposable
 
         using var provider = NewProvider();
 
-        Assert.Equal("publish", Assert.Single(provider.Current.Rules).Action);
+        Assert.Equal(ShippedRules, provider.Current.Rules.Count);
         Assert.Equal(Path.GetFullPath(PolicyFile), provider.Current.Source);
     }
 
@@ -63,7 +59,7 @@ public sealed class RoutePolicyProviderTests : IDisposable
         File.WriteAllText(PolicyFile, TwoRules);
         provider.Reload();
 
-        Assert.Equal(2, provider.Current.Rules.Count);
+        Assert.Equal(ShippedRules + 1, provider.Current.Rules.Count);
         Assert.Same(provider.Current, raised);
         var token = provider.Current.Classify("POST", RequestPath.Parse("/-/npm/v1/tokens"), RequestBody.NotRead, out _);
         Assert.Equal(ProtectionClass.Auth, token!.Class);
@@ -109,7 +105,7 @@ public sealed class RoutePolicyProviderTests : IDisposable
         File.WriteAllText(PolicyFile, TwoRules);
         provider.Reload();
 
-        Assert.Equal(2, provider.Current.Rules.Count);
+        Assert.Equal(ShippedRules + 1, provider.Current.Rules.Count);
     }
 
     [Fact]
@@ -120,7 +116,7 @@ public sealed class RoutePolicyProviderTests : IDisposable
         var reloaded = new TaskCompletionSource<RoutePolicy>(TaskCreationOptions.RunContinuationsAsynchronously);
         provider.Reloaded += p =>
         {
-            if (p.Rules.Count == 2)
+            if (p.Rules.Count == ShippedRules + 1)
             {
                 reloaded.TrySetResult(p);
             }
@@ -130,7 +126,7 @@ public sealed class RoutePolicyProviderTests : IDisposable
         await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(5));
 
         // One rewrite can raise several change events; whichever reload ran last, it read the new file.
-        Assert.Equal(2, provider.Current.Rules.Count);
+        Assert.Equal(ShippedRules + 1, provider.Current.Rules.Count);
     }
 
     [Fact]

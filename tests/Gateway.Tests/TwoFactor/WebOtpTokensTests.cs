@@ -6,6 +6,8 @@ using Gateway.Tests.Store;
 using Gateway.TwoFactor;
 using Microsoft.Extensions.Time.Testing;
 
+using Gateway.Tests.Policy;
+
 namespace Gateway.Tests.TwoFactor;
 
 /// <summary>
@@ -21,7 +23,7 @@ public sealed class WebOtpTokensTests(RedisServerFixture store)
 
     private static readonly RequestTarget s_approved = new("PUT", "/pkg/-rev/3-abc", 420, ApprovedBody);
     private static readonly RequestTarget s_tarball = new("DELETE", "/pkg/-/pkg-1.0.0.tgz/-rev/4-def", null, "e3b0");
-    private static readonly RequestClassification s_removal = new("unpublish", "pkg", ProtectionClass.Writes, "rules[5]");
+    private static readonly RequestClassification s_removal = new(TestActions.Named("unpublish"), "pkg", ProtectionClass.Writes, "rules[5]");
     private static readonly RequestClassification s_tarballDelete = s_removal with { FollowUp = true, Rule = "rules[7]" };
 
     private readonly WebOtpTokens _tokens = new(new WebOtpRecords(store.Multiplexer, StoreGuard.Create(new FakeTimeProvider())),
@@ -66,7 +68,7 @@ public sealed class WebOtpTokensTests(RedisServerFixture store)
     [Fact]
     public async Task ApprovedPublish_ImpliesNoFollowUp()
     {
-        var publish = new RequestClassification("publish", "pkg", ProtectionClass.Writes, "rules[2]");
+        var publish = new RequestClassification(TestActions.Named("publish"), "pkg", ProtectionClass.Writes, "rules[2]");
         var request = new RequestTarget("PUT", "/pkg", 420, ApprovedBody);
         var token = await _tokens.IssueAsync(new BrowserFlow("flow", FlowKind.Otp, _caller.Username, "publish", "pkg", false, true, _caller.CredentialId, request), default);
 
@@ -115,7 +117,7 @@ public sealed class WebOtpTokensTests(RedisServerFixture store)
         var token = await IssueAsync();
 
         Assert.NotEqual(VerificationOutcome.Verified, (await VerifyAsync(token, s_removal with { Package = "other" }, s_approved)).Outcome);
-        Assert.NotEqual(VerificationOutcome.Verified, (await VerifyAsync(token, s_removal with { Action = "publish" }, s_approved)).Outcome);
+        Assert.NotEqual(VerificationOutcome.Verified, (await VerifyAsync(token, s_removal with { Action = TestActions.Named("publish") }, s_approved)).Outcome);
         Assert.Equal(VerificationOutcome.Invalid, (await _tokens.VerifyAsync(_caller, token, null, default)).Outcome);
     }
 
