@@ -1,0 +1,194 @@
+using System.Net;
+using System.Text.Json;
+using Gateway.Accounts;
+using Gateway.Automation;
+using Gateway.Identity;
+using Gateway.Policy;
+using Gateway.Tests.Policy;
+using Gateway.TwoFactor;
+
+namespace Gateway.Tests.TwoFactor;
+
+/// <summary>
+/// The one decision (TwoFactor/RequestDecider.cs), on plain values: every rule the npm stages used to spread over
+/// several middlewares, checked without a host — including what an attacker sends: no credential, a credential the
+/// registry does not know, a token alone where a second factor is needed.
+/// </summary>
+public sealed class RequestDeciderTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
+
+    private static RequestClassification Request(NpmAction action, string? package = null, string? accountKey = null, bool sideDoor = false) =>
+        new(action, package, action.MinimumClass, "test rule", AccountKey: accountKey, SideDoor: sideDoor, Governance: action.MinimumGovernance);
+
+    private static DecisionInput Input(
+        RequestClassification request, TwoFactorMode mode = TwoFactorMode.AuthAndWrites, IdentityOutcome identity = IdentityOutcome.Known, string? user = "alice",
+        bool passwordLogin = false, TokenAttributes? token = null, bool reportOnly = false, string? body = null, PackageMfa rule = PackageMfa.None) =>
+        new(request, identity, identity == IdentityOutcome.Known ? user : null, HasCredential: identity != IdentityOutcome.Anonymous, passwordLogin, mode, token,
+            UnrecordedToken: false, rule, Scope: null, reportOnly, body is null ? null : JsonDocument.Parse(body).RootElement.Clone(), NamesOwnToken: false,
+            IPAddress.Loopback, Now, new TokenOptions());
+
+    [Theory]
+    [InlineData("publish")]
+    [InlineData("token-create")]
+    [InlineData("2fa-change")]
+    [InlineData("owner")]
+    public void ProtectedRequest_WithoutCredential_IsRefusedAsAnonymous(string name)
+    {
+        var decision = RequestDecider.Decide(Input(Request(TestActions.Named(name), "demo-pkg"), identity: IdentityOutcome.Anonymous));
+
+        Assert.Equal(DecisionKind.Refuse, decision.Kind);
+        Assert.Equal((401, RefusalReason.Anonymous), (decision.Refusal!.Status, decision.Refusal.Reason));
+    }
+
+    [Fact]
+    public void ProtectedRequest_CredentialTheRegistryRefuses_Is401_NeverForwarded()
+    {
+        var decision = RequestDecider.Decide(Input(Request(NpmAction.Publish, "demo-pkg"), identity: IdentityOutcome.Refused));
+
+        Assert.Equal((DecisionKind.Refuse, 401, RefusalReason.CredentialUnknown), (decision.Kind, decision.Refusal!.Status, decision.Refusal.Reason));
+    }
+
+    [Fact]
+    public void SideDoor_WithoutCredential_Is403()
+    {
+        var decision = RequestDecider.Decide(Input(Request(NpmAction.RegistryUiWrite, sideDoor: true), identity: IdentityOutcome.Anonymous));
+
+        Assert.Equal((403, RefusalReason.SideDoor), (decision.Refusal!.Status, decision.Refusal.Reason));
+    }
+
+    [Theory]
+    [InlineData("token-list")]
+    [InlineData("profile-get")]
+    [InlineData("logout")]
+    public void ReadThatNeedsACredential_WithoutOne_IsRefused_WithOne_IsARead(string name)
+    {
+        var request = Request(TestActions.Named(name));
+
+        Assert.Equal(RefusalReason.Anonymous, RequestDecider.DecideWithoutCaller(request, hasCredential: false, namesOwnToken: false).Refusal!.Reason);
+        Assert.Same(RequestDecision.Read, RequestDecider.DecideWithoutCaller(request, hasCredential: true, namesOwnToken: false));
+    }
+
+    [Fact]
+    public void Read_WithoutCredential_IsTheSharedReadDecision()
+    {
+        Assert.Same(RequestDecision.Read, RequestDecider.DecideWithoutCaller(Request(NpmAction.Packument, "demo-pkg"), hasCredential: false, namesOwnToken: false));
+    }
+
+    [Fact]
+    public void Logout_OfTheTokenItPresents_EndsThatTokensRecord()
+    {
+        var decision = RequestDecider.DecideWithoutCaller(Request(NpmAction.Logout), hasCredential: true, namesOwnToken: true);
+
+        Assert.Equal(DecisionKind.Forward, decision.Kind);
+        Assert.True(decision.Record.EndLoggedOutToken);
+    }
+
+    [Fact]
+    public void WebLogin_NeedsNoCaller_AndIsForwardedToItsEndpoint()
+    {
+        Assert.False(RequestDecider.NeedsCaller(Request(NpmAction.WebLogin)));
+        Assert.Equal(DecisionKind.Forward, RequestDecider.Decide(Input(Request(NpmAction.WebLogin), identity: IdentityOutcome.Anonymous)).Kind);
+    }
+
+    [Theory]
+    [InlineData(TwoFactorMode.Disabled, "publish", DecisionKind.Forward)]
+    [InlineData(TwoFactorMode.AuthOnly, "publish", DecisionKind.Forward)]
+    [InlineData(TwoFactorMode.AuthAndWrites, "publish", DecisionKind.SecondFactor)]
+    [InlineData(TwoFactorMode.AuthOnly, "token-revoke", DecisionKind.SecondFactor)]
+    [InlineData(TwoFactorMode.Disabled, "token-revoke", DecisionKind.Forward)]
+    public void Mode_DecidesWhetherASecondFactorIsNeeded(TwoFactorMode mode, string name, DecisionKind expected)
+    {
+        Assert.Equal(expected, RequestDecider.Decide(Input(Request(TestActions.Named(name), "demo-pkg"), mode)).Kind);
+    }
+
+    [Fact]
+    public void BypassToken_SkipsTheFactorForAPublish_NeverForGovernance()
+    {
+        var token = TokenAttributes.ForLogin("alice", Now, null) with { BypassTwoFactor = true };
+
+        var publish = RequestDecider.Decide(Input(Request(NpmAction.Publish, "demo-pkg"), token: token));
+        var owner = RequestDecider.Decide(Input(Request(NpmAction.Owner, "demo-pkg"), token: token));
+
+        Assert.Equal((DecisionKind.Forward, true), (publish.Kind, publish.BypassedByToken));
+        Assert.Equal((DecisionKind.SecondFactor, false), (owner.Kind, owner.BypassedByToken));
+    }
+
+    [Fact]
+    public void ReportOnly_ForwardsAPublishWithoutCode_NeverAProfileOr2faChange()
+    {
+        Assert.True(RequestDecider.Decide(Input(Request(NpmAction.Publish, "demo-pkg"), reportOnly: true)).ReportOnly);
+        Assert.False(RequestDecider.Decide(Input(Request(NpmAction.ProfileSet), reportOnly: true)).ReportOnly);
+        Assert.False(RequestDecider.Decide(Input(Request(NpmAction.TwoFactorChange), reportOnly: true)).ReportOnly);
+        Assert.False(RequestDecider.Decide(Input(Request(NpmAction.RegistryUiWrite, sideDoor: true), reportOnly: true)).ReportOnly);
+    }
+
+    [Fact]
+    public void Login_OfAnAccountWith2fa_ChecksThePasswordFirst_AndRecordsTheToken()
+    {
+        var decision = RequestDecider.Decide(Input(Request(NpmAction.Login, accountKey: "name"), TwoFactorMode.AuthOnly, passwordLogin: true));
+
+        Assert.Equal(DecisionKind.SecondFactor, decision.Kind);
+        Assert.True(decision.CheckLoginPassword);
+        Assert.Equal("alice", decision.Record.TokenToRecord!.User);
+    }
+
+    [Fact]
+    public void Login_OfAnAccountWithout2fa_IsTheRegistrysToJudge()
+    {
+        var decision = RequestDecider.Decide(Input(Request(NpmAction.Login, accountKey: "name"), TwoFactorMode.Disabled, passwordLogin: true));
+
+        Assert.Equal(DecisionKind.Forward, decision.Kind);
+        Assert.False(decision.CheckLoginPassword);
+    }
+
+    [Fact]
+    public void TokenCreate_RecordsTheLimitsItsBodyAsksFor_AndRefusesAnUnknownPermission()
+    {
+        var create = RequestDecider.Decide(Input(Request(NpmAction.TokenCreate), body: """{"password":"x","readonly":true}"""));
+        var bad = RequestDecider.Decide(Input(Request(NpmAction.TokenCreate), body: """{"password":"x","packages_and_scopes_permission":"admin"}"""));
+
+        Assert.Equal(TokenPermission.ReadOnly, create.Record.TokenToRecord!.Permission);
+        Assert.Equal((DecisionKind.Refuse, RefusalReason.Malformed), (bad.Kind, bad.Refusal!.Reason));
+    }
+
+    [Fact]
+    public void PackageRuleChange_TakesASecondFactorWhateverTheMode_AndRefusesAnAccountWithout2fa()
+    {
+        var access = Request(NpmAction.Access, "demo-pkg");
+
+        var authOnly = RequestDecider.Decide(Input(access, TwoFactorMode.AuthOnly, body: """{"publish_requires_tfa":true}"""));
+        var without = RequestDecider.Decide(Input(access, TwoFactorMode.Disabled, body: """{"publish_requires_tfa":true}"""));
+        var malformed = RequestDecider.Decide(Input(access, TwoFactorMode.AuthOnly, body: """{"publish_requires_tfa":"yes"}"""));
+
+        Assert.Equal(DecisionKind.SecondFactor, authOnly.Kind);
+        Assert.Equal(PackageMfa.Publish, authOnly.Record.PackageRuleChange);
+        Assert.Equal((403, RefusalReason.RuleChangeWithoutTwoFactor), (without.Refusal!.Status, without.Refusal.Reason));
+        Assert.Equal((400, RefusalReason.Malformed), (malformed.Refusal!.Status, malformed.Refusal.Reason));
+    }
+
+    [Fact]
+    public void ReadOnlyToken_IsRefusedAWrite_ByTheRules()
+    {
+        var token = TokenAttributes.ForLogin("alice", Now, null) with { Permission = TokenPermission.ReadOnly };
+
+        var decision = RequestDecider.Decide(Input(Request(NpmAction.Publish, "demo-pkg"), TwoFactorMode.Disabled, token: token));
+
+        Assert.Equal((DecisionKind.Refuse, 403, RefusalReason.TokenOrPackageRules), (decision.Kind, decision.Refusal!.Status, decision.Refusal.Reason));
+    }
+
+    [Fact]
+    public void Publish_RecordsItsPublisher_RevokeForgetsTheToken()
+    {
+        Assert.True(RequestDecider.Decide(Input(Request(NpmAction.Publish, "demo-pkg"), TwoFactorMode.Disabled)).Record.RecordPublisher);
+        Assert.True(RequestDecider.Decide(Input(Request(NpmAction.TokenRevoke), TwoFactorMode.Disabled)).Record.ForgetRevokedToken);
+    }
+
+    [Fact]
+    public void SideDoor_AcceptsNoPromptedCode()
+    {
+        var decision = RequestDecider.Decide(Input(Request(NpmAction.RegistryUiWrite, sideDoor: true), TwoFactorMode.AuthOnly));
+
+        Assert.Equal((DecisionKind.SecondFactor, AcceptedFactors.SideDoor), (decision.Kind, decision.Accepts));
+    }
+}
