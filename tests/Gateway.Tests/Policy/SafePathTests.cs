@@ -9,6 +9,8 @@ public sealed class SafePathTests
     [InlineData("/-/user/token/npm_abcdef0123456789?x=1", "/-/user/token/***")]
     [InlineData("/-/npm/v1/tokens/token/KEY", "/-/npm/v1/tokens/token/***")]
     [InlineData("/-/npm/v1/tokens/token/f09cfef0fe4b9ed874b5a22a52a7b35a", "/-/npm/v1/tokens/token/***")]
+    [InlineData("/-/gateway/done/MlkoNODGDzGdfH2ggyZNNGPsa_VLzVSNS3DYIGKZT_A", "/-/gateway/done/***")]
+    [InlineData("/-/GATEWAY/Done/abc", "/-/GATEWAY/Done/***")]
     public void For_TokenInPath_IsMasked(string raw, string expected)
     {
         Assert.Equal(expected, SafePath.For(RequestPath.Parse(raw)));
@@ -35,6 +37,7 @@ public sealed class SafePathTests
     [InlineData("/-/whoami", "/-/whoami")]
     [InlineData("/", "/")]
     [InlineData("/token", "/token")]
+    [InlineData("/done/-/done-1.0.0.tgz", "/done/-/done-1.0.0.tgz")]
     public void For_PathWithoutToken_IsUnchanged(string raw, string expected)
     {
         Assert.Equal(expected, SafePath.For(RequestPath.Parse(raw)));
