@@ -4,20 +4,21 @@ namespace Gateway.Browser;
 
 /// <summary>
 /// The pages' only script and stylesheet (<c>Browser/Assets/</c>), embedded in the assembly so a published gateway
-/// needs no folder beside it, read once and served from the gateway itself (no front-end build).
+/// needs no folder beside it, read once at start-up and served from the gateway itself (no front-end build).
 /// </summary>
 internal static class Assets
 {
     public const string ScriptResource = "Gateway.Browser.Assets.gateway.js";
     public const string StyleResource = "Gateway.Browser.Assets.gateway.css";
 
-    private static readonly Lazy<string> s_script = new(() => Read(ScriptResource));
-    private static readonly Lazy<string> s_style = new(() => Read(StyleResource));
+    // Read when the endpoints are mapped: a gateway built without them stops at start-up, not on a page.
+    private static readonly string s_script = Read(ScriptResource);
+    private static readonly string s_style = Read(StyleResource);
 
     public static IEndpointRouteBuilder MapGatewayAssets(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(GatewayUrls.Script, () => Results.Text(s_script.Value, "text/javascript; charset=utf-8"));
-        endpoints.MapGet(GatewayUrls.Style, () => Results.Text(s_style.Value, "text/css; charset=utf-8"));
+        endpoints.MapGet(GatewayUrls.Script, () => Results.Text(s_script, "text/javascript; charset=utf-8"));
+        endpoints.MapGet(GatewayUrls.Style, () => Results.Text(s_style, "text/css; charset=utf-8"));
         return endpoints;
     }
 
