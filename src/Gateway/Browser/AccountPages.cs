@@ -1,5 +1,4 @@
 using Gateway.Accounts;
-using Gateway.Http;
 using Gateway.Identity;
 using Gateway.TwoFactor;
 using Gateway.WebAuthn;

@@ -1,4 +1,3 @@
-using Gateway.Http;
 using Gateway.TwoFactor;
 using Gateway.WebAuthn;
 using static Gateway.Browser.PageResults;

@@ -8,11 +8,7 @@ namespace Gateway.Browser;
 /// value a component writes. The request's <see cref="HttpContext"/> is a cascading value, as in ASP.NET's static
 /// server rendering, for the components that need it (<c>Pages/Shared/FormToken.razor</c>).
 /// </summary>
-/// <remarks>
-/// Not <c>RazorComponentResult</c>: its renderer takes the antiforgery token only after the page's headers are set
-/// (so the token's no-cache headers would override <c>no-store</c>), adds Blazor's navigation header, and needs
-/// <c>AddRazorComponents</c>' services even in the exception handler's error page. Pages are small; a string is fine.
-/// </remarks>
+/// <remarks>Not <c>RazorComponentResult</c>, which writes the response while it renders: Pages/README.md says why.</remarks>
 internal static class PageRenderer
 {
     public static async Task<string> RenderAsync<TComponent>(HttpContext context, IReadOnlyDictionary<string, object?> parameters) where TComponent : IComponent
