@@ -1,13 +1,11 @@
 using Gateway.Accounts;
 using Gateway.TwoFactor;
 using Gateway.WebAuthn;
-using Microsoft.AspNetCore.Antiforgery;
 
 namespace Gateway.Browser;
 
 /// <summary>What every account-page handler uses, bound once per request with <c>[AsParameters]</c>.</summary>
 internal sealed record AccountPageServices(
-    IAntiforgery Antiforgery,
     IUserTwoFactorStore Accounts,
     SecurityKeys Keys,
     SecondFactorProof Proof,

@@ -1,7 +1,5 @@
 using Gateway.Accounts;
-using Gateway.Http;
 using Gateway.TwoFactor;
-using static Gateway.Browser.Html;
 
 namespace Gateway.Browser;
 
@@ -32,12 +30,12 @@ internal static partial class AccountPages
     private static async Task<IResult> WithStepUpAsync(
         HttpContext context, IFormCollection form, AccountPageServices page, FactorRule rule, string change, Func<string, Task<IResult>> apply)
     {
-        var (antiforgery, accounts, keys, proof, stepUp, _, logger) = page;
+        var (accounts, _, proof, stepUp, _, logger) = page;
         var user = context.User.Username();
         var hasTwoFactor = (await accounts.GetAsync(user, context.RequestAborted)).Mode != TwoFactorMode.Disabled;
         if (!hasTwoFactor && (rule is FactorRule.FormOrFresh or FactorRule.FormOnly))
         {
-            return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, "Two-factor authentication is not enabled: set up an authenticator app or a security key first.", 400);
+            return await RefuseAsync(context, page, "Two-factor authentication is not enabled: set up an authenticator app or a security key first.", 400);
         }
 
         if (hasTwoFactor && (rule == FactorRule.FormOnly || ((rule is FactorRule.FormOrFresh or FactorRule.Enrol) && CarriesSecondFactor(form))))
@@ -45,7 +43,7 @@ internal static partial class AccountPages
             var result = await proof.VerifyAsync(context, user, context.User.BindingId(), form);
             if (result.Outcome != VerificationOutcome.Verified)
             {
-                return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, SecondFactorProof.Describe(result), result.Outcome == VerificationOutcome.LockedOut ? 429 : 401);
+                return await RefuseAsync(context, page, SecondFactorProof.Describe(result), result.Outcome == VerificationOutcome.LockedOut ? 429 : 401);
             }
 
             await stepUp.RecordSecondFactorAsync(context);
@@ -53,7 +51,7 @@ internal static partial class AccountPages
         else if (!stepUp.IsFresh(context.User, hasTwoFactor))
         {
             LogStepUpRequired(logger, user, change);
-            return Render(context, antiforgery, await LoadAsync(context, accounts, keys), null, hasTwoFactor
+            return await RefuseAsync(context, page, hasTwoFactor
                 ? $"Confirm it's you first: this change needs a second factor from the last {stepUp.WindowText}. Nothing was changed."
                 : $"Sign in again first: setting up a second factor needs your password from the last {stepUp.WindowText}. Nothing was changed.", 401);
         }
@@ -66,24 +64,8 @@ internal static partial class AccountPages
 
     /// <summary><c>POST /account/step-up</c>: prove a second factor now; the page's changes then need none for a while.</summary>
     private static Task<IResult> StepUpAsync(HttpContext context, IFormCollection form, [AsParameters] AccountPageServices page) =>
-        WithStepUpAsync(context, form, page, FactorRule.FormOnly, "confirm a second factor", async user =>
-            Render(context, page.Antiforgery, await LoadAsync(context, page.Accounts, page.Keys), $"Confirmed. For the next {page.StepUp.WindowText} changes need no further second factor.", null));
-
-    private static string StepUpSection(AccountView view, string token, bool hasKeys) => (view.Fresh, view.State.Mode != TwoFactorMode.Disabled) switch
-    {
-        (true, _) => "",
-        (false, true) => $"""
-            <section id="step-up">
-            <p>Changes to your second factors need a second factor from the last {E(view.Window)}.</p>
-            <form method="post" action="{GatewayUrls.StepUp}" id="step-up-form">{token}{SecondFactorFields(hasKeys, "session")}<button type="submit">Confirm it's you</button></form>
-            </section>
-            """,
-        (false, false) => $"""
-            <section id="step-up">
-            <p id="step-up-sign-in">Setting up a second factor needs your password from the last {E(view.Window)}. <a href="{GatewayUrls.SignIn}">Sign in again</a>.</p>
-            </section>
-            """,
-    };
+        WithStepUpAsync(context, form, page, FactorRule.FormOnly, "confirm a second factor", _ =>
+            ConfirmAsync(context, page, $"Confirmed. For the next {page.StepUp.WindowText} changes need no further second factor."));
 
     [LoggerMessage(EventId = 611, Level = LogLevel.Warning, Message = "Account of user {User}: refused to {Change} without a fresh step-up")]
     private static partial void LogStepUpRequired(ILogger logger, string user, string change);

@@ -7,9 +7,8 @@ using Gateway.Http;
 using Gateway.Identity;
 using Gateway.TwoFactor;
 using Gateway.WebAuthn;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
-using static Gateway.Browser.Html;
+using static Gateway.Browser.PageResults;
 
 namespace Gateway.Browser;
 
@@ -32,40 +31,24 @@ internal static partial class LoginPages
         return gateway;
     }
 
-    private static async Task<IResult> ShowAsync(string flowId, HttpContext context, IAntiforgery antiforgery, BrowserFlowStore flows)
+    private static async Task<IResult> ShowAsync(string flowId, HttpContext context, BrowserFlowStore flows)
     {
         var flow = await flows.GetAsync(flowId, context.RequestAborted);
-        return flow is { Kind: FlowKind.Login, Completed: false } ? PasswordForm(context, antiforgery, flowId, null) : Finished(context, flow);
+        return flow is { Kind: FlowKind.Login, Completed: false } ? PasswordForm(flowId, null) : Finished(flow);
     }
 
-    private static IResult PasswordForm(HttpContext context, IAntiforgery antiforgery, string flowId, string? error, int status = 200) =>
-        Page(context, "npm login", $"""
-            <p>Sign in to the registry for your npm command line.</p>
-            <form method="post" action="{E(GatewayUrls.Login(flowId))}" id="login">
-            {Error(error)}
-            {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
-            <label>Username <input name="username" autocomplete="username" required></label>
-            <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-            <button type="submit">Log in</button>
-            </form>
-            """, status);
+    private static IResult PasswordForm(string flowId, string? error, int status = StatusCodes.Status200OK) =>
+        Page<LoginPage>(new { FlowId = flowId, Error = error }, status);
 
-    private static IResult SecondFactorForm(HttpContext context, IAntiforgery antiforgery, string flowId, bool hasKeys, string? error, int status = 200) =>
-        Page(context, "npm login: second factor", $"""
-            <form method="post" action="{E(GatewayUrls.LoginSecondFactor(flowId))}" id="login-second-factor">
-            {Error(error)}
-            {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
-            {SecondFactorFields(hasKeys, "flow:" + flowId)}
-            <button type="submit">Log in</button>
-            </form>
-            """, status);
+    private static IResult SecondFactorForm(string flowId, bool hasKeys, string? error, int status = StatusCodes.Status200OK) =>
+        Page<LoginSecondFactorPage>(new { FlowId = flowId, HasKeys = hasKeys, Error = error }, status);
 
-    private static IResult Finished(HttpContext context, BrowserFlow? flow) => flow is { Completed: true }
-        ? Page(context, "Logged in", """<p id="logged-in">Logged in. You can close this window; npm continues by itself.</p>""")
-        : Page(context, "Expired", Error("This login is unknown or has expired. Run npm login again."), 404);
+    private static IResult Finished(BrowserFlow? flow) => flow is { Completed: true }
+        ? Page<LoggedInPage>()
+        : ErrorPage("Expired", "This login is unknown or has expired. Run npm login again.", StatusCodes.Status404NotFound);
 
     private static async Task<IResult> CheckPasswordAsync(
-        string flowId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, UpstreamLogin upstream,
+        string flowId, HttpContext context, IFormCollection form, BrowserFlowStore flows, UpstreamLogin upstream,
         TokenLedger tokens, [AsParameters] PasswordPageServices checks, IOptions<SignInOptions> options, AuditTrail audit, ILogger<Log> logger)
     {
         var arrived = Stopwatch.GetTimestamp();
@@ -73,7 +56,7 @@ internal static partial class LoginPages
         var flow = await flows.GetAsync(flowId, context.RequestAborted);
         if (flow is not { Kind: FlowKind.Login, Completed: false })
         {
-            return Finished(context, flow);
+            return Finished(flow);
         }
 
         // Slowed per client network and per flow, never per account (docs/SECURITY.md, "Password guessing").
@@ -81,7 +64,7 @@ internal static partial class LoginPages
         if (guess.RetryAfter is { } retryAfter)
         {
             GatewayResponses.SetRetryAfter(context, retryAfter);
-            return PasswordForm(context, antiforgery, flowId, $"Too many wrong passwords from your network. Try again in {(int)Math.Ceiling(retryAfter.TotalSeconds)} seconds.", 429);
+            return PasswordForm(flowId, $"Too many wrong passwords from your network. Try again in {(int)Math.Ceiling(retryAfter.TotalSeconds)} seconds.", StatusCodes.Status429TooManyRequests);
         }
 
         var tried = await flows.CountPasswordGuessAsync(flowId, context.RequestAborted);
@@ -90,7 +73,7 @@ internal static partial class LoginPages
         {
             // Expired meanwhile, or a parallel post spent the flow's last guess.
             await flows.EndAsync(flowId, context.RequestAborted);
-            return Finished(context, null);
+            return Finished(null);
         }
 
         string? token = null;
@@ -110,8 +93,8 @@ internal static partial class LoginPages
 
             await WrongPasswords.AnswerAsync(context, username, guess, floor, arrived, audit, WebLoginAction);
             return tried >= allowed
-                ? Page(context, "npm login", Error("Wrong username or password, too many times for this login. Run npm login again."), 401)
-                : PasswordForm(context, antiforgery, flowId, "Wrong username or password.", 401);
+                ? ErrorPage("npm login", "Wrong username or password, too many times for this login. Run npm login again.", StatusCodes.Status401Unauthorized)
+                : PasswordForm(flowId, "Wrong username or password.", StatusCodes.Status401Unauthorized);
         }
 
         await guesses.SucceededAsync(guess, context.RequestAborted);
@@ -124,32 +107,32 @@ internal static partial class LoginPages
             await flows.CompleteLoginAsync(flowId, context.RequestAborted);
             LogLoggedIn(logger, username, "password");
             await audit.RecordAsync(AuditEventTypes.SignedIn, username, "password", WebLoginAction, cancellation: context.RequestAborted);
-            return Finished(context, flow with { Completed = true });
+            return Finished(flow with { Completed = true });
         }
 
-        return SecondFactorForm(context, antiforgery, flowId, await keys.HasKeysAsync(username, context.RequestAborted), null);
+        return SecondFactorForm(flowId, await keys.HasKeysAsync(username, context.RequestAborted), null);
     }
 
     private static async Task<IResult> CheckSecondFactorAsync(
-        string flowId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, SecondFactorProof proof,
+        string flowId, HttpContext context, IFormCollection form, BrowserFlowStore flows, SecondFactorProof proof,
         SecurityKeys keys, AuditTrail audit, ILogger<Log> logger)
     {
         var flow = await flows.GetAsync(flowId, context.RequestAborted);
         if (flow is not { Kind: FlowKind.Login, PasswordChecked: true, User: { } user, Completed: false })
         {
-            return Finished(context, flow);
+            return Finished(flow);
         }
 
         var result = await proof.VerifyAsync(context, user, "web-login:" + flowId, form);
         if (result.Outcome != VerificationOutcome.Verified)
         {
-            return SecondFactorForm(context, antiforgery, flowId, await keys.HasKeysAsync(user, context.RequestAborted), SecondFactorProof.Describe(result), 401);
+            return SecondFactorForm(flowId, await keys.HasKeysAsync(user, context.RequestAborted), SecondFactorProof.Describe(result), StatusCodes.Status401Unauthorized);
         }
 
         await flows.CompleteLoginAsync(flowId, context.RequestAborted);
         LogLoggedIn(logger, user, result.Factor ?? "second factor");
         await audit.RecordAsync(AuditEventTypes.SignedIn, user, result.Factor ?? "second-factor", WebLoginAction, cancellation: context.RequestAborted);
-        return Finished(context, flow with { Completed = true });
+        return Finished(flow with { Completed = true });
     }
 
     [LoggerMessage(EventId = 630, Level = LogLevel.Information, Message = "Web login of user {User} completed ({Factor})")]

@@ -5,8 +5,7 @@ using Gateway.Http;
 using Gateway.Identity;
 using Gateway.TwoFactor;
 using Gateway.WebAuthn;
-using Microsoft.AspNetCore.Antiforgery;
-using static Gateway.Browser.Html;
+using static Gateway.Browser.PageResults;
 
 namespace Gateway.Browser;
 
@@ -23,7 +22,7 @@ internal static partial class SignInPages
     public static RouteGroupBuilder MapSignIn(this RouteGroupBuilder gateway)
     {
         gateway.MapGet("/", () => Results.Redirect(GatewayUrls.Account));
-        gateway.MapGet("/sign-in", (HttpContext context, IAntiforgery antiforgery) => PasswordForm(context, antiforgery, null));
+        gateway.MapGet("/sign-in", () => PasswordForm(null));
         gateway.MapPost("/sign-in", CheckPasswordAsync);
         gateway.MapPost("/sign-in/{pendingId}", CheckSecondFactorAsync);
         // The form parameter makes the endpoint require a valid antiforgery token, like every form post here.
@@ -35,20 +34,10 @@ internal static partial class SignInPages
         return gateway;
     }
 
-    private static IResult PasswordForm(HttpContext context, IAntiforgery antiforgery, string? error, int status = 200) =>
-        Page(context, "Sign in", $"""
-            <p>Use your registry username and password.</p>
-            <form method="post" action="{GatewayUrls.SignIn}" id="sign-in">
-            {Error(error)}
-            {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
-            <label>Username <input name="username" autocomplete="username" required></label>
-            <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-            <button type="submit">Sign in</button>
-            </form>
-            """, status);
+    private static IResult PasswordForm(string? error, int status = StatusCodes.Status200OK) => Page<SignInPage>(new { Error = error }, status);
 
     private static async Task<IResult> CheckPasswordAsync(
-        HttpContext context, IFormCollection form, IAntiforgery antiforgery, PasswordChecker passwords, BrowserFlowStore flows, StepUp stepUp,
+        HttpContext context, IFormCollection form, PasswordChecker passwords, BrowserFlowStore flows, StepUp stepUp,
         [AsParameters] PasswordPageServices checks, AuditTrail audit, ILogger<Log> logger)
     {
         var arrived = Stopwatch.GetTimestamp();
@@ -58,7 +47,7 @@ internal static partial class SignInPages
         if (guess.RetryAfter is { } retryAfter)
         {
             GatewayResponses.SetRetryAfter(context, retryAfter);
-            return PasswordForm(context, antiforgery, $"Too many wrong passwords from your network. Try again in {(int)Math.Ceiling(retryAfter.TotalSeconds)} seconds.", 429);
+            return PasswordForm($"Too many wrong passwords from your network. Try again in {(int)Math.Ceiling(retryAfter.TotalSeconds)} seconds.", StatusCodes.Status429TooManyRequests);
         }
 
         var password = form["password"].ToString();
@@ -67,7 +56,7 @@ internal static partial class SignInPages
         {
             LogSignInRefused(logger, username.Length > 0 ? username : "(not a username)", guess.Network);
             await WrongPasswords.AnswerAsync(context, username, guess, floor, arrived, audit, AccountAction);
-            return PasswordForm(context, antiforgery, "Wrong username or password.", 401);
+            return PasswordForm("Wrong username or password.", StatusCodes.Status401Unauthorized);
         }
 
         await guesses.SucceededAsync(guess, context.RequestAborted);
@@ -79,33 +68,26 @@ internal static partial class SignInPages
         }
 
         var (pendingId, _) = await flows.CreateAsync(FlowKind.SignIn, username, "sign-in", null, context.RequestAborted);
-        return SecondFactorForm(context, antiforgery, pendingId, await keys.HasKeysAsync(username, context.RequestAborted), null);
+        return SecondFactorForm(pendingId, await keys.HasKeysAsync(username, context.RequestAborted), null);
     }
 
-    private static IResult SecondFactorForm(HttpContext context, IAntiforgery antiforgery, string pendingId, bool hasKeys, string? error, int status = 200) =>
-        Page(context, "Second factor", $"""
-            <form method="post" action="{E(GatewayUrls.SignInSecondFactor(pendingId))}" id="second-factor">
-            {Error(error)}
-            {Antiforgery(antiforgery.GetAndStoreTokens(context).RequestToken!)}
-            {SecondFactorFields(hasKeys, "sign-in:" + pendingId)}
-            <button type="submit">Continue</button>
-            </form>
-            """, status);
+    private static IResult SecondFactorForm(string pendingId, bool hasKeys, string? error, int status = StatusCodes.Status200OK) =>
+        Page<SignInSecondFactorPage>(new { PendingId = pendingId, HasKeys = hasKeys, Error = error }, status);
 
     private static async Task<IResult> CheckSecondFactorAsync(
-        string pendingId, HttpContext context, IFormCollection form, IAntiforgery antiforgery, BrowserFlowStore flows, SecondFactorProof proof, SecurityKeys keys,
+        string pendingId, HttpContext context, IFormCollection form, BrowserFlowStore flows, SecondFactorProof proof, SecurityKeys keys,
         StepUp stepUp, AuditTrail audit)
     {
         var pending = await flows.GetAsync(pendingId, context.RequestAborted);
         if (pending is not { Kind: FlowKind.SignIn, User: { } username })
         {
-            return PasswordForm(context, antiforgery, "That sign-in has expired. Start again.", 400);
+            return PasswordForm("That sign-in has expired. Start again.", StatusCodes.Status400BadRequest);
         }
 
         var result = await proof.VerifyAsync(context, username, "web-sign-in:" + pendingId, form);
         if (result.Outcome != VerificationOutcome.Verified)
         {
-            return SecondFactorForm(context, antiforgery, pendingId, await keys.HasKeysAsync(username, context.RequestAborted), SecondFactorProof.Describe(result), 401);
+            return SecondFactorForm(pendingId, await keys.HasKeysAsync(username, context.RequestAborted), SecondFactorProof.Describe(result), StatusCodes.Status401Unauthorized);
         }
 
         await GatewaySession.SignInAsync(context, username, StepUpStrength.SecondFactor, stepUp.Now);

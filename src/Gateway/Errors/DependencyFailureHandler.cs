@@ -5,7 +5,7 @@ using Gateway.Policy;
 using Gateway.Resilience;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
-using static Gateway.Browser.Html;
+using static Gateway.Browser.PageResults;
 
 namespace Gateway.Errors;
 
@@ -38,7 +38,7 @@ internal sealed partial class DependencyFailureHandler(IOptions<ResilienceOption
         {
             // Retry-After: the breakers' break duration, the earliest a retry can meet a closed circuit.
             GatewayResponses.SetRetryAfter(context, options.Value.BreakerDuration);
-            await Page(context, "Try again shortly", Error(message), StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
+            await ErrorPage("Try again shortly", message, StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
         }
         else
         {
@@ -73,7 +73,7 @@ internal sealed partial class DependencyFailureHandler(IOptions<ResilienceOption
 
         if (endpoint?.Metadata.GetMetadata<GatewayPage>() is not null)
         {
-            await Page(context, "Request refused", Error(refused.ClientMessage), refused.Status).ExecuteAsync(context);
+            await ErrorPage("Request refused", refused.ClientMessage, refused.Status).ExecuteAsync(context);
         }
         else
         {
