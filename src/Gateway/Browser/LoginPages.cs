@@ -139,7 +139,7 @@ internal static partial class LoginPages
     private static partial void LogLoggedIn(ILogger logger, string user, string factor);
 
     /// <summary>The audit action of a web login for npm.</summary>
-    private const string WebLoginAction = "web-login";
+    private static readonly string WebLoginAction = Policy.NpmAction.WebLogin.Name;
 
     [LoggerMessage(EventId = 631, Level = LogLevel.Warning,
         Message = "Web login refused for user {User} from client network {Network}: wrong username or password (guess {Guess} of this login)")]
