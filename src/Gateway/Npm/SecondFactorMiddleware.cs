@@ -8,7 +8,7 @@ namespace Gateway.Npm;
 /// <summary>
 /// Stage 4: when stage 3b found a second factor required (the caller's mode, a package rule), checks the
 /// <c>npm-otp</c> header; forwards on success, otherwise answers the challenge (or 429). A store that cannot
-/// answer throws through to <see cref="Resilience.DependencyFailureHandler"/> (503): nothing is forwarded.
+/// answer throws through to <see cref="Errors.DependencyFailureHandler"/> (503): nothing is forwarded.
 /// In report-only mode (<c>Gateway:Enforcement</c>) a request without a code is forwarded and recorded as
 /// "would challenge"; a code that is sent is still judged (<see cref="SecondFactorDecisions"/>). A request without a caller
 /// never passes this stage.

@@ -103,7 +103,7 @@ internal sealed class FailureRegulator(
         }
     }
 
-    /// <summary>What <see cref="BindUnlessLockedAsync"/> found.</summary>
+    /// <summary>What <see cref="BindTotpUnlessLockedAsync"/> found.</summary>
     public enum BindOutcome
     {
         Bound,
