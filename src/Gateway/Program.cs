@@ -33,6 +33,7 @@ if (AdminCommand.Handles(args))
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    builder.ValidateServicesOnBuild();
     builder.AddGatewayLogging();
     builder.AddGatewayOptions();
     builder.AddRequestLimits();

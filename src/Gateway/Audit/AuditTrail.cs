@@ -87,10 +87,10 @@ internal sealed partial class AuditTrail
         }
     }
 
-    [LoggerMessage(EventId = 1300, Level = LogLevel.Information,
+    [LoggerMessage(EventId = LogEvents.AuditEvent, Level = LogLevel.Information,
         Message = "Audit {AuditType} user={User} outcome={Outcome} action={Action} package={Package} credential={Credential} client={Client}")]
     private static partial void LogEvent(ILogger logger, string auditType, string? user, string outcome, string? action, string? package, string? credential, string? client);
 
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Audit event {AuditType} of user {User} was logged but not stored: the store did not answer")]
+    [LoggerMessage(EventId = LogEvents.AuditEventNotStored, Level = LogLevel.Warning, Message = "Audit event {AuditType} of user {User} was logged but not stored: the store did not answer")]
     private static partial void LogNotStored(ILogger logger, string auditType, string? user);
 }

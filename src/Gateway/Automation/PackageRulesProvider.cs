@@ -42,9 +42,9 @@ public sealed partial class PackageRulesProvider : IDisposable
 
     public void Dispose() => _watch.Dispose();
 
-    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Package rules {File} loaded: {PackageCount} package defaults, {ScopeCount} scopes")]
+    [LoggerMessage(EventId = LogEvents.PackageRulesLoaded, Level = LogLevel.Information, Message = "Package rules {File} loaded: {PackageCount} package defaults, {ScopeCount} scopes")]
     private static partial void LogLoaded(ILogger logger, string file, int packageCount, int scopeCount);
 
-    [LoggerMessage(EventId = 111, Level = LogLevel.Error, Message = "Package rules {File} changed but are invalid; keeping the last good rules. Problems:\n{Errors}")]
+    [LoggerMessage(EventId = LogEvents.PackageRulesReloadRejected, Level = LogLevel.Error, Message = "Package rules {File} changed but are invalid; keeping the last good rules. Problems:\n{Errors}")]
     private static partial void LogReloadRejected(ILogger logger, string file, string errors);
 }

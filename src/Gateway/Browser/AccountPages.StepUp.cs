@@ -67,6 +67,6 @@ internal static partial class AccountPages
         WithStepUpAsync(context, form, page, FactorRule.FormOnly, "confirm a second factor", _ =>
             ConfirmAsync(context, page, $"Confirmed. For the next {page.StepUp.WindowText} changes need no further second factor."));
 
-    [LoggerMessage(EventId = 611, Level = LogLevel.Warning, Message = "Account of user {User}: refused to {Change} without a fresh step-up")]
+    [LoggerMessage(EventId = LogEvents.AccountStepUpRequired, Level = LogLevel.Warning, Message = "Account of user {User}: refused to {Change} without a fresh step-up")]
     private static partial void LogStepUpRequired(ILogger logger, string user, string change);
 }

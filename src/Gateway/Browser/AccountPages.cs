@@ -189,6 +189,6 @@ internal static partial class AccountPages
             return await ConfirmAsync(context, page, "Two-factor authentication is disabled.");
         });
 
-    [LoggerMessage(EventId = 610, Level = LogLevel.Information, Message = "Account of user {User}: {Change}")]
+    [LoggerMessage(EventId = LogEvents.AccountChanged, Level = LogLevel.Information, Message = "Account of user {User}: {Change}")]
     private static partial void LogChanged(ILogger logger, string user, string change);
 }

@@ -63,9 +63,9 @@ internal static partial class AuthorizePages
         return Done();
     }
 
-    [LoggerMessage(EventId = 620, Level = LogLevel.Information, Message = "Web-OTP approved ({Factor}) for user {User}: {Action} of {Package}")]
+    [LoggerMessage(EventId = LogEvents.WebOtpApproved, Level = LogLevel.Information, Message = "Web-OTP approved ({Factor}) for user {User}: {Action} of {Package}")]
     private static partial void LogApproved(ILogger logger, string user, string action, string? package, string? factor);
 
-    [LoggerMessage(EventId = 621, Level = LogLevel.Warning, Message = "Web-OTP approval refused ({Outcome}) for user {User}: {Action}")]
+    [LoggerMessage(EventId = LogEvents.WebOtpApprovalRefused, Level = LogLevel.Warning, Message = "Web-OTP approval refused ({Outcome}) for user {User}: {Action}")]
     private static partial void LogRefused(ILogger logger, VerificationOutcome outcome, string user, string action);
 }

@@ -135,13 +135,13 @@ internal static partial class LoginPages
         return Finished(flow with { Completed = true });
     }
 
-    [LoggerMessage(EventId = 630, Level = LogLevel.Information, Message = "Web login of user {User} completed ({Factor})")]
+    [LoggerMessage(EventId = LogEvents.WebLoginCompleted, Level = LogLevel.Information, Message = "Web login of user {User} completed ({Factor})")]
     private static partial void LogLoggedIn(ILogger logger, string user, string factor);
 
     /// <summary>The audit action of a web login for npm.</summary>
     private static readonly string WebLoginAction = Policy.NpmAction.WebLogin.Name;
 
-    [LoggerMessage(EventId = 631, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = LogEvents.WebLoginRefused, Level = LogLevel.Warning,
         Message = "Web login refused for user {User} from client network {Network}: wrong username or password (guess {Guess} of this login)")]
     private static partial void LogRefused(ILogger logger, string user, string network, long guess);
 }

@@ -73,6 +73,6 @@ internal static partial class PageBodyLimit
         GatewayResponses.WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"The gateway's pages accept bodies of at most {max} bytes.");
 
     /// <param name="length">The declared length; -1: a chunked body, cut at the limit.</param>
-    [LoggerMessage(EventId = 1421, Level = LogLevel.Debug, Message = "{Method} of a page refused with 413: a body of {Length} bytes (-1: chunked, cut at the limit)")]
+    [LoggerMessage(EventId = LogEvents.PageBodyTooLarge, Level = LogLevel.Debug, Message = "{Method} of a page refused with 413: a body of {Length} bytes (-1: chunked, cut at the limit)")]
     private static partial void LogTooLarge(ILogger logger, string method, long length);
 }

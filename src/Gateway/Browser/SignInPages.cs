@@ -98,6 +98,6 @@ internal static partial class SignInPages
     /// <summary>The audit action of a sign-in to the account pages.</summary>
     private const string AccountAction = "account";
 
-    [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "Web sign-in refused for user {User} from client network {Network}: wrong password")]
+    [LoggerMessage(EventId = LogEvents.PageSignInRefused, Level = LogLevel.Warning, Message = "Web sign-in refused for user {User} from client network {Network}: wrong password")]
     private static partial void LogSignInRefused(ILogger logger, string user, string network);
 }

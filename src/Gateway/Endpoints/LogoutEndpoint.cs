@@ -40,9 +40,9 @@ internal sealed partial class LogoutEndpoint(TokenLedger tokens, ILogger<LogoutE
         }
     }
 
-    [LoggerMessage(EventId = 463, Level = LogLevel.Information, Message = "A token was logged out: its record now refuses it")]
+    [LoggerMessage(EventId = LogEvents.TokenLoggedOut, Level = LogLevel.Information, Message = "A token was logged out: its record now refuses it")]
     private static partial void LogEnded(ILogger logger);
 
-    [LoggerMessage(EventId = 464, Level = LogLevel.Warning, Message = "A token was logged out at the registry, but the store could not end its record")]
+    [LoggerMessage(EventId = LogEvents.TokenLogoutNotRecorded, Level = LogLevel.Warning, Message = "A token was logged out at the registry, but the store could not end its record")]
     private static partial void LogNotEnded(ILogger logger);
 }

@@ -127,6 +127,6 @@ internal sealed partial class PackageRuleEndpoint(
                 .OfType<string>()]
             : [];
 
-    [LoggerMessage(EventId = 470, Level = LogLevel.Information, Message = "Two-factor rule of {Package} set to {Rule} by maintainer {User}")]
+    [LoggerMessage(EventId = LogEvents.PackageRuleChanged, Level = LogLevel.Information, Message = "Two-factor rule of {Package} set to {Rule} by maintainer {User}")]
     private static partial void LogChanged(ILogger logger, string package, string rule, string user);
 }

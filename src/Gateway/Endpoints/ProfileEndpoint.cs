@@ -226,24 +226,24 @@ internal sealed partial class ProfileEndpoint(
         return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
     }
 
-    [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "2FA enrolment started for user {User} (mode {Mode})")]
+    [LoggerMessage(EventId = LogEvents.ProfileEnrolmentStarted, Level = LogLevel.Information, Message = "2FA enrolment started for user {User} (mode {Mode})")]
     private static partial void LogEnrolmentStarted(ILogger logger, string user, string mode);
 
-    [LoggerMessage(EventId = 501, Level = LogLevel.Information, Message = "2FA enabled for user {User}")]
+    [LoggerMessage(EventId = LogEvents.ProfileTwoFactorEnabled, Level = LogLevel.Information, Message = "2FA enabled for user {User}")]
     private static partial void LogEnabled(ILogger logger, string user);
 
-    [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "2FA enrolment confirmation refused for user {User}: the code does not match the pending secret")]
+    [LoggerMessage(EventId = LogEvents.ProfileEnrolmentRejected, Level = LogLevel.Warning, Message = "2FA enrolment confirmation refused for user {User}: the code does not match the pending secret")]
     private static partial void LogEnrolmentRejected(ILogger logger, string user);
 
-    [LoggerMessage(EventId = 503, Level = LogLevel.Information, Message = "2FA mode of user {User} changed to {Mode}")]
+    [LoggerMessage(EventId = LogEvents.ProfileModeChanged, Level = LogLevel.Information, Message = "2FA mode of user {User} changed to {Mode}")]
     private static partial void LogModeChanged(ILogger logger, string user, string mode);
 
-    [LoggerMessage(EventId = 504, Level = LogLevel.Information, Message = "2FA disabled for user {User}")]
+    [LoggerMessage(EventId = LogEvents.ProfileTwoFactorDisabled, Level = LogLevel.Information, Message = "2FA disabled for user {User}")]
     private static partial void LogDisabled(ILogger logger, string user);
 
-    [LoggerMessage(EventId = 506, Level = LogLevel.Error, Message = "2FA change refused for user {User}: the route policy ({Rule}) let it through without a second factor; 2FA changes must be class auth")]
+    [LoggerMessage(EventId = LogEvents.ProfileChangeUnprotected, Level = LogLevel.Error, Message = "2FA change refused for user {User}: the route policy ({Rule}) let it through without a second factor; 2FA changes must be class auth")]
     private static partial void LogUnprotectedChange(ILogger logger, string user, string rule);
 
-    [LoggerMessage(EventId = 505, Level = LogLevel.Warning, Message = "2FA change refused for user {User}: wrong password")]
+    [LoggerMessage(EventId = LogEvents.ProfileWrongPassword, Level = LogLevel.Warning, Message = "2FA change refused for user {User}: wrong password")]
     private static partial void LogWrongPassword(ILogger logger, string user);
 }

@@ -37,6 +37,6 @@ internal sealed partial class ClientFaultHandler(ILogger<ClientFaultHandler> log
         _ => "The request could not be read (a body shorter than its Content-Length, or malformed chunked encoding).",
     };
 
-    [LoggerMessage(EventId = 1461, Level = LogLevel.Information, Message = "{Method} {Where} from {Client} answered {Status}: the request could not be read (the client's fault, not a dependency's)")]
+    [LoggerMessage(EventId = LogEvents.ClientFault, Level = LogLevel.Information, Message = "{Method} {Where} from {Client} answered {Status}: the request could not be read (the client's fault, not a dependency's)")]
     private static partial void LogClientFault(ILogger logger, string method, string where, int status, string? client);
 }

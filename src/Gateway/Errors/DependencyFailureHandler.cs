@@ -87,12 +87,12 @@ internal sealed partial class DependencyFailureHandler(IOptions<ResilienceOption
             ? SafePath.For(feature.Path)
             : (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? endpoint?.DisplayName ?? "(no endpoint)";
 
-    [LoggerMessage(EventId = 900, Level = LogLevel.Warning, Message = "Dependency unavailable: {Dependency} ({Failure}); {Method} {Where} answered 503")]
+    [LoggerMessage(EventId = LogEvents.DependencyUnavailable, Level = LogLevel.Warning, Message = "Dependency unavailable: {Dependency} ({Failure}); {Method} {Where} answered 503")]
     private static partial void LogUnavailable(ILogger logger, string dependency, string method, string where, string? failure);
 
-    [LoggerMessage(EventId = 1400, Level = LogLevel.Debug, Message = "The registry refused the gateway's {Call} with {Status} (the request's own fault, not counted as a failure); {Method} {Where} answered {Status}")]
+    [LoggerMessage(EventId = LogEvents.RegistryRefusedCall, Level = LogLevel.Debug, Message = "The registry refused the gateway's {Call} with {Status} (the request's own fault, not counted as a failure); {Method} {Where} answered {Status}")]
     private static partial void LogRefused(ILogger logger, string call, int status, string method, string where);
 
-    [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "The registry rate-limited the gateway's {Call} (429); {Method} {Where} answered 429. Behind the gateway the registry's per-address limit is shared by every client unless it trusts X-Forwarded-For")]
+    [LoggerMessage(EventId = LogEvents.RegistryRateLimited, Level = LogLevel.Warning, Message = "The registry rate-limited the gateway's {Call} (429); {Method} {Where} answered 429. Behind the gateway the registry's per-address limit is shared by every client unless it trusts X-Forwarded-For")]
     private static partial void LogRateLimited(ILogger logger, string call, string method, string where);
 }

@@ -21,7 +21,7 @@ internal static class LoginAccount
     /// <summary>The account and the password the login proves, or why the request is refused (400).</summary>
     public sealed record Result(string? Account, string? Password, string? Problem);
 
-    /// <param name="body">The request's JSON body, read by <see cref="Pipeline.BodyReader"/>.</param>
+    /// <param name="body">The request's JSON body, read by <see cref="Npm.BodyReader"/>.</param>
     /// <param name="accountKey">The body key naming the account (the rule's <c>account</c>).</param>
     /// <param name="rawPath">The request target as received (the path's name is compared as the registry decodes it).</param>
     /// <param name="authorization">The request's Authorization value, empty when none.</param>

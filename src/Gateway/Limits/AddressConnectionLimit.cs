@@ -97,6 +97,6 @@ internal sealed partial class AddressConnectionLimit(int limit, TrustedProxies t
         }
     }
 
-    [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Refused {Refused} connection(s) over the per-address limit in the last minute; latest from {Address} (Gateway:Limits:MaxConnectionsPerAddress = {Limit})")]
+    [LoggerMessage(EventId = LogEvents.ConnectionsOverAddressLimit, Level = LogLevel.Warning, Message = "Refused {Refused} connection(s) over the per-address limit in the last minute; latest from {Address} (Gateway:Limits:MaxConnectionsPerAddress = {Limit})")]
     private static partial void LogRefused(ILogger logger, long refused, string address, int limit);
 }

@@ -89,6 +89,6 @@ internal static partial class LimitsRegistration
         return app;
     }
 
-    [LoggerMessage(EventId = 1403, Level = LogLevel.Information, Message = "Connections: at most {MaxConnections} at once (descriptor limit {Descriptors}), {PerAddress} per client address (0: no limit); {TrustedProxies} trusted proxy network(s)")]
+    [LoggerMessage(EventId = LogEvents.ConnectionLimits, Level = LogLevel.Information, Message = "Connections: at most {MaxConnections} at once (descriptor limit {Descriptors}), {PerAddress} per client address (0: no limit); {TrustedProxies} trusted proxy network(s)")]
     private static partial void LogLimits(ILogger logger, long maxConnections, string descriptors, int perAddress, int trustedProxies);
 }

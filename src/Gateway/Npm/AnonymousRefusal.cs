@@ -44,6 +44,6 @@ internal static partial class AnonymousRefusal
         return GatewayResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, Message);
     }
 
-    [LoggerMessage(EventId = 1460, Level = LogLevel.Debug, Message = "{Method} {Path} ({Action}) from {Client} refused with 401: no credential, not forwarded")]
+    [LoggerMessage(EventId = LogEvents.AnonymousRefused, Level = LogLevel.Debug, Message = "{Method} {Path} ({Action}) from {Client} refused with 401: no credential, not forwarded")]
     private static partial void LogRefused(ILogger logger, string method, string path, string action, string? client);
 }

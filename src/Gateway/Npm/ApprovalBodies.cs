@@ -84,10 +84,10 @@ internal sealed partial class ApprovalBodies(IOptions<GatewayOptions> options, I
             $"The request body is larger than this gateway accepts ({max} bytes, Gateway:MaxPublishBytes).");
     }
 
-    [LoggerMessage(EventId = 1480, Level = LogLevel.Warning, Message = "Web approval: a {Method} body larger than {MaxBytes} bytes refused (413)")]
+    [LoggerMessage(EventId = LogEvents.ApprovalBodyTooLarge, Level = LogLevel.Warning, Message = "Web approval: a {Method} body larger than {MaxBytes} bytes refused (413)")]
     private static partial void LogTooLarge(ILogger logger, string method, long maxBytes);
 
-    [LoggerMessage(EventId = 1481, Level = LogLevel.Warning, Message = "Web approval: a {Method} body did not arrive within {Seconds} s (408)")]
+    [LoggerMessage(EventId = LogEvents.ApprovalBodyTooSlow, Level = LogLevel.Warning, Message = "Web approval: a {Method} body did not arrive within {Seconds} s (408)")]
     private static partial void LogSlowBody(ILogger logger, string method, long seconds);
 }
 

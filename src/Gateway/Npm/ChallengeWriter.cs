@@ -7,7 +7,7 @@ namespace Gateway.Npm;
 /// The one place a verification outcome becomes a response. Clients get npm's uniform wording (a wrong
 /// code and a replayed one look the same); the log gets the exact reason, never the code.
 /// </summary>
-internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger, DecisionAudit? decisions = null)
+internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger, DecisionAudit decisions)
 {
     /// <summary>npm's registry wording; npm, pnpm and yarn all recognise "one-time pass" (docs/PROTOCOL.md#21-what-each-client-recognises).</summary>
     public const string OtpRequiredMessage = "You must provide a one-time pass. Upgrade your client to npm@latest in order to use 2FA.";
@@ -42,11 +42,6 @@ internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger, D
     /// <summary>A challenge is audited here, where it is answered; a refused code was audited where it was judged.</summary>
     private ValueTask RecordAsync(HttpContext context, GatewayRequestFeature feature, VerificationOutcome outcome, WebFlowUrls? webFlow)
     {
-        if (decisions is null)
-        {
-            return ValueTask.CompletedTask;
-        }
-
         switch (outcome)
         {
             case VerificationOutcome.Missing:
@@ -80,6 +75,6 @@ internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger, D
     /// <summary>The two URLs of a web-OTP flow.</summary>
     public sealed record WebFlowUrls(string AuthUrl, string DoneUrl);
 
-    [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "Second factor refused ({Outcome}) for {Method} {Action} of {Package} by user {User}; retry after {RetryAfterSeconds} s")]
+    [LoggerMessage(EventId = LogEvents.SecondFactorRefused, Level = LogLevel.Warning, Message = "Second factor refused ({Outcome}) for {Method} {Action} of {Package} by user {User}; retry after {RetryAfterSeconds} s")]
     private static partial void LogRefused(ILogger logger, VerificationOutcome outcome, string method, string action, string? package, string? user, double? retryAfterSeconds);
 }

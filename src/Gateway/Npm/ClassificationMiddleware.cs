@@ -65,9 +65,9 @@ internal sealed partial class ClassificationMiddleware(RequestDelegate next, Rou
         }
     }
 
-    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "{Method} {Path} refused: its body cannot be read as the registry would ({Problem})")]
+    [LoggerMessage(EventId = LogEvents.RequestBodyRefused, Level = LogLevel.Warning, Message = "{Method} {Path} refused: its body cannot be read as the registry would ({Problem})")]
     private static partial void LogBodyRefused(ILogger logger, string method, string path, string problem);
 
-    [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "{Method} {Path} classified as {Action} of {Package}: class {Class} by {Rule}")]
+    [LoggerMessage(EventId = LogEvents.RequestClassified, Level = LogLevel.Debug, Message = "{Method} {Path} classified as {Action} of {Package}: class {Class} by {Rule}")]
     private static partial void LogClassified(ILogger logger, string method, string path, string action, string? package, ProtectionClass @class, string rule);
 }

@@ -149,6 +149,6 @@ internal sealed partial class DecisionMiddleware(
         return GatewayResponses.WriteErrorAsync(context, status, message);
     }
 
-    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "{Method} {Path} ({Action}) refused with {Status} before any decision: {Reason}")]
+    [LoggerMessage(EventId = LogEvents.RequestRefusedBeforeDecision, Level = LogLevel.Warning, Message = "{Method} {Path} ({Action}) refused with {Status} before any decision: {Reason}")]
     private static partial void LogRefused(ILogger logger, string method, string path, string action, int status, string reason);
 }

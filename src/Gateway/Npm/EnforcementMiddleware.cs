@@ -198,21 +198,21 @@ internal sealed partial class EnforcementMiddleware(
         }
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "{Method} {Path} ({Action}) refused with {Status}: {Reason}")]
+    [LoggerMessage(EventId = LogEvents.IdentityRefused, Level = LogLevel.Warning, Message = "{Method} {Path} ({Action}) refused with {Status}: {Reason}")]
     private static partial void LogRefused(ILogger logger, string method, string path, string action, int status, string reason);
 
-    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Login of user {User} refused before its second factor: wrong password")]
+    [LoggerMessage(EventId = LogEvents.LoginWrongPassword, Level = LogLevel.Warning, Message = "Login of user {User} refused before its second factor: wrong password")]
     private static partial void LogWrongPassword(ILogger logger, string user);
 
-    [LoggerMessage(EventId = 450, Level = LogLevel.Warning, Message = "{Action} of {Package} by user {User} refused by token or package rules: {Reason}")]
+    [LoggerMessage(EventId = LogEvents.RefusedByTokenOrPackageRules, Level = LogLevel.Warning, Message = "{Action} of {Package} by user {User} refused by token or package rules: {Reason}")]
     private static partial void LogRefusedByRules(ILogger logger, string action, string? package, string? user, string reason);
 
-    [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Report-only: {Action} of {Package} by user {User} forwarded without a second factor (would challenge)")]
+    [LoggerMessage(EventId = LogEvents.ReportOnlyWouldChallenge, Level = LogLevel.Warning, Message = "Report-only: {Action} of {Package} by user {User} forwarded without a second factor (would challenge)")]
     private static partial void LogWouldChallenge(ILogger logger, string action, string? package, string user);
 
-    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Web-OTP flow not opened for {Action} by user {User}: this credential has too many open flows")]
+    [LoggerMessage(EventId = LogEvents.WebOtpFlowLimited, Level = LogLevel.Warning, Message = "Web-OTP flow not opened for {Action} by user {User}: this credential has too many open flows")]
     private static partial void LogWebFlowLimited(ILogger logger, string user, string action);
 
-    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Second factor accepted ({Factor}) for {Action} of {Package} by user {User}")]
+    [LoggerMessage(EventId = LogEvents.SecondFactorAccepted, Level = LogLevel.Information, Message = "Second factor accepted ({Factor}) for {Action} of {Package} by user {User}")]
     private static partial void LogVerified(ILogger logger, string action, string? package, string user, string? factor);
 }

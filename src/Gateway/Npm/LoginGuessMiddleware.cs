@@ -9,7 +9,7 @@ namespace Gateway.Npm;
 /// login): every password login is counted against the client's network before anything else, whatever the
 /// account, and refused with 429 + <c>Retry-After</c> while that network backs off — so it never reaches the
 /// registry, whose own per-address limit sees only the gateway's address and is shared by every user.
-/// A wrong password — the gateway's answer for an account with 2FA (<see cref="LoginPasswordMiddleware"/>) or the
+/// A wrong password — the gateway's answer for an account with 2FA (<see cref="EnforcementMiddleware"/>) or the
 /// registry's for one without — keeps its count; any other answer takes the count back (docs/SECURITY.md, "Password guessing").
 /// Every refusal (400, or a 401 that is not a second-factor challenge) is answered no sooner than the floor and with
 /// the same few headers whoever wrote it, so neither its time nor its headers tell whether the gateway or the registry

@@ -100,12 +100,12 @@ internal sealed partial class TokenLedgerMiddleware(RequestDelegate next, TokenL
         }
     }
 
-    [LoggerMessage(EventId = 460, Level = LogLevel.Information, Message = "Token created for user {User}: expires {Expires}, bypass 2FA {Bypass}, limited to packages {Limited}, {Permission}")]
+    [LoggerMessage(EventId = LogEvents.TokenCreated, Level = LogLevel.Information, Message = "Token created for user {User}: expires {Expires}, bypass 2FA {Bypass}, limited to packages {Limited}, {Permission}")]
     private static partial void LogRecorded(ILogger logger, string user, DateTimeOffset? expires, bool bypass, bool limited, TokenPermission permission);
 
-    [LoggerMessage(EventId = 462, Level = LogLevel.Error, Message = "The registry's answer to a token creation by user {User} could not be read; the token was not handed out")]
+    [LoggerMessage(EventId = LogEvents.TokenCreationUnreadable, Level = LogLevel.Error, Message = "The registry's answer to a token creation by user {User} could not be read; the token was not handed out")]
     private static partial void LogUnreadable(ILogger logger, string user);
 
-    [LoggerMessage(EventId = 461, Level = LogLevel.Warning, Message = "A token of user {User} was revoked by the registry but its gateway record could not be dropped (store unavailable)")]
+    [LoggerMessage(EventId = LogEvents.TokenRecordNotDropped, Level = LogLevel.Warning, Message = "A token of user {User} was revoked by the registry but its gateway record could not be dropped (store unavailable)")]
     private static partial void LogNotForgotten(ILogger logger, string user);
 }

@@ -127,16 +127,16 @@ internal sealed partial class TokenLimitsMiddleware(
         }
     }
 
-    [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "{Action} of {Package} with a token of user {User} refused by the token's limits: {Reason}")]
+    [LoggerMessage(EventId = LogEvents.TokenLimitsRefused, Level = LogLevel.Warning, Message = "{Action} of {Package} with a token of user {User} refused by the token's limits: {Reason}")]
     private static partial void LogRefused(ILogger logger, string action, string? package, string user, string reason);
 
-    [LoggerMessage(EventId = 212, Level = LogLevel.Warning, Message = "{Method} {Path} ({Action}) refused with 400: more than one Authorization header")]
+    [LoggerMessage(EventId = LogEvents.AuthorizationHeaderRepeated, Level = LogLevel.Warning, Message = "{Method} {Path} ({Action}) refused with 400: more than one Authorization header")]
     private static partial void LogHeaderRefused(ILogger logger, string method, string path, string action);
 
-    [LoggerMessage(EventId = 1420, Level = LogLevel.Debug, Message = "{Method} {Path} refused with 400: an Authorization header of {Length} characters, longer than any real credential")]
+    [LoggerMessage(EventId = LogEvents.AuthorizationHeaderTooLong, Level = LogLevel.Debug, Message = "{Method} {Path} refused with 400: an Authorization header of {Length} characters, longer than any real credential")]
     private static partial void LogTooLong(ILogger logger, string method, string path, int length);
 
-    [LoggerMessage(EventId = 211, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = LogEvents.TokenLimitsUnchecked, Level = LogLevel.Warning,
         Message = "The {Dependency} cannot answer: {Count} reads presenting a bearer token were forwarded without their token's limits (warned at most once a minute)")]
     private static partial void LogUnchecked(ILogger logger, string dependency, long count);
 }

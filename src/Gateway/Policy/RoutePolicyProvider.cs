@@ -46,12 +46,12 @@ public sealed partial class RoutePolicyProvider : IDisposable
 
     public void Dispose() => _watch.Dispose();
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Route policy {File} loaded: {RuleCount} rules")]
+    [LoggerMessage(EventId = LogEvents.RoutePolicyLoaded, Level = LogLevel.Information, Message = "Route policy {File} loaded: {RuleCount} rules")]
     private static partial void LogLoaded(ILogger logger, string file, int ruleCount);
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Route policy {File} reloaded: {RuleCount} rules")]
+    [LoggerMessage(EventId = LogEvents.RoutePolicyReloaded, Level = LogLevel.Information, Message = "Route policy {File} reloaded: {RuleCount} rules")]
     private static partial void LogReloaded(ILogger logger, string file, int ruleCount);
 
-    [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "Route policy {File} changed but is invalid; keeping the last good policy. Problems:\n{Errors}")]
+    [LoggerMessage(EventId = LogEvents.RoutePolicyReloadRejected, Level = LogLevel.Error, Message = "Route policy {File} changed but is invalid; keeping the last good policy. Problems:\n{Errors}")]
     private static partial void LogReloadRejected(ILogger logger, string file, string errors);
 }

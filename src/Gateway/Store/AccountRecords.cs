@@ -18,9 +18,9 @@ internal sealed class AccountRecords : IUserTwoFactorStore, IAccountChanges
     private readonly ReplicaConfirmation _replicas;
 
     public AccountRecords(IConnectionMultiplexer store, TimeProvider time, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard,
-        ReplicaConfirmation? replicas = null)
+        ReplicaConfirmation replicas)
     {
-        _replicas = replicas ?? ReplicaConfirmation.None;
+        _replicas = replicas;
         _store = store;
         _time = time;
         _guard = guard;

@@ -88,7 +88,7 @@ internal sealed partial class EmbeddedGarnetServer : IAsyncDisposable
             }
             catch (Exception ex) when (attempt < StartAttempts && IsAddressInUse(ex))
             {
-                logger.LogWarning(ex, "Embedded store could not bind port {Port}; retrying", port);
+                LogPortTaken(logger, ex, port);
                 server?.Dispose(deleteDir: false);
             }
             catch
@@ -185,8 +185,14 @@ internal sealed partial class EmbeddedGarnetServer : IAsyncDisposable
         ClientName = clientName,
     };
 
-    [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Embedded store listening on 127.0.0.1:{Port}")]
+    [LoggerMessage(EventId = LogEvents.EmbeddedStoreListening, Level = LogLevel.Information, Message = "Embedded store listening on 127.0.0.1:{Port}")]
     private static partial void LogListening(ILogger logger, int port);
+
+    [LoggerMessage(EventId = LogEvents.EmbeddedStorePortTaken, Level = LogLevel.Warning, Message = "Embedded store could not bind port {Port}; retrying")]
+    private static partial void LogPortTaken(ILogger logger, Exception exception, int port);
+
+    [LoggerMessage(EventId = LogEvents.EmbeddedStoreCheckpointFailed, Level = LogLevel.Warning, Message = "Embedded store checkpoint on shutdown failed; the AOF will be replayed on start")]
+    private static partial void LogCheckpointFailed(ILogger logger, Exception exception);
 
     private static int FindFreePort()
     {
@@ -213,7 +219,7 @@ internal sealed partial class EmbeddedGarnetServer : IAsyncDisposable
         catch (Exception ex)
         {
             // Not fatal: every acknowledged write is already in the AOF, which the next start replays.
-            _logger.LogWarning(ex, "Embedded store checkpoint on shutdown failed; the AOF will be replayed on start");
+            LogCheckpointFailed(_logger, ex);
         }
 
         try

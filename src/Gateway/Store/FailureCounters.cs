@@ -19,7 +19,7 @@ internal enum RegulationVerdict
 /// <c>TwoFactor/FailureRegulator</c>'s, passed in as <see cref="RegulationOptions"/>.
 /// </summary>
 internal sealed class FailureCounters(IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard,
-    ReplicaConfirmation? replicas = null)
+    ReplicaConfirmation replicas)
 {
     /// <param name="scope">Null for second factors; otherwise the name of a separate count (e.g. sign-in passwords).</param>
     /// <returns>Counted or Locked, and the lock-out in force (Unix ms; 0 when none was started).</returns>
@@ -70,7 +70,7 @@ internal sealed class FailureCounters(IConnectionMultiplexer store, [FromKeyedSe
         return await guard.ExecuteAsync(async _ =>
         {
             var result = (RedisResult[])(await store.GetDatabase().ScriptEvaluateAsync(script, keys, arguments))!;
-            await (replicas ?? ReplicaConfirmation.None).ConfirmAsync(keys[0]);
+            await replicas.ConfirmAsync(keys[0]);
             return result;
         }, cancellation);
     }

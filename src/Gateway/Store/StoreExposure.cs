@@ -39,6 +39,6 @@ internal static partial class StoreExposure
         _ => endpoint.ToString() ?? "?",
     };
 
-    [LoggerMessage(EventId = 1404, Level = LogLevel.Warning, Message = "Gateway:Store connects to {Endpoints} without a password: anyone who can reach that store can read and change every user's 2FA state. Set requirepass on the store and password=… in Gateway:Store, or bind it to loopback")]
+    [LoggerMessage(EventId = LogEvents.StoreWithoutPassword, Level = LogLevel.Warning, Message = "Gateway:Store connects to {Endpoints} without a password: anyone who can reach that store can read and change every user's 2FA state. Set requirepass on the store and password=… in Gateway:Store, or bind it to loopback")]
     private static partial void LogPasswordlessRemote(ILogger logger, string endpoints);
 }

@@ -70,9 +70,9 @@ internal static partial class StoreKeyMigration
             : StoreKeys.UserPrefix + "{" + rest[..end] + "}" + rest[end..];
     }
 
-    [LoggerMessage(EventId = 1442, Level = LogLevel.Information, Message = "User audit lists of before their expiry now expire in {Days} days: {Count}")]
+    [LoggerMessage(EventId = LogEvents.AuditListsExpiring, Level = LogLevel.Information, Message = "User audit lists of before their expiry now expire in {Days} days: {Count}")]
     private static partial void LogAuditListsExpiring(ILogger logger, int count, int days);
 
-    [LoggerMessage(EventId = 901, Level = LogLevel.Information, Message = "Store keys renamed to their hash-tagged names: {Count}")]
+    [LoggerMessage(EventId = LogEvents.StoreKeysRenamed, Level = LogLevel.Information, Message = "Store keys renamed to their hash-tagged names: {Count}")]
     private static partial void LogRenamed(ILogger logger, int count);
 }

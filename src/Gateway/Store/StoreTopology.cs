@@ -20,7 +20,7 @@ internal static partial class StoreTopology
         }
     }
 
-    [LoggerMessage(EventId = 902, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = LogEvents.StoreReplicasUnconfirmed, Level = LogLevel.Warning,
         Message = "The store has {Replicas} replica(s) but Gateway:StoreReplication:ConfirmReplicas is 0: a failover can lose a spent code's binding (docs/SCALING.md)")]
     private static partial void LogUnconfirmed(ILogger logger, int replicas);
 }

@@ -69,6 +69,6 @@ internal static partial class TokenOwnerIndex
         return Accounts.Usernames.IsWellFormed(user) && credentialId.Length > 0 && !credentialId.Contains(':') ? (user, credentialId) : null;
     }
 
-    [LoggerMessage(EventId = 903, Level = LogLevel.Information, Message = "Token records given their owner index: {Count}")]
+    [LoggerMessage(EventId = LogEvents.TokenOwnersIndexed, Level = LogLevel.Information, Message = "Token records given their owner index: {Count}")]
     private static partial void LogIndexed(ILogger logger, int count);
 }

@@ -19,7 +19,7 @@ namespace Gateway.Store;
 /// </para>
 /// </summary>
 internal sealed class TokenRecords(
-    IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard, ReplicaConfirmation? replicas = null)
+    IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard, ReplicaConfirmation replicas)
 {
     /// <summary>How much longer the owner index lives than the record it leads to (it is written first).</summary>
     internal static readonly TimeSpan OwnerIndexMargin = TimeSpan.FromDays(1);
@@ -28,10 +28,9 @@ internal sealed class TokenRecords(
         await guard.ExecuteAsync(async ct =>
         {
             var db = store.GetDatabase();
-            var confirm = replicas ?? ReplicaConfirmation.None;
             // First the owner index, confirmed, then the record: never a record that reads cannot find.
             await db.StringSetAsync(StoreKeys.TokenOwner(credentialId), StoreKeys.Checked(username), lifetime + OwnerIndexMargin, When.Always);
-            await confirm.ConfirmAsync(StoreKeys.TokenOwner(credentialId));
+            await replicas.ConfirmAsync(StoreKeys.TokenOwner(credentialId));
             var tx = db.CreateTransaction();
             _ = tx.StringSetAsync(StoreKeys.Token(username, credentialId), attributesJson, lifetime, When.Always);
             if (registryKey is not null)
@@ -41,7 +40,7 @@ internal sealed class TokenRecords(
 
             var written = await tx.ExecuteAsync();
             // A record a failover lost would leave the token without its limits: confirmed like a spent code.
-            await confirm.ConfirmAsync(StoreKeys.Token(username, credentialId));
+            await replicas.ConfirmAsync(StoreKeys.Token(username, credentialId));
             return written;
         }, cancellation);
 

@@ -10,7 +10,7 @@ namespace Gateway.Store;
 /// carries the lifetime).
 /// </summary>
 internal sealed class WebOtpRecords(IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard,
-    ReplicaConfirmation? replicas = null)
+    ReplicaConfirmation replicas)
 {
     private const string UsedField = "used";
 
@@ -51,7 +51,7 @@ internal sealed class WebOtpRecords(IConnectionMultiplexer store, [FromKeyedServ
 
     /// <summary>True for the one caller that claims the token first (bind-once on its <c>used</c> slot).</summary>
     public async ValueTask<bool> ClaimAsync(string tokenHash, CancellationToken cancellation) =>
-        await StoreBindings.BindAsync(store, guard, StoreKeys.WebOtpToken(tokenHash), UsedField, UsedMark, TimeSpan.Zero, cancellation, replicas) == BindResult.Claimed;
+        await StoreBindings.BindAsync(store, guard, StoreKeys.WebOtpToken(tokenHash), UsedField, UsedMark, TimeSpan.Zero, replicas, cancellation) == BindResult.Claimed;
 
     /// <summary>True when one follow-up of the claimed token was spent now; false once the budget is gone (or before the claim).</summary>
     public async ValueTask<bool> SpendFollowUpAsync(string tokenHash, CancellationToken cancellation)
@@ -63,7 +63,7 @@ internal sealed class WebOtpRecords(IConnectionMultiplexer store, [FromKeyedServ
             if (answer == 1)
             {
                 // A spend a failover could lose would let the follow-up be made again (ReplicaConfirmation).
-                await (replicas ?? ReplicaConfirmation.None).ConfirmAsync(key);
+                await replicas.ConfirmAsync(key);
             }
 
             return answer;

@@ -20,8 +20,8 @@ internal sealed class FailureRegulator(
     FailureCounters counters,
     TimeProvider time,
     IOptions<RegulationOptions> options,
-    AuditTrail? audit = null,
-    GatewayMetrics? metrics = null)
+    AuditTrail audit,
+    GatewayMetrics metrics)
 {
     public const string OtpScope = "otp";
 
@@ -96,14 +96,11 @@ internal sealed class FailureRegulator(
 
     private async ValueTask LockoutStartedAsync(string username, string scope, TimeSpan length, CancellationToken cancellation)
     {
-        metrics?.Lockout(scope);
-        if (audit is not null)
-        {
-            await audit.RecordAsync(AuditEventTypes.LockoutStarted, username, $"{scope}:{(int)Math.Ceiling(length.TotalSeconds)}s", cancellation: cancellation);
-        }
+        metrics.Lockout(scope);
+        await audit.RecordAsync(AuditEventTypes.LockoutStarted, username, $"{scope}:{(int)Math.Ceiling(length.TotalSeconds)}s", cancellation: cancellation);
     }
 
-    /// <summary>What <see cref="BindUnlessLockedAsync"/> found.</summary>
+    /// <summary>What <see cref="BindTotpUnlessLockedAsync"/> found.</summary>
     public enum BindOutcome
     {
         Bound,

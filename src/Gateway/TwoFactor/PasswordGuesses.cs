@@ -64,10 +64,10 @@ internal sealed partial class PasswordGuesses(AddressCounters counters, TimeProv
         }
     }
 
-    [LoggerMessage(EventId = 1440, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = LogEvents.PasswordBackoffStarted, Level = LogLevel.Warning,
         Message = "Password attempts from client network {Network} back off for {Seconds} s if this one is wrong ({Count} counted)")]
     private static partial void LogBackoffStarted(ILogger logger, string network, long count, int seconds);
 
-    [LoggerMessage(EventId = 1441, Level = LogLevel.Warning, Message = "Password attempt from client network {Network} refused: backing off for {Seconds} s")]
+    [LoggerMessage(EventId = LogEvents.PasswordBackoffRefused, Level = LogLevel.Warning, Message = "Password attempt from client network {Network} refused: backing off for {Seconds} s")]
     private static partial void LogRefused(ILogger logger, string network, int seconds);
 }

@@ -24,9 +24,9 @@ internal sealed class SecondFactorVerifier(
     RecoveryCodeBindings recoveryCodeBindings,
     SecurityKeys keys,
     TimeProvider time,
-    CachedUserModes? cachedStates = null,
-    AuditTrail? audit = null,
-    GatewayMetrics? metrics = null)
+    CachedUserModes cachedStates,
+    AuditTrail audit,
+    GatewayMetrics metrics)
 {
     /// <summary>A recovery code stays good for the rest of the npm command that spent it.</summary>
     private static readonly TimeSpan RecoveryCodeCommandWindow = TimeSpan.FromMinutes(5);
@@ -50,9 +50,7 @@ internal sealed class SecondFactorVerifier(
         }
 
         otp = otp.Trim();
-        var state = cachedStates is null
-            ? await accounts.GetAsync(caller.Username, cancellation)
-            : await cachedStates.GetStateAsync(caller.Username, cancellation);
+        var state = await cachedStates.GetStateAsync(caller.Username, cancellation);
         return TotpCodes.LooksLikeTotp(otp) && state.ProtectedSecret is { } protectedSecret
             ? await VerifyTotpAsync(caller, protectedSecret, otp, cancellation)
             : await VerifyOtherAsync(caller, otp, request, cancellation);
@@ -95,8 +93,8 @@ internal sealed class SecondFactorVerifier(
             VerificationOutcome.LockedOut => "locked",
             _ => "invalid",
         };
-        metrics?.Verification(outcome, result.Factor);
-        if (result.Outcome != VerificationOutcome.Verified && audit is not null)
+        metrics.Verification(outcome, result.Factor);
+        if (result.Outcome != VerificationOutcome.Verified)
         {
             await audit.RecordAsync(AuditEventTypes.CodeRefused, username, outcome, request?.Classification.Action.Name, request?.Classification.Package, cancellation);
         }
@@ -163,10 +161,7 @@ internal sealed class SecondFactorVerifier(
             return VerificationResult.Of(VerificationOutcome.Invalid);
         }
 
-        if (audit is not null)
-        {
-            await audit.RecordAsync(AuditEventTypes.RecoveryCodeUsed, caller.Username, "used", cancellation: cancellation);
-        }
+        await audit.RecordAsync(AuditEventTypes.RecoveryCodeUsed, caller.Username, "used", cancellation: cancellation);
 
         return await BindAsync(caller, hash, cancellation);
     }

@@ -24,7 +24,7 @@ internal sealed class TwoFactorAccounts(
     TimeProvider time,
     IOptions<GatewayOptions> options,
     PackageRuleBook packageRules,
-    AuditTrail? audit = null)
+    AuditTrail audit)
 {
     /// <returns>The <c>otpauth://</c> URL of the new, pending secret.</returns>
     public async ValueTask<string> StartAsync(string username, TwoFactorMode mode, CancellationToken cancellation)
@@ -169,5 +169,5 @@ internal sealed class TwoFactorAccounts(
     }
 
     private ValueTask RecordAsync(string type, string username, string outcome, CancellationToken cancellation) =>
-        audit?.RecordAsync(type, username, outcome, cancellation: cancellation) ?? ValueTask.CompletedTask;
+        audit.RecordAsync(type, username, outcome, cancellation: cancellation);
 }

@@ -6,8 +6,8 @@ namespace Gateway.IntegrationTests.Harness;
 
 /// <summary>
 /// The UTF-7 smuggling attack on a JSON body: a document that, read as UTF-8, has only the keys
-/// <paramref name="visible"/> names, and whose last string, read as UTF-7 (as Express's body-parser does when
-/// the Content-Type says <c>charset=utf-7</c>), closes early and adds <paramref name="hidden"/>'s members.
+/// <c>visible</c> names, and whose last string, read as UTF-7 (as Express's body-parser does when
+/// the Content-Type says <c>charset=utf-7</c>), closes early and adds <c>hidden</c>'s members.
 /// In UTF-7 <c>+ACI-</c> is <c>"</c> and <c>+-</c> is <c>+</c>; everything else here is a direct character.
 /// </summary>
 internal static class Utf7Smuggling

@@ -11,7 +11,8 @@ using Gateway.Tests.Policy;
 
 namespace Gateway.Tests.Npm;
 
-public sealed class ChallengeWriterTests
+[Collection(Store.StoreCollection.Name)]
+public sealed class ChallengeWriterTests(Store.EmbeddedGarnetFixture store)
 {
     // Set on every request: the writer never receives the code, so it must never show up anywhere.
     private const string SentOtp = "493817";
@@ -132,7 +133,8 @@ public sealed class ChallengeWriterTests
         feature.Identified(new CallerIdentity("alice", "credential-a"), loginPassword: null);
         context.Features.Set(feature);
 
-        await new ChallengeWriter(_log).WriteAsync(context, result);
+        await new ChallengeWriter(_log, new DecisionAudit(TwoFactor.CoreCollaborators.Audit(store, TimeProvider.System), TwoFactor.CoreCollaborators.Metrics()))
+            .WriteAsync(context, result);
 
         var body = Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
         var headers = context.Response.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);

@@ -17,7 +17,7 @@ public abstract class AccountRecordsTests(IStoreFixture store)
     [Fact]
     public async Task Change_RaisesChangedBeforeItReturns()
     {
-        var records = new AccountRecords(store.Multiplexer, TimeProvider.System, StoreGuard.Create(TimeProvider.System));
+        var records = new AccountRecords(store.Multiplexer, TimeProvider.System, StoreGuard.Create(TimeProvider.System), ReplicaConfirmation.None);
         var changed = new List<string>();
         records.Changed += u => { lock (changed) { changed.Add(u); } };
 
@@ -33,9 +33,9 @@ public abstract class AccountRecordsTests(IStoreFixture store)
     public async Task ChangeOnAnotherInstance_ReachesThisInstancesCache()
     {
         var guard = StoreGuard.Create(TimeProvider.System);
-        var records = new AccountRecords(store.Multiplexer, TimeProvider.System, guard);
+        var records = new AccountRecords(store.Multiplexer, TimeProvider.System, guard, ReplicaConfirmation.None);
         var here = new CachedUserModes(new MemoryCache(new MemoryCacheOptions()), records, records);
-        var there = new AccountRecords(store.Multiplexer, TimeProvider.System, guard);
+        var there = new AccountRecords(store.Multiplexer, TimeProvider.System, guard, ReplicaConfirmation.None);
         Assert.Equal(TwoFactorMode.Disabled, await here.GetModeAsync(_user, default));
 
         await there.SetModeAsync(_user, TwoFactorMode.AuthAndWrites, default);

@@ -53,7 +53,7 @@ public abstract class BindOnceTests(IStoreFixture store)
     }
 
     private ValueTask<BindResult> BindAsync(string? field, string claimant, TimeSpan lifetime) =>
-        StoreBindings.BindAsync(store.Multiplexer, _guard, _key, field, claimant, lifetime, default);
+        StoreBindings.BindAsync(store.Multiplexer, _guard, _key, field, claimant, lifetime, ReplicaConfirmation.None, default);
 
     [Collection(StoreCollection.Name)]
     public sealed class OnRedis(RedisServerFixture store) : BindOnceTests(store);

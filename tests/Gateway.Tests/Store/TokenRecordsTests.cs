@@ -16,7 +16,7 @@ public abstract class TokenRecordsTests(IStoreFixture store)
 {
     private readonly string _user = TestUsers.Unique("tok");
     private readonly string _credentialId = "h" + Guid.NewGuid().ToString("N");
-    private readonly TokenRecords _records = new(store.Multiplexer, StoreGuard.Create(TimeProvider.System));
+    private readonly TokenRecords _records = new(store.Multiplexer, StoreGuard.Create(TimeProvider.System), ReplicaConfirmation.None);
 
     private IDatabase Db => store.Multiplexer.GetDatabase();
 

@@ -127,5 +127,6 @@ public abstract class FailureRegulatorConcurrencyTests(IStoreFixture store)
     }
 
     private FailureRegulator Create() =>
-        new(new FailureCounters(store.Multiplexer, StoreGuard.Create(_time)), _time, Options.Create(new RegulationOptions { FreeFailures = FreeFailures }));
+        new(new FailureCounters(store.Multiplexer, StoreGuard.Create(_time), ReplicaConfirmation.None), _time, Options.Create(new RegulationOptions { FreeFailures = FreeFailures }),
+            CoreCollaborators.Audit(store, _time), CoreCollaborators.Metrics());
 }

@@ -1,3 +1,4 @@
+using Gateway.Audit;
 using Gateway.Configuration;
 using Gateway.Store;
 using Gateway.Tests.Store;
@@ -139,6 +140,16 @@ public abstract class FailureRegulatorTests(IStoreFixture store)
     }
 
     [Fact]
+    public async Task FailUnlessLockedAsync_LockoutStarts_IsAudited()
+    {
+        await FailAsync(Create(), 5);
+
+        var audited = await CoreCollaborators.Audit(store, _time).NewestAsync(_user, 10, default);
+
+        Assert.Equal("otp:30s", Assert.Single(audited, e => e.Type == AuditEventTypes.LockoutStarted).Outcome);
+    }
+
+    [Fact]
     public async Task FailUnlessLockedAsync_TwoInstancesOnOneStore_ShareTheCount()
     {
         var first = Create();
@@ -166,7 +177,8 @@ public abstract class FailureRegulatorTests(IStoreFixture store)
     }
 
     private FailureRegulator Create(RegulationOptions? options = null) =>
-        new(new FailureCounters(store.Multiplexer, StoreGuard.Create(_time)), _time, Options.Create(options ?? new RegulationOptions()));
+        new(new FailureCounters(store.Multiplexer, StoreGuard.Create(_time), ReplicaConfirmation.None), _time, Options.Create(options ?? new RegulationOptions()),
+            CoreCollaborators.Audit(store, _time), CoreCollaborators.Metrics());
 
     /// <summary>
     /// Counts <paramref name="failures"/> failures as consecutive wrong codes would, each made once the

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Gateway.Accounts;
+using Gateway.Audit;
 using Gateway.Configuration;
 using Gateway.Identity;
 using Gateway.Resilience;
@@ -28,10 +29,6 @@ public abstract class SecondFactorVerifierTests
 
     private readonly FakeTimeProvider _time = new(Start);
     private readonly Harness _harness;
-
-    /// <summary>As the gateway runs it: users' records from the in-process cache, so that a verification
-    /// reaches the store in the order it was called (the burst tests rely on that order).</summary>
-    private readonly Harness _cachedHarness;
     private readonly string _user = TestUsers.Unique();
     private readonly CallerIdentity _credentialA;
     private readonly CallerIdentity _credentialB;
@@ -39,7 +36,6 @@ public abstract class SecondFactorVerifierTests
     protected SecondFactorVerifierTests(IStoreFixture store)
     {
         _harness = new Harness(store.Multiplexer, store.Protection, _time, StoreGuard.Create(_time));
-        _cachedHarness = new Harness(store.Multiplexer, store.Protection, _time, StoreGuard.Create(_time), cachedStates: true);
         _credentialA = new CallerIdentity(_user, "credential-a");
         _credentialB = new CallerIdentity(_user, "credential-b");
     }
@@ -47,19 +43,26 @@ public abstract class SecondFactorVerifierTests
     [Collection(StoreCollection.Name)]
     public sealed class OnRedis(RedisServerFixture store) : SecondFactorVerifierTests(store)
     {
+        /// <summary>
+        /// A connection that fails fast while disconnected. The verifier is made while the store is up, as the
+        /// gateway's are (its mode cache subscribes to changes when it is made; start-up connects the store first).
+        /// </summary>
         [Fact]
         public async Task VerifyAsync_StoreUnreachable_ThrowsDependencyUnavailable()
         {
+            await using var server = await RedisServer.StartAsync();
             var options = new ConfigurationOptions
             {
-                EndPoints = { { IPAddress.Loopback, RedisServer.FreePort() } },
+                EndPoints = { { IPAddress.Loopback, server.Port } },
                 AbortOnConnectFail = false,
                 BacklogPolicy = BacklogPolicy.FailFast,
                 ConnectTimeout = 200,
             };
-            await using var dead = await ConnectionMultiplexer.ConnectAsync(options);
+            await using var failFast = await ConnectionMultiplexer.ConnectAsync(options);
             var time = new FakeTimeProvider(Start);
-            var harness = new Harness(dead, new EphemeralDataProtectionProvider(), time, StoreGuard.Create(time));
+            var harness = new Harness(failFast, new EphemeralDataProtectionProvider(), time, StoreGuard.Create(time));
+
+            server.Kill();
 
             // Not an outcome: the exception reaches the one place that answers 503 (DependencyFailureHandler).
             await Assert.ThrowsAsync<DependencyUnavailableException>(async () =>
@@ -218,6 +221,18 @@ public abstract class SecondFactorVerifierTests
         Assert.Equal(VerificationOutcome.Verified, (await _harness.Verifier.VerifyAsync(_credentialA, TotpCodes.Compute(secret, _time.GetUtcNow()), default)).Outcome);
     }
 
+    [Fact]
+    public async Task VerifyAsync_WrongCodeThenRecoveryCode_AreAudited()
+    {
+        var (secret, codes) = await _harness.EnrolAsync(_user);
+
+        await _harness.Verifier.VerifyAsync(_credentialA, WrongCode(secret), default);
+        await _harness.Verifier.VerifyAsync(_credentialA, codes[0], default);
+
+        var audited = (await _harness.Audit.NewestAsync(_user, 10, default)).Select(e => (e.Type, e.Outcome));
+        Assert.Equal([(AuditEventTypes.RecoveryCodeUsed, "used"), (AuditEventTypes.CodeRefused, "invalid")], audited);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -364,41 +379,41 @@ public abstract class SecondFactorVerifierTests
     [Fact]
     public async Task VerifyAsync_BurstOf50WrongCodes_AtMostFiveAnsweredBeforeLockout()
     {
-        var (secret, _) = await _cachedHarness.EnrolWarmAsync(_user);
+        var (secret, _) = await _harness.EnrolWarmAsync(_user);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
-            _cachedHarness.Verifier.VerifyAsync(new CallerIdentity(_user, "thief-" + i), WrongCode(secret), default).AsTask()));
+            _harness.Verifier.VerifyAsync(new CallerIdentity(_user, "thief-" + i), WrongCode(secret), default).AsTask()));
 
         Assert.Equal(5, results.Count(r => r.Outcome == VerificationOutcome.Invalid));
         Assert.Equal(45, results.Count(r => r.Outcome == VerificationOutcome.LockedOut));
-        Assert.NotNull((await _cachedHarness.Regulator.CheckAsync(_user, default)).LockedFor);
+        Assert.NotNull((await _harness.Regulator.CheckAsync(_user, default)).LockedFor);
     }
 
     [Fact]
     public async Task VerifyAsync_RightCodeSentAfterABurstOfWrongOnes_IsLockedOut()
     {
-        var (secret, _) = await _cachedHarness.EnrolWarmAsync(_user);
-        var wrong = Enumerable.Range(0, 20).Select(_ => _cachedHarness.Verifier.VerifyAsync(_credentialA, WrongCode(secret), default).AsTask()).ToList();
+        var (secret, _) = await _harness.EnrolWarmAsync(_user);
+        var wrong = Enumerable.Range(0, 20).Select(_ => _harness.Verifier.VerifyAsync(_credentialA, WrongCode(secret), default).AsTask()).ToList();
 
-        var right = await _cachedHarness.Verifier.VerifyAsync(_credentialA, TotpCodes.Compute(secret, _time.GetUtcNow()), default);
+        var right = await _harness.Verifier.VerifyAsync(_credentialA, TotpCodes.Compute(secret, _time.GetUtcNow()), default);
         await Task.WhenAll(wrong);
 
         Assert.Equal(VerificationOutcome.LockedOut, right.Outcome);
-        Assert.NotNull((await _cachedHarness.Regulator.CheckAsync(_user, default)).LockedFor);
+        Assert.NotNull((await _harness.Regulator.CheckAsync(_user, default)).LockedFor);
     }
 
     [Fact]
     public async Task VerifyAsync_RecoveryCodeSentAfterABurstOfWrongOnes_IsLockedOutAndNotSpent()
     {
-        var (_, codes) = await _cachedHarness.EnrolWarmAsync(_user);
-        var wrong = Enumerable.Range(0, 20).Select(_ => _cachedHarness.Verifier.VerifyAsync(_credentialA, "aaaa-bbbb-cccc-dddd", default).AsTask()).ToList();
+        var (_, codes) = await _harness.EnrolWarmAsync(_user);
+        var wrong = Enumerable.Range(0, 20).Select(_ => _harness.Verifier.VerifyAsync(_credentialA, "aaaa-bbbb-cccc-dddd", default).AsTask()).ToList();
 
-        var right = await _cachedHarness.Verifier.VerifyAsync(_credentialA, codes[0], default);
+        var right = await _harness.Verifier.VerifyAsync(_credentialA, codes[0], default);
         var results = await Task.WhenAll(wrong);
 
         Assert.Equal(VerificationOutcome.LockedOut, right.Outcome);
         Assert.Equal(5, results.Count(r => r.Outcome == VerificationOutcome.Invalid));
-        Assert.Equal(RecoveryCodes.Count, await _cachedHarness.Accounts.CountRecoveryCodesAsync(_user, default));
+        Assert.Equal(RecoveryCodes.Count, await _harness.Accounts.CountRecoveryCodesAsync(_user, default));
     }
 
     [Fact]
@@ -464,21 +479,26 @@ public abstract class SecondFactorVerifierTests
     /// <summary>The verifier and everything it is made of, as the gateway composes them.</summary>
     private sealed class Harness
     {
-        public Harness(IConnectionMultiplexer store, IDataProtectionProvider protection, TimeProvider time, DependencyGuard guard, bool cachedStates = false)
+        public Harness(IConnectionMultiplexer store, IDataProtectionProvider protection, TimeProvider time, DependencyGuard guard)
         {
+            var replicas = ReplicaConfirmation.None;
             Store = store;
-            Accounts = new AccountRecords(store, time, guard);
-            Cache = cachedStates ? new CachedUserModes(new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions()), Accounts, Accounts) : null;
+            Accounts = new AccountRecords(store, time, guard, replicas);
+            Cache = new CachedUserModes(new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions()), Accounts, Accounts);
             Vault = new SecretVault(protection);
             var hasher = new KeyedHasher(new SecretKeys(store), protection);
             RecoveryCodes = new RecoveryCodes(hasher);
-            Regulator = new FailureRegulator(new FailureCounters(store, guard), time, Options.Create(new RegulationOptions()));
+            Audit = CoreCollaborators.Audit(store, hasher, time);
+            var metrics = CoreCollaborators.Metrics();
+            Regulator = new FailureRegulator(new FailureCounters(store, guard, replicas), time, Options.Create(new RegulationOptions()), Audit, metrics);
             KeyHarness = new SecurityKeysHarness(store);
-            Verifier = new SecondFactorVerifier(Accounts, new WebOtpTokens(new WebOtpRecords(store, guard), hasher), Vault, RecoveryCodes, Regulator,
-                new RecoveryCodeBindings(store, guard), KeyHarness.Keys, time, Cache);
+            Verifier = new SecondFactorVerifier(Accounts, new WebOtpTokens(new WebOtpRecords(store, guard, replicas), hasher), Vault, RecoveryCodes, Regulator,
+                new RecoveryCodeBindings(store, guard, replicas), KeyHarness.Keys, time, Cache, Audit, metrics);
         }
 
-        public CachedUserModes? Cache { get; }
+        public CachedUserModes Cache { get; }
+
+        public AuditTrail Audit { get; }
 
         /// <summary>The real security keys over the same store (a software authenticator plays the key).</summary>
         public SecurityKeysHarness KeyHarness { get; }
@@ -504,14 +524,17 @@ public abstract class SecondFactorVerifierTests
             return (secret, codes);
         }
 
-        /// <summary><see cref="EnrolAsync"/>, then the record loaded into the cache.</summary>
+        /// <summary>
+        /// <see cref="EnrolAsync"/>, then the record loaded into the cache, so that a verification reaches the store
+        /// in the order it was called (the burst tests rely on that order).
+        /// </summary>
         public async Task<(byte[] Secret, IReadOnlyList<string> RecoveryCodes)> EnrolWarmAsync(string username)
         {
             var enrolled = await EnrolAsync(username);
             // Enrolment publishes a change that evicts the entry; let that arrive before loading it.
             await Store.GetSubscriber().PingAsync();
-            Cache!.Forget(username);
-            Assert.NotNull((await Cache!.GetStateAsync(username, default)).ProtectedSecret);
+            Cache.Forget(username);
+            Assert.NotNull((await Cache.GetStateAsync(username, default)).ProtectedSecret);
             return enrolled;
         }
     }

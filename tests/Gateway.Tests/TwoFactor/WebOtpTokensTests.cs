@@ -26,7 +26,7 @@ public sealed class WebOtpTokensTests(RedisServerFixture store)
     private static readonly RequestClassification s_removal = new(TestActions.Named("unpublish"), "pkg", ProtectionClass.Writes, "rules[5]");
     private static readonly RequestClassification s_tarballDelete = s_removal with { FollowUp = true, Rule = "rules[7]" };
 
-    private readonly WebOtpTokens _tokens = new(new WebOtpRecords(store.Multiplexer, StoreGuard.Create(new FakeTimeProvider())),
+    private readonly WebOtpTokens _tokens = new(new WebOtpRecords(store.Multiplexer, StoreGuard.Create(new FakeTimeProvider()), ReplicaConfirmation.None),
         new KeyedHasher(new SecretKeys(store.Multiplexer), store.Protection));
 
     private readonly CallerIdentity _caller = new(TestUsers.Unique(), "credential-a");
