@@ -1,24 +1,14 @@
-using Gateway.IntegrationTests.Harness;
 using Microsoft.Playwright;
 
 namespace Gateway.BrowserTests.Infrastructure;
 
 /// <summary>
 /// Per test class: one real Verdaccio, one gateway in front of it (embedded store, public URL on
-/// <c>localhost</c>) and one headless Debian <c>chromium</c> driven by Playwright. Tests take a fresh
+/// <c>localhost</c>) and one headless Debian <c>chromium</c> (<see cref="Chromium"/>). Tests take a fresh
 /// browser context (cookies) and a fresh user each.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    /// <summary>Debian's chromium: Playwright's own browser downloads are never used (docs/ARCHITECTURE.md#tests).</summary>
-    public const string ChromiumPath = "/usr/bin/chromium";
-
-    private static readonly string[] s_chromiumArgs =
-    [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ];
-
     private VerdaccioProcess? _verdaccio;
     private BrowserGateway? _gateway;
     private IPlaywright? _playwright;
@@ -33,15 +23,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium (scripts/test.sh does).");
-        }
-
-        // Playwright's driver must not try to fetch browsers of its own.
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         var verdaccio = VerdaccioProcess.StartAsync();
-        var playwright = Playwright.CreateAsync();
+        var playwright = Chromium.CreatePlaywrightAsync();
         try
         {
             await Task.WhenAll(verdaccio, playwright);
@@ -52,13 +35,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             _playwright = playwright.IsCompletedSuccessfully ? playwright.Result : null;
         }
 
-        var browser = _playwright!.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = s_chromiumArgs,
-            Timeout = 60_000,
-        });
+        var browser = Chromium.LaunchAsync(_playwright!);
         var gateway = BrowserGateway.StartAsync(_verdaccio!.Url);
         try
         {

@@ -1,4 +1,3 @@
-using Gateway.IntegrationTests.Harness;
 using Microsoft.Playwright;
 
 namespace Gateway.ClientMatrixTests.Infrastructure;
@@ -94,15 +93,8 @@ internal sealed class MatrixWorld
         {
             if (_browser is null)
             {
-                Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-                _playwright = await Playwright.CreateAsync();
-                _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-                {
-                    ExecutablePath = "/usr/bin/chromium",
-                    Headless = true,
-                    Args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-                    Timeout = 60_000,
-                });
+                _playwright = await Chromium.CreatePlaywrightAsync();
+                _browser = await Chromium.LaunchAsync(_playwright);
             }
 
             return _browser;

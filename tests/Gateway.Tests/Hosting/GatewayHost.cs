@@ -31,7 +31,7 @@ public class GatewayHost : IAsyncLifetime
     private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "gw-host-" + Guid.NewGuid().ToString("N"));
     private Factory? _factory;
 
-    internal RedisServer Redis { get; private set; } = null!;
+    internal RedisServerProcess Redis { get; private set; } = null!;
 
     internal StubRegistry Registry { get; private set; } = null!;
 
@@ -50,7 +50,7 @@ public class GatewayHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_dataPath);
-        var redis = RedisServer.StartAsync();
+        var redis = RedisServerProcess.StartAsync();
         var registry = StubRegistry.StartAsync();
         Redis = await redis;
         Registry = await registry;

@@ -20,13 +20,13 @@ public interface IStoreFixture
 /// <summary>One <c>redis-server</c> for the whole <see cref="StoreCollection"/>.</summary>
 public sealed class RedisServerFixture : IStoreFixture, IAsyncLifetime
 {
-    private RedisServer? _server;
+    private RedisServerProcess? _server;
 
     public IConnectionMultiplexer Multiplexer => _server?.Multiplexer ?? throw new InvalidOperationException("Not started");
 
     public IDataProtectionProvider Protection { get; } = new EphemeralDataProtectionProvider();
 
-    public async Task InitializeAsync() => _server = await RedisServer.StartAsync();
+    public async Task InitializeAsync() => _server = await RedisServerProcess.StartAsync();
 
     public async Task DisposeAsync()
     {

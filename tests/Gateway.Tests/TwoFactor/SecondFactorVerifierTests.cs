@@ -52,7 +52,7 @@ public abstract class SecondFactorVerifierTests
         {
             var options = new ConfigurationOptions
             {
-                EndPoints = { { IPAddress.Loopback, RedisServer.FreePort() } },
+                EndPoints = { { IPAddress.Loopback, FreePort.Next() } },
                 AbortOnConnectFail = false,
                 BacklogPolicy = BacklogPolicy.FailFast,
                 ConnectTimeout = 200,
@@ -73,7 +73,7 @@ public abstract class SecondFactorVerifierTests
         [Fact]
         public async Task VerifyAsync_StoreKilledAfterEnrolment_ThrowsDependencyUnavailable()
         {
-            await using var server = await RedisServer.StartAsync();
+            await using var server = await RedisServerProcess.StartAsync();
             var time = new FakeTimeProvider(Start);
             var protection = new EphemeralDataProtectionProvider();
             var enrolled = new Harness(server.Multiplexer, protection, time, StoreGuard.Create(time));
@@ -90,7 +90,7 @@ public abstract class SecondFactorVerifierTests
         [Fact]
         public async Task VerifyAsync_StoreKilled_AnswersWithinGuardTimeout()
         {
-            await using var server = await RedisServer.StartAsync();
+            await using var server = await RedisServerProcess.StartAsync();
             var time = new FakeTimeProvider(Start);
             var protection = new EphemeralDataProtectionProvider();
             var (secret, _) = await new Harness(server.Multiplexer, protection, time, StoreGuard.Create(time)).EnrolAsync("alice");

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 
-namespace Gateway.IntegrationTests.Harness;
+namespace Gateway.Testing;
 
 /// <summary>A long-running server process whose output is captured and whose whole tree is killed on
 /// dispose. Shared plumbing of <see cref="RedisServerProcess"/>, <see cref="VerdaccioProcess"/> and
 /// <see cref="GatewayProcess"/>.</summary>
-internal sealed class ChildProcess : IDisposable
+public sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
 

@@ -2,11 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
-namespace Gateway.IntegrationTests.Harness;
+namespace Gateway.Testing;
 
 /// <summary>A real, unmodified Verdaccio (tests/registry, pinned in its package-lock.json) on a free
 /// loopback port with storage and htpasswd in a temp folder and no uplinks, so nothing leaves the machine.</summary>
-internal sealed class VerdaccioProcess : IAsyncDisposable
+public sealed class VerdaccioProcess : IAsyncDisposable
 {
     private readonly TempDirectory _dir;
     private readonly ChildProcess _process;
