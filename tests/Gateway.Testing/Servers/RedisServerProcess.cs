@@ -15,7 +15,6 @@ public sealed class RedisServerProcess : IAsyncDisposable
     private const int StartAttempts = 3;
 
     private readonly TempDirectory _dir;
-    private readonly Lazy<ConnectionMultiplexer> _multiplexer;
     private ChildProcess? _process;
     private bool _frozen;
 
@@ -24,12 +23,6 @@ public sealed class RedisServerProcess : IAsyncDisposable
         _dir = dir;
         _process = process;
         Port = port;
-        _multiplexer = new(() => ConnectionMultiplexer.Connect(new ConfigurationOptions
-        {
-            EndPoints = { EndPoint },
-            AbortOnConnectFail = true,
-            ConnectTimeout = 1000,
-        }));
     }
 
     public int Port { get; }
@@ -42,12 +35,6 @@ public sealed class RedisServerProcess : IAsyncDisposable
     public OutputBuffer Output => _process?.Output ?? new OutputBuffer();
 
     public bool IsRunning => _process is { HasExited: false };
-
-    /// <summary>
-    /// A client of this server, connected on first use and disposed with it; after <see cref="Kill"/> it stays,
-    /// reconnecting (a store that went away). For tests that drive the store's classes in process.
-    /// </summary>
-    public ConnectionMultiplexer Multiplexer => _multiplexer.Value;
 
     /// <summary>A plain store: no replication, no persistence.</summary>
     public static Task<RedisServerProcess> StartAsync() => StartAsync("store", []);
@@ -94,6 +81,13 @@ public sealed class RedisServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A new client of this server, for tests that drive the store's classes in process; the caller disposes it. After
+    /// <see cref="Kill"/> it stays, reconnecting (a store that went away).
+    /// </summary>
+    public async Task<ConnectionMultiplexer> ConnectAsync() =>
+        await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { EndPoint }, AbortOnConnectFail = true, ConnectTimeout = 1000 });
+
     /// <summary>Sends an inline <c>PING</c> and expects <c>+PONG</c>.</summary>
     public static async Task<bool> PingAsync(int port)
     {
@@ -128,11 +122,6 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_multiplexer.IsValueCreated)
-        {
-            await _multiplexer.Value.DisposeAsync();
-        }
-
         if (_frozen && _process is not null)
         {
             await ThawAsync();

@@ -33,6 +33,9 @@ public class GatewayHost : IAsyncLifetime
 
     internal RedisServerProcess Redis { get; private set; } = null!;
 
+    /// <summary>A client of <see cref="Redis"/>, connected before the host starts, for what a test reads in the store.</summary>
+    internal StackExchange.Redis.ConnectionMultiplexer StoreClient { get; private set; } = null!;
+
     internal StubRegistry Registry { get; private set; } = null!;
 
     /// <summary>Every log event the host wrote (the logging configuration as shipped, plus this capture).</summary>
@@ -53,6 +56,7 @@ public class GatewayHost : IAsyncLifetime
         var redis = RedisServerProcess.StartAsync();
         var registry = StubRegistry.StartAsync();
         Redis = await redis;
+        StoreClient = await Redis.ConnectAsync();
         Registry = await registry;
         var settings = new Dictionary<string, string>
         {
@@ -87,6 +91,11 @@ public class GatewayHost : IAsyncLifetime
         if (Registry is not null)
         {
             await Registry.DisposeAsync();
+        }
+
+        if (StoreClient is not null)
+        {
+            await StoreClient.DisposeAsync();
         }
 
         if (Redis is not null)

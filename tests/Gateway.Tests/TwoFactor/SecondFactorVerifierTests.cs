@@ -74,11 +74,12 @@ public abstract class SecondFactorVerifierTests
         public async Task VerifyAsync_StoreKilledAfterEnrolment_ThrowsDependencyUnavailable()
         {
             await using var server = await RedisServerProcess.StartAsync();
+            await using var client = await server.ConnectAsync();
             var time = new FakeTimeProvider(Start);
             var protection = new EphemeralDataProtectionProvider();
-            var enrolled = new Harness(server.Multiplexer, protection, time, StoreGuard.Create(time));
+            var enrolled = new Harness(client, protection, time, StoreGuard.Create(time));
             var (secret, _) = await enrolled.EnrolAsync("alice");
-            var verifier = new Harness(server.Multiplexer, protection, time, StoreGuard.Create(TimeProvider.System)).Verifier;
+            var verifier = new Harness(client, protection, time, StoreGuard.Create(TimeProvider.System)).Verifier;
 
             server.Kill();
 
@@ -91,10 +92,11 @@ public abstract class SecondFactorVerifierTests
         public async Task VerifyAsync_StoreKilled_AnswersWithinGuardTimeout()
         {
             await using var server = await RedisServerProcess.StartAsync();
+            await using var client = await server.ConnectAsync();
             var time = new FakeTimeProvider(Start);
             var protection = new EphemeralDataProtectionProvider();
-            var (secret, _) = await new Harness(server.Multiplexer, protection, time, StoreGuard.Create(time)).EnrolAsync("alice");
-            var verifier = new Harness(server.Multiplexer, protection, time, StoreGuard.Create(TimeProvider.System)).Verifier;
+            var (secret, _) = await new Harness(client, protection, time, StoreGuard.Create(time)).EnrolAsync("alice");
+            var verifier = new Harness(client, protection, time, StoreGuard.Create(TimeProvider.System)).Verifier;
 
             server.Kill();
             var stopwatch = Stopwatch.StartNew();

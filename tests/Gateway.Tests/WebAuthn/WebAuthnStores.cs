@@ -34,13 +34,23 @@ public sealed class WebAuthnGarnetStore : IWebAuthnStore, IAsyncLifetime
 public sealed class WebAuthnRedisStore : IWebAuthnStore, IAsyncLifetime
 {
     private RedisServerProcess? _server;
+    private ConnectionMultiplexer? _multiplexer;
 
-    public IConnectionMultiplexer Multiplexer => _server?.Multiplexer ?? throw new InvalidOperationException("Not started");
+    public IConnectionMultiplexer Multiplexer => _multiplexer ?? throw new InvalidOperationException("Not started");
 
-    public async Task InitializeAsync() => _server = await RedisServerProcess.StartAsync();
+    public async Task InitializeAsync()
+    {
+        _server = await RedisServerProcess.StartAsync();
+        _multiplexer = await _server.ConnectAsync();
+    }
 
     public async Task DisposeAsync()
     {
+        if (_multiplexer is not null)
+        {
+            await _multiplexer.DisposeAsync();
+        }
+
         if (_server is not null)
         {
             await _server.DisposeAsync();
