@@ -1,4 +1,3 @@
-using Gateway.ClientMatrixTests.Clients;
 using Gateway.ClientMatrixTests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 

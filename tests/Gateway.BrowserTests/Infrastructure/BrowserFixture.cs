@@ -13,7 +13,6 @@ public sealed class BrowserFixture : IAsyncLifetime
     private BrowserGateway? _gateway;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
-    private int _userCounter;
 
     internal VerdaccioProcess Verdaccio => _verdaccio ?? throw new InvalidOperationException("Fixture not initialised.");
 
@@ -49,11 +48,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A user with a unique name, created on Verdaccio (as <c>npm adduser</c> would).</summary>
-    internal Task<RegistryUser> CreateUserAsync(string prefix)
-    {
-        var n = Interlocked.Increment(ref _userCounter);
-        return Verdaccio.CreateUserAsync($"{prefix}{n}-{Guid.NewGuid().ToString("N")[..6]}", "pw-" + Guid.NewGuid().ToString("N"));
-    }
+    internal Task<RegistryUser> CreateUserAsync(string prefix) => Verdaccio.CreateUniqueUserAsync(prefix);
 
     public async Task DisposeAsync()
     {
