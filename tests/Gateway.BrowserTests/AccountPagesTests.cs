@@ -1,5 +1,4 @@
 using Gateway.BrowserTests.Infrastructure;
-using Gateway.IntegrationTests.Harness;
 using static Microsoft.Playwright.Assertions;
 
 namespace Gateway.BrowserTests;

@@ -19,7 +19,7 @@ public sealed class CliWebFlowTests(BrowserFixture fixture) : BrowserTest(fixtur
         var npm = Npm(user.Token);
         var name = UniquePackageName("touch-to-publish");
 
-        await using var publish = NpmPtySession.Start(npm, npm.CreatePackage(name, "1.0.0"), NpmPtySession.AuthorizeUrlPattern, "publish");
+        await using var publish = npm.StartInPty(npm.CreatePackage(name, "1.0.0"), ["publish"], new PtyStep.ApprovalUrl());
         var authUrl = await publish.WaitForUrlAsync();
         Assert.StartsWith(Gateway.Url + "/-/gateway/authorize/", authUrl, StringComparison.Ordinal);
         Assert.Contains("Authenticate your account at", publish.Output, StringComparison.Ordinal);
@@ -55,7 +55,7 @@ public sealed class CliWebFlowTests(BrowserFixture fixture) : BrowserTest(fixtur
         var user = await UserWithKeyAsync("weblogin");
         var npm = Npm(); // not logged in
 
-        await using var login = NpmPtySession.Start(npm, npm.NewFolder("login"), NpmPtySession.LoginUrlPattern, "login");
+        await using var login = npm.StartInPty(npm.NewFolder("login"), ["login"], new PtyStep.LoginUrl());
         var loginUrl = await login.WaitForUrlAsync();
         Assert.StartsWith(Gateway.Url + "/-/gateway/login/", loginUrl, StringComparison.Ordinal);
 
@@ -98,7 +98,7 @@ public sealed class CliWebFlowTests(BrowserFixture fixture) : BrowserTest(fixtur
         var user = await UserWithKeyAsync("victim");
         var npm = Npm(user.Token);
         var name = UniquePackageName("not-my-key");
-        await using var publish = NpmPtySession.Start(npm, npm.CreatePackage(name, "1.0.0"), NpmPtySession.AuthorizeUrlPattern, "publish");
+        await using var publish = npm.StartInPty(npm.CreatePackage(name, "1.0.0"), ["publish"], new PtyStep.ApprovalUrl());
         await Page.GotoAsync(await publish.WaitForUrlAsync());
         await Expect(Page.Locator("#flow-user")).ToHaveTextAsync(user.Name);
 
@@ -145,14 +145,14 @@ public sealed class CliWebFlowTests(BrowserFixture fixture) : BrowserTest(fixtur
         var name = UniquePackageName("unpublish-by-touch");
         foreach (var version in new[] { "1.0.0", "1.1.0" })
         {
-            await using var publish = NpmPtySession.Start(npm, npm.CreatePackage(name, version), NpmPtySession.AuthorizeUrlPattern, "publish");
+            await using var publish = npm.StartInPty(npm.CreatePackage(name, version), ["publish"], new PtyStep.ApprovalUrl());
             await Page.GotoAsync(await publish.WaitForUrlAsync());
             await Page.ClickAsync("#authorize button.use-key");
             await Expect(Page.Locator("#approved")).ToBeVisibleAsync();
             Assert.True((await publish.WaitForExitAsync()).Succeeded);
         }
 
-        await using var unpublish = NpmPtySession.Start(npm, npm.NewFolder("unpublish"), NpmPtySession.AuthorizeUrlPattern, "unpublish", $"{name}@1.1.0");
+        await using var unpublish = npm.StartInPty(npm.NewFolder("unpublish"), ["unpublish", $"{name}@1.1.0"], new PtyStep.ApprovalUrl());
         await Page.GotoAsync(await unpublish.WaitForUrlAsync());
         await Expect(Page.Locator("#flow-action")).ToHaveTextAsync("unpublish");
         await Expect(Page.Locator("#flow-method")).ToHaveTextAsync("PUT");

@@ -1,4 +1,3 @@
-using Gateway.ClientMatrixTests.Clients;
 using Gateway.ClientMatrixTests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -25,15 +24,15 @@ public sealed class ApprovalCodeReuseTests : MatrixTest
         var published = await first.RunAsync(await first.CreatePackageAsync(viaOtp), first.Client.Publish(code));
         AssertSucceeded(published);
 
-        await using (var pty = ClientPty.Start(first, await first.CreatePackageAsync(viaPage), first.Client.Publish(null), classicPrompt: false, new TerminalStep.ApprovalUrl()))
+        await using (var pty = first.StartInPty(await first.CreatePackageAsync(viaPage), first.Client.Publish(null), classicPrompt: false, new PtyStep.ApprovalUrl()))
         {
-            await browser.ApproveWithCodeAsync(await pty.WaitForApprovalUrlAsync(), user.Name, "publish", code);
+            await browser.ApproveWithCodeAsync(await pty.WaitForUrlAsync(), user.Name, "publish", code);
             AssertSucceeded(await pty.WaitForExitAsync());
         }
 
-        await using (var pty = ClientPty.Start(second, await second.CreatePackageAsync(otherCredential), second.Client.Publish(null), classicPrompt: false, new TerminalStep.ApprovalUrl()))
+        await using (var pty = second.StartInPty(await second.CreatePackageAsync(otherCredential), second.Client.Publish(null), classicPrompt: false, new PtyStep.ApprovalUrl()))
         {
-            await browser.Page.GotoAsync(await pty.WaitForApprovalUrlAsync());
+            await browser.Page.GotoAsync(await pty.WaitForUrlAsync());
             await browser.Page.FillAsync("#authorize input[name=code]", code);
             await browser.Page.ClickAsync("#authorize button[type=submit]");
             await Expect(browser.Page.Locator("#authorize .error")).ToHaveTextAsync("That second factor was not accepted.");

@@ -36,8 +36,8 @@ public sealed class DistTagCells : MatrixTest
         await SeedAsync(user.User, name, "1.0.0");
         var folder = await session.CreatePackageAsync(UniquePackageName("yarn4", "project"));
 
-        await using var pty = ClientPty.Start(session, folder, session.Client.DistTagAdd(name, "1.0.0", "beta", null)!, classicPrompt: true,
-            new TerminalStep.Answer(session.Client.OtpPrompt!, await CodeAsync(user)));
+        await using var pty = session.StartInPty(folder, session.Client.DistTagAdd(name, "1.0.0", "beta", null)!, classicPrompt: true,
+            new PtyStep.Answer(session.Client.OtpPrompt!, await CodeAsync(user)));
         var result = await pty.WaitForExitAsync();
 
         AssertSucceeded(result);
@@ -138,8 +138,8 @@ public sealed class TokenCreateCells : MatrixTest
         var folder = session.Home.NewFolder("token");
         var before = await Verdaccio.TokenCountAsync(user.Token);
 
-        await using var pty = ClientPty.Start(session, folder, session.Client.TokenCreate(await CodeAsync(user))!, classicPrompt: true,
-            new TerminalStep.Answer("assword:", user.Password));
+        await using var pty = session.StartInPty(folder, session.Client.TokenCreate(await CodeAsync(user))!, classicPrompt: true,
+            new PtyStep.Answer("assword:", user.Password));
         var result = await pty.WaitForExitAsync();
 
         AssertSucceeded(result);

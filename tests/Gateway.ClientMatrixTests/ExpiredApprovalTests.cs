@@ -1,6 +1,5 @@
 using Gateway.ClientMatrixTests.Clients;
 using Gateway.ClientMatrixTests.Infrastructure;
-using Gateway.IntegrationTests.Harness;
 
 namespace Gateway.ClientMatrixTests;
 
@@ -63,8 +62,8 @@ public sealed class ExpiredApprovalTests : MatrixTest, IAsyncLifetime
         var name = UniquePackageName("npm11", "expired");
         var folder = await session.CreatePackageAsync(name);
 
-        await using var pty = ClientPty.Start(session, folder, session.Client.Publish(null), classicPrompt: false, new TerminalStep.ApprovalUrl());
-        await pty.WaitForApprovalUrlAsync();
+        await using var pty = session.StartInPty(folder, session.Client.Publish(null), classicPrompt: false, new PtyStep.ApprovalUrl());
+        await pty.WaitForUrlAsync();
         Assert.True(await OwnGateway.ExpireAllFlowsAsync() > 0);
         var result = await pty.WaitForExitAsync();
 

@@ -18,10 +18,10 @@ public sealed class LoginCells : MatrixTest
         var session = Session(client, token: null);
         var folder = session.Home.NewFolder("login");
 
-        await using var pty = ClientPty.Start(session, folder, session.Client.ClassicLogin!, classicPrompt: true,
-            new TerminalStep.Answer("Username:", user.Name),
-            new TerminalStep.Answer("Password:", user.Password),
-            new TerminalStep.Answer(session.Client.OtpPrompt!, await CodeAsync(user)));
+        await using var pty = session.StartInPty(folder, session.Client.ClassicLogin!, classicPrompt: true,
+            new PtyStep.Answer("Username:", user.Name),
+            new PtyStep.Answer("Password:", user.Password),
+            new PtyStep.Answer(session.Client.OtpPrompt!, await CodeAsync(user)));
         var result = await pty.WaitForExitAsync();
 
         AssertSucceeded(result);
@@ -43,8 +43,8 @@ public sealed class LoginCells : MatrixTest
         var folder = session.Home.NewFolder("login");
         await using var browser = await ApprovalBrowser.OpenAsync(World);
 
-        await using var pty = ClientPty.Start(session, folder, session.Client.WebLogin!, classicPrompt: false, new TerminalStep.LoginUrl());
-        await browser.Page.GotoAsync(await pty.WaitForApprovalUrlAsync());
+        await using var pty = session.StartInPty(folder, session.Client.WebLogin!, classicPrompt: false, new PtyStep.LoginUrl());
+        await browser.Page.GotoAsync(await pty.WaitForUrlAsync());
         await browser.Page.FillAsync("#login input[name=username]", user.Name);
         await browser.Page.FillAsync("#login input[name=password]", user.Password);
         await browser.Page.ClickAsync("#login button[type=submit]");

@@ -57,8 +57,8 @@ public sealed class PublishAtPromptCells : MatrixTest
         var name = UniquePackageName(client, "prompt");
         var folder = await session.CreatePackageAsync(name);
 
-        await using var pty = ClientPty.Start(session, folder, session.Client.Publish(null), classicPrompt: true,
-            new TerminalStep.Answer(session.Client.OtpPrompt!, await CodeAsync(user)));
+        await using var pty = session.StartInPty(folder, session.Client.Publish(null), classicPrompt: true,
+            new PtyStep.Answer(session.Client.OtpPrompt!, await CodeAsync(user)));
         var result = await pty.WaitForExitAsync();
 
         AssertSucceeded(result);

@@ -21,8 +21,8 @@ public sealed class WebFlowCells : MatrixTest
         var folder = await session.CreatePackageAsync(name);
         await using var browser = await ApprovalBrowser.OpenAsync(World);
 
-        await using var pty = ClientPty.Start(session, folder, session.Client.Publish(null), classicPrompt: false, new TerminalStep.ApprovalUrl());
-        var authUrl = await pty.WaitForApprovalUrlAsync();
+        await using var pty = session.StartInPty(folder, session.Client.Publish(null), classicPrompt: false, new PtyStep.ApprovalUrl());
+        var authUrl = await pty.WaitForUrlAsync();
         Assert.Null(await Verdaccio.GetPackumentAsync(name));
         await browser.ApproveWithCodeAsync(authUrl, user.Name, "publish", await CodeAsync(user));
         var result = await pty.WaitForExitAsync();
@@ -42,8 +42,8 @@ public sealed class WebFlowCells : MatrixTest
         var name = UniquePackageName(client, "web-key");
         var folder = await session.CreatePackageAsync(name);
 
-        await using var pty = ClientPty.Start(session, folder, session.Client.Publish(null), classicPrompt: false, new TerminalStep.ApprovalUrl());
-        await browser.ApproveWithKeyAsync(await pty.WaitForApprovalUrlAsync(), user.Name, "publish");
+        await using var pty = session.StartInPty(folder, session.Client.Publish(null), classicPrompt: false, new PtyStep.ApprovalUrl());
+        await browser.ApproveWithKeyAsync(await pty.WaitForUrlAsync(), user.Name, "publish");
         var result = await pty.WaitForExitAsync();
 
         AssertSucceeded(result);

@@ -40,14 +40,14 @@ public sealed class WorkspaceCells : MatrixTest
         var root = session.Home.CreateWorkspace(names);
         await using var browser = await ApprovalBrowser.OpenAsync(World);
 
-        await using var pty = ClientPty.Start(session, root, session.Client.PublishAll(null)!, classicPrompt: false,
-            new TerminalStep.ApprovalUrl(), new TerminalStep.ApprovalUrl(), new TerminalStep.ApprovalUrl());
-        var first = await pty.WaitForApprovalUrlAsync(0);
+        await using var pty = session.StartInPty(root, session.Client.PublishAll(null)!, classicPrompt: false,
+            new PtyStep.ApprovalUrl(), new PtyStep.ApprovalUrl(), new PtyStep.ApprovalUrl());
+        var first = await pty.WaitForUrlAsync(0);
         var code = await CodeAsync(user); // now, so that its window (at least 33 s) covers the three pages
         await browser.ApproveWithCodeAsync(first, user.Name, "publish", code);
         for (var i = 1; i < names.Count; i++)
         {
-            await browser.ApproveWithCodeAsync(await pty.WaitForApprovalUrlAsync(i), user.Name, "publish", code);
+            await browser.ApproveWithCodeAsync(await pty.WaitForUrlAsync(i), user.Name, "publish", code);
         }
 
         var result = await pty.WaitForExitAsync();

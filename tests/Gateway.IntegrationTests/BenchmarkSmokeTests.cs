@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Gateway.IntegrationTests.Harness;
 
 namespace Gateway.IntegrationTests;
 

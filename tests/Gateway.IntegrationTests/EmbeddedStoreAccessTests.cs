@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Gateway.IntegrationTests.Harness;
-using Gateway.Tests.Store;
 using StackExchange.Redis;
 
 namespace Gateway.IntegrationTests;

@@ -28,7 +28,7 @@ public sealed class SecretsNeverLoggedTests(RegistryFixture registry)
         npm.SetToken(user.Token);
         var secrets = new List<(string What, string Value)> { ("password", user.Password), ("login token", user.Token) };
 
-        var enable = await PtyRunner.RunNpmAsync(npm, npm.NewFolder("enable"), ["profile", "enable-2fa", "auth-and-writes"],
+        var enable = await npm.RunInPtyAsync(npm.NewFolder("enable"), ["profile", "enable-2fa", "auth-and-writes"],
             new PtyStep.Answer("assword:", user.Password),
             new PtyStep.AnswerTotpOfShownSecret("authenticator:"));
         Assert.True(enable.Succeeded, enable.ToString());

@@ -25,7 +25,7 @@ public abstract class TwoFactorCoreFlowsTests(RegistryFixture registry, ClassGat
         using var npm = Npm(gateway, user.Token);
 
         // npm must not be given --otp here: the confirmation code is typed at the prompt (docs/PROTOCOL.md#62-enable-2fa).
-        var enable = await PtyRunner.RunNpmAsync(npm, npm.NewFolder("enable"), ["profile", "enable-2fa", "auth-and-writes"],
+        var enable = await npm.RunInPtyAsync(npm.NewFolder("enable"), ["profile", "enable-2fa", "auth-and-writes"],
             new PtyStep.Answer("assword:", user.Password),
             new PtyStep.AnswerTotpOfShownSecret("authenticator:"));
 

@@ -194,7 +194,7 @@ public sealed class TwoFactorNpmCommandsTests(RegistryFixture registry, ClassGat
 
         // Already enrolled: npm's mode-change request is challenged and npm prompts for a code (docs/PROTOCOL.md#63-changing-the-mode-and-disable-2fa).
         // auth-type=legacy: npm 11's default (web) gets the gateway's web-OTP challenge (authUrl/doneUrl), not a prompt.
-        var change = await PtyRunner.RunNpmAsync(npm, npm.NewFolder("mode"), ["profile", "enable-2fa", "auth-only", "--auth-type=legacy"],
+        var change = await npm.RunInPtyAsync(npm.NewFolder("mode"), ["profile", "enable-2fa", "auth-only", "--auth-type=legacy"],
             new PtyStep.Answer("assword:", user.Password),
             new PtyStep.Answer("OTP:", code));
 
@@ -245,7 +245,7 @@ public sealed class TwoFactorNpmCommandsTests(RegistryFixture registry, ClassGat
         Assert.Contains("one-time pass", withoutCode.Body);
 
         using var npm = new NpmCli(gateway.RegistryUrl); // not logged in
-        var login = await PtyRunner.RunNpmAsync(npm, npm.NewFolder("login"), ["login", "--auth-type=legacy"],
+        var login = await npm.RunInPtyAsync(npm.NewFolder("login"), ["login", "--auth-type=legacy"],
             new PtyStep.Answer("Username:", user.Name),
             new PtyStep.Answer("Password:", user.Password),
             new PtyStep.Answer("OTP:", await Totp.CodeAsync(user.Secret)));
@@ -269,7 +269,7 @@ public sealed class TwoFactorNpmCommandsTests(RegistryFixture registry, ClassGat
 
         // The OTP challenge comes before the password is checked, so npm asks for both (auth-type=legacy:
         // the classic "Enter OTP:" prompt rather than the web-OTP flow npm 11 uses by default).
-        var wrongPassword = await PtyRunner.RunNpmAsync(npm, npm.NewFolder("disable"), ["profile", "disable-2fa", "--auth-type=legacy"],
+        var wrongPassword = await npm.RunInPtyAsync(npm.NewFolder("disable"), ["profile", "disable-2fa", "--auth-type=legacy"],
             new PtyStep.Answer("assword:", "not-" + user.Password),
             new PtyStep.Answer("OTP:", code));
 
@@ -279,7 +279,7 @@ public sealed class TwoFactorNpmCommandsTests(RegistryFixture registry, ClassGat
         var stillOn = await npm.RunAsync(npm.NewFolder("profile"), "profile", "get");
         Assert.Matches(@"two-factor auth:\s+auth-and-writes", stillOn.Stdout);
 
-        var disable = await PtyRunner.RunNpmAsync(npm, npm.NewFolder("disable"), ["profile", "disable-2fa", "--auth-type=legacy"],
+        var disable = await npm.RunInPtyAsync(npm.NewFolder("disable"), ["profile", "disable-2fa", "--auth-type=legacy"],
             new PtyStep.Answer("assword:", user.Password),
             new PtyStep.Answer("OTP:", code));
 

@@ -1,29 +1,18 @@
-using Gateway.IntegrationTests.Harness;
 using Microsoft.Playwright;
 
 namespace Gateway.BrowserTests.Infrastructure;
 
 /// <summary>
 /// Per test class: one real Verdaccio, one gateway in front of it (embedded store, public URL on
-/// <c>localhost</c>) and one headless Debian <c>chromium</c> driven by Playwright. Tests take a fresh
+/// <c>localhost</c>) and one headless Debian <c>chromium</c> (<see cref="Chromium"/>). Tests take a fresh
 /// browser context (cookies) and a fresh user each.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    /// <summary>Debian's chromium: Playwright's own browser downloads are never used (docs/ARCHITECTURE.md#tests).</summary>
-    public const string ChromiumPath = "/usr/bin/chromium";
-
-    private static readonly string[] s_chromiumArgs =
-    [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ];
-
     private VerdaccioProcess? _verdaccio;
     private BrowserGateway? _gateway;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
-    private int _userCounter;
 
     internal VerdaccioProcess Verdaccio => _verdaccio ?? throw new InvalidOperationException("Fixture not initialised.");
 
@@ -33,15 +22,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium (scripts/test.sh does).");
-        }
-
-        // Playwright's driver must not try to fetch browsers of its own.
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         var verdaccio = VerdaccioProcess.StartAsync();
-        var playwright = Playwright.CreateAsync();
+        var playwright = Chromium.CreatePlaywrightAsync();
         try
         {
             await Task.WhenAll(verdaccio, playwright);
@@ -52,13 +34,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             _playwright = playwright.IsCompletedSuccessfully ? playwright.Result : null;
         }
 
-        var browser = _playwright!.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = s_chromiumArgs,
-            Timeout = 60_000,
-        });
+        var browser = Chromium.LaunchAsync(_playwright!);
         var gateway = BrowserGateway.StartAsync(_verdaccio!.Url);
         try
         {
@@ -72,11 +48,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A user with a unique name, created on Verdaccio (as <c>npm adduser</c> would).</summary>
-    internal Task<RegistryUser> CreateUserAsync(string prefix)
-    {
-        var n = Interlocked.Increment(ref _userCounter);
-        return Verdaccio.CreateUserAsync($"{prefix}{n}-{Guid.NewGuid().ToString("N")[..6]}", "pw-" + Guid.NewGuid().ToString("N"));
-    }
+    internal Task<RegistryUser> CreateUserAsync(string prefix) => Verdaccio.CreateUniqueUserAsync(prefix);
 
     public async Task DisposeAsync()
     {

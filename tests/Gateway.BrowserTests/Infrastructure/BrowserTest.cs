@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Gateway.IntegrationTests.Harness;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

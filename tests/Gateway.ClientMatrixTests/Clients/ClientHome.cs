@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Gateway.IntegrationTests.Harness;
 
 namespace Gateway.ClientMatrixTests.Clients;
 

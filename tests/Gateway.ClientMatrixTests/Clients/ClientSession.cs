@@ -1,15 +1,11 @@
 using System.Diagnostics;
-using System.Text;
-using Gateway.IntegrationTests.Harness;
 
 namespace Gateway.ClientMatrixTests.Clients;
 
 /// <summary>A client configured in its own <see cref="ClientHome"/>: runs its commands without a terminal
-/// (as CI does) or in a pseudo-terminal (<see cref="ClientPty"/>).</summary>
+/// (as CI does) or in a pseudo-terminal (<see cref="PtySession"/>).</summary>
 internal sealed class ClientSession(MatrixClient client, ClientHome home) : IDisposable
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(120);
-
     public MatrixClient Client { get; } = client;
 
     public ClientHome Home { get; } = home;
@@ -45,16 +41,9 @@ internal sealed class ClientSession(MatrixClient client, ClientHome home) : IDis
     }
 
     /// <summary>Runs a command without a terminal (stdin closed, <c>CI=true</c>), as in a CI job.</summary>
-    public async Task<NpmResult> RunAsync(string workingDirectory, params string[] args)
+    public Task<NpmResult> RunAsync(string workingDirectory, params string[] args)
     {
-        var info = new ProcessStartInfo(Client.Executable[0])
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo(Client.Executable[0]) { WorkingDirectory = workingDirectory };
         foreach (var arg in Client.Executable.Skip(1).Concat(args))
         {
             info.ArgumentList.Add(arg);
@@ -62,31 +51,23 @@ internal sealed class ClientSession(MatrixClient client, ClientHome home) : IDis
 
         ApplyEnvironment(info.Environment, classicPrompt: false);
         info.Environment["CI"] = "true";
-
-        var command = $"{Client.Id} {string.Join(' ', args)}";
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (stderr) { stderr.AppendLine(e.Data); } } };
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(s_timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"`{command}` did not finish in {s_timeout.TotalSeconds:0} s.\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}");
-        }
-
-        process.WaitForExit();
-        return new NpmResult(command, process.ExitCode, stdout.ToString(), stderr.ToString());
+        return ClientCommand.RunAsync(info, $"{Client.Id} {string.Join(' ', args)}");
     }
+
+    /// <summary>Starts a command in a pseudo-terminal, running in the background while the test acts.</summary>
+    /// <param name="classicPrompt">Ask npm-based clients for the classic "Enter OTP" prompt (<c>auth-type=legacy</c>) instead of the web flow.</param>
+    public PtySession StartInPty(string workingDirectory, string[] args, bool classicPrompt, params PtyStep[] steps) =>
+        PtySession.Start(
+            $"{Client.Id} {string.Join(' ', args)}",
+            [.. Client.Executable, .. args, .. classicPrompt ? Client.ClassicPromptArguments : []],
+            workingDirectory,
+            environment =>
+            {
+                ApplyEnvironment(environment, classicPrompt);
+                // Printed URLs are not opened: there is no browser on the client's side of the test.
+                environment["BROWSER"] = "true";
+            },
+            steps);
 
     private static bool IsInheritedClientSetting(string key) =>
         key.StartsWith("npm_", StringComparison.OrdinalIgnoreCase)

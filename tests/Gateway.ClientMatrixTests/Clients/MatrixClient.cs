@@ -1,4 +1,3 @@
-using Gateway.IntegrationTests.Harness;
 
 namespace Gateway.ClientMatrixTests.Clients;
 

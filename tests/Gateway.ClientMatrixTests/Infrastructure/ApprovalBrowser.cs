@@ -1,5 +1,3 @@
-using Gateway.BrowserTests.Infrastructure;
-using Gateway.IntegrationTests.Harness;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Gateway.IntegrationTests.Harness;
-using Gateway.Tests.Store;
 
 namespace Gateway.ClientMatrixTests.Infrastructure;
 

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Gateway.ClientMatrixTests.Clients;
-using Gateway.IntegrationTests.Harness;
 
 namespace Gateway.ClientMatrixTests.Infrastructure;
 

@@ -1,4 +1,3 @@
-using Gateway.IntegrationTests.Harness;
 using Microsoft.Playwright;
 
 namespace Gateway.ClientMatrixTests.Infrastructure;
@@ -16,10 +15,8 @@ internal sealed class MatrixWorld
     private static MatrixWorld? s_world;
 
     private readonly SemaphoreSlim _browserGate = new(1, 1);
-    private readonly SemaphoreSlim _userGate = new(1, 1);
     private IPlaywright? _playwright;
     private IBrowser? _browser;
-    private int _userCounter;
 
     private MatrixWorld(VerdaccioProcess verdaccio, GatewayProcess gateway)
     {
@@ -68,20 +65,7 @@ internal sealed class MatrixWorld
     }
 
     /// <summary>A new registry user (as <c>npm adduser</c> makes one), no 2FA yet.</summary>
-    public async Task<RegistryUser> NewUserAsync(string prefix)
-    {
-        // One at a time: Verdaccio's htpasswd plugin refuses (403) a sign-up while it is writing another.
-        await _userGate.WaitAsync();
-        try
-        {
-            var n = ++_userCounter;
-            return await Verdaccio.CreateUserAsync($"{prefix}-{n}-{Guid.NewGuid().ToString("N")[..6]}", "pw-" + Guid.NewGuid().ToString("N"));
-        }
-        finally
-        {
-            _userGate.Release();
-        }
-    }
+    public Task<RegistryUser> NewUserAsync(string prefix) => Verdaccio.CreateUniqueUserAsync(prefix + "-");
 
     /// <summary>A new user enrolled in auth-and-writes with an authenticator app, as <c>npm profile enable-2fa</c> does it.</summary>
     public async Task<TwoFactorUser> NewTwoFactorUserAsync(string prefix) => await Gateway.EnrolAsync(await NewUserAsync(prefix));
@@ -94,15 +78,8 @@ internal sealed class MatrixWorld
         {
             if (_browser is null)
             {
-                Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-                _playwright = await Playwright.CreateAsync();
-                _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-                {
-                    ExecutablePath = "/usr/bin/chromium",
-                    Headless = true,
-                    Args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-                    Timeout = 60_000,
-                });
+                _playwright = await Chromium.CreatePlaywrightAsync();
+                _browser = await Chromium.LaunchAsync(_playwright);
             }
 
             return _browser;

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using Gateway.IntegrationTests.Harness;
 
 namespace Gateway.ClientMatrixTests.Infrastructure;
 

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Gateway.IntegrationTests.Harness;
 
 namespace Gateway.IntegrationTests.Fuzz;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Gateway.IntegrationTests.Harness;
 
 namespace Gateway.IntegrationTests.Fuzz;
 

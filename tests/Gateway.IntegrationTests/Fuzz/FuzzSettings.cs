@@ -21,7 +21,7 @@ internal sealed record FuzzSettings(int Variants, int Seed, IReadOnlyList<int> I
             : only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(i => int.Parse(i, CultureInfo.InvariantCulture)).ToList();
         var report = Environment.GetEnvironmentVariable("FUZZ_REPORT") is { Length: > 0 } path
             ? path
-            : Path.Combine(Harness.RepoPaths.Root, "TestResults", "fuzz", $"fuzz-report-{seed}.txt");
+            : Path.Combine(RepoPaths.Root, "TestResults", "fuzz", $"fuzz-report-{seed}.txt");
         return new FuzzSettings(indices.Count, seed, indices, report);
     }
 

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Gateway.IntegrationTests.Harness;
 using StackExchange.Redis;
 
 namespace Gateway.IntegrationTests.Fuzz;

@@ -8,7 +8,6 @@ public sealed class RegistryFixture : IAsyncLifetime
     private VerdaccioProcess? _verdaccio;
     private RedisServerProcess? _redis;
     private GatewayProcess? _sharedGateway;
-    private int _userCounter;
 
     internal VerdaccioProcess Verdaccio => _verdaccio ?? throw new InvalidOperationException("Fixture not initialised.");
 
@@ -32,12 +31,7 @@ public sealed class RegistryFixture : IAsyncLifetime
     }
 
     /// <summary>A user with a unique name (prefix + counter + random), created on Verdaccio.</summary>
-    internal Task<RegistryUser> CreateUserAsync(string prefix = "user")
-    {
-        var n = Interlocked.Increment(ref _userCounter);
-        var name = $"{prefix}{n}-{Guid.NewGuid().ToString("N")[..6]}";
-        return Verdaccio.CreateUserAsync(name, "pw-" + Guid.NewGuid().ToString("N"));
-    }
+    internal Task<RegistryUser> CreateUserAsync(string prefix = "user") => Verdaccio.CreateUniqueUserAsync(prefix);
 
     /// <summary>A package name nobody else in this run uses; <paramref name="scope"/> like "acme" gives "@acme/…".</summary>
     internal static string UniquePackageName(string stem, string? scope = null)

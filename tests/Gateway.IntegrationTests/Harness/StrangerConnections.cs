@@ -20,21 +20,7 @@ internal static class StrangerConnections
         UseCookies = false,
         AllowAutoRedirect = false,
         MaxConnectionsPerServer = maxConnections,
-        ConnectCallback = async (context, cancellation) =>
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                socket.Bind(new IPEndPoint(address, 0));
-                await socket.ConnectAsync(context.DnsEndPoint, cancellation);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
+        ConnectCallback = LoopbackClients.ConnectFrom(address),
     })
     {
         BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"),

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Gateway.Tests.Store;
 
 namespace Gateway.Tests.Hosting;
 

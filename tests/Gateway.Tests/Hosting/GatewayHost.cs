@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Gateway.Tests.Store;
 using Gateway.TwoFactor;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -31,7 +30,10 @@ public class GatewayHost : IAsyncLifetime
     private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "gw-host-" + Guid.NewGuid().ToString("N"));
     private Factory? _factory;
 
-    internal RedisServer Redis { get; private set; } = null!;
+    internal RedisServerProcess Redis { get; private set; } = null!;
+
+    /// <summary>A client of <see cref="Redis"/>, connected before the host starts, for what a test reads in the store.</summary>
+    internal StackExchange.Redis.ConnectionMultiplexer StoreClient { get; private set; } = null!;
 
     internal StubRegistry Registry { get; private set; } = null!;
 
@@ -50,9 +52,10 @@ public class GatewayHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_dataPath);
-        var redis = RedisServer.StartAsync();
+        var redis = RedisServerProcess.StartAsync();
         var registry = StubRegistry.StartAsync();
         Redis = await redis;
+        StoreClient = await Redis.ConnectAsync();
         Registry = await registry;
         var settings = new Dictionary<string, string>
         {
@@ -87,6 +90,11 @@ public class GatewayHost : IAsyncLifetime
         if (Registry is not null)
         {
             await Registry.DisposeAsync();
+        }
+
+        if (StoreClient is not null)
+        {
+            await StoreClient.DisposeAsync();
         }
 
         if (Redis is not null)

@@ -22,7 +22,7 @@ public sealed class NpmApiHostTests(GatewayHost host) : IClassFixture<GatewayHos
         using var response = await host.Client.SendAsync(owner);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var members = await Gateway.Tests.Store.RespProbe.SendAsync(host.Redis.Port,
+        var members = await RespProbe.SendAsync(host.Redis.Port,
             ["SISMEMBER", "gw:user:{olga}:scopes", "@stub"], ["SISMEMBER", "gw:user:{Pavel}:scopes", "@stub"]);
         Assert.Equal([":1", ":1"], members);
     }

@@ -1,6 +1,5 @@
 using System.Net;
 using Gateway.Audit;
-using Gateway.Tests.Store;
 using Gateway.TwoFactor;
 
 namespace Gateway.Tests.Hosting;

@@ -69,7 +69,7 @@ public sealed class ServiceRegistrationHostTests(GatewayHost host) : IClassFixtu
             builder.UseEnvironment("Production");
             builder.UseSetting("Gateway:Upstream", "http://127.0.0.1:9");
             builder.UseSetting("Gateway:PublicUrl", "http://localhost");
-            builder.UseSetting("Gateway:Store", $"127.0.0.1:{RedisServer.FreePort()}");
+            builder.UseSetting("Gateway:Store", $"127.0.0.1:{FreePort.Next()}");
             builder.UseSetting("Gateway:DataPath", dataPath);
             builder.UseSetting("Gateway:PolicyFile", RepoPaths.RoutePolicy);
             builder.ConfigureTestServices(services => services.RemoveAll(missing));

@@ -185,7 +185,7 @@ public sealed class StrangerMemoryHostTests(StrangerMemoryHostTests.Host host) :
     private string _lastInfo = "";
     private string _previousInfo = "";
 
-    private Task<long> KeyCountAsync() => host.Redis.Multiplexer.GetServers()[0].DatabaseSizeAsync();
+    private Task<long> KeyCountAsync() => host.StoreClient.GetServers()[0].DatabaseSizeAsync();
 
     /// <summary>Sends <paramref name="partial"/> from <paramref name="from"/> and no more, then reads the answer.</summary>
     private async Task<(int Status, string Body, TimeSpan Elapsed)> SendPartlyAsync(IPAddress from, string partial)

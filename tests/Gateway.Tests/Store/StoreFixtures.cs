@@ -20,16 +20,26 @@ public interface IStoreFixture
 /// <summary>One <c>redis-server</c> for the whole <see cref="StoreCollection"/>.</summary>
 public sealed class RedisServerFixture : IStoreFixture, IAsyncLifetime
 {
-    private RedisServer? _server;
+    private RedisServerProcess? _server;
+    private ConnectionMultiplexer? _multiplexer;
 
-    public IConnectionMultiplexer Multiplexer => _server?.Multiplexer ?? throw new InvalidOperationException("Not started");
+    public IConnectionMultiplexer Multiplexer => _multiplexer ?? throw new InvalidOperationException("Not started");
 
     public IDataProtectionProvider Protection { get; } = new EphemeralDataProtectionProvider();
 
-    public async Task InitializeAsync() => _server = await RedisServer.StartAsync();
+    public async Task InitializeAsync()
+    {
+        _server = await RedisServerProcess.StartAsync();
+        _multiplexer = await _server.ConnectAsync();
+    }
 
     public async Task DisposeAsync()
     {
+        if (_multiplexer is not null)
+        {
+            await _multiplexer.DisposeAsync();
+        }
+
         if (_server is not null)
         {
             await _server.DisposeAsync();

@@ -50,7 +50,7 @@ public abstract class SecondFactorVerifierTests
         [Fact]
         public async Task VerifyAsync_StoreUnreachable_ThrowsDependencyUnavailable()
         {
-            await using var server = await RedisServer.StartAsync();
+            await using var server = await RedisServerProcess.StartAsync();
             var options = new ConfigurationOptions
             {
                 EndPoints = { { IPAddress.Loopback, server.Port } },
@@ -76,12 +76,13 @@ public abstract class SecondFactorVerifierTests
         [Fact]
         public async Task VerifyAsync_StoreKilledAfterEnrolment_ThrowsDependencyUnavailable()
         {
-            await using var server = await RedisServer.StartAsync();
+            await using var server = await RedisServerProcess.StartAsync();
+            await using var client = await server.ConnectAsync();
             var time = new FakeTimeProvider(Start);
             var protection = new EphemeralDataProtectionProvider();
-            var enrolled = new Harness(server.Multiplexer, protection, time, StoreGuard.Create(time));
+            var enrolled = new Harness(client, protection, time, StoreGuard.Create(time));
             var (secret, _) = await enrolled.EnrolAsync("alice");
-            var verifier = new Harness(server.Multiplexer, protection, time, StoreGuard.Create(TimeProvider.System)).Verifier;
+            var verifier = new Harness(client, protection, time, StoreGuard.Create(TimeProvider.System)).Verifier;
 
             server.Kill();
 
@@ -93,11 +94,12 @@ public abstract class SecondFactorVerifierTests
         [Fact]
         public async Task VerifyAsync_StoreKilled_AnswersWithinGuardTimeout()
         {
-            await using var server = await RedisServer.StartAsync();
+            await using var server = await RedisServerProcess.StartAsync();
+            await using var client = await server.ConnectAsync();
             var time = new FakeTimeProvider(Start);
             var protection = new EphemeralDataProtectionProvider();
-            var (secret, _) = await new Harness(server.Multiplexer, protection, time, StoreGuard.Create(time)).EnrolAsync("alice");
-            var verifier = new Harness(server.Multiplexer, protection, time, StoreGuard.Create(TimeProvider.System)).Verifier;
+            var (secret, _) = await new Harness(client, protection, time, StoreGuard.Create(time)).EnrolAsync("alice");
+            var verifier = new Harness(client, protection, time, StoreGuard.Create(TimeProvider.System)).Verifier;
 
             server.Kill();
             var stopwatch = Stopwatch.StartNew();

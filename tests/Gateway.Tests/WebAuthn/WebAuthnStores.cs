@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Gateway.Store;
 using StackExchange.Redis;
 
@@ -37,40 +33,15 @@ public sealed class WebAuthnGarnetStore : IWebAuthnStore, IAsyncLifetime
 /// <summary>A shared deployment's store: Debian's <c>redis-server</c> on a free loopback port, nothing persisted.</summary>
 public sealed class WebAuthnRedisStore : IWebAuthnStore, IAsyncLifetime
 {
-    private Process? _process;
+    private RedisServerProcess? _server;
     private ConnectionMultiplexer? _multiplexer;
 
     public IConnectionMultiplexer Multiplexer => _multiplexer ?? throw new InvalidOperationException("Not started");
 
     public async Task InitializeAsync()
     {
-        var port = FreePort();
-        _process = Process.Start(new ProcessStartInfo("/usr/bin/redis-server")
-        {
-            ArgumentList = { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        }) ?? throw new InvalidOperationException("redis-server did not start");
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            try
-            {
-                _multiplexer = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
-                {
-                    EndPoints = { { IPAddress.Loopback, port } },
-                    ConnectTimeout = 1000,
-                });
-                return;
-            }
-            catch (RedisConnectionException) when (DateTime.UtcNow < deadline && !_process.HasExited)
-            {
-                await Task.Delay(50);
-            }
-        }
+        _server = await RedisServerProcess.StartAsync();
+        _multiplexer = await _server.ConnectAsync();
     }
 
     public async Task DisposeAsync()
@@ -80,19 +51,9 @@ public sealed class WebAuthnRedisStore : IWebAuthnStore, IAsyncLifetime
             await _multiplexer.DisposeAsync();
         }
 
-        if (_process is { HasExited: false })
+        if (_server is not null)
         {
-            _process.Kill();
-            await _process.WaitForExitAsync();
+            await _server.DisposeAsync();
         }
-
-        _process?.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

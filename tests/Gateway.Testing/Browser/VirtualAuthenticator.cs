@@ -1,14 +1,14 @@
 using System.Text.Json;
 using Microsoft.Playwright;
 
-namespace Gateway.BrowserTests.Infrastructure;
+namespace Gateway.Testing;
 
 /// <summary>
 /// A CTAP2 USB security key emulated by Chromium (CDP <c>WebAuthn</c> domain) for one page: no resident
 /// keys, no user verification, presence touched automatically — a plain security key as the gateway
 /// expects ("discouraged" UV and resident keys).
 /// </summary>
-internal sealed class VirtualAuthenticator
+public sealed class VirtualAuthenticator
 {
     private readonly ICDPSession _cdp;
 

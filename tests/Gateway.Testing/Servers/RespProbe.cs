@@ -2,13 +2,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Gateway.Tests.Store;
+namespace Gateway.Testing;
 
 /// <summary>
 /// What another local process would do: open a plain TCP connection to the store and send commands in
 /// RESP, with no client library deciding anything. Returns each reply's first line.
 /// </summary>
-internal static class RespProbe
+public static class RespProbe
 {
     public static async Task<IReadOnlyList<string>> SendAsync(int port, params string[][] commands)
     {

@@ -1,31 +1,31 @@
 using System.Diagnostics;
 using StackExchange.Redis;
 
-namespace Gateway.IntegrationTests.Harness;
+namespace Gateway.Testing;
 
 /// <summary>
 /// Three primaries with two replicas each, made with <c>redis-cli --cluster create</c> on loopback; node timeout 1 s,
 /// so a killed primary's replica takes over within a few seconds, and still has a replica to confirm writes
 /// (<c>ConfirmReplicas=1</c>, docs/SCALING.md).
 /// </summary>
-internal sealed class RedisClusterSet : IAsyncDisposable
+public sealed class RedisClusterSet : IAsyncDisposable
 {
-    private RedisClusterSet(IReadOnlyList<RedisNodeProcess> nodes) => Nodes = nodes;
+    private RedisClusterSet(IReadOnlyList<RedisServerProcess> nodes) => Nodes = nodes;
 
     /// <summary>As created: the first three are the primaries (redis-cli's choice), the others replicas.</summary>
-    public IReadOnlyList<RedisNodeProcess> Nodes { get; }
+    public IReadOnlyList<RedisServerProcess> Nodes { get; }
 
     /// <summary>What <c>Gateway__Store</c> takes: every node (any one would do; the client learns the rest).</summary>
     public string ConnectionString => string.Join(",", Nodes.Select(n => n.EndPoint));
 
     public static async Task<RedisClusterSet> StartAsync()
     {
-        var nodes = new List<RedisNodeProcess>();
+        var nodes = new List<RedisServerProcess>();
         try
         {
             for (var i = 0; i < 9; i++)
             {
-                nodes.Add(await RedisNodeProcess.StartAsync("cluster" + i, ["cluster-enabled yes", "cluster-config-file nodes.conf", "cluster-node-timeout 1000"]));
+                nodes.Add(await RedisServerProcess.StartAsync("cluster" + i, ["cluster-enabled yes", "cluster-config-file nodes.conf", "cluster-node-timeout 1000"]));
             }
 
             var create = Process.Start(new ProcessStartInfo("redis-cli",
@@ -57,7 +57,7 @@ internal sealed class RedisClusterSet : IAsyncDisposable
     }
 
     /// <summary>The running node serving <paramref name="key"/>'s slot as primary.</summary>
-    public async Task<RedisNodeProcess> PrimaryOfAsync(string key)
+    public async Task<RedisServerProcess> PrimaryOfAsync(string key)
     {
         await using var client = await ConnectionMultiplexer.ConnectAsync(ConnectionString + ",abortConnect=false,allowAdmin=true");
         var port = client.GetServer((RedisKey)key).EndPoint switch

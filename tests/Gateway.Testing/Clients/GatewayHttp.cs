@@ -3,10 +3,10 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Gateway.IntegrationTests.Harness;
+namespace Gateway.Testing;
 
 /// <summary>A registry user who has enrolled in 2FA: the TOTP secret and the recovery codes they were shown.</summary>
-internal sealed record TwoFactorUser(RegistryUser User, string Secret, IReadOnlyList<string> RecoveryCodes)
+public sealed record TwoFactorUser(RegistryUser User, string Secret, IReadOnlyList<string> RecoveryCodes)
 {
     public string Name => User.Name;
 
@@ -16,7 +16,7 @@ internal sealed record TwoFactorUser(RegistryUser User, string Secret, IReadOnly
 }
 
 /// <summary>An HTTP answer read completely (status, headers, body), so tests need not dispose anything.</summary>
-internal sealed record HttpAnswer(string Request, HttpStatusCode Status, IReadOnlyDictionary<string, string> Headers, string Body)
+public sealed record HttpAnswer(string Request, HttpStatusCode Status, IReadOnlyDictionary<string, string> Headers, string Body)
 {
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
@@ -30,7 +30,7 @@ internal sealed record HttpAnswer(string Request, HttpStatusCode Status, IReadOn
 /// Requests to the gateway the way npm makes them, for the parts of a test where the CLI is impractical
 /// (status codes and headers npm does not print, lock-out loops, the token API).
 /// </summary>
-internal static class GatewayHttp
+public static class GatewayHttp
 {
     public static async Task<HttpAnswer> SendAsync(
         this GatewayProcess gateway, HttpMethod method, string path, string? token, string? otp = null, JsonNode? body = null,

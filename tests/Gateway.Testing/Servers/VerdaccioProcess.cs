@@ -2,14 +2,16 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
-namespace Gateway.IntegrationTests.Harness;
+namespace Gateway.Testing;
 
 /// <summary>A real, unmodified Verdaccio (tests/registry, pinned in its package-lock.json) on a free
 /// loopback port with storage and htpasswd in a temp folder and no uplinks, so nothing leaves the machine.</summary>
-internal sealed class VerdaccioProcess : IAsyncDisposable
+public sealed class VerdaccioProcess : IAsyncDisposable
 {
     private readonly TempDirectory _dir;
     private readonly ChildProcess _process;
+    private readonly SemaphoreSlim _signUpGate = new(1, 1);
+    private int _userCounter;
 
     private VerdaccioProcess(TempDirectory dir, ChildProcess process, int port)
     {
@@ -101,8 +103,29 @@ internal sealed class VerdaccioProcess : IAsyncDisposable
         listen: 127.0.0.1:{{port}}
         """;
 
+    /// <summary>A user with a name nobody else in this run has (<paramref name="stem"/>, a counter, random letters) and a random password.</summary>
+    public Task<RegistryUser> CreateUniqueUserAsync(string stem)
+    {
+        var n = Interlocked.Increment(ref _userCounter);
+        return CreateUserAsync($"{stem}{n}-{Guid.NewGuid().ToString("N")[..6]}", "pw-" + Guid.NewGuid().ToString("N"));
+    }
+
     /// <summary>Creates a user the way <c>npm adduser</c> does (CouchDB login) and returns its token.</summary>
     public async Task<RegistryUser> CreateUserAsync(string name, string password)
+    {
+        // One at a time: Verdaccio's htpasswd plugin refuses (403) a sign-up while it is writing another.
+        await _signUpGate.WaitAsync();
+        try
+        {
+            return await SignUpAsync(name, password);
+        }
+        finally
+        {
+            _signUpGate.Release();
+        }
+    }
+
+    private async Task<RegistryUser> SignUpAsync(string name, string password)
     {
         var body = new
         {
@@ -177,6 +200,7 @@ internal sealed class VerdaccioProcess : IAsyncDisposable
         Http.Dispose();
         _process.Dispose();
         _dir.Dispose();
+        _signUpGate.Dispose();
         await Task.CompletedTask;
     }
 }

@@ -1,8 +1,8 @@
-namespace Gateway.IntegrationTests.Harness;
+namespace Gateway.Testing;
 
 /// <summary>Thread-safe capture of a child process's stdout and stderr lines, in arrival order,
 /// so tests can grep a server's log (e.g. "no OTP ever reaches a log").</summary>
-internal sealed class OutputBuffer
+public sealed class OutputBuffer
 {
     private readonly Lock _gate = new();
     private readonly List<string> _lines = [];

@@ -1,15 +1,12 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Gateway.IntegrationTests.Harness;
+namespace Gateway.Testing;
 
 /// <summary>The real <c>npm</c> CLI with its own HOME, user config, global config and cache (nothing of
 /// the machine's npm setup leaks in), pointed at one registry. One instance = one logged-in developer.</summary>
-internal sealed class NpmCli : IDisposable
+public sealed class NpmCli : IDisposable
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(120);
-
     private readonly TempDirectory _dir;
 
     public NpmCli(string registryUrl)
@@ -69,7 +66,7 @@ internal sealed class NpmCli : IDisposable
     }
 
     /// <summary>The flags appended to every npm command so that only this instance's config, cache and
-    /// registry are used (also for <see cref="PtyRunner"/>).</summary>
+    /// registry are used (also in a pseudo-terminal).</summary>
     public IReadOnlyList<string> IsolationArguments =>
     [
         "--userconfig", UserConfigPath,
@@ -91,54 +88,33 @@ internal sealed class NpmCli : IDisposable
         environment["NO_UPDATE_NOTIFIER"] = "1";
     }
 
-    /// <summary>Runs <c>npm args…</c> in <paramref name="workingDirectory"/> with the isolation flags appended.</summary>
-    public async Task<NpmResult> RunAsync(string workingDirectory, params string[] args)
+    /// <summary>Runs <c>npm args…</c> in <paramref name="workingDirectory"/> with the isolation flags appended,
+    /// without a terminal (<c>CI=true</c>: no progress spinners, no prompts).</summary>
+    public Task<NpmResult> RunAsync(string workingDirectory, params string[] args)
     {
-        var info = new ProcessStartInfo("npm")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var arg in IsolationArguments)
+        var info = new ProcessStartInfo("npm") { WorkingDirectory = workingDirectory };
+        foreach (var arg in args.Concat(IsolationArguments))
         {
             info.ArgumentList.Add(arg);
         }
 
         ApplyIsolatedEnvironment(info.Environment);
-        info.Environment["CI"] = "true"; // no progress spinners, no prompts
+        info.Environment["CI"] = "true";
+        return ClientCommand.RunAsync(info, "npm " + string.Join(' ', args));
+    }
 
-        var command = "npm " + string.Join(' ', args);
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (stderr) { stderr.AppendLine(e.Data); } } };
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+    /// <summary>
+    /// Starts <c>npm args…</c> in a pseudo-terminal (<see cref="PtySession"/>), as a person at a terminal runs it:
+    /// npm prompts, and takes the web path, only on a TTY. URLs it prints are not opened (<c>--browser=false</c>).
+    /// </summary>
+    public PtySession StartInPty(string workingDirectory, string[] args, params PtyStep[] steps) =>
+        PtySession.Start("npm " + string.Join(' ', args), ["npm", .. args, "--browser=false", .. IsolationArguments], workingDirectory, ApplyIsolatedEnvironment, steps);
 
-        using var timeout = new CancellationTokenSource(s_timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"`{command}` did not finish in {s_timeout.TotalSeconds:0} s.\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}");
-        }
-
-        process.WaitForExit(); // flushes the asynchronous output readers
-        return new NpmResult(command, process.ExitCode, stdout.ToString(), stderr.ToString());
+    /// <summary>Runs <c>npm args…</c> in a pseudo-terminal to its end, performing <paramref name="steps"/> (see <see cref="StartInPty"/>).</summary>
+    public async Task<PtyResult> RunInPtyAsync(string workingDirectory, string[] args, params PtyStep[] steps)
+    {
+        await using var session = StartInPty(workingDirectory, args, steps);
+        return await session.WaitForExitAsync();
     }
 
     public void Dispose() => _dir.Dispose();

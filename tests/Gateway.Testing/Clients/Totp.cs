@@ -1,14 +1,14 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
-namespace Gateway.IntegrationTests.Harness;
+namespace Gateway.Testing;
 
 /// <summary>
 /// RFC 6238 codes as an authenticator app computes them (HMAC-SHA1, 6 digits, 30-second steps), written
 /// here on purpose instead of calling the gateway's own TOTP code or its library: the tests must be able
 /// to catch a gateway that computes codes wrongly.
 /// </summary>
-internal static class Totp
+public static class Totp
 {
     public const int StepSeconds = 30;
 

@@ -1,7 +1,7 @@
-namespace Gateway.IntegrationTests.Harness;
+namespace Gateway.Testing;
 
 /// <summary>A fresh directory under the system temp folder, deleted (best effort) on dispose.</summary>
-internal sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
     public TempDirectory(string prefix)
     {

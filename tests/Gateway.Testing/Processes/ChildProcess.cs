@@ -1,11 +1,11 @@
 using System.Diagnostics;
 
-namespace Gateway.IntegrationTests.Harness;
+namespace Gateway.Testing;
 
 /// <summary>A long-running server process whose output is captured and whose whole tree is killed on
-/// dispose. Shared plumbing of <see cref="VerdaccioProcess"/>, <see cref="GatewayProcess"/> and, in this
-/// project only (the others link this file without it), <c>RedisServerProcess</c>.</summary>
-internal sealed class ChildProcess : IDisposable
+/// dispose. Shared plumbing of <see cref="RedisServerProcess"/>, <see cref="VerdaccioProcess"/> and
+/// <see cref="GatewayProcess"/>.</summary>
+public sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
 

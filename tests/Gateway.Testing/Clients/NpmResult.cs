@@ -1,7 +1,7 @@
-namespace Gateway.IntegrationTests.Harness;
+namespace Gateway.Testing;
 
 /// <summary>What one npm command did. <see cref="ToString"/> is meant for assertion messages.</summary>
-internal sealed record NpmResult(string Command, int ExitCode, string Stdout, string Stderr)
+public sealed record NpmResult(string Command, int ExitCode, string Stdout, string Stderr)
 {
     public bool Succeeded => ExitCode == 0;
 

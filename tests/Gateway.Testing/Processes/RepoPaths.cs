@@ -1,14 +1,17 @@
 using System.Reflection;
 
-namespace Gateway.IntegrationTests.Harness;
+namespace Gateway.Testing;
 
-/// <summary>Where things are in the repository, found from the test assembly's location.</summary>
-internal static class RepoPaths
+/// <summary>Where things are in the repository, found by walking up from the test binaries to Gateway.sln.</summary>
+public static class RepoPaths
 {
     private static readonly Lazy<string> s_root = new(FindRoot);
 
     /// <summary>The folder containing Gateway.sln.</summary>
     public static string Root => s_root.Value;
+
+    /// <summary>The real policy file the gateway ships with, not a copy.</summary>
+    public static string RoutePolicy => Path.Combine(Root, "config", "route-policy.json");
 
     public static string RegistryNodeModules => Path.Combine(Root, "tests", "registry", "node_modules");
 

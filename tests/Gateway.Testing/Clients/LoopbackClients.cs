@@ -2,13 +2,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Gateway.Tests.Hosting;
+namespace Gateway.Testing;
 
 /// <summary>
 /// Clients of the gateway from a chosen loopback address (127.0.0.x): the owner works from 127.0.0.1 while a
 /// stranger works from another address, so per-address limits and the client address can be told apart.
 /// </summary>
-internal static class LoopbackClients
+public static class LoopbackClients
 {
     /// <summary>An HttpClient whose connections leave from <paramref name="localAddress"/>; no redirects, no cookies.</summary>
     public static HttpClient From(string localAddress, Uri gateway) => From(IPAddress.Parse(localAddress), gateway);

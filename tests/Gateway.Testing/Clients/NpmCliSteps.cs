@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
+using Xunit;
 
-namespace Gateway.IntegrationTests.Harness;
+namespace Gateway.Testing;
 
 /// <summary>npm commands tests run as steps that must succeed (failing the test with npm's output otherwise).</summary>
-internal static class NpmCliSteps
+public static class NpmCliSteps
 {
     public static async Task SucceedsAsync(this NpmCli npm, string cwd, params string[] args)
     {

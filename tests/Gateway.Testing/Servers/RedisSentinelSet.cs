@@ -1,45 +1,45 @@
 using StackExchange.Redis;
 
-namespace Gateway.IntegrationTests.Harness;
+namespace Gateway.Testing;
 
 /// <summary>
 /// A primary, two replicas and one sentinel (quorum 1) of service <see cref="ServiceName"/>. Two replicas, so that
 /// after one failover the new primary still has one to confirm writes (<c>ConfirmReplicas=1</c>, docs/SCALING.md).
 /// Down after 1 s, so a killed primary is replaced within a few seconds.
 /// </summary>
-internal sealed class RedisSentinelSet : IAsyncDisposable
+public sealed class RedisSentinelSet : IAsyncDisposable
 {
     public const string ServiceName = "gwprimary";
 
-    private RedisSentinelSet(RedisNodeProcess primary, IReadOnlyList<RedisNodeProcess> replicas, RedisNodeProcess sentinel)
+    private RedisSentinelSet(RedisServerProcess primary, IReadOnlyList<RedisServerProcess> replicas, RedisServerProcess sentinel)
     {
         Primary = primary;
         Replicas = replicas;
         Sentinel = sentinel;
     }
 
-    public RedisNodeProcess Primary { get; }
+    public RedisServerProcess Primary { get; }
 
-    public IReadOnlyList<RedisNodeProcess> Replicas { get; }
+    public IReadOnlyList<RedisServerProcess> Replicas { get; }
 
-    public RedisNodeProcess Sentinel { get; }
+    public RedisServerProcess Sentinel { get; }
 
     /// <summary>What <c>Gateway__Store</c> takes: the sentinel and the service name (README.md, "Running several instances").</summary>
     public string ConnectionString => $"{Sentinel.EndPoint},serviceName={ServiceName}";
 
     public static async Task<RedisSentinelSet> StartAsync()
     {
-        var primary = await RedisNodeProcess.StartAsync("primary", []);
-        var replicas = new List<RedisNodeProcess>();
+        var primary = await RedisServerProcess.StartAsync("primary", []);
+        var replicas = new List<RedisServerProcess>();
         try
         {
             for (var i = 0; i < 2; i++)
             {
-                replicas.Add(await RedisNodeProcess.StartAsync("replica", [$"replicaof 127.0.0.1 {primary.Port}"]));
+                replicas.Add(await RedisServerProcess.StartAsync("replica", [$"replicaof 127.0.0.1 {primary.Port}"]));
                 await WaitForReplicationAsync(primary, replicas[^1]);
             }
 
-            var sentinel = await RedisNodeProcess.StartAsync("sentinel",
+            var sentinel = await RedisServerProcess.StartAsync("sentinel",
             [
                 $"sentinel monitor {ServiceName} 127.0.0.1 {primary.Port} 1",
                 $"sentinel down-after-milliseconds {ServiceName} 1000",
@@ -73,7 +73,7 @@ internal sealed class RedisSentinelSet : IAsyncDisposable
         return int.Parse(lines[^1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static async Task WaitForReplicationAsync(RedisNodeProcess primary, RedisNodeProcess replica)
+    private static async Task WaitForReplicationAsync(RedisServerProcess primary, RedisServerProcess replica)
     {
         await using var client = await ConnectionMultiplexer.ConnectAsync($"{replica.EndPoint},abortConnect=false,allowAdmin=true");
         await Wait.UntilAsync("replica in sync", async () =>

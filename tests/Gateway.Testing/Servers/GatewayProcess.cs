@@ -1,11 +1,11 @@
 using System.Net;
 
-namespace Gateway.IntegrationTests.Harness;
+namespace Gateway.Testing;
 
 /// <summary>The real gateway (its build output, <see cref="RepoPaths.GatewayDll"/>) as a child process on a
 /// free loopback port in front of the registry at <c>upstreamUrl</c>. Output is captured across restarts so
 /// tests can grep it; Stop/Restart keep the port and the data folder (the embedded store's files).</summary>
-internal sealed class GatewayProcess : IAsyncDisposable
+public sealed class GatewayProcess : IAsyncDisposable
 {
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
 

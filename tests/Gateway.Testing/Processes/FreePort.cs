@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Gateway.IntegrationTests.Harness;
+namespace Gateway.Testing;
 
 /// <summary>A loopback TCP port that was free a moment ago (bind to port 0, read what the OS chose).</summary>
 /// <remarks>There is a small race between releasing the port and the child process binding it; the OS
 /// hands out ephemeral ports round-robin, so in practice another process does not grab it in between.</remarks>
-internal static class FreePort
+public static class FreePort
 {
     public static int Next()
     {

@@ -4,13 +4,13 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Gateway.IntegrationTests.Harness;
+namespace Gateway.Testing;
 
 /// <summary>
 /// npm's publish document (libnpmpublish: <c>_id</c>, <c>name</c>, <c>dist-tags</c>, one version, the tarball
 /// base64-encoded in <c>_attachments</c>), with a real gzipped tarball, for tests that publish without the CLI.
 /// </summary>
-internal static class PublishDocuments
+public static class PublishDocuments
 {
     public static JsonObject Create(string name, string version, string tag = "latest")
     {
