@@ -31,6 +31,24 @@ public sealed partial class ArchitectureTests
         Assert.Empty(users);
     }
 
+    /// <summary>
+    /// npm actions are a closed vocabulary (Policy/NpmAction.cs): code compares <c>NpmAction</c> values, never an action's
+    /// text, so renaming an action in config/route-policy.json cannot switch off what the gateway does for it.
+    /// </summary>
+    [Fact]
+    public void NoCode_ComparesAnActionsText()
+    {
+        var comparisons = Directory.EnumerateFiles(Source, "*.*", SearchOption.AllDirectories)
+            .Where(p => (p.EndsWith(".cs", StringComparison.Ordinal) || p.EndsWith(".razor", StringComparison.Ordinal))
+                && !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(p => File.ReadLines(p).Select((line, i) => (Where: $"{Path.GetFileName(p)}:{i + 1}", Line: line)))
+            .Where(l => ActionTextComparison().IsMatch(l.Line))
+            .Select(l => $"{l.Where}: {l.Line.Trim()}")
+            .ToList();
+
+        Assert.Empty(comparisons);
+    }
+
     [Fact]
     public void Folders_DependOnEachOtherWithoutACycle()
     {
@@ -147,6 +165,9 @@ public sealed partial class ArchitectureTests
 
     [GeneratedRegex(@"^namespace ([\w.]+);", RegexOptions.Multiline)]
     private static partial Regex FileNamespace();
+
+    [GeneratedRegex(@"Action(?:\.Name)?\s*(?:==|!=)\s*""|Action(?:\.Name)?\s+is\s+(?:not\s+)?\(?""|case\s+""(?:publish|login|unpublish|owner|access|deprecate|token-create|dist-tag-add)""")]
+    private static partial Regex ActionTextComparison();
 
     [GeneratedRegex(@"//.*")]
     private static partial Regex LineComment();
