@@ -8,7 +8,7 @@ namespace Gateway.IntegrationTests;
 /// for CI that never covers governance, and per-package rules set with <c>npm access set mfa=…</c>.
 /// Verdaccio accepts the granular fields of <c>npm token create</c> and enforces none of them (docs/PROTOCOL.md).
 /// </summary>
-[Collection(RegistryCollection.Name)]
+[Collection(ThirdRegistryCollection.Name)]
 public sealed class AutomationTokenTests(RegistryFixture registry, ClassGateway classGateway) : IClassFixture<ClassGateway>
 {
     [Fact]

@@ -9,7 +9,7 @@ namespace Gateway.IntegrationTests;
 /// attacker there must not be able to read, delete or rewrite a user's 2FA record, while the gateway
 /// itself (enrolment, protected writes, restart recovery) keeps working.
 /// </summary>
-[Collection(SecondRegistryCollection.Name)]
+[Collection(ThirdRegistryCollection.Name)]
 public sealed partial class EmbeddedStoreAccessTests(RegistryFixture registry)
 {
     [Fact]

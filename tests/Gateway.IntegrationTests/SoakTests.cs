@@ -13,7 +13,7 @@ namespace Gateway.IntegrationTests;
 /// store memory per enrolled user, and store commands per read and per protected request. CI runs it for
 /// <c>SOAK_SECONDS</c> = 10 with 4 users; <c>scripts/soak.sh</c> runs it for 10 minutes and keeps the report.
 /// </summary>
-[Collection(SecondRegistryCollection.Name)]
+[Collection(ThirdRegistryCollection.Name)]
 public sealed class SoakTests(RegistryFixture registry, ITestOutputHelper output)
 {
     private const int Workers = 8;
