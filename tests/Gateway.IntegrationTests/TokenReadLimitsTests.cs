@@ -9,7 +9,7 @@ namespace Gateway.IntegrationTests;
 /// on every request that presents it, reads included — what someone holding a stolen limited or expired token would
 /// try first (<c>npm view</c>, <c>npm install</c> of other packages, other spellings of their names).
 /// </summary>
-[Collection(ThirdRegistryCollection.Name)]
+[Collection(RegistryCollection.Name)]
 public sealed class TokenReadLimitsTests(RegistryFixture registry)
 {
     private static readonly TimeSpan ShortLifetime = TimeSpan.FromSeconds(12);

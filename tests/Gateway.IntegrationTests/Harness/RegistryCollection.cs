@@ -12,9 +12,10 @@ public sealed class RegistryCollection : ICollectionFixture<RegistryFixture>
 /// A second collection with its own <see cref="RegistryFixture"/> (its own Verdaccio and redis-server), run beside
 /// <see cref="RegistryCollection"/>: much of these tests' time is spent waiting (clients, restarts, failovers, token
 /// lifetimes), so collections side by side finish in well under the time of one. Test classes never share state
-/// across collections; each creates its own users and packages. xunit.runner.json allows four collections at once:
-/// the three registry collections, and <see cref="StandaloneCollection"/> (the classes without a registry) beside them,
-/// so that none waits for a free thread. Balanced by the classes' measured times (docs/ARCHITECTURE.md, "Tests").
+/// across collections; each creates its own users and packages. xunit.runner.json allows three collections at once, as
+/// many as there are: none waits for a free thread (a class in a collection of its own could take one first and hold
+/// a registry collection back, as happened), and no more run at once than the two cores bear. Balanced by the
+/// classes' measured times (docs/ARCHITECTURE.md, "Tests").
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class SecondRegistryCollection : ICollectionFixture<RegistryFixture>
@@ -22,20 +23,13 @@ public sealed class SecondRegistryCollection : ICollectionFixture<RegistryFixtur
     public const string Name = "registry-2";
 }
 
-/// <summary>A third collection with its own <see cref="RegistryFixture"/>: the token tests, whose lifetimes are waited out in real time.</summary>
+/// <summary>
+/// A third collection with its own <see cref="RegistryFixture"/>: the token tests, whose lifetimes are waited out in real
+/// time, and the classes that need no registry (benchmark smoke, policy command, forwarding, TOTP), so that they run
+/// one after another here rather than each in a collection of its own.
+/// </summary>
 [CollectionDefinition(Name)]
 public sealed class ThirdRegistryCollection : ICollectionFixture<RegistryFixture>
 {
     public const string Name = "registry-3";
-}
-
-/// <summary>
-/// The classes that need no registry (benchmark smoke, policy command, forwarding, TOTP), one after another in one
-/// thread: left each in a collection of its own, they took three of the runner's threads first and held the registry
-/// collections back.
-/// </summary>
-[CollectionDefinition(Name)]
-public sealed class StandaloneCollection
-{
-    public const string Name = "standalone";
 }
