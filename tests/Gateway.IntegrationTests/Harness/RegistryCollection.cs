@@ -20,3 +20,13 @@ public sealed class SecondRegistryCollection : ICollectionFixture<RegistryFixtur
 {
     public const string Name = "registry-2";
 }
+
+/// <summary>
+/// Verdaccio 9 (tests/registry9, on its pinned Node 24) instead of 6.8, with its own experimental two-factor
+/// (<c>flags.tfa</c>) switched on, so the tests see what an operator who turned it on gets behind the gateway.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class Verdaccio9Collection : ICollectionFixture<Verdaccio9Fixture>
+{
+    public const string Name = "verdaccio-9";
+}
