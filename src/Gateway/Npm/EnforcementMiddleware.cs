@@ -78,11 +78,12 @@ internal sealed partial class EnforcementMiddleware(
     /// </summary>
     private async Task CheckPasswordAsync(HttpContext context, GatewayRequestFeature feature, CallerIdentity caller)
     {
-        if (!await passwords.IsValidAsync(caller.Username, feature.LoginPassword!, context.RequestAborted, context.Connection.RemoteIpAddress))
+        var proof = await passwords.ProveAsync(caller.Username, feature.LoginPassword!, context.RequestAborted, context.Connection.RemoteIpAddress);
+        if (!proof.Valid)
         {
             LogWrongPassword(logger, caller.Username);
             // Never forwarded: that would let the registry's judgement of the password replace the second factor.
-            await RegistryLoginRefusal.WriteAsync(context, feature.Classification.SideDoor, feature.LoginPassword!);
+            await RegistryLoginRefusal.WriteAsync(context, feature.Classification.SideDoor, feature.LoginPassword!, proof.RegistryChallenge);
             return;
         }
 

@@ -9,16 +9,19 @@ namespace Gateway.Npm;
 /// (<c>PUT /-/user/…</c>, with or without Basic) ends in htpasswd's add-user check, which refuses an existing user's
 /// wrong password with 401 "unauthorized access", after Verdaccio's password rule (at least 3 characters) answered
 /// 400; its web-UI login (a side door) answers 401 "bad username/password, access denied". Its final middleware
-/// writes every JSON body with two-space indentation and a newline, and a 401 with <c>WWW-Authenticate</c>.
+/// writes every JSON body with two-space indentation and a newline, and a 401 with <c>WWW-Authenticate</c>: 6.8's
+/// <c>Basic, Bearer</c>, or, from a registry that refused the password proof's Basic credentials, the schemes it named
+/// then (Verdaccio 9: <c>Bearer</c>, with the same status and body as 6.8).
 /// </summary>
 internal static partial class RegistryLoginRefusal
 {
-    public static Task WriteAsync(HttpContext context, bool sideDoor, string password)
+    /// <param name="registryChallenge">The registry's <c>WWW-Authenticate</c> from the password proof (<see cref="Identity.PasswordProof"/>), if any.</param>
+    public static Task WriteAsync(HttpContext context, bool sideDoor, string password, string? registryChallenge = null)
     {
         var (status, error, challenge) = sideDoor
             ? (StatusCodes.Status401Unauthorized, "bad username/password, access denied", "Bearer")
             : VerdaccioPasswordRule().IsMatch(password)
-                ? (StatusCodes.Status401Unauthorized, "unauthorized access", "Basic, Bearer")
+                ? (StatusCodes.Status401Unauthorized, "unauthorized access", registryChallenge ?? "Basic, Bearer")
                 : (StatusCodes.Status400BadRequest, "The provided password does not pass the validation", null);
         context.Response.StatusCode = status;
         if (challenge is not null)

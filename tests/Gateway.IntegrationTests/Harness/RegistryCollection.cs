@@ -12,9 +12,9 @@ public sealed class RegistryCollection : ICollectionFixture<RegistryFixture>
 /// A second collection with its own <see cref="RegistryFixture"/> (its own Verdaccio and redis-server), run beside
 /// <see cref="RegistryCollection"/>: much of these tests' time is spent waiting (clients, restarts, failovers, token
 /// lifetimes), so collections side by side finish in well under the time of one. Test classes never share state
-/// across collections; each creates its own users and packages. xunit.runner.json allows three collections at once, as
+/// across collections; each creates its own users and packages. xunit.runner.json allows four collections at once, as
 /// many as there are: none waits for a free thread (a class in a collection of its own could take one first and hold
-/// a registry collection back, as happened), and no more run at once than the two cores bear. Balanced by the
+/// a registry collection back, as happened); the fourth, Verdaccio 9's, is done within a minute. Balanced by the
 /// classes' measured times (docs/ARCHITECTURE.md, "Tests").
 /// </summary>
 [CollectionDefinition(Name)]
@@ -32,4 +32,14 @@ public sealed class SecondRegistryCollection : ICollectionFixture<RegistryFixtur
 public sealed class ThirdRegistryCollection : ICollectionFixture<RegistryFixture>
 {
     public const string Name = "registry-3";
+}
+
+/// <summary>
+/// Verdaccio 9 (tests/registry9, on its pinned Node 24) instead of 6.8, with its own experimental two-factor
+/// (<c>flags.tfa</c>) switched on, so the tests see what an operator who turned it on gets behind the gateway.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class Verdaccio9Collection : ICollectionFixture<Verdaccio9Fixture>
+{
+    public const string Name = "verdaccio-9";
 }

@@ -2,12 +2,27 @@ namespace Gateway.IntegrationTests.Harness;
 
 /// <summary>One Verdaccio and one redis-server for the whole "registry" collection (they take seconds to
 /// start; a gateway takes well under that, so tests start gateways as they need them).</summary>
-public sealed class RegistryFixture : IAsyncLifetime
+public class RegistryFixture : IAsyncLifetime
 {
+    private readonly VerdaccioVersion _version;
+    private readonly string _verdaccioConfig;
     private readonly SemaphoreSlim _gatewayGate = new(1, 1);
     private VerdaccioProcess? _verdaccio;
     private RedisServerProcess? _redis;
     private GatewayProcess? _sharedGateway;
+
+    /// <summary>Verdaccio 6.8 with the harness's configuration.</summary>
+    public RegistryFixture()
+        : this(VerdaccioVersion.V6, "")
+    {
+    }
+
+    /// <param name="verdaccioConfig">YAML added to the harness's Verdaccio configuration.</param>
+    protected RegistryFixture(VerdaccioVersion version, string verdaccioConfig)
+    {
+        _version = version;
+        _verdaccioConfig = verdaccioConfig;
+    }
 
     internal VerdaccioProcess Verdaccio => _verdaccio ?? throw new InvalidOperationException("Fixture not initialised.");
 
@@ -16,7 +31,7 @@ public sealed class RegistryFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // Independent, so start both at once.
-        var verdaccio = VerdaccioProcess.StartAsync();
+        var verdaccio = VerdaccioProcess.StartAsync(_verdaccioConfig, version: _version);
         var redis = RedisServerProcess.StartAsync();
         try
         {
@@ -41,8 +56,9 @@ public sealed class RegistryFixture : IAsyncLifetime
     }
 
     /// <summary>A new gateway in front of this Verdaccio using this redis-server (caller disposes).</summary>
-    internal Task<GatewayProcess> StartGatewayAsync(IReadOnlyDictionary<string, string?>? extraEnvironment = null, string? store = null) =>
-        GatewayProcess.StartAsync(Verdaccio.Url, store ?? Redis.ConnectionString, extraEnvironment);
+    /// <param name="host">Its public host: <c>localhost</c> where a pseudo-terminal must spot npm's web-login URL.</param>
+    internal Task<GatewayProcess> StartGatewayAsync(IReadOnlyDictionary<string, string?>? extraEnvironment = null, string? store = null, string host = "127.0.0.1") =>
+        GatewayProcess.StartAsync(Verdaccio.Url, store ?? Redis.ConnectionString, extraEnvironment, host: host);
 
     /// <summary>One default-configured gateway shared by tests that need nothing special of it;
     /// started on first use, stopped with the fixture. Tests must not stop or reconfigure it.</summary>

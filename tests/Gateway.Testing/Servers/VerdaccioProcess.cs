@@ -4,7 +4,15 @@ using System.Text.Json.Nodes;
 
 namespace Gateway.Testing;
 
-/// <summary>A real, unmodified Verdaccio (tests/registry, pinned in its package-lock.json) on a free
+/// <summary>The Verdaccio lines the tests run: 6.8 (tests/registry, on the system Node) and 9 (tests/registry9, on the
+/// Node 24 pinned beside it).</summary>
+public enum VerdaccioVersion
+{
+    V6,
+    V9,
+}
+
+/// <summary>A real, unmodified Verdaccio (tests/registry or tests/registry9, pinned in their package-lock.json) on a free
 /// loopback port with storage and htpasswd in a temp folder and no uplinks, so nothing leaves the machine.</summary>
 public sealed class VerdaccioProcess : IAsyncDisposable
 {
@@ -36,15 +44,26 @@ public sealed class VerdaccioProcess : IAsyncDisposable
 
     public string StoragePath => _dir.Combine("storage");
 
+    /// <summary>The account names in the registry's htpasswd file (none before the first sign-up).</summary>
+    public IReadOnlyList<string> AccountNames() =>
+        File.Exists(_dir.Combine("htpasswd"))
+            ? File.ReadAllLines(_dir.Combine("htpasswd")).Where(l => l.Contains(':')).Select(l => l[..l.IndexOf(':')]).ToList()
+            : [];
+
     /// <param name="extraConfig">YAML appended to the test configuration (e.g. <c>server: {trustProxy: loopback}</c>).</param>
     /// <param name="userRateLimit">Requests per window Verdaccio's per-address limiter allows on each login, profile and token route.</param>
     /// <param name="rateWindowMs">That limiter's window (Verdaccio's own default: 1,000 requests per 900,000 ms).</param>
-    public static async Task<VerdaccioProcess> StartAsync(string extraConfig = "", int userRateLimit = 1_000_000, int rateWindowMs = 60_000)
+    /// <param name="version">Which line: the same configuration serves both (tests/Gateway.IntegrationTests/Harness/README.md).</param>
+    public static async Task<VerdaccioProcess> StartAsync(
+        string extraConfig = "", int userRateLimit = 1_000_000, int rateWindowMs = 60_000, VerdaccioVersion version = VerdaccioVersion.V6)
     {
-        if (!File.Exists(RepoPaths.VerdaccioBin))
+        var (node, bin, folder) = version == VerdaccioVersion.V9
+            ? (RepoPaths.Node24, RepoPaths.Verdaccio9Bin, "tests/registry9")
+            : ("node", RepoPaths.VerdaccioBin, "tests/registry");
+        if (!File.Exists(bin) || (version == VerdaccioVersion.V9 && !File.Exists(node)))
         {
             throw new InvalidOperationException(
-                $"Verdaccio is not installed at {RepoPaths.VerdaccioBin}: run `npm ci --prefix tests/registry` (scripts/test.sh does).");
+                $"Verdaccio is not installed at {bin}: run `npm ci --prefix {folder}` (scripts/test.sh does).");
         }
 
         var dir = new TempDirectory("verdaccio");
@@ -58,7 +77,7 @@ public sealed class VerdaccioProcess : IAsyncDisposable
             ["VERDACCIO_PUBLIC_URL"] = null,
             ["VERDACCIO_FORWARDED_PROTO"] = null,
         };
-        var process = ChildProcess.Start("node", [RepoPaths.VerdaccioBin, "--config", config], dir.Path, env);
+        var process = ChildProcess.Start(node, [bin, "--config", config], dir.Path, env);
         var verdaccio = new VerdaccioProcess(dir, process, port);
         try
         {
@@ -151,6 +170,7 @@ public sealed class VerdaccioProcess : IAsyncDisposable
     /// <summary>
     /// Logs an existing user in again, straight at Verdaccio (the Basic-authenticated couch login of
     /// docs/PROTOCOL.md#51-the-three-requests): a second, different token for the same user, as a second machine would have.
+    /// Verdaccio 6 only: Verdaccio 9 refuses Basic credentials.
     /// </summary>
     public async Task<string> LoginAsync(RegistryUser user)
     {
