@@ -11,7 +11,7 @@ namespace Gateway.Identity;
 /// (docs/PROTOCOL.md#51-the-three-requests, step 3: a Basic-authenticated <c>PUT /-/user/org.couchdb.user:NAME/-rev/…</c>).
 /// The web login hands this token to the CLI: the gateway never invents credentials of its own.
 /// </summary>
-internal sealed class UpstreamLogin(IHttpClientFactory clients, [FromKeyedServices(ResilienceRegistration.Upstream)] DependencyGuard guard)
+internal sealed class UpstreamLogin(IHttpClientFactory clients, RegistryUris registry, [FromKeyedServices(ResilienceRegistration.Upstream)] DependencyGuard guard)
 {
     /// <returns>The token, or null when the registry refuses the username/password.</returns>
     public async ValueTask<string?> LoginAsync(string username, string password, CancellationToken cancellation)
@@ -24,7 +24,7 @@ internal sealed class UpstreamLogin(IHttpClientFactory clients, [FromKeyedServic
         var path = "/-/user/org.couchdb.user:" + Uri.EscapeDataString(username) + "/-rev/undefined";
         return await guard.ExecuteAsync(async ct =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Put, path)
+            using var request = new HttpRequestMessage(HttpMethod.Put, registry.For(path))
             {
                 Content = JsonContent.Create(new
                 {

@@ -6,7 +6,7 @@ using Gateway.Resilience;
 namespace Gateway.Identity;
 
 /// <summary>Asks the upstream registry who owns a credential: <c>GET /-/whoami</c> with the caller's own Authorization.</summary>
-internal sealed class WhoamiClient(IHttpClientFactory clients)
+internal sealed class WhoamiClient(IHttpClientFactory clients, RegistryUris registry)
 {
     /// <param name="clientAddress">
     /// The caller's address, sent as <c>X-Forwarded-For</c> like the forwarded request carries it, so a
@@ -18,7 +18,7 @@ internal sealed class WhoamiClient(IHttpClientFactory clients)
     /// 401/403, e.g. 431 for a 20 KB Authorization): the client's fault, answered to it, never a registry failure.</exception>
     public async ValueTask<string?> WhoamiAsync(string authorization, IPAddress? clientAddress, CancellationToken cancellation)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/-/whoami");
+        using var request = new HttpRequestMessage(HttpMethod.Get, registry.For("/-/whoami"));
         request.Headers.TryAddWithoutValidation("Authorization", authorization);
         if (clientAddress is not null)
         {
