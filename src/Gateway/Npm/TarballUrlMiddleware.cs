@@ -1,3 +1,4 @@
+using Gateway.Logging;
 using Gateway.Policy;
 using Gateway.Proxy;
 using Microsoft.AspNetCore.Http.Features;
@@ -12,7 +13,7 @@ namespace Gateway.Npm;
 /// never by the path's text; tarballs and every other response pass untouched. Added to the proxy route only when the
 /// upstream has a path, so a registry at its host's root keeps the read path as it was.
 /// </summary>
-internal sealed class TarballUrlMiddleware(RequestDelegate next, RegistryUris registry)
+internal sealed partial class TarballUrlMiddleware(RequestDelegate next, RegistryUris registry, ILogger<TarballUrlMiddleware> logger)
 {
     private readonly TarballUrlBases _bases = registry.TarballBases
         ?? throw new InvalidOperationException("Tarball URLs are rewritten only for an upstream under a path.");
@@ -39,11 +40,16 @@ internal sealed class TarballUrlMiddleware(RequestDelegate next, RegistryUris re
 
             decided = true;
             var response = context.Response;
-            body.PassThrough = response.StatusCode != StatusCodes.Status200OK
-                || (response.Headers.ContentEncoding is { Count: > 0 } encoding && encoding.ToString() != "identity");
+            var encoding = response.Headers.ContentEncoding.ToString();
+            body.PassThrough = response.StatusCode != StatusCodes.Status200OK || encoding is not ("" or "identity");
             if (!body.PassThrough)
             {
                 response.Headers.Remove(HeaderNames.ContentLength); // the rewritten body has its own length
+            }
+            else if (response.StatusCode == StatusCodes.Status200OK)
+            {
+                // A registry (or a proxy before it) that compresses despite Accept-Encoding: identity hands out its own URLs.
+                LogNotRewritten(logger, encoding);
             }
         }
 
@@ -67,4 +73,7 @@ internal sealed class TarballUrlMiddleware(RequestDelegate next, RegistryUris re
             context.Features.Set(original);
         }
     }
+
+    [LoggerMessage(EventId = LogEvents.TarballUrlsNotRewritten, Level = LogLevel.Warning, Message = "A packument came from the registry compressed ({Encoding}) although the gateway asked for it uncompressed: its tarball URLs were not pointed at the gateway")]
+    private static partial void LogNotRewritten(ILogger logger, string encoding);
 }

@@ -121,6 +121,12 @@ internal sealed class StubRegistry : IAsyncDisposable
                 context.Response.ContentType = "application/json";
                 await context.Response.Body.WriteAsync(TarballPackument(request.Headers.Host.ToString()));
                 return;
+            case ("GET", "/gzip-pkg"):
+                // A registry that compresses whatever the client asked for.
+                context.Response.ContentType = "application/json";
+                context.Response.Headers.ContentEncoding = "gzip";
+                await context.Response.Body.WriteAsync(GzipPackument);
+                return;
             case ("GET", "/tarball-pkg/1.0.0"):
                 await Json(context, 200, $$$"""{"name":"tarball-pkg","version":"1.0.0","dist":{"tarball": "{{{Url}}}{{{Prefix}}}/tarball-pkg/-/tarball-pkg-1.0.0.tgz"}}""");
                 return;
@@ -159,6 +165,22 @@ internal sealed class StubRegistry : IAsyncDisposable
           }
         }
         """);
+
+    /// <summary>A gzip-compressed packument with a tarball URL under the registry's base.</summary>
+    public byte[] GzipPackument => _gzipPackument ??= Gzip("""{"name":"gzip-pkg","versions":{"1.0.0":{"dist":{"tarball":""" + $"\"{Url}{Prefix}/gzip-pkg/-/gzip-pkg-1.0.0.tgz\"" + "}}}}");
+
+    private byte[]? _gzipPackument;
+
+    private static byte[] Gzip(string text)
+    {
+        var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(text));
+        }
+
+        return output.ToArray();
+    }
 
     /// <summary>A tarball's bytes, which happen to look like a tarball URL under the registry's base: never rewritten.</summary>
     public byte[] Tarball => Encoding.UTF8.GetBytes($$$"""{"tarball":"{{{Url}}}{{{Prefix}}}/x.tgz"}""");

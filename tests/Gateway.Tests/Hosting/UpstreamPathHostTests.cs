@@ -86,6 +86,17 @@ public sealed class UpstreamPathHostTests(UpstreamPathHostTests.UnderAPath host)
     }
 
     [Fact]
+    public async Task Packument_CompressedDespiteIdentity_PassesUntouchedAndIsLogged()
+    {
+        using var client = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.None }) { BaseAddress = host.Client.BaseAddress };
+
+        using var response = await client.GetAsync("/gzip-pkg");
+
+        Assert.Equal(host.Registry.GzipPackument, await response.Content.ReadAsByteArrayAsync());
+        Assert.Contains(host.Logs.Entries, e => e.EventId == 1500 && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+    }
+
+    [Fact]
     public async Task Tarball_IsForwardedByteForByte_EvenWhenItLooksLikeAPackument()
     {
         using var response = await host.Client.GetAsync("/tarball-pkg/-/tarball-pkg-1.0.0.tgz");
