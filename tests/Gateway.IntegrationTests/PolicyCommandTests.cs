@@ -53,7 +53,7 @@ public sealed class PolicyCommandTests
             new Dictionary<string, string>
             {
                 ["Gateway__Upstream"] = "http://127.0.0.1:9",
-                ["Gateway__PublicUrl"] = "http://127.0.0.1:9",
+                ["Gateway__PublicUrl"] = "http://localhost:8080",
                 ["Gateway__PolicyFile"] = policy,
                 ["Gateway__DataPath"] = dir.Path,
             },
@@ -81,6 +81,9 @@ public sealed class PolicyCommandTests
     [Theory]
     [InlineData("Gateway__Resilience__StoreTimeout", "00:00:00", "Gateway:Resilience:StoreTimeout must be between")]
     [InlineData("Gateway__Regulation__MaxFailures", "3", "Gateway:Regulation:MaxFailures must be above Gateway:Regulation:FreeFailures")]
+    [InlineData("Gateway__Upstream", "http://nexus:8081/repository/npm-hosted/?x=1", "Gateway:Upstream must not carry a query or fragment")]
+    [InlineData("Gateway__Upstream", "http://localhost:8080/repository/npm-hosted/", "Gateway:Upstream must not be the gateway itself")] // appsettings.json's PublicUrl
+    [InlineData("Gateway__PublicUrl", "https://tools.example.com/npm", "Gateway:PublicUrl must have no path or a path that ends with '/'")]
     public async Task Start_InvalidOption_RefusesNamingSourceAndKey(string variable, string value, string reason)
     {
         using var dir = new TempDirectory("bad-option");

@@ -30,7 +30,7 @@ internal static class GatewayOptionsExtensions
         }
 
         var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
-        var result = new GatewayOptionsValidator().Validate(Options.DefaultName, options);
+        var result = new GatewayOptionsValidator(builder.Configuration).Validate(Options.DefaultName, options);
         if (result.Failed)
         {
             throw ConfigurationErrors.WithSources(builder.Configuration, new OptionsValidationException(Options.DefaultName, typeof(GatewayOptions), result.Failures));

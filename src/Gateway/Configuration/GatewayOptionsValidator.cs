@@ -3,13 +3,18 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Configuration;
 
 /// <summary>Refuses to start with a configuration that would proxy to the wrong place; every message names the key.</summary>
-internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
+/// <param name="configuration">Where the gateway listens (<c>urls</c>, <c>Kestrel:Endpoints</c>, <c>http_ports</c>), so that an upstream naming the gateway itself is refused.</param>
+internal sealed class GatewayOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<GatewayOptions>
 {
     public ValidateOptionsResult Validate(string? name, GatewayOptions options)
     {
         var errors = new List<string>();
-        CheckAbsoluteHttpUrl(options.Upstream, "Gateway:Upstream", errors);
-        CheckAbsoluteHttpUrl(options.PublicUrl, "Gateway:PublicUrl", errors);
+        var upstream = GatewayUrlRules.CheckUpstream(options.Upstream, errors);
+        var publicUrl = GatewayUrlRules.CheckPublicUrl(options.PublicUrl, errors);
+        if (upstream is not null && publicUrl is not null)
+        {
+            GatewayUrlRules.CheckNotTheGateway(upstream, publicUrl, ListenAddresses.From(configuration), errors);
+        }
         if (string.IsNullOrWhiteSpace(options.Store))
         {
             errors.Add("Gateway:Store must be 'embedded' or a Redis connection string such as '127.0.0.1:6379'");
@@ -46,17 +51,5 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-
-    private static void CheckAbsoluteHttpUrl(string value, string key, List<string> errors)
-    {
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            errors.Add($"{key} must be an absolute http(s) URL, not '{value}'");
-        }
-        else if (uri.AbsolutePath != "/" || uri.Query.Length > 0)
-        {
-            errors.Add($"{key} must be an origin without a path or query (e.g. 'http://127.0.0.1:4873'), not '{value}'");
-        }
     }
 }

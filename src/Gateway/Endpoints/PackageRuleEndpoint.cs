@@ -15,6 +15,7 @@ namespace Gateway.Endpoints;
 /// </summary>
 internal sealed partial class PackageRuleEndpoint(
     IHttpClientFactory clients,
+    RegistryUris registryUris,
     PackageRuleBook rules,
     [FromKeyedServices(ResilienceRegistration.Upstream)] DependencyGuard registry,
     DecisionAudit decisions,
@@ -62,7 +63,7 @@ internal sealed partial class PackageRuleEndpoint(
         var authorization = context.Request.Headers.Authorization.ToString();
         var (status, text) = await registry.ExecuteAsync(async cancellation =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/" + package.Replace("/", "%2f", StringComparison.Ordinal));
+            using var request = new HttpRequestMessage(HttpMethod.Get, registryUris.For("/" + package.Replace("/", "%2f", StringComparison.Ordinal)));
             request.Headers.TryAddWithoutValidation("Authorization", authorization);
             request.Headers.TryAddWithoutValidation("Accept", "application/json");
             using var response = await clients.CreateClient(UpstreamClient.Name).SendAsync(request, cancellation);

@@ -25,6 +25,7 @@ namespace Gateway.Endpoints;
 /// </summary>
 internal sealed partial class ProfileEndpoint(
     IHttpClientFactory clients,
+    RegistryUris registryUris,
     IUserTwoFactorStore accounts,
     TwoFactorAccounts enrolment,
     PasswordChecker passwords,
@@ -72,7 +73,7 @@ internal sealed partial class ProfileEndpoint(
         var authorization = context.Request.Headers.Authorization.ToString();
         var (status, contentType, text) = await registry.ExecuteAsync(async cancellation =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/-/npm/v1/user");
+            using var request = new HttpRequestMessage(HttpMethod.Get, registryUris.For("/-/npm/v1/user"));
             if (authorization.Length > 0)
             {
                 request.Headers.TryAddWithoutValidation("Authorization", authorization);

@@ -16,9 +16,9 @@ internal static class HealthApi
         return endpoints;
     }
 
-    private static async Task<IResult> CheckAsync(IHttpClientFactory clients, StoreProbe store, CancellationToken cancellation)
+    private static async Task<IResult> CheckAsync(IHttpClientFactory clients, RegistryUris registry, StoreProbe store, CancellationToken cancellation)
     {
-        var upstream = ProbeUpstreamAsync(clients, cancellation);
+        var upstream = ProbeUpstreamAsync(clients, registry, cancellation);
         var storeProbe = ProbeStoreAsync(store);
         var (upstreamOk, upstreamMs, upstreamError) = await upstream;
         var (storeOk, storeMs, storeError) = await storeProbe;
@@ -31,14 +31,14 @@ internal static class HealthApi
         return Results.Json(body, statusCode: upstreamOk && storeOk ? 200 : 503);
     }
 
-    private static async Task<(bool, double, string?)> ProbeUpstreamAsync(IHttpClientFactory clients, CancellationToken cancellation)
+    private static async Task<(bool, double, string?)> ProbeUpstreamAsync(IHttpClientFactory clients, RegistryUris registry, CancellationToken cancellation)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             timeout.CancelAfter(ProbeTimeout);
-            using var response = await clients.CreateClient(UpstreamClient.Name).GetAsync("/-/ping", timeout.Token);
+            using var response = await clients.CreateClient(UpstreamClient.Name).GetAsync(registry.For("/-/ping"), timeout.Token);
             return ((int)response.StatusCode < 500, Elapsed(started), (int)response.StatusCode < 500 ? null : $"HTTP {(int)response.StatusCode}");
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException)

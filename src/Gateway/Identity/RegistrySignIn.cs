@@ -14,7 +14,7 @@ namespace Gateway.Identity;
 /// The session token it answers with is a JSON Web Token signed by the registry, valid for its
 /// <c>security.web.sign.expiresIn</c> (1 hour by default); Verdaccio keeps no list of them, so none can be revoked.
 /// </summary>
-internal sealed class RegistrySignIn(IHttpClientFactory clients)
+internal sealed class RegistrySignIn(IHttpClientFactory clients, RegistryUris registry)
 {
     public const string Path = "/-/verdaccio/sec/login";
 
@@ -24,7 +24,7 @@ internal sealed class RegistrySignIn(IHttpClientFactory clients)
     /// <exception cref="UpstreamRefusedException">The registry refused the request's size or rate (413, 414, 429, 431).</exception>
     public async ValueTask<RegistrySession?> SignInAsync(string username, string password, IPAddress? clientAddress, CancellationToken cancellation)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = JsonContent.Create(new { username, password }) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, registry.For(Path)) { Content = JsonContent.Create(new { username, password }) };
         if (clientAddress is not null)
         {
             request.Headers.TryAddWithoutValidation("X-Forwarded-For", clientAddress.ToString());

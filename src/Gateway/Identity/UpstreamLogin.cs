@@ -18,6 +18,7 @@ namespace Gateway.Identity;
 /// </summary>
 internal sealed class UpstreamLogin(
     IHttpClientFactory clients,
+    RegistryUris registry,
     WhoamiClient whoami,
     RegistrySignIn signIn,
     Usernames usernames,
@@ -53,7 +54,7 @@ internal sealed class UpstreamLogin(
     private async ValueTask<string?> CouchLoginAsync(string username, string password, string authorization, CancellationToken ct)
     {
         var path = "/-/user/org.couchdb.user:" + Uri.EscapeDataString(username) + "/-rev/undefined";
-        using var request = new HttpRequestMessage(HttpMethod.Put, path)
+        using var request = new HttpRequestMessage(HttpMethod.Put, registry.For(path))
         {
             Content = JsonContent.Create(new
             {

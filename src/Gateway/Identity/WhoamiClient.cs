@@ -6,7 +6,7 @@ using Gateway.Resilience;
 namespace Gateway.Identity;
 
 /// <summary>Asks the upstream registry who owns a credential: <c>GET /-/whoami</c> with the caller's own Authorization.</summary>
-internal sealed class WhoamiClient(IHttpClientFactory clients)
+internal sealed class WhoamiClient(IHttpClientFactory clients, RegistryUris registry)
 {
     /// <param name="clientAddress">
     /// The caller's address, sent as <c>X-Forwarded-For</c> like the forwarded request carries it, so a
@@ -22,7 +22,7 @@ internal sealed class WhoamiClient(IHttpClientFactory clients)
     /// <summary>As <see cref="WhoamiAsync"/>, with the registry's <c>WWW-Authenticate</c> when it refused the credential.</summary>
     public async ValueTask<WhoamiAnswer> AskAsync(string authorization, IPAddress? clientAddress, CancellationToken cancellation)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/-/whoami");
+        using var request = new HttpRequestMessage(HttpMethod.Get, registry.For("/-/whoami"));
         request.Headers.TryAddWithoutValidation("Authorization", authorization);
         if (clientAddress is not null)
         {

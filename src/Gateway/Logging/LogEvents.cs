@@ -93,4 +93,7 @@ internal static class LogEvents
     public const int ConnectionLimits = 1403;
     public const int PasswordBackoffStarted = 1440;
     public const int PasswordBackoffRefused = 1441;
+
+    // An upstream under a path (Npm/TarballUrlMiddleware)
+    public const int TarballUrlsNotRewritten = 1500;
 }

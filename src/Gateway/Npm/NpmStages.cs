@@ -1,4 +1,5 @@
 using Gateway.Policy;
+using Gateway.Proxy;
 
 namespace Gateway.Npm;
 
@@ -31,9 +32,17 @@ internal static class NpmStages
         return app;
     }
 
-    /// <summary>The proxy route's own stages: only what is recorded around the registry's answer, then YARP forwards.</summary>
+    /// <summary>
+    /// The proxy route's own stages: only what is recorded around the registry's answer and, with an upstream under a
+    /// path, the tarball URLs of packuments pointed at the gateway; then YARP forwards.
+    /// </summary>
     public static IReverseProxyApplicationBuilder UseForwardRecording(this IReverseProxyApplicationBuilder pipeline)
     {
+        if (pipeline.ApplicationServices.GetRequiredService<RegistryUris>().TarballBases is not null)
+        {
+            pipeline.UseMiddleware<TarballUrlMiddleware>();
+        }
+
         pipeline.UseMiddleware<TokenLedgerMiddleware>();
         pipeline.UseMiddleware<PublisherLedgerMiddleware>();
         return pipeline;

@@ -11,8 +11,6 @@ namespace Gateway.Proxy;
 /// </summary>
 internal static class RawTargetTransform
 {
-    private static readonly UriCreationOptions Verbatim = new() { DangerousDisablePathAndQueryCanonicalization = true };
-
     /// <summary>The origin-form request target (path and query) as received, or null for any other form.</summary>
     public static string? RawOriginTarget(HttpContext context)
     {
@@ -23,7 +21,8 @@ internal static class RawTargetTransform
     public static ValueTask Apply(RequestTransformContext transform)
     {
         var raw = RawOriginTarget(transform.HttpContext);
-        if (raw is not null && Uri.TryCreate(transform.DestinationPrefix.TrimEnd('/') + raw, Verbatim, out var uri))
+        // The destination is Gateway:Upstream, path included: the target goes under it (RegistryUris).
+        if (raw is not null && RegistryUris.TryUnder(transform.DestinationPrefix, raw, out var uri))
         {
             transform.ProxyRequest.RequestUri = uri;
         }

@@ -1,20 +1,20 @@
 using Gateway.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.Proxy;
 
-/// <summary>The gateway's own HTTP client to the upstream registry (health, whoami), separate from YARP's forwarder.</summary>
+/// <summary>
+/// The gateway's own HTTP client to the upstream registry (health, whoami, password checks, profile, packuments),
+/// separate from YARP's forwarder. It has no base address: every request names its URI with <see cref="RegistryUris.For"/>,
+/// so none can leave the upstream's path.
+/// </summary>
 internal static class UpstreamClient
 {
     public const string Name = "upstream";
 
     public static WebApplicationBuilder AddUpstreamClient(this WebApplicationBuilder builder)
     {
-        builder.Services.AddHttpClient(Name, (sp, client) =>
-        {
-            client.BaseAddress = new Uri(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Upstream);
-            client.Timeout = TimeSpan.FromSeconds(10);
-        });
+        builder.Services.AddSingleton(new RegistryUris(builder.ValidatedGatewayOptions()));
+        builder.Services.AddHttpClient(Name, client => client.Timeout = TimeSpan.FromSeconds(10));
         return builder;
     }
 }

@@ -43,6 +43,9 @@ public class GatewayHost : IAsyncLifetime
     /// <summary>Settings a derived fixture adds to (or overrides in) the defaults, e.g. <c>Gateway:Enforcement</c>.</summary>
     protected virtual IReadOnlyDictionary<string, string> MoreSettings => new Dictionary<string, string>();
 
+    /// <summary>The path the stub registry lives under (e.g. <c>/repository/npm-hosted</c>), which <c>Gateway:Upstream</c> then carries.</summary>
+    protected virtual string UpstreamPath => "";
+
     /// <summary>The host's services, for a test that sets up state the stub registry cannot (e.g. a recorded token).</summary>
     internal IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("Not started");
 
@@ -53,13 +56,13 @@ public class GatewayHost : IAsyncLifetime
     {
         Directory.CreateDirectory(_dataPath);
         var redis = RedisServerProcess.StartAsync();
-        var registry = StubRegistry.StartAsync();
+        var registry = StubRegistry.StartAsync(UpstreamPath);
         Redis = await redis;
         StoreClient = await Redis.ConnectAsync();
         Registry = await registry;
         var settings = new Dictionary<string, string>
         {
-            ["Gateway:Upstream"] = Registry.Url,
+            ["Gateway:Upstream"] = Registry.Url + (UpstreamPath.Length > 0 ? UpstreamPath + "/" : ""),
             ["Gateway:PublicUrl"] = "http://localhost",
             ["Gateway:Store"] = $"127.0.0.1:{Redis.Port}",
             ["Gateway:DataPath"] = _dataPath,

@@ -12,7 +12,8 @@ namespace Gateway.Tests.Hosting;
 /// A stand-in for the registry, for host tests that are not about the registry: a tiny Kestrel app on
 /// 127.0.0.1 and a free port. Credentials follow one rule: <c>Bearer &lt;user&gt;-token</c> and
 /// <c>Basic &lt;user&gt;:&lt;user&gt;-password</c> belong to <c>&lt;user&gt;</c>; anything else is refused.
-/// It records every request it receives (method, raw target, headers, the body's SHA-256).
+/// It records every request it receives (method, raw target, headers, the body's SHA-256). Started with a prefix, it
+/// answers only under that path, as a Nexus repository does (anything else: 404).
 /// </summary>
 internal sealed class StubRegistry : IAsyncDisposable
 {
@@ -22,17 +23,22 @@ internal sealed class StubRegistry : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private StubRegistry(WebApplication app, string url)
+    private StubRegistry(WebApplication app, string url, string prefix)
     {
         _app = app;
         Url = url;
+        Prefix = prefix;
     }
 
+    /// <summary>The stub's origin, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public string Url { get; }
+
+    /// <summary>The path it answers under (no trailing slash), empty at the root.</summary>
+    public string Prefix { get; }
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
-    public static async Task<StubRegistry> StartAsync()
+    public static async Task<StubRegistry> StartAsync(string prefix = "")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -41,7 +47,7 @@ internal sealed class StubRegistry : IAsyncDisposable
         StubRegistry? stub = null;
         app.Run(context => stub!.AnswerAsync(context));
         await app.StartAsync();
-        stub = new StubRegistry(app, app.Urls.First());
+        stub = new StubRegistry(app, app.Urls.First(), prefix);
         return stub;
     }
 
@@ -75,7 +81,19 @@ internal sealed class StubRegistry : IAsyncDisposable
             request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length)))));
         var user = Owner(request.Headers.Authorization.ToString());
-        switch (request.Method, request.Path.Value)
+        var path = request.Path.Value!;
+        if (Prefix.Length > 0)
+        {
+            if (!path.StartsWith(Prefix + "/", StringComparison.Ordinal))
+            {
+                await Json(context, 404, """{"error":"not under the repository's path"}""");
+                return;
+            }
+
+            path = path[Prefix.Length..];
+        }
+
+        switch (request.Method, path)
         {
             case ("GET", "/-/ping"):
                 await Json(context, 200, "{}");
@@ -99,10 +117,30 @@ internal sealed class StubRegistry : IAsyncDisposable
             case ("PUT", var login) when login!.StartsWith("/-/user/org.couchdb.user:", StringComparison.Ordinal):
                 await CouchLoginAsync(context);
                 return;
+            case ("GET" or "HEAD", "/tarball-pkg"):
+                context.Response.ContentType = "application/json";
+                await context.Response.Body.WriteAsync(TarballPackument(request.Headers.Host.ToString()));
+                return;
+            case ("GET", "/gzip-pkg"):
+                // A registry that compresses whatever the client asked for.
+                context.Response.ContentType = "application/json";
+                context.Response.Headers.ContentEncoding = "gzip";
+                await context.Response.Body.WriteAsync(GzipPackument);
+                return;
+            case ("GET", "/tarball-pkg/1.0.0"):
+                await Json(context, 200, $$$"""{"name":"tarball-pkg","version":"1.0.0","dist":{"tarball": "{{{Url}}}{{{Prefix}}}/tarball-pkg/-/tarball-pkg-1.0.0.tgz"}}""");
+                return;
+            case ("GET", "/tarball-pkg/-/tarball-pkg-1.0.0.tgz"):
+                context.Response.ContentType = "application/octet-stream";
+                await context.Response.Body.WriteAsync(Tarball);
+                return;
+            case ("PUT", var scoped) when scoped.StartsWith("/@stub%2f", StringComparison.OrdinalIgnoreCase) && !scoped.Contains("/-rev/", StringComparison.Ordinal):
+                await Json(context, 201, """{"ok":"created new package","success":true}""");
+                return;
             case ("PUT", "/demo-pkg"):
                 await Json(context, 201, """{"ok":"created new package","success":true}""");
                 return;
-            case ("PUT", var path) when path!.StartsWith("/@stub", StringComparison.Ordinal) && path.Contains("/-rev/", StringComparison.Ordinal):
+            case ("PUT", var changed) when changed!.StartsWith("/@stub", StringComparison.Ordinal) && changed.Contains("/-rev/", StringComparison.Ordinal):
                 await Json(context, 201, """{"ok":"package changed"}"""); // an owner change of a scoped package
                 return;
             default:
@@ -110,6 +148,42 @@ internal sealed class StubRegistry : IAsyncDisposable
                 return;
         }
     }
+
+    /// <summary>
+    /// A packument whose tarball URLs start with the registry's own base (1.0.0), with the Host it was asked for plus its
+    /// path (1.0.1, as Verdaccio writes with <c>url_prefix</c>), or elsewhere (1.0.2); its readme names the registry's URL.
+    /// </summary>
+    private byte[] TarballPackument(string host) => Encoding.UTF8.GetBytes($$$"""
+        {
+          "name": "tarball-pkg",
+          "readme": "Mirror: {\"tarball\": \"x\"} at {{{Url}}}{{{Prefix}}}/tarball-pkg/-/tarball-pkg-1.0.0.tgz",
+          "versions": {
+            "1.0.0": {"dist": {"tarball": "{{{Url}}}{{{Prefix}}}/tarball-pkg/-/tarball-pkg-1.0.0.tgz"}},
+            "1.0.1": {"dist": {"tarball" :
+              "http://{{{host}}}{{{Prefix}}}/tarball-pkg/-/tarball-pkg-1.0.1.tgz"}},
+            "1.0.2": {"dist": {"tarball":"https://cdn.example/tarball-pkg/-/tarball-pkg-1.0.2.tgz"}}
+          }
+        }
+        """);
+
+    /// <summary>A gzip-compressed packument with a tarball URL under the registry's base.</summary>
+    public byte[] GzipPackument => _gzipPackument ??= Gzip("""{"name":"gzip-pkg","versions":{"1.0.0":{"dist":{"tarball":""" + $"\"{Url}{Prefix}/gzip-pkg/-/gzip-pkg-1.0.0.tgz\"" + "}}}}");
+
+    private byte[]? _gzipPackument;
+
+    private static byte[] Gzip(string text)
+    {
+        var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(text));
+        }
+
+        return output.ToArray();
+    }
+
+    /// <summary>A tarball's bytes, which happen to look like a tarball URL under the registry's base: never rewritten.</summary>
+    public byte[] Tarball => Encoding.UTF8.GetBytes($$$"""{"tarball":"{{{Url}}}{{{Prefix}}}/x.tgz"}""");
 
     private static int HeaderBytes(HttpContext context) =>
         context.Request.Method.Length + context.Features.Get<IHttpRequestFeature>()!.RawTarget.Length + 12

@@ -115,9 +115,12 @@ public sealed class PasswordCheckerTests
 
     private static DependencyGuard Guard() => new("the registry", TimeSpan.FromSeconds(5), TimeProvider.System);
 
+    /// <summary>The registry at its host's root, as the stub answers it.</summary>
+    private static readonly Gateway.Proxy.RegistryUris s_uris = new(new Gateway.Configuration.GatewayOptions { Upstream = "http://registry.invalid", PublicUrl = "http://gateway.invalid" });
+
     private static PasswordChecker Checker(StubRegistry registry) =>
-        new(new WhoamiClient(registry), new RegistrySignIn(registry), s_usernames, Guard());
+        new(new WhoamiClient(registry, s_uris), new RegistrySignIn(registry, s_uris), s_usernames, Guard());
 
     private static UpstreamLogin Login(StubRegistry registry) =>
-        new(registry, new WhoamiClient(registry), new RegistrySignIn(registry), s_usernames, Guard());
+        new(registry, s_uris, new WhoamiClient(registry, s_uris), new RegistrySignIn(registry, s_uris), s_usernames, Guard());
 }

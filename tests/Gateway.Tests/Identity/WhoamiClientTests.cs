@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Gateway.Configuration;
 using Gateway.Identity;
+using Gateway.Proxy;
 using Gateway.Resilience;
 
 namespace Gateway.Tests.Identity;
@@ -53,20 +55,44 @@ public sealed class WhoamiClientTests
         Assert.Equal(status, failure.StatusCode);
     }
 
+    [Theory]
+    [InlineData("http://registry.invalid", "http://registry.invalid/-/whoami")]
+    [InlineData("http://registry.invalid/repository/npm-hosted/", "http://registry.invalid/repository/npm-hosted/-/whoami")]
+    [InlineData("http://registry.invalid/artifactory/api/npm/npm-local", "http://registry.invalid/artifactory/api/npm/npm-local/-/whoami")]
+    public async Task Whoami_GoesUnderTheUpstreamsPath(string upstream, string expected)
+    {
+        var clients = new OneAnswerClients(Answer(HttpStatusCode.OK, """{"username":"alice"}"""));
+
+        await new WhoamiClient(clients, Registry(upstream)).WhoamiAsync("Bearer t", null, default);
+
+        Assert.Equal(expected, clients.Sent?.AbsoluteUri);
+    }
+
+    private static RegistryUris Registry(string upstream) =>
+        new(new GatewayOptions { Upstream = upstream, PublicUrl = "http://gateway.invalid" });
+
     private static HttpResponseMessage Answer(HttpStatusCode status, string body) =>
         new(status) { Content = new StringContent(body) };
 
     private static ValueTask<string?> WhoamiAsync(HttpResponseMessage answer) =>
-        new WhoamiClient(new OneAnswerClients(answer)).WhoamiAsync("Bearer t", IPAddress.Loopback, default);
+        new WhoamiClient(new OneAnswerClients(answer), Registry("http://registry.invalid")).WhoamiAsync("Bearer t", IPAddress.Loopback, default);
 
     private sealed class OneAnswerClients(HttpResponseMessage answer) : IHttpClientFactory
     {
-        public HttpClient CreateClient(string name) => new(new Handler(answer)) { BaseAddress = new Uri("http://registry.invalid") };
+        public HttpResponseMessage Answer => answer;
 
-        private sealed class Handler(HttpResponseMessage answer) : HttpMessageHandler
+        /// <summary>The URI of the last request sent.</summary>
+        public Uri? Sent { get; private set; }
+
+        public HttpClient CreateClient(string name) => new(new Handler(this));
+
+        private sealed class Handler(OneAnswerClients clients) : HttpMessageHandler
         {
-            protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-                Task.FromResult(answer);
+            protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                clients.Sent = request.RequestUri;
+                return Task.FromResult(clients.Answer);
+            }
         }
     }
 }
