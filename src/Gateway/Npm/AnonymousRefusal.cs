@@ -22,7 +22,7 @@ internal static partial class AnonymousRefusal
 
     public const string Notice = "npm-2fa-gateway: you are not logged in to this registry; run npm login first";
 
-    public const string Message = "You must be logged in to do this: run npm login (or npm adduser) first. The 2FA gateway does not forward a protected request that carries no credential.";
+    public const string Message = TwoFactor.RequestDecider.AnonymousMessage;
 
     /// <param name="decisions">
     /// Counts a protected request's refusal; null for the class-none requests that mean nothing without a credential and

@@ -13,7 +13,8 @@ namespace Gateway.TwoFactor;
 /// </summary>
 public static class RequestDecider
 {
-    private const string AnonymousMessage =
+    /// <summary>The words of the anonymous refusal, which Npm/AnonymousRefusal.cs writes with npm's "log in" headers.</summary>
+    public const string AnonymousMessage =
         "You must be logged in to do this: run npm login (or npm adduser) first. The 2FA gateway does not forward a protected request that carries no credential.";
 
     private const string UnknownCredentialMessage =
