@@ -40,6 +40,11 @@ internal static class PolicyExplanation
         var packageRule = PackageRule(facts, out var ruleSource);
         var scope = facts.Rules.ScopeOf(request.Package);
         output.WriteLine($"package rule: {(request.Package is null ? "(no package named)" : $"{packageRule.ToWire()} ({ruleSource})")}");
+        if (request.Action.PublishesDirectly && facts.Rules.StagingFor(request.Package) is var staging and not StagedPublishing.None)
+        {
+            output.WriteLine($"staging:      {staging.ToWire()} ({facts.RulesSource})");
+        }
+
         output.WriteLine($"scope:        {(scope is null ? "(no scope rule)" : $"{scope.Scope} requires {scope.Require.ToWire()} of everyone who writes to it{(scope.ReportOnly ? " (report-only)" : "")}")}");
         output.WriteLine($"caller:       {(facts.User is null ? "" : facts.User + ", ")}{(facts.Mode is { } mode ? $"{mode.ToWire()} ({facts.ModeSource})" : "mode not given: each mode below")}");
         if (facts.User is not null && facts.MaintainedScopes is not null)
@@ -52,7 +57,8 @@ internal static class PolicyExplanation
         var modes = facts.Mode is { } given ? [given] : EveryMode;
         for (var i = 0; i < modes.Length; i++)
         {
-            var verdict = WriteRules.Decide(request, modes[i], facts.Token, facts.UnrecordedToken, facts.TokenOptions, packageRule, facts.From, facts.Now, scope);
+            var verdict = WriteRules.Decide(request, modes[i], facts.Token, facts.UnrecordedToken, facts.TokenOptions, packageRule, facts.From, facts.Now, scope,
+                facts.Rules.StagingFor(request.Package));
             var label = facts.Mode is null ? $"{modes[i].ToWire(),-16}" : "";
             output.WriteLine($"{(i == 0 ? "decision:     " : "              ")}{label}{Describe(verdict, facts.ReportOnly)}");
         }
@@ -77,7 +83,7 @@ internal static class PolicyExplanation
             return stored;
         }
 
-        var match = facts.Rules.Packages.FirstOrDefault(p => p.Matches(package));
+        var match = facts.Rules.Packages.FirstOrDefault(p => p.Mfa is not null && p.Matches(package));
         source = match is null
             ? $"no default in {facts.RulesSource} matches{(facts.User is null ? "; a maintainer's rule is read from the store only with --user" : ", and no maintainer set one")}"
             : $"default of {facts.RulesSource}: \"{match.Match}\"{(facts.User is null ? "; a maintainer's rule is read from the store only with --user" : "")}";

@@ -16,7 +16,9 @@ public sealed record PackageRulesFile(IReadOnlyList<PackageRulesFile.PackageDefa
     private const string What = "Package rules";
 
     /// <param name="Match">An exact name, <c>@scope/*</c>, or a prefix ending in <c>*</c>.</param>
-    public sealed record PackageDefault(string Match, PackageMfa Mfa)
+    /// <param name="Mfa">The publishing rule (<c>"mfa"</c>), if the entry sets one.</param>
+    /// <param name="Staging">Whether publishes must be staged (<c>"staging"</c>), if the entry says.</param>
+    public sealed record PackageDefault(string Match, PackageMfa? Mfa, StagedPublishing? Staging = null)
     {
         public bool Matches(string package) =>
             Match.EndsWith('*') ? package.StartsWith(Match[..^1], StringComparison.Ordinal) : package == Match;
@@ -26,8 +28,16 @@ public sealed record PackageRulesFile(IReadOnlyList<PackageRulesFile.PackageDefa
     /// <param name="ReportOnly">Writes into the scope that lack a second factor are forwarded and recorded, not refused (a rollout).</param>
     public sealed record ScopeRequirement(string Scope, TwoFactorMode Require, IReadOnlyList<string> Members, bool ReportOnly = false);
 
-    /// <summary>The default rule of the first pattern that matches, else none.</summary>
-    public PackageMfa DefaultFor(string package) => Packages.FirstOrDefault(p => p.Matches(package))?.Mfa ?? PackageMfa.None;
+    /// <summary>The default rule of the first pattern that matches and sets one, else none.</summary>
+    public PackageMfa DefaultFor(string package) => Packages.FirstOrDefault(p => p.Mfa is not null && p.Matches(package))?.Mfa ?? PackageMfa.None;
+
+    /// <summary>
+    /// Whether the package's publishes must be staged: the first pattern that matches and says, else not. For a publish
+    /// that names no package (pnpm's batch, which may contain any), the strictest rule of any pattern.
+    /// </summary>
+    public StagedPublishing StagingFor(string? package) => package is null
+        ? Packages.Select(p => p.Staging ?? StagedPublishing.None).DefaultIfEmpty().Max()
+        : Packages.FirstOrDefault(p => p.Staging is not null && p.Matches(package))?.Staging ?? StagedPublishing.None;
 
     /// <summary>The scope of a scoped package name (<c>@acme</c> of <c>@acme/lib</c>), else null.</summary>
     public static string? ScopeName(string? package) =>
@@ -108,18 +118,72 @@ public sealed record PackageRulesFile(IReadOnlyList<PackageRulesFile.PackageDefa
     private static PackageDefault? ReadPackage(JsonElement item, string where, List<string> errors)
     {
         var match = Text(item, "match", where, errors);
-        var mfa = Text(item, "mfa", where, errors);
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        foreach (var key in item.EnumerateObject().Select(p => p.Name).Where(k => k is not ("match" or "mfa" or "staging")))
+        {
+            errors.Add($"{where}: unknown key \"{key}\" (expected \"match\", \"mfa\", \"staging\")");
+        }
+
+        var mfa = OptionalText(item, "mfa", where, errors);
+        var staging = OptionalText(item, "staging", where, errors);
         if (match is not null && (match.Length == 0 || match.IndexOf('*') is var star && star >= 0 && star != match.Length - 1))
         {
             errors.Add($"{where}: \"match\" is a package name, or a prefix ending in a single trailing *");
         }
 
-        if (mfa is not null && !PackageMfaWire.TryParse(mfa, out _))
+        if (!item.TryGetProperty("mfa", out _) && !item.TryGetProperty("staging", out _))
         {
-            errors.Add($"{where}: \"mfa\" must be none, automation or publish, not '{mfa}'");
+            errors.Add($"{where}: needs \"mfa\", \"staging\" or both");
         }
 
-        return match is not null && PackageMfaWire.TryParse(mfa, out var rule) ? new PackageDefault(match, rule) : null;
+        PackageMfa? rule = null;
+        if (mfa is not null)
+        {
+            if (PackageMfaWire.TryParse(mfa, out var parsed))
+            {
+                rule = parsed;
+            }
+            else
+            {
+                errors.Add($"{where}: \"mfa\" must be none, automation or publish, not '{mfa}'");
+            }
+        }
+
+        StagedPublishing? stage = null;
+        if (staging is not null)
+        {
+            if (StagedPublishingWire.TryParse(staging, out var parsed))
+            {
+                stage = parsed;
+            }
+            else
+            {
+                errors.Add($"{where}: \"staging\" must be none, required-for-tokens or required, not '{staging}'");
+            }
+        }
+
+        return match is not null ? new PackageDefault(match, rule, stage) : null;
+    }
+
+    /// <summary>A key that may be absent; present, it must be a string.</summary>
+    private static string? OptionalText(JsonElement item, string key, string where, List<string> errors)
+    {
+        if (!item.TryGetProperty(key, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return value.GetString();
+        }
+
+        errors.Add($"{where}: \"{key}\" must be a string");
+        return null;
     }
 
     private static ScopeRequirement? ReadScope(JsonElement item, string where, List<string> errors)

@@ -38,6 +38,13 @@ public sealed record TokenAttributes(
 
     public bool IsLimitedToPackages => Packages.Count > 0 || Scopes.Count > 0;
 
+    /// <summary>
+    /// A person's <c>npm login</c> through the gateway rather than a token made for automation: what a package whose
+    /// publishes must be staged for tokens still lets publish directly (<c>npm token create</c> may not take this name).
+    /// </summary>
+    [JsonIgnore]
+    public bool IsLogin => Name == LoginName;
+
     /// <summary>The token was created with <c>--orgs</c> or <c>--orgs-permission</c>: org and team changes are limited by them.</summary>
     [JsonIgnore]
     public bool IsLimitedToOrgs => Orgs is { Count: > 0 } || OrgsPermission != OrgsPermission.Unset;

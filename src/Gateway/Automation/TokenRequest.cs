@@ -21,6 +21,11 @@ public static class TokenRequest
 
         var problems = new List<string>();
         var name = OptionalString(body, "name", problems);
+        if (name == TokenAttributes.LoginName)
+        {
+            problems.Add($"the name '{TokenAttributes.LoginName}' is kept for the tokens npm login gets");
+        }
+
         var packagesAll = Flag(body, "packages_all", problems);
         var packages = packagesAll ? [] : Strings(body, "packages", problems);
         var scopes = packagesAll ? [] : Strings(body, "scopes", problems).Select(s => s.StartsWith('@') ? s : "@" + s).ToList();

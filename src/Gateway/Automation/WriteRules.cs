@@ -37,26 +37,46 @@ public sealed record WriteVerdict(Requirement Requirement, int Status = 0, strin
 /// </summary>
 public static class WriteRules
 {
+    /// <summary>npmjs's answer to approving or rejecting a staged release from an account without 2FA (its stage API, 403).</summary>
+    public const string EnableTwoFactorMessage = "Please enable 2fa for your account. Enable it with: npm profile enable-2fa auth-and-writes";
+
     /// <param name="token">The token's attributes when the gateway recorded it; null for any other credential.</param>
     /// <param name="unrecordedToken">The caller used a bearer token the gateway has no record of.</param>
+    /// <param name="staging">
+    /// Whether the package's publishes must be staged (config/package-rules.json); for a publish that names no package
+    /// (pnpm's batch), the strictest rule of any package, since the batch may contain it.
+    /// </param>
     public static WriteVerdict Decide(
         RequestClassification request, TwoFactorMode mode, TokenAttributes? token, bool unrecordedToken, TokenOptions options,
-        PackageMfa packageRule, IPAddress? client, DateTimeOffset now, PackageRulesFile.ScopeRequirement? scope = null)
+        PackageMfa packageRule, IPAddress? client, DateTimeOffset now, PackageRulesFile.ScopeRequirement? scope = null,
+        StagedPublishing staging = StagedPublishing.None)
     {
         if (token is not null && TokenRefusal(request, token, client, now) is { } refused)
         {
             return refused;
         }
 
-        if (unrecordedToken && options.Unrecorded == UnrecordedTokens.ReadOnly && request.Class != ProtectionClass.None)
+        if (unrecordedToken && options.Unrecorded == UnrecordedTokens.ReadOnly && Writes(request))
         {
             return WriteVerdict.Refuse(403, "This token was not created through the 2FA gateway, and this registry lets such tokens only read. Create one with npm token create.");
+        }
+
+        if (request.Action.PublishesDirectly && StagingRefusal(request.Package, staging, token, unrecordedToken) is { } mustStage)
+        {
+            return mustStage;
         }
 
         if (scope is not null && request.Class != ProtectionClass.None && mode < scope.Require)
         {
             return WriteVerdict.Refuse(403, $"The {scope.Scope} scope requires two-factor authentication ({scope.Require.ToWire()}) of everyone who writes to it. "
                 + $"Enable it with: npm profile enable-2fa {scope.Require.ToWire()}") with { LacksSecondFactor = true };
+        }
+
+        if (request.Action.SecondFactorAlways)
+        {
+            // Approving or rejecting a staged release: the second factor is the point of staging, so no mode, token
+            // or report-only rollout lowers it (docs/SECURITY.md, "Staged publishing").
+            return mode == TwoFactorMode.Disabled ? WriteVerdict.Refuse(403, EnableTwoFactorMessage) : WriteVerdict.Needed;
         }
 
         var userNeeds = mode.Requires(request.Class);
@@ -88,7 +108,7 @@ public static class WriteRules
             return refused;
         }
 
-        if (request.Class == ProtectionClass.None)
+        if (!Writes(request))
         {
             return null;
         }
@@ -98,11 +118,11 @@ public static class WriteRules
             return WriteVerdict.Refuse(403, $"This token is read-only: it cannot {request.Action}{Of(request.Package)}.");
         }
 
-        if (token.Permission == TokenPermission.StageOnly)
+        if (token.Permission == TokenPermission.StageOnly && !request.Action.Stages)
         {
-            // Staging (npm stage publish) is not protected; everything protected, approving a stage included, is
+            // Staging (npm stage publish) needs no second factor; everything protected, approving a stage included, is
             // left to a person with a second factor.
-            return WriteVerdict.Refuse(403, $"This token may only stage releases (read-write-stage-only): it cannot {request.Action}{Of(request.Package)}.");
+            return WriteVerdict.Refuse(403, StageOnlyMessage(request));
         }
 
         if (request.Organisation is { } organisation && token.IsLimitedToOrgs)
@@ -148,6 +168,35 @@ public static class WriteRules
 
     /// <summary>The packages and scopes a token is limited to, as the refusals name them.</summary>
     internal static string LimitsOf(TokenAttributes token) => string.Join(", ", token.Packages.Concat(token.Scopes.Select(s => s + "/*")));
+
+    /// <summary>A write: every protected action, and staging, which needs no second factor but does change the registry's contents.</summary>
+    private static bool Writes(RequestClassification request) => request.Class != ProtectionClass.None || request.Action.Stages;
+
+    private static string StageOnlyMessage(RequestClassification request) =>
+        request.Action.PublishesDirectly
+            ? $"This token may only stage releases (read-write-stage-only): it cannot publish{Of(request.Package)} directly. Stage it with npm stage publish; a maintainer then approves it with a second factor."
+            : request.Action.SecondFactorAlways
+                ? "This token may only stage releases (read-write-stage-only): approving or rejecting one takes a maintainer's own login and second factor."
+                : $"This token may only stage releases (read-write-stage-only): it cannot {request.Action}{Of(request.Package)}.";
+
+    /// <summary>
+    /// A direct publish of a package whose publishes must be staged: refused for everyone, or for tokens — any bearer
+    /// token but the one a person's <c>npm login</c> got through the gateway — while a person may still publish directly.
+    /// </summary>
+    private static WriteVerdict? StagingRefusal(string? package, StagedPublishing staging, TokenAttributes? token, bool unrecordedToken)
+    {
+        var byToken = unrecordedToken || token is { IsLogin: false };
+        if (staging == StagedPublishing.None || (staging == StagedPublishing.RequiredForTokens && !byToken))
+        {
+            return null;
+        }
+
+        var who = staging == StagedPublishing.RequiredForTokens ? " when a token publishes" : "";
+        return WriteVerdict.Refuse(403, package is null
+            ? $"Some packages on this registry must be published through staging{who}, and a batch publish does not say which packages it contains. "
+                + "Stage each package with npm stage publish; a maintainer then approves it with a second factor."
+            : $"{package} must be published through staging{who}: stage it with npm stage publish; a maintainer then approves it with npm stage approve <id> and a second factor.");
+    }
 
     private static string Of(string? package) => package is null ? "" : " " + package;
 

@@ -1,5 +1,7 @@
+using Gateway.Configuration;
 using Gateway.Npm;
 using Gateway.Policy;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Endpoints;
 
@@ -7,7 +9,9 @@ namespace Gateway.Endpoints;
 /// The npm requests the gateway answers itself, each behind the same classification, decision and enforcement point as
 /// every forwarded request (docs/ARCHITECTURE.md, "Endpoints"): chosen by the action the route policy matched
 /// (<see cref="NpmEndpointTable"/>), except the <c>doneUrl</c> npm polls, which is the gateway's own URL. A new npm
-/// family adds its endpoint here.
+/// family adds its endpoint here. The stage API's endpoints are added only when
+/// <see cref="StagingModeOptions.AnsweredByGateway"/> (<c>Gateway:Staging:Mode</c> = <c>gateway</c>); in <c>upstream</c>
+/// mode the same actions, decided the same way, go to the registry.
 /// </summary>
 internal static class NpmEndpoints
 {
@@ -18,6 +22,9 @@ internal static class NpmEndpoints
         builder.Services.AddSingleton<PackageRuleEndpoint>();
         builder.Services.AddSingleton<LogoutEndpoint>();
         builder.Services.AddSingleton<WebLoginEndpoint>();
+        // Whether the stage routes are answered here or forwarded to a registry with its own stage API.
+        builder.Services.AddSingleton<IValidateOptions<StagingModeOptions>, StagingModeOptionsValidator>();
+        builder.Services.AddOptions<StagingModeOptions>().Bind(builder.Configuration.GetSection(StagingModeOptions.Section)).ValidateOnStart();
         return builder;
     }
 

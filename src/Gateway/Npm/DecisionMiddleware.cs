@@ -16,7 +16,7 @@ namespace Gateway.Npm;
 /// belongs to), their mode, the recorded token, the package's and scope's rules, report-only, and the bodies the
 /// gateway acts on — and keeps the decision in the <see cref="GatewayRequestFeature"/>. It answers nothing but a body it
 /// cannot read as the registry would (4xx): what to do with the request is <see cref="EnforcementMiddleware"/>'s.
-/// Reads and other class-none requests are decided without any lookup.
+/// Reads and other class-none requests (but staging, decided on its caller and token) are decided without any lookup.
 /// </summary>
 internal sealed partial class DecisionMiddleware(
     RequestDelegate next,
@@ -98,7 +98,8 @@ internal sealed partial class DecisionMiddleware(
         GatewayRequestFeature feature, IdentityOutcome outcome, string? user, string authorization, string? password, TwoFactorMode mode,
         TokenAttributes? token, bool unrecordedToken, PackageMfa rule, PackageRulesFile.ScopeRequirement? scope, HttpContext context) =>
         new(feature.Classification, outcome, user, authorization.Length > 0, password is not null, mode, token, unrecordedToken, rule, scope,
-            options.Value.ReportOnly || scope is { ReportOnly: true }, feature.Body, NamesOwnToken: false, context.Connection.RemoteIpAddress, tokens.Now, tokens.Options);
+            options.Value.ReportOnly || scope is { ReportOnly: true }, feature.Body, NamesOwnToken: false, context.Connection.RemoteIpAddress, tokens.Now, tokens.Options,
+            feature.Classification.Action.PublishesDirectly ? packageRules.File.StagingFor(feature.Classification.Package) : StagedPublishing.None);
 
     /// <summary>The account a login's body names, and its password; null when the body is refused (answered here, 4xx).</summary>
     private async Task<LoginAccount.Result?> LoginAsync(HttpContext context, GatewayRequestFeature feature, string accountKey, string authorization)

@@ -19,8 +19,8 @@ public sealed class NpmAction
     private static readonly List<NpmAction> Known = [];
 
     // Publishing and package contents.
-    public static readonly NpmAction Publish = Npm("publish", ProtectionClass.Writes);
-    public static readonly NpmAction PublishBatch = Npm("publish-batch", ProtectionClass.Writes);
+    public static readonly NpmAction Publish = Npm("publish", ProtectionClass.Writes, publishesDirectly: true);
+    public static readonly NpmAction PublishBatch = Npm("publish-batch", ProtectionClass.Writes, publishesDirectly: true);
     public static readonly NpmAction Unpublish = Npm("unpublish", ProtectionClass.Writes);
     public static readonly NpmAction Deprecate = Npm("deprecate", ProtectionClass.Writes);
     public static readonly NpmAction Star = Npm("star", ProtectionClass.None);
@@ -42,10 +42,12 @@ public sealed class NpmAction
     public static readonly NpmAction OrgRemove = Npm("org-rm", ProtectionClass.Writes, governance: true);
     public static readonly NpmAction OidcExchange = Npm("oidc-exchange", ProtectionClass.Writes, governance: true);
 
-    // Staged publishing: staging asks for no code (npm does not wrap it in otplease); approving and rejecting do.
-    public static readonly NpmAction StagePublish = Npm("stage-publish", ProtectionClass.None);
-    public static readonly NpmAction StageApprove = Npm("stage-approve", ProtectionClass.Writes);
-    public static readonly NpmAction StageReject = Npm("stage-reject", ProtectionClass.Writes);
+    // Staged publishing: staging asks for no code (npm does not wrap it in otplease) but is decided on its caller and
+    // token; approving and rejecting take a verified second factor from an account with 2FA, in both modes, whatever
+    // the token (npmjs: "Please enable 2fa for your account"), so their least class is auth.
+    public static readonly NpmAction StagePublish = Npm("stage-publish", ProtectionClass.None, stages: true);
+    public static readonly NpmAction StageApprove = Npm("stage-approve", ProtectionClass.Auth, secondFactorAlways: true);
+    public static readonly NpmAction StageReject = Npm("stage-reject", ProtectionClass.Auth, secondFactorAlways: true);
 
     // Credentials and the account.
     public static readonly NpmAction Login = Npm("login", ProtectionClass.Auth);
@@ -90,13 +92,16 @@ public sealed class NpmAction
 
     private static readonly FrozenDictionary<string, NpmAction> ByName = Known.Where(a => a.Kind != ActionKind.Default).ToFrozenDictionary(a => a.Name, StringComparer.Ordinal);
 
-    private NpmAction(string name, ProtectionClass minimumClass, bool governance, bool needsCredential, ActionKind kind)
+    private NpmAction(string name, ProtectionClass minimumClass, bool governance, bool needsCredential, ActionKind kind, Traits traits = default)
     {
         Name = name;
         MinimumClass = minimumClass;
         MinimumGovernance = governance;
         NeedsCredential = needsCredential;
         Kind = kind;
+        PublishesDirectly = traits.PublishesDirectly;
+        Stages = traits.Stages;
+        SecondFactorAlways = traits.SecondFactorAlways;
         Known.Add(this);
     }
 
@@ -106,6 +111,8 @@ public sealed class NpmAction
         SideDoor,
         Default,
     }
+
+    private readonly record struct Traits(bool PublishesDirectly, bool Stages, bool SecondFactorAlways);
 
     /// <summary>The name config/route-policy.json, logs and audit events use, e.g. <c>dist-tag-add</c>.</summary>
     public string Name { get; }
@@ -121,6 +128,24 @@ public sealed class NpmAction
     /// answered 401 without one, never forwarded (docs/SECURITY.md, "Who is calling").
     /// </summary>
     public bool NeedsCredential { get; }
+
+    /// <summary>
+    /// Publishes versions straight to the registry (<c>npm publish</c>, pnpm's batch, Verdaccio's upload routes): what a
+    /// stage-only token and a package whose publishes must be staged are refused (docs/SECURITY.md, "Staged publishing").
+    /// </summary>
+    public bool PublishesDirectly { get; }
+
+    /// <summary>
+    /// Stages a release (<c>npm stage publish</c>): no second factor, but decided on its caller and token like a write —
+    /// a read-only token, or a token limited to other packages, may not stage; a stage-only token may.
+    /// </summary>
+    public bool Stages { get; }
+
+    /// <summary>
+    /// Needs a verified second factor from an account with 2FA enabled in every mode, with every credential (no
+    /// bypass-2FA token, no report-only): an account without 2FA is refused 403 (approving and rejecting a staged release).
+    /// </summary>
+    public bool SecondFactorAlways { get; }
 
     /// <summary>A policy must have a rule for it: an npm action above class none.</summary>
     public bool MustBeMatched => Kind == ActionKind.Npm && MinimumClass > ProtectionClass.None;
@@ -144,8 +169,10 @@ public sealed class NpmAction
 
     public override string ToString() => Name;
 
-    private static NpmAction Npm(string name, ProtectionClass minimum, bool governance = false, bool needsCredential = false) =>
-        new(name, minimum, governance, needsCredential, ActionKind.Npm);
+    private static NpmAction Npm(
+        string name, ProtectionClass minimum, bool governance = false, bool needsCredential = false, bool publishesDirectly = false, bool stages = false,
+        bool secondFactorAlways = false) =>
+        new(name, minimum, governance, needsCredential, ActionKind.Npm, new Traits(publishesDirectly, stages, secondFactorAlways));
 
     private static NpmAction SideDoor(string name) => new(name, ProtectionClass.Auth, governance: false, needsCredential: false, ActionKind.SideDoor);
 

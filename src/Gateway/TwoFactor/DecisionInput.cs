@@ -21,6 +21,7 @@ namespace Gateway.TwoFactor;
 /// <param name="ReportOnly">Report-only rollout, gateway-wide or for the package's scope.</param>
 /// <param name="Body">The JSON body, for the requests whose body the gateway acts on (<see cref="RequestDecider.ReadsBody"/>).</param>
 /// <param name="NamesOwnToken">A logout presenting the very token it names.</param>
+/// <param name="Staging">Whether the package's publishes must be staged (for a publish naming no package: any package's strictest rule).</param>
 public sealed record DecisionInput(
     RequestClassification Request,
     IdentityOutcome Identity,
@@ -37,4 +38,5 @@ public sealed record DecisionInput(
     bool NamesOwnToken,
     IPAddress? Client,
     DateTimeOffset Now,
-    TokenOptions TokenOptions);
+    TokenOptions TokenOptions,
+    StagedPublishing Staging = StagedPublishing.None);

@@ -29,19 +29,23 @@ public static class RequestDecider
 
     /// <summary>
     /// Whether the decision needs the caller: every protected request but the web login, which is how a caller without a
-    /// credential gets one (its page checks the password and the second factor).
+    /// credential gets one (its page checks the password and the second factor); and staging, which asks for no second
+    /// factor but is decided on its caller and token (a stage-only token may stage, a read-only one may not) and is
+    /// never forwarded anonymously.
     /// </summary>
     public static bool NeedsCaller(RequestClassification request) =>
-        request.Class != ProtectionClass.None && request.Action != NpmAction.WebLogin;
+        (request.Class != ProtectionClass.None || request.Action.Stages) && request.Action != NpmAction.WebLogin;
 
     /// <summary>
     /// What report-only never forwards without a code: a change of the account's own credentials — a profile write (the
     /// password among it) or a 2FA change, and a registry side door that is not a login — since a stolen token must never
     /// be enough to remove or replace a factor the user enrolled, or to take the password (docs/SECURITY.md), whatever
-    /// the rollout stage. Decided from the action the policy matched in any spelling of the path, never from the path's text.
+    /// the rollout stage; and approving or rejecting a staged release, whose second factor is what staging is for.
+    /// Decided from the action the policy matched in any spelling of the path, never from the path's text.
     /// </summary>
     public static bool AlwaysEnforced(RequestClassification request) =>
-        request.Action == NpmAction.ProfileSet || request.Action == NpmAction.TwoFactorChange || (request.SideDoor && request.AccountKey is null);
+        request.Action == NpmAction.ProfileSet || request.Action == NpmAction.TwoFactorChange || request.Action.SecondFactorAlways
+        || (request.SideDoor && request.AccountKey is null);
 
     public static RequestDecision Decide(DecisionInput input)
     {
@@ -57,7 +61,7 @@ public static class RequestDecider
         }
 
         var verdict = WriteRules.Decide(request, input.Mode, input.Token, input.UnrecordedToken, input.TokenOptions, input.PackageRule,
-            input.Client, input.Now, input.Scope);
+            input.Client, input.Now, input.Scope, input.Staging);
         var reportOnly = input.ReportOnly && !AlwaysEnforced(request);
         var record = Record(input);
         if (verdict is { Requirement: Requirement.Refused, LacksSecondFactor: true } && reportOnly)
@@ -102,6 +106,7 @@ public static class RequestDecider
             ReportOnly = reportOnly,
             CheckLoginPassword = input.PasswordLogin && input.Mode.Requires(request.Class),
             Accepts = request.SideDoor ? AcceptedFactors.SideDoor : AcceptedFactors.CodeOrWebApproval,
+            StageOnlyToken = input.Token?.Permission == TokenPermission.StageOnly,
             Record = record,
         };
     }

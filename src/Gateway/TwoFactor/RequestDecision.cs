@@ -91,6 +91,12 @@ public sealed record RequestDecision
     /// </summary>
     public AcceptedFactors Accepts { get; init; } = AcceptedFactors.CodeOrWebApproval;
 
+    /// <summary>
+    /// The caller's token may only stage releases (<c>read-write-stage-only</c>): the staging endpoints show such a
+    /// caller only what it staged itself. Its approvals and rejections never get this far (refused 403).
+    /// </summary>
+    public bool StageOnlyToken { get; init; }
+
     public AroundForward Record { get; init; } = AroundForward.Nothing;
 }
 
