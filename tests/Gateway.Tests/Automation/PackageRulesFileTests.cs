@@ -26,6 +26,23 @@ public sealed class PackageRulesFileTests : IDisposable
     }
 
     [Fact]
+    public void Staging_FirstMatchThatSaysWins_AndABatchGetsTheStrictestRule()
+    {
+        var rules = Load("""
+            {"packages":[{"match":"@acme/open","staging":"none"},{"match":"@acme/*","mfa":"publish","staging":"required-for-tokens"},{"match":"core","staging":"required"},{"match":"core","mfa":"automation"}]}
+            """);
+
+        Assert.Equal(StagedPublishing.None, rules.StagingFor("@acme/open"));
+        Assert.Equal(PackageMfa.Publish, rules.DefaultFor("@acme/open"));
+        Assert.Equal(StagedPublishing.RequiredForTokens, rules.StagingFor("@acme/widget"));
+        Assert.Equal((StagedPublishing.Required, PackageMfa.Automation), (rules.StagingFor("core"), rules.DefaultFor("core")));
+        Assert.Equal(StagedPublishing.None, rules.StagingFor("left-pad"));
+        // A publish that names no package (pnpm's batch) may contain any of them.
+        Assert.Equal(StagedPublishing.Required, rules.StagingFor(null));
+        Assert.Equal(StagedPublishing.None, PackageRulesFile.Empty.StagingFor(null));
+    }
+
+    [Fact]
     public void MissingFile_IsNoRules() => Assert.Same(PackageRulesFile.Empty, PackageRulesFile.Load(_file));
 
     [Fact]
@@ -75,6 +92,10 @@ public sealed class PackageRulesFileTests : IDisposable
     [InlineData("""{"scopes":[{"scope":"@a","require":"auth-only"},{"scope":"@a","require":"auth-only"}]}""", "listed 2 times")]
     [InlineData("""{"scopes":[{"scope":"@a","require":"auth-only","enforcement":"soft"}]}""", "\"enforcement\"")]
     [InlineData("""{"package":[]}""", "unknown key \"package\"")]
+    [InlineData("""{"packages":[{"match":"x","staging":"always"}]}""", "packages[0]: \"staging\" must be none, required-for-tokens or required, not 'always'")]
+    [InlineData("""{"packages":[{"match":"x","staging":true}]}""", "packages[0]: \"staging\" must be a string")]
+    [InlineData("""{"packages":[{"match":"x"}]}""", "packages[0]: needs \"mfa\", \"staging\" or both")]
+    [InlineData("""{"packages":[{"match":"x","mfa":"none","stage":"required"}]}""", "packages[0]: unknown key \"stage\"")]
     [InlineData("""not json""", "not JSON")]
     public void InvalidFile_IsRefusedWithWhereAndWhy(string json, string problem)
     {

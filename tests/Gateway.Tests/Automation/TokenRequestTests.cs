@@ -28,6 +28,18 @@ public sealed class TokenRequestTests
     }
 
     [Fact]
+    public void TheLoginName_IsRefused_SoNoTokenPassesForAPersonsLogin()
+    {
+        var result = Parse("""{"name":"npm login","password":"p"}""");
+
+        Assert.Null(result.Attributes);
+        Assert.Equal(400, result.Status);
+        Assert.Contains("'npm login' is kept for the tokens npm login gets", result.Problem, StringComparison.Ordinal);
+        Assert.False(Parse("""{"name":"ci","password":"p"}""").Attributes!.IsLogin);
+        Assert.True(TokenAttributes.ForLogin("alice", Now, null).IsLogin);
+    }
+
+    [Fact]
     public void WriteTokenWithoutExpiry_GetsTheDefaultLifetime_ReadOnlyTokenNone()
     {
         Assert.Equal(Now.AddDays(7), Parse("""{"password":"p"}""").Attributes!.Expires);

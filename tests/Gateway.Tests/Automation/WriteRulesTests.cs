@@ -34,7 +34,7 @@ public sealed class WriteRulesTests
         var publish = Decide(Publish, TwoFactorMode.AuthAndWrites, token);
         Assert.Equal(Requirement.Refused, publish.Requirement);
         Assert.Contains("stage", publish.Message, StringComparison.Ordinal);
-        Assert.Equal(Requirement.Refused, Decide(new(TestActions.Named("stage-approve"), null, ProtectionClass.Writes, "stage-approve"), TwoFactorMode.AuthAndWrites, token).Requirement);
+        Assert.Equal(Requirement.Refused, Decide(new(TestActions.Named("stage-approve"), null, ProtectionClass.Auth, "stage-approve"), TwoFactorMode.AuthAndWrites, token).Requirement);
     }
 
     [Theory]

@@ -125,8 +125,8 @@ public sealed class RoutePolicyClassificationTests
     // §3.1 #20–#23 stage, trust, OIDC exchange; §1.3 yarn --staged
     [InlineData("POST", "/-/stage/package/@acme%2fwidget", Large, "stage-publish", "@acme/widget", N)]
     [InlineData("PUT", "/-/stage/package/demo-pkg", PublishBody, "stage-publish", "demo-pkg", N)]
-    [InlineData("POST", "/-/stage/1b4e28ba-2fa1-11d2-883f-0016d3cca427/approve", null, "stage-approve", null, W)]
-    [InlineData("DELETE", "/-/stage/1b4e28ba-2fa1-11d2-883f-0016d3cca427", null, "stage-reject", null, W)]
+    [InlineData("POST", "/-/stage/1b4e28ba-2fa1-11d2-883f-0016d3cca427/approve", null, "stage-approve", null, A)]
+    [InlineData("DELETE", "/-/stage/1b4e28ba-2fa1-11d2-883f-0016d3cca427", null, "stage-reject", null, A)]
     [InlineData("POST", "/-/package/@acme%2fwidget/trust", """{"type":"github"}""", "trust", "@acme/widget", W)]
     [InlineData("DELETE", "/-/package/@acme%2fwidget/trust/abc123", null, "trust", "@acme/widget", W)]
     [InlineData("POST", "/-/npm/v1/oidc/token/exchange/package/@acme%2fwidget", null, "oidc-exchange", "@acme/widget", W)]

@@ -39,6 +39,8 @@ public sealed class RoutePolicyVocabularyTests : IDisposable
     [InlineData("web-login", "auth", "none")]
     [InlineData("token-create", "auth", "writes")]
     [InlineData("2fa-change", "auth", "none")]
+    [InlineData("stage-approve", "auth", "writes")]
+    [InlineData("stage-reject", "auth", "writes")]
     public void Load_ProtectedActionLoweredBelowItsMinimum_IsRefused(string action, string from, string to)
     {
         var text = LowerFirstRule(Shipped, action, from, to);

@@ -23,10 +23,137 @@ public sealed class RequestDeciderTests
 
     private static DecisionInput Input(
         RequestClassification request, TwoFactorMode mode = TwoFactorMode.AuthAndWrites, IdentityOutcome identity = IdentityOutcome.Known, string? user = "alice",
-        bool passwordLogin = false, TokenAttributes? token = null, bool reportOnly = false, string? body = null, PackageMfa rule = PackageMfa.None) =>
+        bool passwordLogin = false, TokenAttributes? token = null, bool reportOnly = false, string? body = null, PackageMfa rule = PackageMfa.None,
+        bool unrecordedToken = false, StagedPublishing staging = StagedPublishing.None) =>
         new(request, identity, identity == IdentityOutcome.Known ? user : null, HasCredential: identity != IdentityOutcome.Anonymous, passwordLogin, mode, token,
-            UnrecordedToken: false, rule, Scope: null, reportOnly, body is null ? null : JsonDocument.Parse(body).RootElement.Clone(), NamesOwnToken: false,
-            IPAddress.Loopback, Now, new TokenOptions());
+            unrecordedToken, rule, Scope: null, reportOnly, body is null ? null : JsonDocument.Parse(body).RootElement.Clone(), NamesOwnToken: false,
+            IPAddress.Loopback, Now, new TokenOptions(), staging);
+
+    private static TokenAttributes CreatedToken(TokenPermission permission = TokenPermission.ReadWrite, bool bypass = false, params string[] packages) =>
+        new("alice", "key1", "ci", Now.AddDays(-1), Now.AddDays(6), packages, [], permission, [], bypass);
+
+    public static TheoryData<string> ApproveAndReject => new() { "stage-approve", "stage-reject" };
+
+    [Theory]
+    [MemberData(nameof(ApproveAndReject))]
+    public void ApproveOrReject_NeedsASecondFactorInBothModes_AndRefusesAnAccountWithout2fa(string name)
+    {
+        var request = Request(TestActions.Named(name));
+
+        Assert.Equal(ProtectionClass.Auth, request.Class);
+        Assert.Equal(DecisionKind.SecondFactor, RequestDecider.Decide(Input(request, TwoFactorMode.AuthOnly)).Kind);
+        Assert.Equal(DecisionKind.SecondFactor, RequestDecider.Decide(Input(request, TwoFactorMode.AuthAndWrites)).Kind);
+        var without = RequestDecider.Decide(Input(request, TwoFactorMode.Disabled));
+        Assert.Equal((DecisionKind.Refuse, 403), (without.Kind, without.Refusal!.Status));
+        Assert.StartsWith("Please enable 2fa for your account", without.Refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(ApproveAndReject))]
+    public void ApproveOrReject_NoTokenBypassesIt_NorReportOnly(string name)
+    {
+        var request = Request(TestActions.Named(name));
+
+        var bypass = RequestDecider.Decide(Input(request, TwoFactorMode.AuthOnly, token: CreatedToken(bypass: true)));
+        var reportOnly = RequestDecider.Decide(Input(request, TwoFactorMode.AuthAndWrites, reportOnly: true));
+        var reportOnlyWithout2fa = RequestDecider.Decide(Input(request, TwoFactorMode.Disabled, reportOnly: true));
+
+        Assert.Equal((DecisionKind.SecondFactor, false), (bypass.Kind, bypass.BypassedByToken));
+        Assert.Equal((DecisionKind.SecondFactor, false), (reportOnly.Kind, reportOnly.ReportOnly));
+        Assert.Equal(DecisionKind.Refuse, reportOnlyWithout2fa.Kind);
+        Assert.True(RequestDecider.AlwaysEnforced(request));
+    }
+
+    [Theory]
+    [MemberData(nameof(ApproveAndReject))]
+    public void ApproveOrReject_WithAStageOnlyToken_IsRefusedWhateverTheMode(string name)
+    {
+        var token = CreatedToken(TokenPermission.StageOnly, bypass: true);
+
+        foreach (var mode in new[] { TwoFactorMode.Disabled, TwoFactorMode.AuthOnly, TwoFactorMode.AuthAndWrites })
+        {
+            var decision = RequestDecider.Decide(Input(Request(TestActions.Named(name)), mode, token: token));
+
+            Assert.Equal((DecisionKind.Refuse, 403, RefusalReason.TokenOrPackageRules), (decision.Kind, decision.Refusal!.Status, decision.Refusal.Reason));
+            Assert.Contains("approving or rejecting one takes a maintainer's own login and second factor", decision.Refusal.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void ApproveWithoutCredential_IsTheAnonymousRefusal()
+    {
+        var decision = RequestDecider.Decide(Input(Request(NpmAction.StageApprove), identity: IdentityOutcome.Anonymous));
+
+        Assert.Equal((401, RefusalReason.Anonymous, RequestDecider.AnonymousMessage), (decision.Refusal!.Status, decision.Refusal.Reason, decision.Refusal.Message));
+    }
+
+    [Fact]
+    public void Staging_NeedsACallerButNoSecondFactor_AStageOnlyTokenMayStage_AReadOnlyTokenMayNot()
+    {
+        var stage = Request(NpmAction.StagePublish, "demo-pkg");
+
+        Assert.True(RequestDecider.NeedsCaller(stage));
+        Assert.Equal(RefusalReason.Anonymous, RequestDecider.Decide(Input(stage, identity: IdentityOutcome.Anonymous)).Refusal!.Reason);
+        Assert.Equal(DecisionKind.Forward, RequestDecider.Decide(Input(stage, TwoFactorMode.AuthAndWrites)).Kind);
+        var stageOnly = RequestDecider.Decide(Input(stage, TwoFactorMode.AuthAndWrites, token: CreatedToken(TokenPermission.StageOnly, packages: "demo-pkg")));
+        Assert.Equal((DecisionKind.Forward, true), (stageOnly.Kind, stageOnly.StageOnlyToken));
+        var readOnly = RequestDecider.Decide(Input(stage, token: CreatedToken(TokenPermission.ReadOnly)));
+        Assert.Equal((DecisionKind.Refuse, 403), (readOnly.Kind, readOnly.Refusal!.Status));
+        var elsewhere = RequestDecider.Decide(Input(stage, token: CreatedToken(TokenPermission.StageOnly, packages: "other-pkg")));
+        Assert.Equal("This token cannot stage-publish demo-pkg: it is limited to other-pkg.", elsewhere.Refusal!.Message);
+    }
+
+    [Fact]
+    public void StageOnlyToken_DirectPublish_IsRefusedNamingNpmStagePublish()
+    {
+        var decision = RequestDecider.Decide(Input(Request(NpmAction.Publish, "demo-pkg"), TwoFactorMode.AuthAndWrites,
+            token: CreatedToken(TokenPermission.StageOnly, bypass: true)));
+
+        Assert.Equal((DecisionKind.Refuse, 403), (decision.Kind, decision.Refusal!.Status));
+        Assert.Contains("cannot publish demo-pkg directly. Stage it with npm stage publish", decision.Refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StagingRequired_RefusesEveryDirectPublish_LeavesStagingAndApprovingAlone()
+    {
+        var publish = RequestDecider.Decide(Input(Request(NpmAction.Publish, "demo-pkg"), staging: StagedPublishing.Required));
+        var login = TokenAttributes.ForLogin("alice", Now, null);
+
+        Assert.Equal((DecisionKind.Refuse, 403), (publish.Kind, publish.Refusal!.Status));
+        Assert.Contains("demo-pkg must be published through staging: stage it with npm stage publish", publish.Refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(DecisionKind.Refuse, RequestDecider.Decide(Input(Request(NpmAction.Publish, "demo-pkg"), token: login, staging: StagedPublishing.Required)).Kind);
+        Assert.Equal(DecisionKind.Forward, RequestDecider.Decide(Input(Request(NpmAction.StagePublish, "demo-pkg"), staging: StagedPublishing.Required)).Kind);
+        Assert.Equal(DecisionKind.SecondFactor, RequestDecider.Decide(Input(Request(NpmAction.StageApprove), staging: StagedPublishing.Required)).Kind);
+        Assert.Equal(DecisionKind.SecondFactor, RequestDecider.Decide(Input(Request(NpmAction.Deprecate, "demo-pkg"), staging: StagedPublishing.Required)).Kind);
+    }
+
+    [Fact]
+    public void StagingRequiredForTokens_RefusesTokens_NotAPersonsLoginOrPassword()
+    {
+        var request = Request(NpmAction.Publish, "demo-pkg");
+        const StagedPublishing tokens = StagedPublishing.RequiredForTokens;
+
+        var created = RequestDecider.Decide(Input(request, token: CreatedToken(bypass: true), staging: tokens));
+        var unrecorded = RequestDecider.Decide(Input(request, unrecordedToken: true, staging: tokens));
+        var login = RequestDecider.Decide(Input(request, token: TokenAttributes.ForLogin("alice", Now, null), staging: tokens));
+        var basic = RequestDecider.Decide(Input(request, staging: tokens));
+
+        Assert.Equal((DecisionKind.Refuse, 403), (created.Kind, created.Refusal!.Status));
+        Assert.Contains("through staging when a token publishes", created.Refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(DecisionKind.Refuse, unrecorded.Kind);
+        Assert.Equal(DecisionKind.SecondFactor, login.Kind);
+        Assert.Equal(DecisionKind.SecondFactor, basic.Kind);
+    }
+
+    [Fact]
+    public void BatchPublish_NamesNoPackage_SoAnyStagingRuleRefusesIt()
+    {
+        var batch = RequestDecider.Decide(Input(Request(NpmAction.PublishBatch), staging: StagedPublishing.Required));
+
+        Assert.Equal((DecisionKind.Refuse, 403), (batch.Kind, batch.Refusal!.Status));
+        Assert.Contains("Stage each package with npm stage publish", batch.Refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(DecisionKind.SecondFactor, RequestDecider.Decide(Input(Request(NpmAction.PublishBatch))).Kind);
+    }
 
     [Theory]
     [InlineData("publish")]
