@@ -25,7 +25,7 @@ internal static partial class AnonymousRefusal
     public const string Message = TwoFactor.RequestDecider.AnonymousMessage;
 
     /// <param name="decisions">
-    /// Counts a protected request's refusal; null for the class-none requests that mean nothing without a credential and
+    /// Counts the refusal of a request decided on its caller (protected ones, and staging); null for the class-none requests that mean nothing without a credential and
     /// that registries rate-limit per address like the protected ones (<see cref="Policy.NpmAction.NeedsCredential"/>:
     /// <c>npm profile get</c>, <c>npm token list</c>, <c>npm logout</c>).
     /// </param>

@@ -56,7 +56,7 @@ internal sealed partial class EnforcementMiddleware(
         {
             case RefusalReason.Anonymous:
                 // Counted, not audited: anonymous noise must not push account events out of the shared trail.
-                await AnonymousRefusal.WriteAsync(context, feature, request.Class == Policy.ProtectionClass.None ? null : audit, logger);
+                await AnonymousRefusal.WriteAsync(context, feature, RequestDecider.NeedsCaller(request) ? audit : null, logger);
                 return;
             case RefusalReason.TokenOrPackageRules:
                 LogRefusedByRules(logger, request.Action.Name, request.Package, feature.Caller?.Username, refusal.Message);

@@ -28,6 +28,9 @@ public sealed class AnonymousRequestsHostTests(GatewayHost host) : IClassFixture
     [InlineData("2FA change", "POST", "/-/npm/v1/user", """{"tfa":{"mode":"disable","password":"guess"}}""")]
     [InlineData("unpublish", "DELETE", "/demo-pkg/-rev/3-abc", null)]
     [InlineData("a write no rule names", "POST", "/-/some/new/api", "{}")]
+    [InlineData("stage publish", "POST", "/-/stage/package/demo-pkg", PublishBody)]
+    [InlineData("stage approve", "POST", "/-/stage/1b4e28ba-2fa1-11d2-883f-0016d3cca427/approve", null)]
+    [InlineData("stage reject", "DELETE", "/-/stage/1b4e28ba-2fa1-11d2-883f-0016d3cca427", null)]
     public async Task ProtectedRequest_WithoutCredential_FromAStranger_Is401FromTheGateway_NotForwarded(string what, string method, string target, string? json)
     {
         var before = await OperationsScrape.MetricsAsync(host.Client);

@@ -129,14 +129,14 @@ public class GatewayHost : IAsyncLifetime
     }
 
     /// <summary>
-    /// <c>npm profile enable-2fa auth-and-writes</c> as npm sends it, through the gateway: start with the
+    /// <c>npm profile enable-2fa auth-and-writes</c> (or <paramref name="mode"/>) as npm sends it, through the gateway: start with the
     /// password (the answer is an otpauth URL), confirm with a code computed from its secret.
     /// </summary>
     /// <returns>The TOTP secret the authenticator app would keep.</returns>
-    public async Task<byte[]> EnrolAsync(string user)
+    public async Task<byte[]> EnrolAsync(string user, string mode = "auth-and-writes")
     {
         using var start = await Client.SendAsync(As(user, HttpMethod.Post, "/-/npm/v1/user",
-            "{\"tfa\":{\"mode\":\"auth-and-writes\",\"password\":\"" + user + "-password\"}}"));
+            "{\"tfa\":{\"mode\":\"" + mode + "\",\"password\":\"" + user + "-password\"}}"));
         var started = await start.Content.ReadAsStringAsync();
         Assert.True(start.IsSuccessStatusCode, started);
         var url = JsonDocument.Parse(started).RootElement.GetProperty("tfa").GetString()!;

@@ -143,6 +143,16 @@ internal sealed class StubRegistry : IAsyncDisposable
             case ("PUT", var changed) when changed!.StartsWith("/@stub", StringComparison.Ordinal) && changed.Contains("/-rev/", StringComparison.Ordinal):
                 await Json(context, 201, """{"ok":"package changed"}"""); // an owner change of a scoped package
                 return;
+            // A registry with its own stage API (Verdaccio 9 with flags.stage), for Gateway:Staging:Mode = upstream.
+            case ("POST", var staged) when staged.StartsWith("/-/stage/package/", StringComparison.Ordinal):
+                await Json(context, 201, """{"message":"Package version staged successfully.","stageId":"1b4e28ba-2fa1-11d2-883f-0016d3cca427"}""");
+                return;
+            case ("POST", var approved) when approved.StartsWith("/-/stage/", StringComparison.Ordinal) && approved.EndsWith("/approve", StringComparison.Ordinal):
+                await Json(context, 201, """{"message":"Package version approved and published successfully."}""");
+                return;
+            case ("DELETE", var rejected) when rejected.StartsWith("/-/stage/", StringComparison.Ordinal):
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                return;
             default:
                 await Json(context, 404, """{"error":"not found"}""");
                 return;
