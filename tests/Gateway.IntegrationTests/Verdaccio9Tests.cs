@@ -8,7 +8,9 @@ namespace Gateway.IntegrationTests;
 /// The gateway in front of Verdaccio 9, which takes no Basic credentials (README, "Verdaccio 9"): the password proofs
 /// of a login, an enrolment and a sign-in go through the registry's own sign-in, and none of them can register a name.
 /// Verdaccio's own <c>flags.tfa</c> is on (<see cref="Verdaccio9Fixture"/>): one code still does, because enrolment is
-/// the gateway's and Verdaccio never learns of one.
+/// the gateway's and Verdaccio never learns of one. Its own stage API (<c>flags.stage</c>) is on too, and the gateway
+/// forwards the stage routes to it (<c>Gateway:Staging:Mode</c> = <c>upstream</c>) while approving still takes the
+/// gateway's second factor.
 /// </summary>
 [Collection(Verdaccio9Collection.Name)]
 public sealed class Verdaccio9Tests(Verdaccio9Fixture registry, ClassGateway classGateway) : IClassFixture<ClassGateway>
@@ -89,6 +91,36 @@ public sealed class Verdaccio9Tests(Verdaccio9Fixture registry, ClassGateway cla
         Assert.Contains(plain.Name, registry.Verdaccio.AccountNames());
     }
 
+    [Fact]
+    public async Task NpmStage_Upstream_StagedByVerdaccioWithoutACode_ApproveChallengedThenAcceptedWithOtp()
+    {
+        var gateway = await GatewayAsync();
+        var user = await gateway.EnrolAsync(await registry.CreateUserAsync("v9stage"));
+        using var npm = new NpmCli(gateway.RegistryUrl, NpmCli.Npm11);
+        npm.SetToken(user.User.Token);
+        var name = RegistryFixture.UniquePackageName("v9stage");
+
+        // npm stage publish never asks for a code: forwarded, and Verdaccio 9 holds the release.
+        var staged = await npm.RunAsync(npm.CreatePackage(name, "1.0.0"), "stage", "publish");
+
+        Assert.True(staged.Succeeded, staged.ToString());
+        var stageId = System.Text.RegularExpressions.Regex.Match(staged.Stdout + staged.Stderr, "staged with id ([0-9a-f-]{36})").Groups[1].Value;
+        Assert.NotEmpty(stageId);
+        Assert.Null(await registry.Verdaccio.GetPackumentAsync(name));
+
+        // Approving needs the gateway's second factor: without a terminal npm cannot be prompted, so EOTP.
+        var withoutCode = await npm.RunAsync(npm.NewFolder("approve"), "stage", "approve", stageId);
+
+        Assert.False(withoutCode.Succeeded, withoutCode.ToString());
+        Assert.Contains("EOTP", withoutCode.Stderr);
+        Assert.Null(await registry.Verdaccio.GetPackumentAsync(name));
+
+        var approved = await npm.RunAsync(npm.NewFolder("approve"), "stage", "approve", stageId, "--otp", await FreshCodeAsync(user.Secret));
+
+        Assert.True(approved.Succeeded, approved.ToString());
+        Assert.NotNull((await registry.Verdaccio.GetPackumentAsync(name))?["versions"]?["1.0.0"]);
+    }
+
     /// <summary><c>npm login</c> in a pseudo-terminal, its page answered with the password and, for a 2FA account, a code no one has used.</summary>
     private static async Task LoginAsync(NpmCli npm, GatewayProcess gateway, RegistryUser user, string? secret, IReadOnlyCollection<string?> usedCodes)
     {
@@ -127,5 +159,6 @@ public sealed class Verdaccio9Tests(Verdaccio9Fixture registry, ClassGateway cla
         return (response.StatusCode, response.Headers.WwwAuthenticate.ToString(), await response.Content.ReadAsStringAsync());
     }
 
-    private Task<GatewayProcess> GatewayAsync() => classGateway.GetAsync(() => registry.StartGatewayAsync(host: "localhost"));
+    private Task<GatewayProcess> GatewayAsync() => classGateway.GetAsync(() => registry.StartGatewayAsync(
+        new Dictionary<string, string?> { ["Gateway__Staging__Mode"] = "upstream" }, host: "localhost"));
 }

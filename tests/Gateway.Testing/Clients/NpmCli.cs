@@ -8,9 +8,15 @@ namespace Gateway.Testing;
 public sealed class NpmCli : IDisposable
 {
     private readonly TempDirectory _dir;
+    private readonly string _executable;
 
-    public NpmCli(string registryUrl)
+    /// <param name="executable">
+    /// The npm to run: the machine's by default, or a pinned one such as <see cref="Npm11"/> for a command the machine's
+    /// npm lacks or does differently.
+    /// </param>
+    public NpmCli(string registryUrl, string executable = "npm")
     {
+        _executable = executable;
         RegistryUrl = registryUrl.EndsWith('/') ? registryUrl : registryUrl + "/";
         _dir = new TempDirectory("npm");
         Directory.CreateDirectory(HomePath);
@@ -18,6 +24,9 @@ public sealed class NpmCli : IDisposable
         File.WriteAllText(UserConfigPath, "");
         File.WriteAllText(GlobalConfigPath, "");
     }
+
+    /// <summary>npm 11.21 from tests/clients/npm11 (the client matrix's): <c>npm stage</c> as npm 11 ships it.</summary>
+    public static string Npm11 => Path.Combine(RepoPaths.Root, "tests", "clients", "npm11", "node_modules", ".bin", "npm");
 
     public string RegistryUrl { get; }
 
@@ -92,7 +101,7 @@ public sealed class NpmCli : IDisposable
     /// without a terminal (<c>CI=true</c>: no progress spinners, no prompts).</summary>
     public Task<NpmResult> RunAsync(string workingDirectory, params string[] args)
     {
-        var info = new ProcessStartInfo("npm") { WorkingDirectory = workingDirectory };
+        var info = new ProcessStartInfo(_executable) { WorkingDirectory = workingDirectory };
         foreach (var arg in args.Concat(IsolationArguments))
         {
             info.ArgumentList.Add(arg);
