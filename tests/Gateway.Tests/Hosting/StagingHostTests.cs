@@ -37,7 +37,7 @@ public sealed class StagingGatewayHost : GatewayHost
 /// every credential; a stage-only token stages what it covers and nothing else; a package whose publishes must be staged
 /// refuses direct publishes on every publish route, while staging and approving go on. Nothing refused reaches the registry.
 /// </summary>
-public sealed class StagingHostTests(StagingGatewayHost host) : IClassFixture<StagingGatewayHost>
+public sealed partial class StagingHostTests(StagingGatewayHost host) : IClassFixture<StagingGatewayHost>
 {
     private const string StageId = "1b4e28ba-2fa1-11d2-883f-0016d3cca427";
     private const string Approve = "/-/stage/" + StageId + "/approve";
@@ -76,6 +76,38 @@ public sealed class StagingHostTests(StagingGatewayHost host) : IClassFixture<St
         var forwarded = host.Registry.Requests.Last(r => r.Method == "POST" && r.RawTarget == Approve);
         Assert.False(forwarded.Headers.ContainsKey("npm-otp"));
         Assert.Equal("Bearer " + user + "-token", forwarded.Headers["Authorization"]);
+    }
+
+    [Fact]
+    public async Task Approve_WithNpmsWebAuth_IsApprovedOnThePage_ThenForwardedWithTheApprovalsToken()
+    {
+        var user = Unique("wes");
+        var secret = await host.EnrolAsync(user);
+        var before = Forwarded("POST", Approve);
+
+        using var challenge = await host.Client.SendAsync(Web(WithToken(user + "-token", HttpMethod.Post, Approve)));
+        Assert.Equal(HttpStatusCode.Unauthorized, challenge.StatusCode);
+        var urls = JsonDocument.Parse(await challenge.Content.ReadAsStringAsync()).RootElement;
+        var authPath = new Uri(urls.GetProperty("authUrl").GetString()!).AbsolutePath;
+        using (var browser = host.NewBrowser())
+        {
+            var page = await (await browser.GetAsync(authPath)).Content.ReadAsStringAsync();
+            Assert.Contains("stage-approve", page, StringComparison.Ordinal);
+            using var approval = await browser.PostAsync(authPath, new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryField().Match(page).Groups[1].Value),
+                ["code"] = TotpCodes.Compute(secret, DateTimeOffset.UtcNow),
+            }));
+            Assert.Contains("id=\"approved\"", await approval.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using var done = await host.Client.GetAsync(new Uri(urls.GetProperty("doneUrl").GetString()!).AbsolutePath);
+        var approvalToken = JsonDocument.Parse(await done.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
+        Assert.Equal(before, Forwarded("POST", Approve));
+
+        using var approved = await host.Client.SendAsync(Web(WithToken(user + "-token", HttpMethod.Post, Approve, otp: approvalToken)));
+        Assert.Equal(HttpStatusCode.Created, approved.StatusCode);
+        Assert.Equal(before + 1, Forwarded("POST", Approve));
     }
 
     [Fact]
@@ -157,6 +189,16 @@ public sealed class StagingHostTests(StagingGatewayHost host) : IClassFixture<St
         // A person without 2FA, logged in through the gateway: the publish goes on to the registry (the stub knows no ci-tool).
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(login, HttpMethod.Put, "/ci-tool", PublishBody("ci-tool"))).Status);
     }
+
+    private static HttpRequestMessage Web(HttpRequestMessage request)
+    {
+        request.Headers.Add("npm-auth-type", "web");
+        request.Headers.Add("npm-command", "stage");
+        return request;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial System.Text.RegularExpressions.Regex AntiforgeryField();
 
     private static string Unique(string user) => user + "-" + Guid.NewGuid().ToString("N")[..8];
 
