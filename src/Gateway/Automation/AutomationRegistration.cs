@@ -12,6 +12,7 @@ internal static class AutomationRegistration
         builder.Services.AddOptions<TokenOptions>().Bind(builder.Configuration.GetSection(TokenOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<TokenLedger>();
         builder.Services.AddSingleton<PackageRuleBook>();
+        builder.Services.AddSingleton<PackageMaintainers>();
         var configured = builder.Configuration[$"{GatewayOptions.Section}:{nameof(GatewayOptions.PackageRulesFile)}"] ?? new GatewayOptions().PackageRulesFile;
         var file = builder.Environment.ResolvePath(configured);
         builder.Services.AddSingleton(sp => new PackageRulesProvider(file, sp.GetRequiredService<ILogger<PackageRulesProvider>>()));

@@ -17,14 +17,59 @@ internal sealed class PackageRuleBook : IDisposable
     private readonly PackageRules _rules;
     private readonly PackageRulesProvider _file;
     private readonly MemoryCache _stored = new(new MemoryCacheOptions { SizeLimit = 10_000 });
+    private readonly MemoryCache _staging = new(new MemoryCacheOptions { SizeLimit = 10_000 });
 
     public PackageRuleBook(PackageRules rules, PackageRulesProvider file)
     {
         _rules = rules;
         _file = file;
-        rules.Changes.Changed += package => _stored.Remove(package);
-        rules.Changes.Reconnected += () => _stored.Clear();
+        rules.Changes.Changed += package =>
+        {
+            _stored.Remove(package);
+            _staging.Remove(package);
+        };
+        rules.Changes.Reconnected += () =>
+        {
+            _stored.Clear();
+            _staging.Clear();
+        };
     }
+
+    /// <summary>
+    /// Whether the package's publishes must be staged: the stricter of config/package-rules.json and what a maintainer
+    /// set on the account page (a maintainer may only add to the operator's rule). For a publish that names no package
+    /// (pnpm's batch), the strictest rule of any package.
+    /// </summary>
+    public async ValueTask<StagedPublishing> StagingAsync(string? package, CancellationToken cancellation)
+    {
+        var configured = _file.Current.StagingFor(package);
+        if (configured == StagedPublishing.Required)
+        {
+            return configured;
+        }
+
+        var stored = package is null ? Parse(await _rules.StrictestStagingAsync(cancellation)) : await StoredStagingAsync(package, cancellation);
+        return stored > configured ? stored : configured;
+    }
+
+    /// <summary>The staging rule a maintainer set on the account page (cached like <see cref="StoredAsync"/>).</summary>
+    public async ValueTask<StagedPublishing> StoredStagingAsync(string package, CancellationToken cancellation)
+    {
+        if (_staging.TryGetValue(package, out StagedPublishing cached))
+        {
+            return cached;
+        }
+
+        var rule = Parse(await _rules.GetStagingAsync(package, cancellation));
+        _staging.Set(package, rule, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Ttl });
+        return rule;
+    }
+
+    public ValueTask SetStagingAsync(string package, StagedPublishing rule, CancellationToken cancellation) =>
+        _rules.SetStagingAsync(package, rule == StagedPublishing.None ? null : rule.ToWire(), cancellation);
+
+    private static StagedPublishing Parse(string? stored) =>
+        StagedPublishingWire.TryParse(stored, out var rule) ? rule : StagedPublishing.None;
 
     /// <summary>The rule a maintainer set, else the file's default for the name, else none.</summary>
     public async ValueTask<PackageMfa> GetAsync(string package, CancellationToken cancellation) =>
@@ -64,7 +109,11 @@ internal sealed class PackageRuleBook : IDisposable
     public ValueTask SetAsync(string package, PackageMfa rule, CancellationToken cancellation) =>
         _rules.SetMfaAsync(package, rule.ToWire(), cancellation);
 
-    public void Dispose() => _stored.Dispose();
+    public void Dispose()
+    {
+        _stored.Dispose();
+        _staging.Dispose();
+    }
 
     /// <summary>A cache entry: the stored rule, or null for "none stored" (so that absence is cached too).</summary>
     private sealed record StoredRule(PackageMfa? Rule);

@@ -31,6 +31,7 @@ internal static partial class AccountPages
         account.MapPost("/mode", ChangeModeAsync);
         account.MapPost("/disable", DisableAsync);
         account.MapPost("/step-up", StepUpAsync);
+        account.MapPost("/package-staging", SetPackageStagingAsync);
         return gateway;
     }
 

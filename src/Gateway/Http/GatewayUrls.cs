@@ -26,6 +26,7 @@ internal static class GatewayUrls
     public const string RecoveryCodes = Account + "/recovery-codes";
     public const string Mode = Account + "/mode";
     public const string Disable = Account + "/disable";
+    public const string PackageStaging = Account + "/package-staging";
 
     public const string AssertionOptions = Prefix + "/webauthn/assertion-options";
 

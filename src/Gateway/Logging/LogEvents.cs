@@ -96,4 +96,8 @@ internal static class LogEvents
 
     // An upstream under a path (Npm/TarballUrlMiddleware)
     public const int TarballUrlsNotRewritten = 1500;
+
+    // Staged publishing's rules (Browser/AccountPages.Staging.cs): 1680-1699
+    public const int PackageStagingChanged = 1680;
+    public const int PackageStagingRefused = 1681;
 }

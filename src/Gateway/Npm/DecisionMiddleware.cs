@@ -84,22 +84,24 @@ internal sealed partial class DecisionMiddleware(
         var bearer = password is null ? TokenLedger.BearerToken(authorization) : null;
         var token = bearer is null ? null : await tokens.FindAsync(caller.Username, bearer, cancellation);
         var rule = request.Package is not null ? await packageRules.GetAsync(request.Package, cancellation) : PackageMfa.None;
+        var staging = request.Action.PublishesDirectly ? await packageRules.StagingAsync(request.Package, cancellation) : StagedPublishing.None;
         if (RequestDecider.ReadsBody(request) && !await ReadBodyAsync(context, feature))
         {
             return;
         }
 
         feature.Decided(RequestDecider.Decide(Input(feature, outcome, caller.Username, authorization, password, mode, token, bearer is not null && token is null, rule,
-            packageRules.File.ScopeOf(request.Package), context)));
+            packageRules.File.ScopeOf(request.Package), context, staging)));
         await next(context);
     }
 
     private DecisionInput Input(
         GatewayRequestFeature feature, IdentityOutcome outcome, string? user, string authorization, string? password, TwoFactorMode mode,
-        TokenAttributes? token, bool unrecordedToken, PackageMfa rule, PackageRulesFile.ScopeRequirement? scope, HttpContext context) =>
+        TokenAttributes? token, bool unrecordedToken, PackageMfa rule, PackageRulesFile.ScopeRequirement? scope, HttpContext context,
+        StagedPublishing staging = StagedPublishing.None) =>
         new(feature.Classification, outcome, user, authorization.Length > 0, password is not null, mode, token, unrecordedToken, rule, scope,
             options.Value.ReportOnly || scope is { ReportOnly: true }, feature.Body, NamesOwnToken: false, context.Connection.RemoteIpAddress, tokens.Now, tokens.Options,
-            feature.Classification.Action.PublishesDirectly ? packageRules.File.StagingFor(feature.Classification.Package) : StagedPublishing.None);
+            staging);
 
     /// <summary>The account a login's body names, and its password; null when the body is refused (answered here, 4xx).</summary>
     private async Task<LoginAccount.Result?> LoginAsync(HttpContext context, GatewayRequestFeature feature, string accountKey, string authorization)

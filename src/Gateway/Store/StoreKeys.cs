@@ -124,6 +124,13 @@ internal static class StoreKeys
     /// <summary>String: a package's publishing rule (<c>none</c>, <c>automation</c>, <c>publish</c>), set with <c>npm access set mfa</c>.</summary>
     public static RedisKey PackageMfa(string package) => "gw:package:" + CheckedPackage(package) + ":mfa";
 
+    /// <summary>
+    /// Set: packages whose maintainers asked on the account page that their publishes be staged, one set per rule
+    /// (<c>required</c>, <c>required-for-tokens</c>). One hash tag, so a change moves a package between them in one
+    /// transaction, and a batch publish (which names no package) asks whether either set has any member.
+    /// </summary>
+    public static RedisKey PackagesStaged(string rule) => "gw:{staging}:" + rule;
+
     /// <summary>Set: users who published the package through the gateway (its maintainers when the registry lists none).</summary>
     public static RedisKey PackagePublishers(string package) => "gw:package:" + CheckedPackage(package) + ":publishers";
 

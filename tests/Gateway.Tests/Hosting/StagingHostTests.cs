@@ -190,6 +190,66 @@ public sealed partial class StagingHostTests(StagingGatewayHost host) : IClassFi
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(login, HttpMethod.Put, "/ci-tool", PublishBody("ci-tool"))).Status);
     }
 
+    [Fact]
+    public async Task AccountPage_MaintainerRequiresStagingForTokens_WithASecondFactor_OthersMayNot()
+    {
+        // tarball-pkg: the stub's packument lists no maintainers, so its publishers through the gateway are.
+        var owner = Unique("mae");
+        var ownerSecret = await host.EnrolAsync(owner);
+        await host.Services.GetRequiredService<PackageRuleBook>().AddPublisherAsync("tarball-pkg", owner, default);
+        var stranger = Unique("sid");
+        var strangerSecret = await host.EnrolAsync(stranger);
+        var token = await RecordAsync(Unique("cio"));
+
+        using (var browser = await SignedInAsync(stranger, strangerSecret))
+        {
+            var (status, page) = await SetStagingAsync(browser, "tarball-pkg", "required");
+            Assert.Equal(HttpStatusCode.Forbidden, status);
+            Assert.Contains("Only a maintainer of tarball-pkg can change its staging rule", page, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(token, HttpMethod.Put, "/tarball-pkg", PublishBody("tarball-pkg"))).Status);
+        using (var browser = await SignedInAsync(owner, ownerSecret))
+        {
+            var (status, page) = await SetStagingAsync(browser, "tarball-pkg", "required-for-tokens");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Contains("Staging rule of tarball-pkg set to required-for-tokens.", page, StringComparison.Ordinal);
+        }
+
+        var (refused, error) = await SendAsync(token, HttpMethod.Put, "/tarball-pkg", PublishBody("tarball-pkg"));
+        Assert.Equal(HttpStatusCode.Forbidden, refused);
+        Assert.Contains("tarball-pkg must be published through staging when a token publishes", error, StringComparison.Ordinal);
+    }
+
+    private async Task<HttpClient> SignedInAsync(string user, byte[] secret)
+    {
+        var browser = host.NewBrowser();
+        var signIn = await browser.GetStringAsync("/-/gateway/sign-in");
+        using var password = await PostFormAsync(browser, "/-/gateway/sign-in", signIn, new() { ["username"] = user, ["password"] = user + "-password" });
+        var secondFactor = await password.Content.ReadAsStringAsync();
+        using var code = await PostFormAsync(browser, SecondFactorAction().Match(secondFactor).Groups[1].Value, secondFactor,
+            new() { ["code"] = TotpCodes.Compute(secret, DateTimeOffset.UtcNow) });
+        Assert.Equal(HttpStatusCode.Redirect, code.StatusCode);
+        return browser;
+    }
+
+    private static async Task<(HttpStatusCode Status, string Page)> SetStagingAsync(HttpClient browser, string package, string rule)
+    {
+        var account = await browser.GetStringAsync("/-/gateway/account/");
+        Assert.Contains("id=\"package-staging\"", account, StringComparison.Ordinal);
+        using var response = await PostFormAsync(browser, "/-/gateway/account/package-staging", account, new() { ["package"] = package, ["staging"] = rule });
+        return (response.StatusCode, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+    }
+
+    private static Task<HttpResponseMessage> PostFormAsync(HttpClient browser, string action, string page, Dictionary<string, string> fields)
+    {
+        fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryField().Match(page).Groups[1].Value);
+        return browser.PostAsync(WebUtility.HtmlDecode(action), new FormUrlEncodedContent(fields));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("<form method=\"post\" action=\"([^\"]+)\" id=\"second-factor\"")]
+    private static partial System.Text.RegularExpressions.Regex SecondFactorAction();
+
     private static HttpRequestMessage Web(HttpRequestMessage request)
     {
         request.Headers.Add("npm-auth-type", "web");
