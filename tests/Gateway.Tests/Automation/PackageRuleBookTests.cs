@@ -50,6 +50,26 @@ public abstract class PackageRuleBookTests(IStoreFixture store) : IDisposable
         Assert.Equal(PackageMfa.Automation, await book.GetAsync(_package, default));
     }
 
+    [Fact]
+    public async Task StagingRule_AMaintainersOnlyAddsToTheFiles_AndABatchGetsTheStrictestStored()
+    {
+        Directory.CreateDirectory(_folder);
+        File.WriteAllText(Path.Combine(_folder, "package-rules.json"), $$"""{"packages":[{"match":"{{_package}}","staging":"required-for-tokens"}]}""");
+        using var book = NewInstance();
+        Assert.Equal(StagedPublishing.RequiredForTokens, await book.StagingAsync(_package, default)); // "none stored" is now cached
+
+        await book.SetStagingAsync(_package, StagedPublishing.None, default);
+        Assert.Equal(StagedPublishing.RequiredForTokens, await book.StagingAsync(_package, default)); // cannot lower the operator's
+
+        await book.SetStagingAsync(_package, StagedPublishing.Required, default);
+        Assert.Equal(StagedPublishing.Required, await book.StagingAsync(_package, default));
+        Assert.Equal(StagedPublishing.Required, await book.StagingAsync(null, default)); // a batch may contain it
+
+        await book.SetStagingAsync(_package, StagedPublishing.None, default);
+        Assert.Equal(StagedPublishing.RequiredForTokens, await book.StagingAsync(_package, default));
+        Assert.Equal(StagedPublishing.None, await book.StoredStagingAsync(_package, default));
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_folder))
