@@ -35,8 +35,9 @@ public sealed partial class AccountPageTests
 
         Assert.Contains("<form method=\"post\" action=\"/-/gateway/account/step-up\" id=\"step-up-form\">", html, StringComparison.Ordinal);
         Assert.Contains("from the last 5 minutes.</p>", html, StringComparison.Ordinal);
-        // step-up, remove TOTP, remove key, regenerate, mode, disable
-        Assert.Equal(6, SecondFactor().Count(html));
+        // step-up, remove TOTP, remove key, regenerate, mode, a package's staging rule, disable
+        Assert.Equal(7, SecondFactor().Count(html));
+        Assert.Matches("(?s)<form method=\"post\" action=\"/-/gateway/account/package-staging\" id=\"package-staging\">.*?<fieldset class=\"second-factor\">", html);
         Assert.Contains("id=\"add-key-step-up\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("class=\"add-key\"", html, StringComparison.Ordinal);
     }
