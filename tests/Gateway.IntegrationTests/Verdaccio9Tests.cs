@@ -185,7 +185,7 @@ public sealed class Verdaccio9Tests(Verdaccio9Fixture registry, ClassGateway cla
     }
 
     /// <summary><c>npm login</c> in a pseudo-terminal, its page answered with the password and, for a 2FA account, a code no one has used.</summary>
-    private static async Task LoginAsync(NpmCli npm, GatewayProcess gateway, RegistryUser user, string? secret, IReadOnlyCollection<string?> usedCodes)
+    internal static async Task LoginAsync(NpmCli npm, GatewayProcess gateway, RegistryUser user, string? secret, IReadOnlyCollection<string?> usedCodes)
     {
         await using var login = npm.StartInPty(npm.NewFolder("login"), ["login"], new PtyStep.LoginUrl());
         var loginPath = new Uri(await login.WaitForUrlAsync()).AbsolutePath;
