@@ -21,12 +21,39 @@ public sealed class SecondFactorFuzzTests(RegistryFixture registry, ITestOutputH
         ["Gateway__Regulation__MaxFailures"] = "200000000",
     };
 
+    /// <summary>How many variants go through the gateway under a path: every catalogue entry at least once, CI's budget kept.</summary>
+    private const int PublicPathVariants = 150;
+
     [Fact]
     public async Task StolenFirstFactor_WithoutSecondFactor_ChangesNothingAndYieldsNoCredential()
     {
         var settings = FuzzSettings.FromEnvironment();
         output.WriteLine($"fuzz seed {settings.Seed}, {settings.Variants} variants (FUZZ_SEED, FUZZ_VARIANTS, FUZZ_ONLY to change)");
         await using var gateway = await registry.StartGatewayAsync(s_noLockout);
+        await FuzzAsync(gateway, settings);
+    }
+
+    /// <summary>
+    /// The same families through a gateway under <c>/npm/</c> (docs/ARCHITECTURE.md, "The gateway under a path"): every
+    /// variant's target goes under the path, so the stages must see exactly the npm path the registry acts on.
+    /// </summary>
+    [Fact]
+    public async Task StolenFirstFactor_ThroughAGatewayUnderAPath_ChangesNothingAndYieldsNoCredential()
+    {
+        var all = FuzzSettings.FromEnvironment();
+        var settings = all with
+        {
+            Indices = [.. all.Indices.Take(PublicPathVariants)],
+            Variants = Math.Min(all.Variants, PublicPathVariants),
+            ReportPath = all.ReportPath.Replace("fuzz-report-", "fuzz-report-public-path-", StringComparison.Ordinal),
+        };
+        output.WriteLine($"fuzz seed {settings.Seed}, {settings.Variants} variants under /npm/ (FUZZ_SEED, FUZZ_VARIANTS, FUZZ_ONLY to change)");
+        await using var gateway = await registry.StartGatewayAsync(s_noLockout, publicPath: "/npm/");
+        await FuzzAsync(gateway, settings);
+    }
+
+    private async Task FuzzAsync(GatewayProcess gateway, FuzzSettings settings)
+    {
         var world = await FuzzWorldBuilder.BuildAsync(registry, gateway);
         using var redis = await ConnectionMultiplexer.ConnectAsync(registry.Redis.ConnectionString);
         var tracePath = Path.ChangeExtension(settings.ReportPath, ".trace.txt");
