@@ -12,7 +12,7 @@ namespace Gateway.Http;
 /// </summary>
 internal sealed partial class PublicPathMiddleware(RequestDelegate next, string publicUrl, ILogger<PublicPathMiddleware> logger)
 {
-    /// <summary>npm builds this URL from the registry's origin, dropping its path (docs/PROTOCOL.md, row 23 of the action table).</summary>
+    /// <summary>npm builds this URL from the registry's origin, dropping its path (docs/PROTOCOL.md §3.1, row 23).</summary>
     private const string RootOidcExchange = "/-/npm/v1/oidc/token/exchange/package/";
 
     /// <summary>The public URL's path as it is spelled in a request target (escaped), e.g. <c>/npm</c>.</summary>
