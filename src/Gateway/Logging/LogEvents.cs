@@ -96,4 +96,7 @@ internal static class LogEvents
 
     // An upstream under a path (Npm/TarballUrlMiddleware)
     public const int TarballUrlsNotRewritten = 1500;
+
+    // The gateway under a path (Http/PublicPathMiddleware): 1600-1619
+    public const int OutsidePublicPath = 1600;
 }
