@@ -39,6 +39,11 @@ WEB = [
     ("login", ["LoginCells.Login_Web"]),
     ("expired approval", ["ExpiredApprovalTests.WebPublish_ApprovalExpired", "ExpiredApprovalTests.Publish_NoCodeNoTerminal"]),
 ]
+# The publish/login subset against Verdaccio 9: one client of each family (rows without a result are left out).
+VERDACCIO9 = [
+    ("publish `--otp`", ["Verdaccio9PublishCells.Publish_WithCode"]),
+    ("login", ["Verdaccio9LoginCells.Login_Web"]),
+]
 IDS = {c for c, _ in CLIENTS}
 NAME = re.compile(r'Gateway\.ClientMatrixTests\.(\w+\.\w+?)(?:\(client: "(\w+)"\))?$')
 
@@ -62,9 +67,11 @@ def results(folder):
     return outcomes
 
 
-def table(outcomes, columns):
+def table(outcomes, columns, tested_only=False):
     lines = ["| client | " + " | ".join(h for h, _ in columns) + " |", "| --- |" + " :-: |" * len(columns)]
     for client, label in CLIENTS:
+        if tested_only and not any((m, client) in outcomes for _, methods in columns for m in methods):
+            continue
         cells = []
         for _, methods in columns:
             found = [outcomes[(m, client)] for m in methods if (m, client) in outcomes]
@@ -81,6 +88,8 @@ def main():
     print(table(outcomes, CLASSIC))
     print("\nWeb flow (the client prints the approval page's URL and waits):\n")
     print(table(outcomes, WEB))
+    print("\nVerdaccio 9 (web login; publish with the code on the command line):\n")
+    print(table(outcomes, VERDACCIO9, tested_only=True))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ using Gateway.Configuration;
 using Gateway.Endpoints;
 using Gateway.Errors;
 using Gateway.Health;
+using Gateway.Http;
 using Gateway.Identity;
 using Gateway.Limits;
 using Gateway.Logging;
@@ -62,6 +63,8 @@ try
     app.WarmUpTwoFactor();
     app.UseClientAddress();
     app.UseDependencyFailureHandling();
+    app.UsePublicPath();
+    app.UseRouting();
     app.UseBrowserFrontEnd();
     app.UseNpmStages();
     app.MapGatewayHealth();

@@ -201,4 +201,38 @@ public sealed class AccountPagesTests(BrowserFixture fixture) : BrowserTest(fixt
         await Expect(Page.Locator("#mode")).ToHaveTextAsync("auth-only");
         Assert.Equal("auth-only", await ProfileModeAsync(Npm(user.Token)));
     });
+
+    /// <summary>
+    /// The pages of a gateway under <c>/npm/</c> (docs/ARCHITECTURE.md, "The gateway under a path"): the stylesheet and
+    /// script load from under the path, the forms post there, the cookies are scoped to it, and a security key registers
+    /// (the script's JSON calls under the path; WebAuthn's origin is the origin alone).
+    /// </summary>
+    [Fact]
+    public Task UnderAPublicPath_SignInLoadsAssets_PostsUnderThePath_CookiesScopedToIt_KeyRegisters() => WithDiagnosticsAsync(async () =>
+    {
+        await using var prefixed = await GatewayProcess.StartAsync(Verdaccio.Url, "embedded", host: "localhost", publicPath: "/npm/");
+        var user = await Fixture.CreateUserAsync("underpath");
+        var assets = new List<(string Path, int Status)>();
+        Page.Response += (_, response) => assets.Add((new Uri(response.Url).AbsolutePath, response.Status));
+
+        await Page.GotoAsync(prefixed.Url + "/-/gateway/account");
+        await Expect(Page.Locator("#sign-in")).ToBeVisibleAsync();
+        Assert.StartsWith(prefixed.Url + "/-/gateway/sign-in", Page.Url, StringComparison.Ordinal);
+        Assert.Equal("/npm", await Page.EvaluateAsync<string>("publicPath")); // the script ran, and found its path
+        await Page.FillAsync("#sign-in input[name=username]", user.Name);
+        await Page.FillAsync("#sign-in input[name=password]", user.Password);
+        await Page.ClickAsync("#sign-in button[type=submit]");
+        await Expect(Page.Locator("#username")).ToHaveTextAsync(user.Name);
+        await Page.FillAsync("#add-key input[name=name]", "under a path");
+        await Page.ClickAsync("#add-key button.add-key");
+        await Expect(Page.Locator("#recovery-codes li")).ToHaveCountAsync(10);
+
+        Assert.Contains(("/npm/-/gateway/assets/gateway.css", 200), assets);
+        Assert.Contains(("/npm/-/gateway/assets/gateway.js", 200), assets);
+        Assert.Contains(("/npm/-/gateway/account/keys/options", 200), assets);
+        Assert.All(assets.Where(a => a.Path != "/favicon.ico"), a => Assert.StartsWith("/npm/", a.Path, StringComparison.Ordinal));
+        var cookies = await Page.Context.CookiesAsync();
+        Assert.Equal("/npm/-/gateway", Assert.Single(cookies, c => c.Name == "__gw_session").Path);
+        Assert.Equal("/npm/-/gateway", Assert.Single(cookies, c => c.Name == "__gw_antiforgery").Path);
+    });
 }

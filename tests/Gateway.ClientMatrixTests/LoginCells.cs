@@ -1,6 +1,5 @@
 using Gateway.ClientMatrixTests.Clients;
 using Gateway.ClientMatrixTests.Infrastructure;
-using static Microsoft.Playwright.Assertions;
 
 namespace Gateway.ClientMatrixTests;
 
@@ -44,13 +43,7 @@ public sealed class LoginCells : MatrixTest
         await using var browser = await ApprovalBrowser.OpenAsync(World);
 
         await using var pty = session.StartInPty(folder, session.Client.WebLogin!, classicPrompt: false, new PtyStep.LoginUrl());
-        await browser.Page.GotoAsync(await pty.WaitForUrlAsync());
-        await browser.Page.FillAsync("#login input[name=username]", user.Name);
-        await browser.Page.FillAsync("#login input[name=password]", user.Password);
-        await browser.Page.ClickAsync("#login button[type=submit]");
-        await browser.Page.FillAsync("#login-second-factor input[name=code]", await CodeAsync(user));
-        await browser.Page.ClickAsync("#login-second-factor button[type=submit]");
-        await Expect(browser.Page.Locator("#logged-in")).ToBeVisibleAsync();
+        await browser.LogInAsync(await pty.WaitForUrlAsync(), user.User, await CodeAsync(user));
         var result = await pty.WaitForExitAsync();
 
         AssertSucceeded(result);

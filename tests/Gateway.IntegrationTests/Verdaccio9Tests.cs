@@ -8,9 +8,11 @@ namespace Gateway.IntegrationTests;
 /// The gateway in front of Verdaccio 9, which takes no Basic credentials (README, "Verdaccio 9"): the password proofs
 /// of a login, an enrolment and a sign-in go through the registry's own sign-in, and none of them can register a name.
 /// Verdaccio's own <c>flags.tfa</c> is on (<see cref="Verdaccio9Fixture"/>): one code still does, because enrolment is
-/// the gateway's and Verdaccio never learns of one. Its own stage API (<c>flags.stage</c>) is on too, and the gateway
-/// forwards the stage routes to it (<c>Gateway:Staging:Mode</c> = <c>upstream</c>) while approving still takes the
-/// gateway's second factor.
+/// the gateway's and Verdaccio never learns of one; an account enrolled at Verdaccio itself cannot write through the
+/// gateway. The 6.8 suite's registry-dependent 2FA essentials run here once more (recovery code, token create, dist-tag,
+/// auth-only); the client matrix's publish/login subset runs against Verdaccio 9 in tests/Gateway.ClientMatrixTests.
+/// Its own stage API (<c>flags.stage</c>) is on too, and the gateway forwards the stage routes to it
+/// (<c>Gateway:Staging:Mode</c> = <c>upstream</c>) while approving still takes the gateway's second factor.
 /// </summary>
 [Collection(Verdaccio9Collection.Name)]
 public sealed class Verdaccio9Tests(Verdaccio9Fixture registry, ClassGateway classGateway) : IClassFixture<ClassGateway>
@@ -121,8 +123,101 @@ public sealed class Verdaccio9Tests(Verdaccio9Fixture registry, ClassGateway cla
         Assert.NotNull((await registry.Verdaccio.GetPackumentAsync(name))?["versions"]?["1.0.0"]);
     }
 
+    /// <summary>
+    /// The 6.8 suite's essentials that depend on the registry (TwoFactorCoreFlowsTests, TwoFactorNpmCommandsTests), once
+    /// on Verdaccio 9: a recovery code publishes once, and a token create is challenged then answers a token that works;
+    /// that token cannot spend the recovery code again; dist-tag needs the code; in auth-only, writes need none and token
+    /// creation still does.
+    /// </summary>
+    [Fact]
+    public async Task RecoveryCodeOnce_TokenCreateChallenged_DistTagWithCode_AuthOnlySwitch()
+    {
+        var gateway = await GatewayAsync();
+        var user = await gateway.EnrolAsync(await registry.CreateUserAsync("v9flows"));
+        using var npm = new NpmCli(gateway.RegistryUrl);
+        npm.SetToken(user.Token);
+        var name = RegistryFixture.UniquePackageName("v9flows");
+        var recoveryCode = user.RecoveryCodes[0];
+
+        var spend = await npm.RunAsync(npm.CreatePackage(name, "1.0.0"), "publish", "--otp", recoveryCode);
+
+        Assert.True(spend.Succeeded, spend.ToString());
+        Assert.True(await gateway.Output.WaitForLineAsync($"Second factor accepted (recovery-code) for publish of {name} by user {user.Name}"), gateway.Output.Tail());
+
+        var code = await Totp.CodeAsync(user.Secret);
+        var second = await AssertTokenCreateNeedsCodeAsync(gateway, user, code);
+        var other = RegistryFixture.UniquePackageName("v9other");
+        var replay = await gateway.SendAsync(HttpMethod.Put, other, second, recoveryCode, PublishDocuments.Create(other, "1.0.0"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, replay.Status);
+        Assert.Equal("otp", replay.Header("WWW-Authenticate"));
+        Assert.True(await gateway.Output.WaitForLineAsync("Second factor refused (", $"publish of {other} by user {user.Name}"), gateway.Output.Tail());
+        // Refused for that code, not for the token: an unspent one publishes.
+        var fresh = await gateway.SendAsync(HttpMethod.Put, other, second, user.RecoveryCodes[1], PublishDocuments.Create(other, "1.0.0"));
+        Assert.True(fresh.Status == HttpStatusCode.Created, fresh.ToString());
+
+        var cwd = npm.NewFolder("tags");
+        var tagWithoutCode = await npm.RunAsync(cwd, "dist-tag", "add", $"{name}@1.0.0", "beta");
+
+        Assert.False(tagWithoutCode.Succeeded, tagWithoutCode.ToString());
+        Assert.Contains("code EOTP", tagWithoutCode.Stderr);
+        var tagWithCode = await npm.RunAsync(cwd, "dist-tag", "add", $"{name}@1.0.0", "beta", "--otp", code);
+
+        Assert.True(tagWithCode.Succeeded, tagWithCode.ToString());
+        Assert.Equal("1.0.0", (await registry.Verdaccio.GetPackumentAsync(name))?["dist-tags"]?["beta"]?.GetValue<string>());
+
+        // auth-type=legacy: the mode change's challenge as npm's prompt (docs/PROTOCOL.md#63-changing-the-mode-and-disable-2fa).
+        var change = await npm.RunInPtyAsync(npm.NewFolder("mode"), ["profile", "enable-2fa", "auth-only", "--auth-type=legacy"],
+            new PtyStep.Answer("assword:", user.Password),
+            new PtyStep.Answer("OTP:", code));
+
+        Assert.True(change.Succeeded, change.ToString());
+        Assert.True(await gateway.Output.WaitForLineAsync($"2FA mode of user {user.Name} changed to auth-only"), gateway.Output.Tail());
+        var publishWithoutCode = await npm.RunAsync(npm.CreatePackage(name, "1.1.0"), "publish");
+
+        Assert.True(publishWithoutCode.Succeeded, publishWithoutCode.ToString());
+        Assert.NotNull((await registry.Verdaccio.GetPackumentAsync(name))?["versions"]?["1.1.0"]);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await gateway.CreateTokenAsync(user.User, otp: null)).Status);
+    }
+
+    /// <summary>
+    /// An account enrolled in Verdaccio 9's own <c>flags.tfa</c> straight at the registry (README, "Verdaccio 9"): the
+    /// registry challenges its writes through the gateway too, and its code never gets there, because the gateway removes
+    /// <c>npm-otp</c> from every forwarded request; straight at the registry the same code publishes.
+    /// </summary>
+    [Fact]
+    public async Task AccountEnrolledAtVerdaccio9Itself_ItsCodeNeverPassesTheGateway_WorksStraightAtTheRegistry()
+    {
+        var gateway = await GatewayAsync();
+        var user = await registry.CreateUserAsync("v9own");
+        var start = await registry.Verdaccio.Http.SendRawAsync(HttpMethod.Post, "-/npm/v1/user", "Bearer " + user.Token,
+            new JsonObject { ["tfa"] = new JsonObject { ["mode"] = "auth-and-writes", ["password"] = user.Password } }.ToJsonString(), "application/json");
+        var otpauth = start.Json?["tfa"]?.GetValue<string>() ?? throw new InvalidOperationException(start.ToString());
+        var secret = System.Web.HttpUtility.ParseQueryString(new Uri(otpauth).Query)["secret"]!;
+        // Verdaccio refuses a code of a step it has seen (its replay rule): enrol with the previous step's, publish with this one's.
+        await Totp.AwayFromStepEndAsync();
+        var step = Totp.CurrentStep;
+        var confirm = await registry.Verdaccio.Http.SendRawAsync(HttpMethod.Post, "-/npm/v1/user", "Bearer " + user.Token,
+            new JsonObject { ["tfa"] = new JsonArray(Totp.Compute(secret, step - 1)) }.ToJsonString(), "application/json");
+        Assert.True(confirm.Status == HttpStatusCode.OK, confirm.ToString());
+
+        var name = RegistryFixture.UniquePackageName("v9own");
+        var code = Totp.Compute(secret, step);
+        var throughGateway = await gateway.SendAsync(HttpMethod.Put, name, user.Token, code, PublishDocuments.Create(name, "1.0.0"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, throughGateway.Status);
+        Assert.Equal("otp", throughGateway.Header("WWW-Authenticate"));
+        Assert.Null(await registry.Verdaccio.GetPackumentAsync(name));
+        Assert.False(gateway.Output.Contains($"by user {user.Name}"), "the gateway, not Verdaccio, challenged:\n" + gateway.Output.Tail());
+
+        var straight = await registry.Verdaccio.Http.SendRawAsync(HttpMethod.Put, name, "Bearer " + user.Token,
+            PublishDocuments.Create(name, "1.0.0").ToJsonString(), "application/json", new Dictionary<string, string> { ["npm-otp"] = code });
+
+        Assert.True(straight.Status == HttpStatusCode.Created, straight.ToString());
+    }
+
     /// <summary><c>npm login</c> in a pseudo-terminal, its page answered with the password and, for a 2FA account, a code no one has used.</summary>
-    private static async Task LoginAsync(NpmCli npm, GatewayProcess gateway, RegistryUser user, string? secret, IReadOnlyCollection<string?> usedCodes)
+    internal static async Task LoginAsync(NpmCli npm, GatewayProcess gateway, RegistryUser user, string? secret, IReadOnlyCollection<string?> usedCodes)
     {
         await using var login = npm.StartInPty(npm.NewFolder("login"), ["login"], new PtyStep.LoginUrl());
         var loginPath = new Uri(await login.WaitForUrlAsync()).AbsolutePath;
@@ -142,6 +237,23 @@ public sealed class Verdaccio9Tests(Verdaccio9Fixture registry, ClassGateway cla
         var whoami = await npm.RunAsync(npm.NewFolder("whoami"), "whoami");
         Assert.True(whoami.Succeeded, whoami.ToString());
         Assert.Equal(user.Name, whoami.Stdout.Trim());
+    }
+
+    /// <summary>Token create is challenged without a code and answers, with one, a token that works; returns that token.</summary>
+    private static async Task<string> AssertTokenCreateNeedsCodeAsync(GatewayProcess gateway, TwoFactorUser user, string code)
+    {
+        var withoutCode = await gateway.CreateTokenAsync(user.User, otp: null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, withoutCode.Status);
+        Assert.Equal("otp", withoutCode.Header("WWW-Authenticate"));
+
+        var withCode = await gateway.CreateTokenAsync(user.User, code);
+
+        var created = withCode.Status == HttpStatusCode.OK ? withCode.Json?["token"]?.GetValue<string>() : null;
+        Assert.False(string.IsNullOrEmpty(created), withCode.ToString());
+        var whoami = await gateway.SendAsync(HttpMethod.Get, "-/whoami", created);
+        Assert.Equal(user.Name, whoami.Json?["username"]?.GetValue<string>());
+        return created;
     }
 
     /// <summary>A valid code (current, next or previous step) that none of <paramref name="used"/> is: a used one would be a replay.</summary>

@@ -25,10 +25,12 @@ internal static class GatewaySession
 
     public static WebApplicationBuilder AddGatewaySession(this WebApplicationBuilder builder)
     {
+        // Under the gateway's public path, if it has one (docs/ARCHITECTURE.md, "The gateway under a path").
+        var cookiePath = builder.ValidatedGatewayOptions().PublicPath + GatewayUrls.Prefix;
         builder.Services.AddAuthentication(Scheme).AddCookie(Scheme, options =>
         {
             options.Cookie.Name = "__gw_session";
-            options.Cookie.Path = GatewayUrls.Prefix;
+            options.Cookie.Path = cookiePath;
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // always Secure behind https
@@ -52,7 +54,7 @@ internal static class GatewaySession
         builder.Services.AddAntiforgery(options =>
         {
             options.Cookie.Name = "__gw_antiforgery";
-            options.Cookie.Path = GatewayUrls.Prefix;
+            options.Cookie.Path = cookiePath;
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.HeaderName = "RequestVerificationToken";
         });

@@ -16,6 +16,12 @@ internal static class PageResults
     public static IResult ErrorPage(string title, string message, int status) =>
         Page<ErrorPage>(new { Title = title, Message = message }, status);
 
+    /// <summary>
+    /// A redirect to a <c>GatewayUrls</c> page under the path the request came in (<c>~/</c> is the request's
+    /// <c>PathBase</c>; docs/ARCHITECTURE.md, "The gateway under a path").
+    /// </summary>
+    public static IResult RedirectTo(string gatewayUrl) => Results.Redirect("~" + gatewayUrl);
+
     private static Dictionary<string, object?> ToDictionary(object? parameters) =>
         parameters?.GetType().GetProperties().ToDictionary(p => p.Name, p => p.GetValue(parameters)) ?? [];
 }

@@ -21,7 +21,7 @@ internal static partial class SignInPages
 
     public static RouteGroupBuilder MapSignIn(this RouteGroupBuilder gateway)
     {
-        gateway.MapGet("/", () => Results.Redirect(GatewayUrls.Account));
+        gateway.MapGet("/", () => RedirectTo(GatewayUrls.Account));
         gateway.MapGet("/sign-in", () => PasswordForm(null));
         gateway.MapPost("/sign-in", CheckPasswordAsync);
         gateway.MapPost("/sign-in/{pendingId}", CheckSecondFactorAsync);
@@ -29,7 +29,7 @@ internal static partial class SignInPages
         gateway.MapPost("/sign-out", async (HttpContext context, IFormCollection form) =>
         {
             await GatewaySession.SignOutAsync(context);
-            return Results.Redirect(GatewayUrls.SignIn);
+            return RedirectTo(GatewayUrls.SignIn);
         });
         return gateway;
     }
@@ -64,7 +64,7 @@ internal static partial class SignInPages
         {
             await GatewaySession.SignInAsync(context, username, StepUpStrength.Password, stepUp.Now);
             await audit.RecordAsync(AuditEventTypes.SignedIn, username, "password", AccountAction, cancellation: context.RequestAborted);
-            return Results.Redirect(GatewayUrls.Account);
+            return RedirectTo(GatewayUrls.Account);
         }
 
         var (pendingId, _) = await flows.CreateAsync(FlowKind.SignIn, username, "sign-in", null, context.RequestAborted);
@@ -92,7 +92,7 @@ internal static partial class SignInPages
 
         await GatewaySession.SignInAsync(context, username, StepUpStrength.SecondFactor, stepUp.Now);
         await audit.RecordAsync(AuditEventTypes.SignedIn, username, result.Factor ?? "second-factor", AccountAction, cancellation: context.RequestAborted);
-        return Results.Redirect(GatewayUrls.Account);
+        return RedirectTo(GatewayUrls.Account);
     }
 
     /// <summary>The audit action of a sign-in to the account pages.</summary>

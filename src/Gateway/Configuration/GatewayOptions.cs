@@ -15,6 +15,13 @@ public sealed class GatewayOptions
     /// <summary>The URL clients use to reach the gateway; tarball URLs in packuments point here.</summary>
     public string PublicUrl { get; set; } = "";
 
+    /// <summary>
+    /// The path of <see cref="PublicUrl"/> without its trailing slash, as the URL spells it (<c>/npm</c> for
+    /// <c>https://tools.example.com/npm/</c>); empty at the host's root. The gateway serves everything under it
+    /// (docs/ARCHITECTURE.md, "The gateway under a path").
+    /// </summary>
+    public string PublicPath => Uri.TryCreate(PublicUrl.Trim(), UriKind.Absolute, out var uri) ? uri.AbsolutePath.TrimEnd('/') : "";
+
     /// <summary>A Redis connection string, or <c>embedded</c> for the built-in Garnet server.</summary>
     public string Store { get; set; } = EmbeddedStore;
 

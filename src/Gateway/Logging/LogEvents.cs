@@ -97,6 +97,9 @@ internal static class LogEvents
     // An upstream under a path (Npm/TarballUrlMiddleware)
     public const int TarballUrlsNotRewritten = 1500;
 
+    // The gateway under a path (Http/PublicPathMiddleware): 1600-1619
+    public const int OutsidePublicPath = 1600;
+
     // Staged publishing's rules (Browser/AccountPages.Staging.cs): 1680-1699
     public const int PackageStagingChanged = 1680;
     public const int PackageStagingRefused = 1681;

@@ -17,7 +17,7 @@ internal sealed partial class ChallengeWriter(ILogger<ChallengeWriter> logger, D
     /// so the user is pointed at what can. No <c>WWW-Authenticate: otp</c>: there is nothing to prompt for.
     /// </summary>
     public const string SideDoorMessage =
-        $"This account has two-factor authentication, and this registry endpoint cannot ask for a one-time password. Sign in with npm login, or on the 2FA gateway's pages at {GatewayUrls.Prefix}/.";
+        "This account has two-factor authentication, and this registry endpoint cannot ask for a one-time password. Sign in with npm login, or on the 2FA gateway's pages at -/gateway/ under this registry's URL.";
 
     public Task WriteAsync(HttpContext context, VerificationResult result) => WriteAsync(context, result, webFlow: null);
 

@@ -33,8 +33,8 @@ internal static class NpmStages
     }
 
     /// <summary>
-    /// The proxy route's own stages: only what is recorded around the registry's answer and, with an upstream under a
-    /// path, the tarball URLs of packuments pointed at the gateway; then YARP forwards.
+    /// The proxy route's own stages: only what is recorded around the registry's answer and, with an upstream or the
+    /// gateway under a path, the tarball URLs of packuments pointed at the gateway; then YARP forwards.
     /// </summary>
     public static IReverseProxyApplicationBuilder UseForwardRecording(this IReverseProxyApplicationBuilder pipeline)
     {

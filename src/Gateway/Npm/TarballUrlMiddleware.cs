@@ -7,16 +7,16 @@ using Microsoft.Net.Http.Headers;
 namespace Gateway.Npm;
 
 /// <summary>
-/// With an upstream under a path, points the tarball URLs of packuments and manifests at the gateway
-/// (docs/ARCHITECTURE.md, "An upstream under a path"): a lockfile must resolve tarballs at the gateway, never at the
-/// registry's own address. Chosen by the classification (<see cref="NpmAction.Packument"/>, <see cref="NpmAction.Manifest"/>),
+/// With an upstream or the gateway under a path, points the tarball URLs of packuments and manifests at the gateway's
+/// public URL (docs/ARCHITECTURE.md, "An upstream under a path", "The gateway under a path"): a lockfile must resolve
+/// tarballs at the gateway, never at the registry's own address nor outside the gateway's public path. Chosen by the classification (<see cref="NpmAction.Packument"/>, <see cref="NpmAction.Manifest"/>),
 /// never by the path's text; tarballs and every other response pass untouched. Added to the proxy route only when the
-/// upstream has a path, so a registry at its host's root keeps the read path as it was.
+/// upstream or the public URL has a path, so a registry and a gateway at their hosts' roots keep the read path as it was.
 /// </summary>
 internal sealed partial class TarballUrlMiddleware(RequestDelegate next, RegistryUris registry, ILogger<TarballUrlMiddleware> logger)
 {
     private readonly TarballUrlBases _bases = registry.TarballBases
-        ?? throw new InvalidOperationException("Tarball URLs are rewritten only for an upstream under a path.");
+        ?? throw new InvalidOperationException("Tarball URLs are rewritten only for an upstream or a gateway under a path.");
 
     public Task InvokeAsync(HttpContext context)
     {

@@ -21,9 +21,12 @@ internal sealed class RegistryUris
         var publicUrl = options.PublicUrl.Trim().TrimEnd('/') + "/";
         var publicOrigin = new Uri(options.PublicUrl).GetLeftPart(UriPartial.Authority);
         // A registry writes tarball URLs from its own base URL (Nexus, Artifactory; Verdaccio behind a proxy that
-        // gives it its own Host), or from the Host the gateway sends plus its own path (Verdaccio's url_prefix).
+        // gives it its own Host), or from the Host the gateway sends plus its own path (Verdaccio's url_prefix), which
+        // lacks the gateway's public path if it has one (docs/ARCHITECTURE.md, "The gateway under a path").
         string[] bases = [Base + "/", publicOrigin + Prefix + "/"];
-        TarballBases = Prefix.Length == 0 ? null : new TarballUrlBases(bases.Where(b => b != publicUrl).Distinct(StringComparer.Ordinal), publicUrl);
+        TarballBases = Prefix.Length == 0 && options.PublicPath.Length == 0
+            ? null
+            : new TarballUrlBases(bases.Where(b => b != publicUrl).Distinct(StringComparer.Ordinal), publicUrl);
     }
 
     /// <summary>The upstream URL without its trailing slash, e.g. <c>http://nexus:8081/repository/npm-hosted</c>.</summary>
@@ -33,8 +36,9 @@ internal sealed class RegistryUris
     public string Prefix { get; }
 
     /// <summary>
-    /// The bases of tarball URLs to point at the gateway, or null when the upstream is at its host's root: the registry
-    /// then builds them from the Host and <c>X-Forwarded-Proto</c> the gateway sends, so they already name the gateway.
+    /// The bases of tarball URLs to point at the gateway, or null when the upstream and the gateway are both at their
+    /// hosts' roots: the registry then builds them from the Host and <c>X-Forwarded-Proto</c> the gateway sends, so they
+    /// already name the gateway.
     /// </summary>
     public TarballUrlBases? TarballBases { get; }
 

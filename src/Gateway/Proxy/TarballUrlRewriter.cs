@@ -92,10 +92,16 @@ internal static class TarballUrlRewriter
 
         valueStart = at + 1;
         var value = data[valueStart..];
+        if (value.Length < bases.To.Length && bases.To.AsSpan().StartsWith(value))
+        {
+            return MatchResult.Incomplete; // it may yet turn out to be the gateway's own URL
+        }
+
+        var gateways = value.StartsWith(bases.To);
         var incomplete = false;
         foreach (var registryBase in bases.From)
         {
-            if (value.StartsWith(registryBase))
+            if (value.StartsWith(registryBase) && !(gateways && bases.To.Length >= registryBase.Length))
             {
                 matched = registryBase.Length;
                 return MatchResult.Matched;

@@ -21,7 +21,7 @@ public static class RequestDecider
         "The registry does not accept these credentials (log in again with npm login). The 2FA gateway does not forward a protected request it cannot attribute to an account.";
 
     private const string SideDoorMessage =
-        "This registry endpoint cannot ask for a second factor, so the 2FA gateway does not let it mint or change credentials. Use npm login, or the gateway's pages at /-/gateway/.";
+        "This registry endpoint cannot ask for a second factor, so the 2FA gateway does not let it mint or change credentials. Use npm login, or the gateway's pages at -/gateway/ under this registry's URL.";
 
     /// <summary>The requests whose body the gateway acts on besides a login's: the stages read it before deciding.</summary>
     public static bool ReadsBody(RequestClassification request) =>

@@ -43,6 +43,18 @@ internal sealed class ApprovalBrowser : IAsyncDisposable
         await Expect(Page.Locator("#mode")).ToHaveTextAsync("auth-and-writes");
     }
 
+    /// <summary>npm's web login on the gateway's page: the password, then a code; the page says the client is logged in.</summary>
+    public async Task LogInAsync(string loginUrl, RegistryUser user, string code)
+    {
+        await Page.GotoAsync(loginUrl);
+        await Page.FillAsync("#login input[name=username]", user.Name);
+        await Page.FillAsync("#login input[name=password]", user.Password);
+        await Page.ClickAsync("#login button[type=submit]");
+        await Page.FillAsync("#login-second-factor input[name=code]", code);
+        await Page.ClickAsync("#login-second-factor button[type=submit]");
+        await Expect(Page.Locator("#logged-in")).ToBeVisibleAsync();
+    }
+
     /// <summary>Opens an approval page, checks it names the user and the action, and approves with a code.</summary>
     public async Task ApproveWithCodeAsync(string authUrl, string user, string action, string code)
     {

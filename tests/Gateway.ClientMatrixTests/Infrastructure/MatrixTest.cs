@@ -20,7 +20,10 @@ public abstract class MatrixTest : IAsyncLifetime
 
     private protected GatewayProcess Gateway => World.Gateway;
 
-    public async Task InitializeAsync() => _world = await MatrixWorld.GetAsync();
+    /// <summary>The Verdaccio line behind the gateway: 6.8 for the matrix, 9 for its publish/login subset (<see cref="Verdaccio9PublishCells"/>).</summary>
+    private protected virtual VerdaccioVersion Registry => VerdaccioVersion.V6;
+
+    public async Task InitializeAsync() => _world = await MatrixWorld.GetAsync(Registry);
 
     public Task DisposeAsync()
     {
@@ -39,9 +42,10 @@ public abstract class MatrixTest : IAsyncLifetime
         return (user, Session(clientId, user.Token));
     }
 
-    private protected ClientSession Session(string clientId, string? token)
+    /// <param name="registryUrl">The gateway's (default), or the registry's own for a cell that shows what a client does without the gateway.</param>
+    private protected ClientSession Session(string clientId, string? token, string? registryUrl = null)
     {
-        var session = ClientSession.Create(Matrix.Get(clientId), World.RegistryUrl, token);
+        var session = ClientSession.Create(Matrix.Get(clientId), registryUrl ?? World.RegistryUrl, token);
         _disposables.Add(session);
         return session;
     }

@@ -4,19 +4,18 @@ namespace Gateway.ClientMatrixTests.Infrastructure;
 
 /// <summary>
 /// One real Verdaccio and one gateway in front of it (embedded store, public URL on <c>localhost</c> because
-/// the approval pages take security keys) for the whole matrix, started by the first test that asks and
-/// stopped at the end of the run. Cells do not interfere: each has its own user, token and packages.
-/// Headless Debian chromium is started only when a web-flow cell needs it. <see cref="MatrixTestFramework"/>
-/// stops it all at the end of the run.
+/// the approval pages take security keys) per Verdaccio line, shared by the whole matrix: started by the first
+/// test that asks for that line and stopped at the end of the run. Cells do not interfere: each has its own
+/// user, token and packages. Headless Debian chromium, one for every line, is started only when a web-flow cell
+/// needs it. <see cref="MatrixTestFramework"/> stops it all at the end of the run.
 /// </summary>
 internal sealed class MatrixWorld
 {
     private static readonly SemaphoreSlim s_gate = new(1, 1);
-    private static MatrixWorld? s_world;
-
-    private readonly SemaphoreSlim _browserGate = new(1, 1);
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private static readonly Dictionary<VerdaccioVersion, MatrixWorld> s_worlds = [];
+    private static readonly SemaphoreSlim s_browserGate = new(1, 1);
+    private static IPlaywright? s_playwright;
+    private static IBrowser? s_browser;
 
     private MatrixWorld(VerdaccioProcess verdaccio, GatewayProcess gateway)
     {
@@ -44,19 +43,19 @@ internal sealed class MatrixWorld
     /// </summary>
     public string RegistryUrl => Gateway.RegistryUrl;
 
-    public static async Task<MatrixWorld> GetAsync()
+    public static async Task<MatrixWorld> GetAsync(VerdaccioVersion version)
     {
         await s_gate.WaitAsync();
         try
         {
-            if (s_world is null)
+            if (!s_worlds.TryGetValue(version, out var world))
             {
-                var verdaccio = await VerdaccioProcess.StartAsync();
+                var verdaccio = await VerdaccioProcess.StartAsync(version: version);
                 var gateway = await GatewayProcess.StartAsync(verdaccio.Url, "embedded", GatewaySettings, host: "localhost");
-                s_world = new MatrixWorld(verdaccio, gateway);
+                world = s_worlds[version] = new MatrixWorld(verdaccio, gateway);
             }
 
-            return s_world;
+            return world;
         }
         finally
         {
@@ -73,31 +72,44 @@ internal sealed class MatrixWorld
     /// <summary>The shared headless chromium (Debian's; Playwright's own browsers are never installed).</summary>
     public async Task<IBrowser> BrowserAsync()
     {
-        await _browserGate.WaitAsync();
+        await s_browserGate.WaitAsync();
         try
         {
-            if (_browser is null)
+            if (s_browser is null)
             {
-                _playwright = await Chromium.CreatePlaywrightAsync();
-                _browser = await Chromium.LaunchAsync(_playwright);
+                s_playwright = await Chromium.CreatePlaywrightAsync();
+                s_browser = await Chromium.LaunchAsync(s_playwright);
             }
 
-            return _browser;
+            return s_browser;
         }
         finally
         {
-            _browserGate.Release();
+            s_browserGate.Release();
         }
     }
 
-    /// <summary>Stops the world of this run, if a test started one.</summary>
+    /// <summary>Stops the worlds of this run and the browser, if tests started them.</summary>
     public static void StopIfStarted()
     {
         s_gate.Wait();
         try
         {
-            s_world?.Stop();
-            s_world = null;
+            // First, without waiting for anything: the runner kills the test host shortly after the last test.
+            foreach (var world in s_worlds.Values)
+            {
+                KillQuietly(world.Gateway.ProcessId);
+                KillQuietly(world.Verdaccio.ProcessId);
+            }
+
+            CloseBrowser();
+            foreach (var world in s_worlds.Values)
+            {
+                world.Gateway.DisposeAsync().AsTask().Wait();
+                world.Verdaccio.DisposeAsync().AsTask().Wait();
+            }
+
+            s_worlds.Clear();
         }
         finally
         {
@@ -105,26 +117,20 @@ internal sealed class MatrixWorld
         }
     }
 
-    private void Stop()
+    private static void CloseBrowser()
     {
-        // First, without waiting for anything: the runner kills the test host shortly after the last test.
-        foreach (var id in new[] { Gateway.ProcessId, Verdaccio.ProcessId })
-        {
-            KillQuietly(id);
-        }
-
         try
         {
-            _browser?.CloseAsync().Wait(TimeSpan.FromSeconds(5));
-            _playwright?.Dispose();
+            s_browser?.CloseAsync().Wait(TimeSpan.FromSeconds(5));
+            s_playwright?.Dispose();
         }
         catch (Exception e) when (e is PlaywrightException or AggregateException)
         {
             // The browser process is killed with the test host anyway.
         }
 
-        Gateway.DisposeAsync().AsTask().Wait();
-        Verdaccio.DisposeAsync().AsTask().Wait();
+        s_browser = null;
+        s_playwright = null;
     }
 
     private static void KillQuietly(int? processId)

@@ -45,8 +45,15 @@ internal sealed class FuzzRunner(GatewayProcess gateway, RegistryStateReader sta
     /// </summary>
     private static bool AsksForTokenLists(FuzzVariant variant) => variant.Index % 100 == 0;
 
+    /// <summary>The gateway's public path without its trailing slash (<c>/npm</c>), or empty at the root.</summary>
+    private readonly string _publicPath = new Uri(gateway.RegistryUrl).AbsolutePath.TrimEnd('/');
+
+    /// <summary>Sends <paramref name="request"/>, its origin-form target put under the gateway's public path if it has one.</summary>
     public Task<RawHttpResponse> SendAsync(RawHttpRequest request) =>
-        RawHttpClient.SendAsync("127.0.0.1", gateway.Port, request, s_requestTimeout);
+        RawHttpClient.SendAsync("127.0.0.1", gateway.Port, UnderPublicPath(request), s_requestTimeout);
+
+    private RawHttpRequest UnderPublicPath(RawHttpRequest request) =>
+        _publicPath.Length > 0 && request.Target.StartsWith('/') ? request with { Target = _publicPath + request.Target } : request;
 
     /// <summary>Changes since the current baseline without judging anything (for the star probe).</summary>
     public async Task<IReadOnlyList<string>> ChangesSinceBaselineAsync()

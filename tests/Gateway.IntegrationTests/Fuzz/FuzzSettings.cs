@@ -3,13 +3,13 @@ using System.Globalization;
 namespace Gateway.IntegrationTests.Fuzz;
 
 /// <summary>
-/// FUZZ_VARIANTS (how many, default 2,000), FUZZ_SEED (default 20261127), FUZZ_ONLY (comma-separated
+/// FUZZ_VARIANTS (how many, default 1,200), FUZZ_SEED (default 20261127), FUZZ_ONLY (comma-separated
 /// variant indices to replay alone) and FUZZ_REPORT (where the report is written).
 /// </summary>
 internal sealed record FuzzSettings(int Variants, int Seed, IReadOnlyList<int> Indices, string ReportPath)
 {
     public const int DefaultSeed = 20261127;
-    public const int DefaultVariants = 2000;
+    public const int DefaultVariants = 1200;
 
     public static FuzzSettings FromEnvironment()
     {

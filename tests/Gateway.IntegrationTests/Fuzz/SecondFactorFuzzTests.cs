@@ -21,6 +21,14 @@ public sealed class SecondFactorFuzzTests(RegistryFixture registry, ITestOutputH
         ["Gateway__Regulation__MaxFailures"] = "200000000",
     };
 
+    /// <summary>How many variants go through the gateway under a path: every catalogue entry at least once, CI's budget kept.</summary>
+    private const int PublicPathVariants = 150;
+
+    /// <summary>
+    /// The variants through a gateway at its root; then the first <see cref="PublicPathVariants"/> of them, on the same world
+    /// (its users enrolled in the shared store, its packages in the registry), through a gateway under <c>/npm/</c> (docs/ARCHITECTURE.md, "The gateway under a path"): every variant's target goes under the path, so the
+    /// stages must see exactly the npm path the registry acts on; reported on its own.
+    /// </summary>
     [Fact]
     public async Task StolenFirstFactor_WithoutSecondFactor_ChangesNothingAndYieldsNoCredential()
     {
@@ -28,6 +36,21 @@ public sealed class SecondFactorFuzzTests(RegistryFixture registry, ITestOutputH
         output.WriteLine($"fuzz seed {settings.Seed}, {settings.Variants} variants (FUZZ_SEED, FUZZ_VARIANTS, FUZZ_ONLY to change)");
         await using var gateway = await registry.StartGatewayAsync(s_noLockout);
         var world = await FuzzWorldBuilder.BuildAsync(registry, gateway);
+        await FuzzAsync(gateway, world, settings, probeStar: true);
+
+        var underPath = settings with
+        {
+            Indices = [.. settings.Indices.Take(PublicPathVariants)],
+            Variants = Math.Min(settings.Variants, PublicPathVariants),
+            ReportPath = settings.ReportPath.Replace("fuzz-report-", "fuzz-report-public-path-", StringComparison.Ordinal),
+        };
+        output.WriteLine($"the same world through a gateway under /npm/: {underPath.Variants} variants");
+        await using var prefixed = await registry.StartGatewayAsync(s_noLockout, publicPath: "/npm/");
+        await FuzzAsync(prefixed, world, underPath, probeStar: false);
+    }
+
+    private async Task FuzzAsync(GatewayProcess gateway, FuzzWorld world, FuzzSettings settings, bool probeStar)
+    {
         using var redis = await ConnectionMultiplexer.ConnectAsync(registry.Redis.ConnectionString);
         var tracePath = Path.ChangeExtension(settings.ReportPath, ".trace.txt");
         Directory.CreateDirectory(Path.GetDirectoryName(tracePath)!);
@@ -35,7 +58,10 @@ public sealed class SecondFactorFuzzTests(RegistryFixture registry, ITestOutputH
         var report = new FuzzReport(world, settings.Seed, trace);
         var runner = new FuzzRunner(gateway, new RegistryStateReader(registry.Verdaccio, redis.GetDatabase(), world), new CredentialDetector(registry.Verdaccio, world), report);
 
-        await ProbeStarAsync(runner, world);
+        if (probeStar)
+        {
+            await ProbeStarAsync(runner, world);
+        }
 
         var generator = new VariantGenerator(world, settings.Seed);
         var clock = Stopwatch.StartNew();

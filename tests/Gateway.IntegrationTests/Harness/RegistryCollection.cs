@@ -14,7 +14,7 @@ public sealed class RegistryCollection : ICollectionFixture<RegistryFixture>
 /// lifetimes), so collections side by side finish in well under the time of one. Test classes never share state
 /// across collections; each creates its own users and packages. xunit.runner.json allows four collections at once, as
 /// many as there are: none waits for a free thread (a class in a collection of its own could take one first and hold
-/// a registry collection back, as happened); the fourth, Verdaccio 9's, is done within a minute. Balanced by the
+/// a registry collection back, as happened); the fourth, Verdaccio 9's, takes about a minute. Balanced by the
 /// classes' measured times (docs/ARCHITECTURE.md, "Tests").
 /// </summary>
 [CollectionDefinition(Name)]

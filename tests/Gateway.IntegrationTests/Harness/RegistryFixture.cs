@@ -57,8 +57,10 @@ public class RegistryFixture : IAsyncLifetime
 
     /// <summary>A new gateway in front of this Verdaccio using this redis-server (caller disposes).</summary>
     /// <param name="host">Its public host: <c>localhost</c> where a pseudo-terminal must spot npm's web-login URL.</param>
-    internal Task<GatewayProcess> StartGatewayAsync(IReadOnlyDictionary<string, string?>? extraEnvironment = null, string? store = null, string host = "127.0.0.1") =>
-        GatewayProcess.StartAsync(Verdaccio.Url, store ?? Redis.ConnectionString, extraEnvironment, host: host);
+    /// <param name="publicPath">The path of its public URL (<c>/npm/</c>): it then serves everything under it.</param>
+    internal Task<GatewayProcess> StartGatewayAsync(
+        IReadOnlyDictionary<string, string?>? extraEnvironment = null, string? store = null, string host = "127.0.0.1", string publicPath = "/") =>
+        GatewayProcess.StartAsync(Verdaccio.Url, store ?? Redis.ConnectionString, extraEnvironment, host: host, publicPath: publicPath);
 
     /// <summary>One default-configured gateway shared by tests that need nothing special of it;
     /// started on first use, stopped with the fixture. Tests must not stop or reconfigure it.</summary>

@@ -13,10 +13,11 @@ public sealed class GatewayProcess : IAsyncDisposable
     private readonly TempDirectory? _ownedDataDir;
     private ChildProcess? _process;
 
-    private GatewayProcess(int port, string host, Dictionary<string, string?> environment, TempDirectory? ownedDataDir, string dataPath)
+    private GatewayProcess(int port, string host, string publicPath, Dictionary<string, string?> environment, TempDirectory? ownedDataDir, string dataPath)
     {
         Port = port;
-        Url = $"http://{host}:{port}";
+        Origin = $"http://{host}:{port}";
+        Url = Origin + publicPath.TrimEnd('/');
         DataPath = dataPath;
         _environment = environment;
         _ownedDataDir = ownedDataDir;
@@ -25,7 +26,10 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>Base URL without trailing slash.</summary>
+    /// <summary>Scheme, host and port: where it listens.</summary>
+    public string Origin { get; }
+
+    /// <summary>Base URL without trailing slash: <see cref="Origin"/>, plus the public path if it has one.</summary>
     public string Url { get; }
 
     /// <summary>Registry URL as npm wants it (with trailing slash).</summary>
@@ -54,12 +58,14 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// The host of its public URL and of the address it listens on. <c>localhost</c> for browser tests:
     /// WebAuthn's RP ID must be a host name, not an IP literal.
     /// </param>
+    /// <param name="publicPath">The path of its public URL (<c>/npm/</c>): it then serves everything under it.</param>
     public static async Task<GatewayProcess> StartAsync(
         string upstreamUrl,
         string store,
         IReadOnlyDictionary<string, string?>? extraEnvironment = null,
         string? dataPath = null,
-        string host = "127.0.0.1")
+        string host = "127.0.0.1",
+        string publicPath = "/")
     {
         var port = FreePort.Next();
         var owned = dataPath is null ? new TempDirectory("gateway-data") : null;
@@ -75,7 +81,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             ["DOTNET_NOLOGO"] = "1",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["Gateway__Upstream"] = upstreamUrl,
-            ["Gateway__PublicUrl"] = $"http://{host}:{port}",
+            ["Gateway__PublicUrl"] = $"http://{host}:{port}" + (publicPath == "/" ? "" : publicPath),
             ["Gateway__Store"] = store,
             ["Gateway__DataPath"] = dataPath,
             // Every test's client is 127.0.0.1 and the store is shared by the whole run: one network's wrong passwords
@@ -87,7 +93,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             env[key] = value;
         }
 
-        var gateway = new GatewayProcess(port, host, env, owned, dataPath);
+        var gateway = new GatewayProcess(port, host, publicPath, env, owned, dataPath);
         try
         {
             await gateway.StartProcessAsync();
@@ -122,7 +128,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         // Working directory = its build output, so it finds its appsettings.json as in production.
         var process = ChildProcess.Start(
             "dotnet",
-            [dll, "--urls", Url],
+            [dll, "--urls", Origin],
             Path.GetDirectoryName(dll)!,
             _environment,
             Output);

@@ -30,7 +30,7 @@ public sealed class AssetsTests
     [InlineData(GatewayUrls.AssertionOptions)]
     [InlineData(GatewayUrls.KeyOptions)]
     public void Script_CallsTheGatewaysCeremonyUrls(string url) =>
-        Assert.Contains($"postJson(\"{url}\"", Assets.Read(Assets.ScriptResource), StringComparison.Ordinal);
+        Assert.Contains($"postJson(at(\"{url}\")", Assets.Read(Assets.ScriptResource), StringComparison.Ordinal);
 
     [Fact]
     public void Read_UnknownAsset_SaysItIsNotEmbedded() =>

@@ -46,6 +46,9 @@ public class GatewayHost : IAsyncLifetime
     /// <summary>The path the stub registry lives under (e.g. <c>/repository/npm-hosted</c>), which <c>Gateway:Upstream</c> then carries.</summary>
     protected virtual string UpstreamPath => "";
 
+    /// <summary>The path of <c>Gateway:PublicUrl</c> without its trailing slash (e.g. <c>/npm</c>): the gateway then serves under it.</summary>
+    protected virtual string PublicPath => "";
+
     /// <summary>The host's services, for a test that sets up state the stub registry cannot (e.g. a recorded token).</summary>
     internal IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("Not started");
 
@@ -63,7 +66,7 @@ public class GatewayHost : IAsyncLifetime
         var settings = new Dictionary<string, string>
         {
             ["Gateway:Upstream"] = Registry.Url + (UpstreamPath.Length > 0 ? UpstreamPath + "/" : ""),
-            ["Gateway:PublicUrl"] = "http://localhost",
+            ["Gateway:PublicUrl"] = "http://localhost" + (PublicPath.Length > 0 ? PublicPath + "/" : ""),
             ["Gateway:Store"] = $"127.0.0.1:{Redis.Port}",
             ["Gateway:DataPath"] = _dataPath,
             ["Gateway:PolicyFile"] = RepoPaths.RoutePolicy,
@@ -135,7 +138,7 @@ public class GatewayHost : IAsyncLifetime
     /// <returns>The TOTP secret the authenticator app would keep.</returns>
     public async Task<byte[]> EnrolAsync(string user, string mode = "auth-and-writes")
     {
-        using var start = await Client.SendAsync(As(user, HttpMethod.Post, "/-/npm/v1/user",
+        using var start = await Client.SendAsync(As(user, HttpMethod.Post, PublicPath + "/-/npm/v1/user",
             "{\"tfa\":{\"mode\":\"" + mode + "\",\"password\":\"" + user + "-password\"}}"));
         var started = await start.Content.ReadAsStringAsync();
         Assert.True(start.IsSuccessStatusCode, started);
@@ -144,7 +147,7 @@ public class GatewayHost : IAsyncLifetime
         var key = TotpCodes.FromBase32(secret);
         var code = TotpCodes.Compute(key, DateTimeOffset.UtcNow);
 
-        using var confirm = await Client.SendAsync(As(user, HttpMethod.Post, "/-/npm/v1/user", "{\"tfa\":[\"" + code + "\"]}"));
+        using var confirm = await Client.SendAsync(As(user, HttpMethod.Post, PublicPath + "/-/npm/v1/user", "{\"tfa\":[\"" + code + "\"]}"));
         Assert.True(confirm.IsSuccessStatusCode, await confirm.Content.ReadAsStringAsync());
         return key;
     }

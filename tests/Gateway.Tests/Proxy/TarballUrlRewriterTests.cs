@@ -65,6 +65,32 @@ public sealed class TarballUrlRewriterTests
     public void UpstreamAtTheRoot_RewritesNothing() =>
         Assert.Null(new RegistryUris(new GatewayOptions { Upstream = "http://127.0.0.1:4873", PublicUrl = "http://localhost:8080" }).TarballBases);
 
+    /// <summary>
+    /// The gateway under a path, the registry at its root: it writes tarball URLs from the Host the gateway sends, without
+    /// the gateway's path; those get it, once (one already under it keeps it), however the bytes are split.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(int.MaxValue)]
+    public async Task GatewayUnderAPath_PutsTarballUrlsUnderIt_Once(int chunk)
+    {
+        var bases = new RegistryUris(new GatewayOptions { Upstream = "http://verdaccio:4873/", PublicUrl = "https://tools.example.com/npm/" }).TarballBases!;
+        const string packument = """
+            {"versions":{"1.0.0":{"dist":{"tarball":"https://tools.example.com/p/-/p-1.0.0.tgz"}},
+              "1.0.1":{"dist":{"tarball":"https://tools.example.com/npm/p/-/p-1.0.1.tgz"}},
+              "1.0.2":{"dist":{"tarball":"http://verdaccio:4873/p/-/p-1.0.2.tgz"}},
+              "1.0.3":{"dist":{"tarball":"https://tools.example.com/np"}}}}
+            """;
+
+        Assert.Equal("""
+            {"versions":{"1.0.0":{"dist":{"tarball":"https://tools.example.com/npm/p/-/p-1.0.0.tgz"}},
+              "1.0.1":{"dist":{"tarball":"https://tools.example.com/npm/p/-/p-1.0.1.tgz"}},
+              "1.0.2":{"dist":{"tarball":"https://tools.example.com/npm/p/-/p-1.0.2.tgz"}},
+              "1.0.3":{"dist":{"tarball":"https://tools.example.com/npm/np"}}}}
+            """, await RewriteAsync(packument, chunk, bases));
+    }
+
     [Theory]
     [InlineData("http://nexus:8081/repository/npm-hosted/", "/-/whoami", "http://nexus:8081/repository/npm-hosted/-/whoami")]
     [InlineData("http://nexus:8081/repository/npm-hosted", "/@s%2Fn?write=true", "http://nexus:8081/repository/npm-hosted/@s%2Fn?write=true")]
@@ -72,11 +98,11 @@ public sealed class TarballUrlRewriterTests
     public void For_PutsTheTargetUnderTheUpstreamsPath_ByteForByte(string upstream, string target, string expected) =>
         Assert.Equal(expected, new RegistryUris(new GatewayOptions { Upstream = upstream, PublicUrl = "http://localhost" }).For(target).OriginalString);
 
-    private static async Task<string> RewriteAsync(string text, int chunk)
+    private static async Task<string> RewriteAsync(string text, int chunk, TarballUrlBases? bases = null)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
         var output = new MemoryStream();
-        var stream = new TarballUrlStream(output, Registry.TarballBases!);
+        var stream = new TarballUrlStream(output, bases ?? Registry.TarballBases!);
         for (var at = 0; at < bytes.Length; at += chunk)
         {
             await stream.WriteAsync(bytes.AsMemory(at, Math.Min(chunk, bytes.Length - at)));

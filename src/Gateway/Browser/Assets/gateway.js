@@ -1,8 +1,11 @@
 // The gateway pages' only script (served at /-/gateway/assets/gateway.js; the pages' policy allows no inline script).
 // WebAuthn through the browser's JSON helpers (parseCreationOptionsFromJSON / parseRequestOptionsFromJSON / toJSON):
 // the server sends ASP.NET's options JSON as is and receives the credential's JSON as is.
-// The two JSON URLs are Http/GatewayUrls.cs's AssertionOptions and KeyOptions (a unit test keeps them equal).
+// The two JSON URLs are Http/GatewayUrls.cs's AssertionOptions and KeyOptions (a unit test keeps them equal), called
+// under the path this script was served from: the gateway may live under a path (docs/ARCHITECTURE.md, "The gateway under a path").
 "use strict";
+const publicPath = new URL(document.currentScript.src).pathname.replace(/\/-\/gateway\/assets\/gateway\.js$/, "");
+function at(gatewayUrl) { return publicPath + gatewayUrl; }
 function antiforgery(form) {
   const input = (form || document).querySelector('input[name="__RequestVerificationToken"]');
   return input ? input.value : "";
@@ -26,7 +29,7 @@ function showError(form, message) {
 async function useKey(button) {
   const form = button.closest("form");
   try {
-    const { ceremonyId, options } = await postJson("/-/gateway/webauthn/assertion-options", form, { subject: button.dataset.subject });
+    const { ceremonyId, options } = await postJson(at("/-/gateway/webauthn/assertion-options"), form, { subject: button.dataset.subject });
     const credential = await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) });
     form.querySelector('input[name="ceremonyId"]').value = ceremonyId;
     form.querySelector('input[name="credential"]').value = JSON.stringify(credential.toJSON());
@@ -36,7 +39,7 @@ async function useKey(button) {
 async function addKey(button) {
   const form = button.closest("form");
   try {
-    const { ceremonyId, options } = await postJson("/-/gateway/account/keys/options", form, {});
+    const { ceremonyId, options } = await postJson(at("/-/gateway/account/keys/options"), form, {});
     const credential = await navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options) });
     form.querySelector('input[name="ceremonyId"]').value = ceremonyId;
     form.querySelector('input[name="credential"]').value = JSON.stringify(credential.toJSON());
