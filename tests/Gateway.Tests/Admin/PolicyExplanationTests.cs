@@ -55,6 +55,19 @@ public sealed class PolicyExplanationTests
     }
 
     [Fact]
+    public void PackageWhosePublishesMustBeStaged_IsShown_AndATokensDirectPublishRefused()
+    {
+        var rules = new PackageRulesFile([new PackageRulesFile.PackageDefault("@acme/*", null, StagedPublishing.RequiredForTokens)], []);
+        var facts = Facts(TwoFactorMode.AuthAndWrites, Bypass("@acme/widget")) with { Rules = rules };
+
+        var text = Explain(facts);
+
+        Assert.Contains("staging:      required-for-tokens (package-rules.json)", text);
+        Assert.Contains("package rule: none", text);
+        Assert.Contains("decision:     refused 403: @acme/widget must be published through staging when a token publishes", text);
+    }
+
+    [Fact]
     public void TokenForAnotherPackage_IsRefusedNamingIt() =>
         Assert.Contains("refused 403: This token cannot publish @acme/widget", Explain(Facts(TwoFactorMode.AuthOnly, Bypass("left-pad"))));
 
