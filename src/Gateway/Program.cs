@@ -15,6 +15,7 @@ using Gateway.Policy;
 using Gateway.Proxy;
 using Gateway.Resilience;
 using Gateway.Security;
+using Gateway.Staging;
 using Gateway.Store;
 using Gateway.TwoFactor;
 using Gateway.WebAuthn;
@@ -50,6 +51,7 @@ try
     builder.AddAutomation();
     builder.AddSecurityKeys();
     builder.AddNpmFrontEnd();
+    builder.AddStaging();
     builder.AddNpmEndpoints();
     builder.AddBrowserFrontEnd();
     builder.AddRegistryProxy();

@@ -18,6 +18,12 @@ internal static class NpmEndpoints
         builder.Services.AddSingleton<PackageRuleEndpoint>();
         builder.Services.AddSingleton<LogoutEndpoint>();
         builder.Services.AddSingleton<WebLoginEndpoint>();
+        builder.Services.AddSingleton<StageCallers>();
+        builder.Services.AddSingleton<StagePublishEndpoint>();
+        builder.Services.AddSingleton<StageListEndpoint>();
+        builder.Services.AddSingleton<StageItemEndpoint>();
+        builder.Services.AddSingleton<StageApproveEndpoint>();
+        builder.Services.AddSingleton<StageRejectEndpoint>();
         return builder;
     }
 
@@ -34,8 +40,24 @@ internal static class NpmEndpoints
         table.Add(NpmAction.Access, Endpoint(NpmAction.Access, app.Services.GetRequiredService<PackageRuleEndpoint>().HandleAsync));
         table.Add(NpmAction.Logout, Endpoint(NpmAction.Logout, app.Services.GetRequiredService<LogoutEndpoint>().HandleAsync));
         table.Add(NpmAction.WebLogin, Endpoint(NpmAction.WebLogin, app.Services.GetRequiredService<WebLoginEndpoint>().HandleAsync));
+        MapStageEndpoints(app, table);
         app.MapBrowserFlowDone();
         return app;
+    }
+
+    /// <summary>npm's stage API, answered on any registry (docs/ARCHITECTURE.md, "Staged publishes").</summary>
+    private static void MapStageEndpoints(WebApplication app, NpmEndpointTable table)
+    {
+        table.Add(NpmAction.StagePublish, Endpoint(NpmAction.StagePublish, app.Services.GetRequiredService<StagePublishEndpoint>().HandleAsync));
+        table.Add(NpmAction.StageList, Endpoint(NpmAction.StageList, app.Services.GetRequiredService<StageListEndpoint>().HandleAsync));
+        var item = app.Services.GetRequiredService<StageItemEndpoint>();
+        foreach (var action in StageItemEndpoint.Actions)
+        {
+            table.Add(action, Endpoint(action, item.HandleAsync));
+        }
+
+        table.Add(NpmAction.StageApprove, Endpoint(NpmAction.StageApprove, app.Services.GetRequiredService<StageApproveEndpoint>().HandleAsync));
+        table.Add(NpmAction.StageReject, Endpoint(NpmAction.StageReject, app.Services.GetRequiredService<StageRejectEndpoint>().HandleAsync));
     }
 
     private static Endpoint Endpoint(NpmAction action, RequestDelegate handler) =>

@@ -43,9 +43,13 @@ public sealed class NpmAction
     public static readonly NpmAction OidcExchange = Npm("oidc-exchange", ProtectionClass.Writes, governance: true);
 
     // Staged publishing: staging asks for no code (npm does not wrap it in otplease); approving and rejecting do.
-    public static readonly NpmAction StagePublish = Npm("stage-publish", ProtectionClass.None);
+    // The gateway answers them all (Endpoints/Stage*): the reads and staging mean nothing without an account the registry knows.
+    public static readonly NpmAction StagePublish = Npm("stage-publish", ProtectionClass.None, needsCredential: true);
     public static readonly NpmAction StageApprove = Npm("stage-approve", ProtectionClass.Writes);
     public static readonly NpmAction StageReject = Npm("stage-reject", ProtectionClass.Writes);
+    public static readonly NpmAction StageList = Npm("stage-list", ProtectionClass.None, needsCredential: true);
+    public static readonly NpmAction StageView = Npm("stage-view", ProtectionClass.None, needsCredential: true);
+    public static readonly NpmAction StageTarball = Npm("stage-tarball", ProtectionClass.None, needsCredential: true);
 
     // Credentials and the account.
     public static readonly NpmAction Login = Npm("login", ProtectionClass.Auth);
