@@ -17,7 +17,7 @@ namespace Gateway.Staging;
 /// <remarks>
 /// Only string boundaries, containers and the keys on the way are tracked; on valid JSON that finds the attachment's data
 /// exactly as a parser would. Anything else — unbalanced, truncated, a second data string — leaves a document the parser
-/// refuses, or is refused here. The data must be plain base64 (no escapes), as every npm client sends it.
+/// refuses, or is refused here. The data must be base64, as every npm client sends it (escaped characters read as a parser reads them).
 /// </remarks>
 internal sealed class PublishBodyScanner : IDisposable
 {
@@ -34,6 +34,7 @@ internal sealed class PublishBodyScanner : IDisposable
     private readonly MemoryStream _document = new();
     private readonly List<Frame> _frames = [];
     private readonly byte[] _key = new byte[MaxKeyBytes];
+    private readonly byte[] _escape = new byte[6];
     private readonly byte[] _base64 = ArrayPool<byte>.Shared.Rent(Base64Window);
     private readonly byte[] _chunk = ArrayPool<byte>.Shared.Rent(ChunkSize + (2 * Base64Window));
     private readonly IncrementalHash _sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
@@ -42,6 +43,7 @@ internal sealed class PublishBodyScanner : IDisposable
     private bool _escaped;
     private bool _expectKey;
     private int _keyLength;
+    private int _escapeLength;
     private int _base64Fill;
     private int _chunkFill;
     private long _tarballLength;
@@ -193,11 +195,79 @@ internal sealed class PublishBodyScanner : IDisposable
         return input.Length;
     }
 
-    /// <summary>The attachment's base64: decoded and hashed, never kept in the document.</summary>
+    /// <summary>
+    /// The attachment's base64: decoded and hashed, never kept in the document. JSON may spell a character as an escape
+    /// (<c>\/</c>, <c>\u002B</c>: what some serialisers write for <c>/</c> and <c>+</c>); read as a parser reads it.
+    /// </summary>
     private int ScanData(ReadOnlySpan<byte> input)
     {
-        var end = input.IndexOfAny((byte)'"', (byte)'\\');
-        var content = end < 0 ? input : input[..end];
+        var i = 0;
+        while (i < input.Length)
+        {
+            if (_escapeLength > 0)
+            {
+                i += ScanDataEscape(input[i..]);
+                continue;
+            }
+
+            var rest = input[i..];
+            var end = rest.IndexOfAny((byte)'"', (byte)'\\');
+            AppendBase64(end < 0 ? rest : rest[..end]);
+            if (end < 0)
+            {
+                return input.Length;
+            }
+
+            i += end + 1;
+            if (rest[end] == '\\')
+            {
+                _escape[0] = (byte)'\\';
+                _escapeLength = 1;
+                continue;
+            }
+
+            Decode(final: true);
+            Keep((byte)'"');
+            _mode = Mode.Structure;
+            return i;
+        }
+
+        return input.Length;
+    }
+
+    /// <summary>One escape inside the data: <c>\/</c> or <c>\uXXXX</c> naming a base64 character; anything else is not base64.</summary>
+    private int ScanDataEscape(ReadOnlySpan<byte> input)
+    {
+        var i = 0;
+        while (i < input.Length && _escapeLength < EscapeLength())
+        {
+            _escape[_escapeLength++] = input[i++];
+        }
+
+        if (_escapeLength < EscapeLength())
+        {
+            return i;
+        }
+
+        var text = Encoding.ASCII.GetString(_escape, 0, _escapeLength);
+        var character = text == "\\/" ? '/'
+            : text.Length == 6 && text[1] == 'u' && int.TryParse(text.AsSpan(2), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var code)
+                ? (char)code : '\0';
+        if (!char.IsAsciiLetterOrDigit(character) && character is not ('+' or '/' or '='))
+        {
+            throw Refused(StatusCodes.Status400BadRequest, "The tarball's data is not valid base64.");
+        }
+
+        AppendBase64([(byte)character]);
+        _escapeLength = 0;
+        return i;
+    }
+
+    /// <summary>Bytes an escape takes: <c>\uXXXX</c> six, any other two.</summary>
+    private int EscapeLength() => _escapeLength >= 2 && _escape[1] == 'u' ? 6 : 2;
+
+    private void AppendBase64(ReadOnlySpan<byte> content)
+    {
         while (content.Length > 0)
         {
             var take = Math.Min(content.Length, Base64Window - _base64Fill);
@@ -209,21 +279,6 @@ internal sealed class PublishBodyScanner : IDisposable
                 Decode(final: false);
             }
         }
-
-        if (end < 0)
-        {
-            return input.Length;
-        }
-
-        if (input[end] == '\\')
-        {
-            throw Refused(StatusCodes.Status400BadRequest, "The tarball's data must be plain base64.");
-        }
-
-        Decode(final: true);
-        Keep((byte)'"');
-        _mode = Mode.Structure;
-        return end + 1;
     }
 
     /// <summary>Decodes whole quads, holding the last one back until the end (it may carry padding).</summary>

@@ -9,8 +9,12 @@ public sealed class NpmCli : IDisposable
 {
     private readonly TempDirectory _dir;
 
-    public NpmCli(string registryUrl)
+    private readonly string _executable;
+
+    /// <param name="executable">The npm to run: <c>npm</c> on PATH unless given, e.g. <see cref="Pinned"/>.</param>
+    public NpmCli(string registryUrl, string? executable = null)
     {
+        _executable = executable ?? "npm";
         RegistryUrl = registryUrl.EndsWith('/') ? registryUrl : registryUrl + "/";
         _dir = new TempDirectory("npm");
         Directory.CreateDirectory(HomePath);
@@ -20,6 +24,9 @@ public sealed class NpmCli : IDisposable
     }
 
     public string RegistryUrl { get; }
+
+    /// <summary>The npm pinned in <c>tests/clients/&lt;id&gt;</c> (e.g. <c>npm11</c>: 11.21, which has <c>npm stage</c>).</summary>
+    public static string Pinned(string id) => Path.Combine(RepoPaths.Root, "tests", "clients", id, "node_modules", ".bin", "npm");
 
     public string HomePath => _dir.Combine("home");
 
@@ -92,7 +99,7 @@ public sealed class NpmCli : IDisposable
     /// without a terminal (<c>CI=true</c>: no progress spinners, no prompts).</summary>
     public Task<NpmResult> RunAsync(string workingDirectory, params string[] args)
     {
-        var info = new ProcessStartInfo("npm") { WorkingDirectory = workingDirectory };
+        var info = new ProcessStartInfo(_executable) { WorkingDirectory = workingDirectory };
         foreach (var arg in args.Concat(IsolationArguments))
         {
             info.ArgumentList.Add(arg);
@@ -108,7 +115,7 @@ public sealed class NpmCli : IDisposable
     /// npm prompts, and takes the web path, only on a TTY. URLs it prints are not opened (<c>--browser=false</c>).
     /// </summary>
     public PtySession StartInPty(string workingDirectory, string[] args, params PtyStep[] steps) =>
-        PtySession.Start("npm " + string.Join(' ', args), ["npm", .. args, "--browser=false", .. IsolationArguments], workingDirectory, ApplyIsolatedEnvironment, steps);
+        PtySession.Start("npm " + string.Join(' ', args), [_executable, .. args, "--browser=false", .. IsolationArguments], workingDirectory, ApplyIsolatedEnvironment, steps);
 
     /// <summary>Runs <c>npm args…</c> in a pseudo-terminal to its end, performing <paramref name="steps"/> (see <see cref="StartInPty"/>).</summary>
     public async Task<PtyResult> RunInPtyAsync(string workingDirectory, string[] args, params PtyStep[] steps)
