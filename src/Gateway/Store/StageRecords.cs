@@ -71,7 +71,7 @@ internal sealed class StageRecords(IConnectionMultiplexer store, [FromKeyedServi
     /// <summary>The ids staged at or before <paramref name="cutoffMs"/>.</summary>
     public async ValueTask<IReadOnlyList<string>> StagedBeforeAsync(long cutoffMs, CancellationToken cancellation) =>
         await guard.ExecuteAsync<IReadOnlyList<string>>(async _ =>
-            [.. (await Db.SortedSetRangeByScoreAsync(StoreKeys.StageIndex, double.NegativeInfinity, cutoffMs)).Select(v => (string)v!)], cancellation);
+            [.. (await Db.SortedSetRangeByScoreAsync(StoreKeys.StageIndex, 0, cutoffMs)).Select(v => (string)v!)], cancellation);
 
     /// <summary>
     /// Takes the stage out of the index; true for the one caller that did, which then owns the removal (and its audit
