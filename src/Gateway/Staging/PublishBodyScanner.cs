@@ -36,7 +36,9 @@ internal sealed class PublishBodyScanner : IDisposable
     private readonly byte[] _key = new byte[MaxKeyBytes];
     private readonly byte[] _escape = new byte[6];
     private readonly byte[] _base64 = ArrayPool<byte>.Shared.Rent(Base64Window);
-    private readonly byte[] _chunk = ArrayPool<byte>.Shared.Rent(ChunkSize + (2 * Base64Window));
+    // Not pooled: the store client holds a chunk until it is written, and a write cut off by the store's timeout could
+    // still be pending after the request failed; a buffer of its own is never handed to another request meanwhile.
+    private readonly byte[] _chunk = new byte[ChunkSize + (2 * Base64Window)];
     private readonly IncrementalHash _sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
     private readonly IncrementalHash _sha512 = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
     private Mode _mode;
@@ -359,7 +361,6 @@ internal sealed class PublishBodyScanner : IDisposable
     public void Dispose()
     {
         ArrayPool<byte>.Shared.Return(_base64);
-        ArrayPool<byte>.Shared.Return(_chunk);
         _sha1.Dispose();
         _sha512.Dispose();
         _document.Dispose();

@@ -31,9 +31,9 @@ internal sealed class StagedDocumentContent : HttpContent
         {
             for (var i = 0; i < _stage.Chunks; i++)
             {
-                var chunk = await _records.ReadChunkAsync(_stage.Id, i, cancellationToken)
+                using var chunk = await _records.ReadChunkAsync(_stage.Id, i, cancellationToken)
                     ?? throw new InvalidOperationException($"Stage {_stage.Id} lost its tarball chunk {i} (removed or expired meanwhile).");
-                Base64.EncodeToUtf8(chunk, encoded, out _, out var written);
+                Base64.EncodeToUtf8(chunk.Memory.Span, encoded, out _, out var written);
                 await stream.WriteAsync(encoded.AsMemory(0, written), cancellationToken);
             }
         }

@@ -119,9 +119,9 @@ internal sealed partial class StagedPublishes(StageRecords records, IOptions<Sta
     {
         for (var i = 0; i < stage.Chunks; i++)
         {
-            var chunk = await records.ReadChunkAsync(stage.Id, i, cancellation)
+            using var chunk = await records.ReadChunkAsync(stage.Id, i, cancellation)
                 ?? throw new InvalidOperationException($"Stage {stage.Id} lost its tarball chunk {i} (removed or expired meanwhile).");
-            await destination.WriteAsync(chunk, cancellation);
+            await destination.WriteAsync(chunk.Memory, cancellation);
         }
     }
 

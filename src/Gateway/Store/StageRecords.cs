@@ -1,3 +1,4 @@
+using System.Buffers;
 using Gateway.Resilience;
 using StackExchange.Redis;
 
@@ -28,9 +29,12 @@ internal sealed class StageRecords(IConnectionMultiplexer store, [FromKeyedServi
     public async ValueTask WriteChunkAsync(string id, int index, ReadOnlyMemory<byte> chunk, TimeSpan lifetime, CancellationToken cancellation) =>
         await guard.ExecuteAsync(async _ => await Db.StringSetAsync(StoreKeys.StageChunk(id, index), chunk, lifetime), cancellation);
 
-    /// <summary>One chunk of a staged tarball, or null when it is gone (expired or removed meanwhile).</summary>
-    public async ValueTask<byte[]?> ReadChunkAsync(string id, int index, CancellationToken cancellation) =>
-        await guard.ExecuteAsync(async _ => (byte[]?)await Db.StringGetAsync(StoreKeys.StageChunk(id, index)), cancellation);
+    /// <summary>
+    /// One chunk of a staged tarball in pooled memory (the caller disposes it), or null when it is gone (expired or removed
+    /// meanwhile): a 192 KiB array per chunk would be garbage on the large-object heap, and a 100 MB tarball has 530 of them.
+    /// </summary>
+    public async ValueTask<IMemoryOwner<byte>?> ReadChunkAsync(string id, int index, CancellationToken cancellation) =>
+        await guard.ExecuteAsync<IMemoryOwner<byte>?>(async _ => await Db.StringGetLeaseAsync(StoreKeys.StageChunk(id, index)), cancellation);
 
     /// <summary>Claims <paramref name="package"/>@<paramref name="version"/> for the stage <paramref name="id"/>; false when another stage holds it.</summary>
     public async ValueTask<bool> ClaimVersionAsync(string package, string version, string id, TimeSpan lifetime, CancellationToken cancellation) =>

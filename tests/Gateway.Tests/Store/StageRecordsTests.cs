@@ -31,7 +31,11 @@ public abstract class StageRecordsTests(IStoreFixture store)
         var found = await _records.FindAsync(_id, default);
         Assert.Equal(stage with { Document = [] }, found! with { Document = [] });
         Assert.Equal(stage.Document, found.Document);
-        Assert.Equal(chunks[1], await _records.ReadChunkAsync(_id, 1, default));
+        using (var chunk = await _records.ReadChunkAsync(_id, 1, default))
+        {
+            Assert.Equal(chunks[1], chunk!.Memory.ToArray());
+        }
+
         Assert.Contains(_id, await _records.NewestFirstAsync(default));
         Assert.True(await Db.KeyTimeToLiveAsync(StoreKeys.StageChunk(_id, 0)) > TimeSpan.FromMinutes(4));
 
