@@ -94,10 +94,6 @@ internal sealed partial class StagedPublishes(StageRecords records, IOptions<Sta
     /// <summary>Removes a received publish that is not kept after all (refused after it was read).</summary>
     public Task DiscardAsync(string id, ScannedBody body) => DiscardAsync(id, body.Chunks, null, null);
 
-    /// <summary>Whether a stage holds the version (a direct publish of it would collide with its approval).</summary>
-    public ValueTask<bool> IsStagedAsync(string package, string version, CancellationToken cancellation) =>
-        records.IsVersionStagedAsync(package, version, cancellation);
-
     /// <summary>The stage, or null when there is none or it is older than <see cref="StagingOptions.MaxAge"/> (the sweep removes it).</summary>
     public async ValueTask<StoredStage?> FindAsync(string id, CancellationToken cancellation) =>
         await records.FindAsync(id, cancellation) is { } stage && !IsExpired(stage) ? stage : null;
