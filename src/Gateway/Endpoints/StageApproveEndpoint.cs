@@ -31,7 +31,7 @@ internal sealed partial class StageApproveEndpoint(
     public async Task HandleAsync(HttpContext context)
     {
         var caller = await callers.CallerAsync(context);
-        var stage = await callers.VisibleStageAsync(context, caller);
+        var stage = await callers.VisibleStageAsync(context, caller, withDocument: true);
         var (status, error) = await PublishAsync(context, stage);
         if (status is >= 200 and < 300 || (status == StatusCodes.Status409Conflict && await PublishedAlreadyAsync(context, stage)))
         {

@@ -41,11 +41,12 @@ internal sealed class StageCallers(IdentityResolver identities, RegistryPackumen
     }
 
     /// <summary>The stage the path names (<c>/-/stage/&lt;id&gt;[/…]</c>) if the caller may see it; 404 otherwise — malformed, unknown, expired or not theirs alike.</summary>
-    public async Task<StoredStage> VisibleStageAsync(HttpContext context, CallerIdentity caller)
+    /// <param name="withDocument">Also the held publish document (an approval sends it).</param>
+    public async Task<StoredStage> VisibleStageAsync(HttpContext context, CallerIdentity caller, bool withDocument = false)
     {
         var segments = context.GatewayFeature().Path.Segments;
         if (segments.Length >= 3 && StagedPublishes.ParseId(segments[2]) is { } id
-            && await stages.FindAsync(id, context.RequestAborted) is { } stage
+            && await stages.FindAsync(id, context.RequestAborted, withDocument) is { } stage
             && await CanSeeAsync(context, caller, stage, []))
         {
             return stage;

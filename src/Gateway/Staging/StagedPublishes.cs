@@ -95,8 +95,9 @@ internal sealed partial class StagedPublishes(StageRecords records, IOptions<Sta
     public Task DiscardAsync(string id, ScannedBody body) => DiscardAsync(id, body.Chunks, null, null);
 
     /// <summary>The stage, or null when there is none or it is older than <see cref="StagingOptions.MaxAge"/> (the sweep removes it).</summary>
-    public async ValueTask<StoredStage?> FindAsync(string id, CancellationToken cancellation) =>
-        await records.FindAsync(id, cancellation) is { } stage && !IsExpired(stage) ? stage : null;
+    /// <param name="withDocument">Also the publish document: only an approval sends it.</param>
+    public async ValueTask<StoredStage?> FindAsync(string id, CancellationToken cancellation, bool withDocument = false) =>
+        await records.FindAsync(id, cancellation, withDocument) is { } stage && !IsExpired(stage) ? stage : null;
 
     /// <summary>Every live stage, newest first.</summary>
     public async IAsyncEnumerable<StoredStage> NewestFirstAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)
@@ -137,7 +138,7 @@ internal sealed partial class StagedPublishes(StageRecords records, IOptions<Sta
         var cutoff = (time.GetUtcNow() - Options.MaxAge).ToUnixTimeMilliseconds();
         foreach (var id in await records.StagedBeforeAsync(cutoff, cancellation))
         {
-            var stage = await records.FindAsync(id, cancellation);
+            var stage = await records.FindAsync(id, cancellation, withDocument: false);
             if (await records.RemoveAsync(id, stage, cancellation))
             {
                 removed.Add((id, stage));

@@ -9,6 +9,7 @@ namespace Gateway.Store;
 /// tarball's base64, the byte offset where that goes back in) and the tarball itself in fixed-size chunks under keys
 /// sharing the record's slot (docs/ARCHITECTURE.md, "Staged publishes").
 /// </summary>
+/// <remarks>Found without its document (lists, views), <see cref="Document"/> is empty.</remarks>
 internal sealed record StoredStage(
     string Id, string Package, string Version, string Actor, long StagedAtMs, string Item, byte[] Document, long DataOffset, long TarballLength, int Chunks);
 
@@ -61,8 +62,14 @@ internal sealed class StageRecords(IConnectionMultiplexer store, [FromKeyedServi
             return await Db.SortedSetAddAsync(StoreKeys.StageIndex, stage.Id, stage.StagedAtMs);
         }, cancellation);
 
-    public async ValueTask<StoredStage?> FindAsync(string id, CancellationToken cancellation) =>
-        await guard.ExecuteAsync(async _ => Read(id, await Db.HashGetAllAsync(StoreKeys.Stage(id))), cancellation);
+    /// <param name="withDocument">Also the publish document (up to <c>Gateway:Staging:MaxDocumentBytes</c>): only an approval needs it.</param>
+    public async ValueTask<StoredStage?> FindAsync(string id, CancellationToken cancellation, bool withDocument = true) =>
+        await guard.ExecuteAsync(async _ =>
+        {
+            var fields = withDocument ? Fields : Summary;
+            var values = await Db.HashGetAsync(StoreKeys.Stage(id), fields);
+            return values[0].IsNull ? null : Read(id, fields.Zip(values).ToDictionary(f => (string)f.First!, f => f.Second));
+        }, cancellation);
 
     /// <summary>Every staged id, newest first.</summary>
     public async ValueTask<IReadOnlyList<string>> NewestFirstAsync(CancellationToken cancellation) =>
@@ -119,15 +126,12 @@ internal sealed class StageRecords(IConnectionMultiplexer store, [FromKeyedServi
         }
     }
 
-    private static StoredStage? Read(string id, HashEntry[] fields)
-    {
-        if (fields.Length == 0)
-        {
-            return null;
-        }
+    private static readonly RedisValue[] Summary = ["package", "version", "actor", "stagedAt", "item", "dataOffset", "tarballLength", "chunks"];
 
-        var map = fields.ToDictionary(f => (string)f.Name!, f => f.Value);
-        return new StoredStage(id, (string)map["package"]!, (string)map["version"]!, (string)map["actor"]!, (long)map["stagedAt"],
-            (string)map["item"]!, (byte[])map["document"]!, (long)map["dataOffset"], (long)map["tarballLength"], (int)map["chunks"]);
-    }
+    private static readonly RedisValue[] Fields = [.. Summary, "document"];
+
+    private static StoredStage Read(string id, Dictionary<string, RedisValue> map) =>
+        new(id, (string)map["package"]!, (string)map["version"]!, (string)map["actor"]!, (long)map["stagedAt"],
+            (string)map["item"]!, map.TryGetValue("document", out var document) ? (byte[])document! : [], (long)map["dataOffset"],
+            (long)map["tarballLength"], (int)map["chunks"]);
 }
