@@ -69,7 +69,8 @@ internal sealed partial class StagedPublishes(StageRecords records, IOptions<Sta
     /// <summary>Keeps a received publish: claims its version (409 when another stage holds it), then writes and lists the record.</summary>
     public async Task<StageItem> KeepAsync(string id, StagedPublish publish, ScannedBody body, string actor, CancellationToken cancellation)
     {
-        if (!await records.ClaimVersionAsync(publish.Package, publish.Version, id, KeyLifetime, cancellation))
+        if (!await records.ClaimVersionAsync(publish.Package, publish.Version, id, KeyLifetime, cancellation)
+            && !await ReclaimFromExpiredAsync(publish, id, cancellation))
         {
             await DiscardAsync(id, body.Chunks, null, null);
             throw new ClientInputException(StatusCodes.Status409Conflict, $"{publish.Package}@{publish.Version} is already staged.");
@@ -93,6 +94,22 @@ internal sealed partial class StagedPublishes(StageRecords records, IOptions<Sta
 
     /// <summary>Removes a received publish that is not kept after all (refused after it was read).</summary>
     public Task DiscardAsync(string id, ScannedBody body) => DiscardAsync(id, body.Chunks, null, null);
+
+    /// <summary>
+    /// A version held by an expired stage the sweep has not removed yet is free: its claim is released (only if that
+    /// stage still holds it) and claimed again. A holder without a record is a stage still being written, and keeps it.
+    /// </summary>
+    private async Task<bool> ReclaimFromExpiredAsync(StagedPublish publish, string id, CancellationToken cancellation)
+    {
+        if (await records.VersionHolderAsync(publish.Package, publish.Version, cancellation) is not { } holder
+            || await records.FindAsync(holder, cancellation, withDocument: false) is not { } held || !IsExpired(held))
+        {
+            return false;
+        }
+
+        await records.ReleaseVersionAsync(publish.Package, publish.Version, holder, cancellation);
+        return await records.ClaimVersionAsync(publish.Package, publish.Version, id, KeyLifetime, cancellation);
+    }
 
     /// <summary>The stage, or null when there is none or it is older than <see cref="StagingOptions.MaxAge"/> (the sweep removes it).</summary>
     /// <param name="withDocument">Also the publish document: only an approval sends it.</param>

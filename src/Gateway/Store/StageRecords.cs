@@ -41,6 +41,14 @@ internal sealed class StageRecords(IConnectionMultiplexer store, [FromKeyedServi
     public async ValueTask<bool> ClaimVersionAsync(string package, string version, string id, TimeSpan lifetime, CancellationToken cancellation) =>
         await guard.ExecuteAsync(async _ => await Db.StringSetAsync(StoreKeys.StagedVersion(package, version), id, lifetime, When.NotExists), cancellation);
 
+    /// <summary>The stage id holding the version, if any.</summary>
+    public async ValueTask<string?> VersionHolderAsync(string package, string version, CancellationToken cancellation) =>
+        await guard.ExecuteAsync(async _ => (string?)await Db.StringGetAsync(StoreKeys.StagedVersion(package, version)), cancellation);
+
+    /// <summary>Releases the version if <paramref name="id"/> still holds it (compare and delete, one script).</summary>
+    public async ValueTask ReleaseVersionAsync(string package, string version, string id, CancellationToken cancellation) =>
+        await guard.ExecuteAsync(async _ => await Db.ScriptEvaluateAsync(ReleaseIfOwner, [StoreKeys.StagedVersion(package, version)], [id]), cancellation);
+
     /// <summary>Whether a stage holds the version.</summary>
     public async ValueTask<bool> IsVersionStagedAsync(string package, string version, CancellationToken cancellation) =>
         await guard.ExecuteAsync(async _ => await Db.KeyExistsAsync(StoreKeys.StagedVersion(package, version)), cancellation);
