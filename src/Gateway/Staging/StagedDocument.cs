@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Gateway.Http;
+using Gateway.Store;
 
 namespace Gateway.Staging;
 
@@ -49,7 +50,7 @@ internal static class StagedDocument
 
         var (version, manifest) = Single(root, "versions", "A staged publish must contain exactly one version.");
         var (filename, attachment) = Single(root, "_attachments", "A staged publish must carry exactly one attachment, its tarball.");
-        if (!Version.IsWellFormed(version) || !manifest.TryGetProperty("version", out var named) || named.ValueKind != JsonValueKind.String || named.GetString() != version)
+        if (!StoreKeys.IsWellFormedVersion(version) || !manifest.TryGetProperty("version", out var named) || named.ValueKind != JsonValueKind.String || named.GetString() != version)
         {
             throw Malformed("The version's key and its manifest's version must be the same well-formed version.");
         }
@@ -171,11 +172,4 @@ internal static class StagedDocument
     }
 
     private static ClientInputException Malformed(string message) => new(StatusCodes.Status400BadRequest, message);
-
-    /// <summary>The versions a store key may carry (semver's characters).</summary>
-    private static class Version
-    {
-        public static bool IsWellFormed(string version) =>
-            version is { Length: > 0 and <= 256 } && version.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '+' or '-');
-    }
 }

@@ -155,11 +155,13 @@ internal static class StoreKeys
             ? stageId
             : throw new ArgumentException("A stage id that is not a lowercase UUID reached a store key.", nameof(stageId));
 
-    /// <summary>Versions (semver: letters, digits, <c>.+-</c>), checked where the publish document named one.</summary>
+    /// <summary>Versions a key may carry: semver's characters (letters, digits, <c>.+-</c>), at most 256.</summary>
+    internal static bool IsWellFormedVersion(string version) =>
+        version is { Length: > 0 and <= 256 } && version.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '+' or '-');
+
+    /// <summary>Checked where the publish document named it (<see cref="IsWellFormedVersion"/>); this is the last line.</summary>
     internal static string CheckedVersion(string version) =>
-        version is { Length: > 0 and <= 256 } && version.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '+' or '-')
-            ? version
-            : throw new ArgumentException("A version that is not well-formed reached a store key.", nameof(version));
+        IsWellFormedVersion(version) ? version : throw new ArgumentException("A version that is not well-formed reached a store key.", nameof(version));
 
     /// <summary>
     /// <c>gw:user:{name}</c>: the user's slot. Usernames have no braces (<see cref="Accounts.Usernames"/>), so the
