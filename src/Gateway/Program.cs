@@ -16,6 +16,7 @@ using Gateway.Policy;
 using Gateway.Proxy;
 using Gateway.Resilience;
 using Gateway.Security;
+using Gateway.Staging;
 using Gateway.Store;
 using Gateway.TwoFactor;
 using Gateway.WebAuthn;
@@ -51,6 +52,7 @@ try
     builder.AddAutomation();
     builder.AddSecurityKeys();
     builder.AddNpmFrontEnd();
+    builder.AddStaging();
     builder.AddNpmEndpoints();
     builder.AddBrowserFrontEnd();
     builder.AddRegistryProxy();

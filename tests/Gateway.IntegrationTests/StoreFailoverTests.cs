@@ -42,6 +42,29 @@ public sealed class StoreFailoverTests(RegistryFixture registry, ITestOutputHelp
         });
 
         await store.WaitUntilHealthyAsync();
+        await StagedPublishOnTheClusterAsync(store.ConnectionString);
+    }
+
+    /// <summary>
+    /// A staged publish on the healed cluster: its record and chunks in one slot (one transaction, one delete), its version
+    /// claim and the index in others; staged, listed, read back and approved, then gone.
+    /// </summary>
+    private async Task StagedPublishOnTheClusterAsync(string storeConnection)
+    {
+        await using var gateway = await StartGatewayAsync(storeConnection);
+        var user = await gateway.EnrolAsync(await registry.CreateUserAsync("clusterstage"));
+        var name = RegistryFixture.UniquePackageName("clusterstaged");
+        var document = PublishDocuments.Create(name, "1.0.0");
+
+        var staged = await gateway.SendAsync(HttpMethod.Post, "/-/stage/package/" + name, user.Token, body: document);
+        var id = staged.Json?["stageId"]?.GetValue<string>() ?? throw new InvalidOperationException(staged.ToString());
+        var tarball = await gateway.SendAsync(HttpMethod.Get, $"/-/stage/{id}/tarball", user.Token);
+        var approved = await gateway.SendAsync(HttpMethod.Post, $"/-/stage/{id}/approve", user.Token, await Totp.CodeAsync(user.Secret));
+
+        Assert.Equal(HttpStatusCode.OK, tarball.Status);
+        Assert.True(approved.Status == HttpStatusCode.Created, approved.ToString());
+        Assert.Equal("1.0.0", (await registry.Verdaccio.GetPackumentAsync(name))?["dist-tags"]?["latest"]?.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, (await gateway.SendAsync(HttpMethod.Get, $"/-/stage/{id}", user.Token)).Status);
     }
 
     [Fact]

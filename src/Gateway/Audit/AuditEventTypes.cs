@@ -57,6 +57,18 @@ public static class AuditEventTypes
     /// <summary>A maintainer changed a package's two-factor rule; outcome: the rule.</summary>
     public const string PackageRuleChanged = "package-rule-changed";
 
+    /// <summary>A publish was staged for approval (<c>npm stage publish</c>); user: who staged it; outcome: <c>&lt;version&gt; &lt;stage id&gt;</c>.</summary>
+    public const string Staged = "staged";
+
+    /// <summary>A staged publish was approved and the registry accepted it; user: the approver; outcome: <c>&lt;version&gt; &lt;stage id&gt; staged-by:&lt;user&gt;</c>.</summary>
+    public const string StageApproved = "stage-approved";
+
+    /// <summary>A staged publish was rejected (<c>npm stage reject</c>); user: who rejected it; outcome as for <see cref="StageApproved"/>.</summary>
+    public const string StageRejected = "stage-rejected";
+
+    /// <summary>A staged publish waited longer than <c>Gateway:Staging:MaxAge</c> and was removed; user: who staged it; outcome: <c>&lt;version&gt; &lt;stage id&gt;</c>.</summary>
+    public const string StageExpired = "stage-expired";
+
     /// <summary>
     /// A user signed in on the gateway's pages (action <c>account</c>) or completed a web login for npm (action
     /// <c>web-login</c>); outcome: what was proven (<c>password</c>, or the second factor).

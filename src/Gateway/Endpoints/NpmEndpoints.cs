@@ -10,7 +10,7 @@ namespace Gateway.Endpoints;
 /// every forwarded request (docs/ARCHITECTURE.md, "Endpoints"): chosen by the action the route policy matched
 /// (<see cref="NpmEndpointTable"/>), except the <c>doneUrl</c> npm polls, which is the gateway's own URL. A new npm
 /// family adds its endpoint here. The stage API's endpoints are added only when
-/// <see cref="StagingModeOptions.AnsweredByGateway"/> (<c>Gateway:Staging:Mode</c> = <c>gateway</c>); in <c>upstream</c>
+/// <see cref="StagingOptions.AnsweredByGateway"/> (<c>Gateway:Staging:Mode</c> = <c>gateway</c>); in <c>upstream</c>
 /// mode the same actions, decided the same way, go to the registry.
 /// </summary>
 internal static class NpmEndpoints
@@ -22,9 +22,12 @@ internal static class NpmEndpoints
         builder.Services.AddSingleton<PackageRuleEndpoint>();
         builder.Services.AddSingleton<LogoutEndpoint>();
         builder.Services.AddSingleton<WebLoginEndpoint>();
-        // Whether the stage routes are answered here or forwarded to a registry with its own stage API.
-        builder.Services.AddSingleton<IValidateOptions<StagingModeOptions>, StagingModeOptionsValidator>();
-        builder.Services.AddOptions<StagingModeOptions>().Bind(builder.Configuration.GetSection(StagingModeOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<StageCallers>();
+        builder.Services.AddSingleton<StagePublishEndpoint>();
+        builder.Services.AddSingleton<StageListEndpoint>();
+        builder.Services.AddSingleton<StageItemEndpoint>();
+        builder.Services.AddSingleton<StageApproveEndpoint>();
+        builder.Services.AddSingleton<StageRejectEndpoint>();
         return builder;
     }
 
@@ -41,8 +44,28 @@ internal static class NpmEndpoints
         table.Add(NpmAction.Access, Endpoint(NpmAction.Access, app.Services.GetRequiredService<PackageRuleEndpoint>().HandleAsync));
         table.Add(NpmAction.Logout, Endpoint(NpmAction.Logout, app.Services.GetRequiredService<LogoutEndpoint>().HandleAsync));
         table.Add(NpmAction.WebLogin, Endpoint(NpmAction.WebLogin, app.Services.GetRequiredService<WebLoginEndpoint>().HandleAsync));
+        if (app.Services.GetRequiredService<IOptions<StagingOptions>>().Value.AnsweredByGateway)
+        {
+            MapStageEndpoints(app, table);
+        }
+
         app.MapBrowserFlowDone();
         return app;
+    }
+
+    /// <summary>npm's stage API, answered on any registry (docs/ARCHITECTURE.md, "Staged publishes").</summary>
+    private static void MapStageEndpoints(WebApplication app, NpmEndpointTable table)
+    {
+        table.Add(NpmAction.StagePublish, Endpoint(NpmAction.StagePublish, app.Services.GetRequiredService<StagePublishEndpoint>().HandleAsync));
+        table.Add(NpmAction.StageList, Endpoint(NpmAction.StageList, app.Services.GetRequiredService<StageListEndpoint>().HandleAsync));
+        var item = app.Services.GetRequiredService<StageItemEndpoint>();
+        foreach (var action in StageItemEndpoint.Actions)
+        {
+            table.Add(action, Endpoint(action, item.HandleAsync));
+        }
+
+        table.Add(NpmAction.StageApprove, Endpoint(NpmAction.StageApprove, app.Services.GetRequiredService<StageApproveEndpoint>().HandleAsync));
+        table.Add(NpmAction.StageReject, Endpoint(NpmAction.StageReject, app.Services.GetRequiredService<StageRejectEndpoint>().HandleAsync));
     }
 
     private static Endpoint Endpoint(NpmAction action, RequestDelegate handler) =>

@@ -103,4 +103,15 @@ internal static class LogEvents
     // Staged publishing's rules (Browser/AccountPages.Staging.cs): 1680-1699
     public const int PackageStagingChanged = 1680;
     public const int PackageStagingRefused = 1681;
+
+    // Staged publishes (Endpoints/Stage*, Staging/), range 1640-1679
+    public const int ClientInputRefused = 1640;
+    public const int Staged = 1641;
+    public const int StageApproved = 1642;
+    public const int StageRejected = 1643;
+    public const int StageExpired = 1644;
+    public const int StageApproveRefusedByRegistry = 1645;
+    public const int StageApproveRegistryUnavailable = 1646;
+    public const int StageSweepFailed = 1647;
+    public const int StageDiscarded = 1648;
 }

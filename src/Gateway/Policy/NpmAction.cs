@@ -45,9 +45,12 @@ public sealed class NpmAction
     // Staged publishing: staging asks for no code (npm does not wrap it in otplease) but is decided on its caller and
     // token; approving and rejecting take a verified second factor from an account with 2FA, in both modes, whatever
     // the token (npmjs: "Please enable 2fa for your account"), so their least class is auth.
-    public static readonly NpmAction StagePublish = Npm("stage-publish", ProtectionClass.None, stages: true);
+    public static readonly NpmAction StagePublish = Npm("stage-publish", ProtectionClass.None, needsCredential: true, stages: true);
     public static readonly NpmAction StageApprove = Npm("stage-approve", ProtectionClass.Auth, secondFactorAlways: true);
     public static readonly NpmAction StageReject = Npm("stage-reject", ProtectionClass.Auth, secondFactorAlways: true);
+    public static readonly NpmAction StageList = Npm("stage-list", ProtectionClass.None, needsCredential: true);
+    public static readonly NpmAction StageView = Npm("stage-view", ProtectionClass.None, needsCredential: true);
+    public static readonly NpmAction StageTarball = Npm("stage-tarball", ProtectionClass.None, needsCredential: true);
 
     // Credentials and the account.
     public static readonly NpmAction Login = Npm("login", ProtectionClass.Auth);

@@ -14,6 +14,7 @@ internal static class UpstreamClient
     public static WebApplicationBuilder AddUpstreamClient(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(new RegistryUris(builder.ValidatedGatewayOptions()));
+        builder.Services.AddSingleton<RegistryPackuments>();
         builder.Services.AddHttpClient(Name, client => client.Timeout = TimeSpan.FromSeconds(10));
         return builder;
     }

@@ -138,6 +138,39 @@ internal static class StoreKeys
     public static RedisKey UserScopes(string username) => UserTag(username) + ":scopes";
 
     /// <summary>
+    /// Hash (TTL: the staging lifetime, docs/ARCHITECTURE.md "Staged publishes"): a staged publish's record — the list item,
+    /// the publish document without its tarball, where the tarball goes back in, its length and chunk count. Tagged with
+    /// the stage id, so the record and its tarball chunks share one cluster slot and are removed by one command.
+    /// </summary>
+    public static RedisKey Stage(string stageId) => StageTag(stageId);
+
+    /// <summary>String (the record's TTL): the <paramref name="index"/>-th fixed-size piece of a staged tarball.</summary>
+    public static RedisKey StageChunk(string stageId, int index) => StageTag(stageId) + ":tarball:" + index;
+
+    /// <summary>Sorted set: every staged publish's id, scored by when it was staged (Unix ms); what lists and expiry walk.</summary>
+    public const string StageIndex = "gw:stage-index";
+
+    /// <summary>String (the record's TTL): <c>package@version</c> → the id staging it; claimed with <c>SET NX</c>, so a version is staged once.</summary>
+    public static RedisKey StagedVersion(string package, string version) =>
+        "gw:stage-version:" + CheckedPackage(package) + "@" + CheckedVersion(version);
+
+    private static string StageTag(string stageId) => "gw:stage:{" + CheckedStageId(stageId) + "}";
+
+    /// <summary>Stage ids are lowercase UUIDs, made by the gateway and checked where a client names one.</summary>
+    internal static string CheckedStageId(string stageId) =>
+        stageId.Length == 36 && Guid.TryParseExact(stageId, "D", out _) && stageId.All(c => c is '-' or (>= '0' and <= '9') or (>= 'a' and <= 'f'))
+            ? stageId
+            : throw new ArgumentException("A stage id that is not a lowercase UUID reached a store key.", nameof(stageId));
+
+    /// <summary>Versions a key may carry: semver's characters (letters, digits, <c>.+-</c>), at most 256.</summary>
+    internal static bool IsWellFormedVersion(string version) =>
+        version is { Length: > 0 and <= 256 } && version.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '+' or '-');
+
+    /// <summary>Checked where the publish document named it (<see cref="IsWellFormedVersion"/>); this is the last line.</summary>
+    internal static string CheckedVersion(string version) =>
+        IsWellFormedVersion(version) ? version : throw new ArgumentException("A version that is not well-formed reached a store key.", nameof(version));
+
+    /// <summary>
     /// <c>gw:user:{name}</c>: the user's slot. Usernames have no braces (<see cref="Accounts.Usernames"/>), so the
     /// tag is the whole name and two users' keys never share a tag.
     /// </summary>

@@ -26,9 +26,12 @@ public sealed class NpmCli : IDisposable
     }
 
     /// <summary>npm 11.21 from tests/clients/npm11 (the client matrix's): <c>npm stage</c> as npm 11 ships it.</summary>
-    public static string Npm11 => Path.Combine(RepoPaths.Root, "tests", "clients", "npm11", "node_modules", ".bin", "npm");
+    public static string Npm11 => Pinned("npm11");
 
     public string RegistryUrl { get; }
+
+    /// <summary>The npm pinned in <c>tests/clients/&lt;id&gt;</c> (e.g. <c>npm11</c>: 11.21, which has <c>npm stage</c>).</summary>
+    public static string Pinned(string id) => Path.Combine(RepoPaths.Root, "tests", "clients", id, "node_modules", ".bin", "npm");
 
     public string HomePath => _dir.Combine("home");
 
@@ -117,7 +120,7 @@ public sealed class NpmCli : IDisposable
     /// npm prompts, and takes the web path, only on a TTY. URLs it prints are not opened (<c>--browser=false</c>).
     /// </summary>
     public PtySession StartInPty(string workingDirectory, string[] args, params PtyStep[] steps) =>
-        PtySession.Start("npm " + string.Join(' ', args), ["npm", .. args, "--browser=false", .. IsolationArguments], workingDirectory, ApplyIsolatedEnvironment, steps);
+        PtySession.Start("npm " + string.Join(' ', args), [_executable, .. args, "--browser=false", .. IsolationArguments], workingDirectory, ApplyIsolatedEnvironment, steps);
 
     /// <summary>Runs <c>npm args…</c> in a pseudo-terminal to its end, performing <paramref name="steps"/> (see <see cref="StartInPty"/>).</summary>
     public async Task<PtyResult> RunInPtyAsync(string workingDirectory, string[] args, params PtyStep[] steps)

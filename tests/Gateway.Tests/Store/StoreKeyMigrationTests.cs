@@ -67,7 +67,11 @@ public sealed class StoreKeyMigrationTests(EmbeddedGarnetFixture store) : IClass
         RedisKey[] perDone = [StoreKeys.FlowDone("d1"), StoreKeys.FlowResult("d1")];
 
         Assert.Single(perUser.Select(Slot).Distinct());
+        const string stage = "1b4e28ba-2fa1-11d2-883f-0016d3cca427";
+        RedisKey[] perStage = [StoreKeys.Stage(stage), StoreKeys.StageChunk(stage, 0), StoreKeys.StageChunk(stage, 529)];
+
         Assert.Single(perDone.Select(Slot).Distinct());
+        Assert.Single(perStage.Select(Slot).Distinct());
         Assert.NotEqual(Slot(StoreKeys.User(user)), Slot(StoreKeys.User("bob")));
     }
 
