@@ -16,7 +16,13 @@ namespace Gateway.Endpoints;
 /// and the accounts the registry lists as the package's maintainers when the viewer reads its packument with their own
 /// credential (where the registry lists none, those who published it through the gateway) — docs/SECURITY.md, "Staged publishes".
 /// </summary>
-internal sealed class StageCallers(IdentityResolver identities, RegistryPackuments packuments, Automation.PackageRuleBook rules, StagedPublishes stages, AuditTrail audit)
+/// <remarks>
+/// A stage-only token (<c>read-write-stage-only</c>) sees only the stages it made itself, never its account's others nor
+/// the maintainers' view: it is CI's credential, and a person looks at the rest with their own login (docs/SECURITY.md,
+/// "Staged publishes"). Approving and rejecting are refused to it before any endpoint runs.
+/// </remarks>
+internal sealed class StageCallers(
+    IdentityResolver identities, RegistryPackuments packuments, Automation.PackageRuleBook rules, Automation.TokenLedger tokens, StagedPublishes stages, AuditTrail audit)
 {
     private const string UnknownCredential =
         "The registry does not accept these credentials (log in again with npm login). The 2FA gateway stages and shows staged publishes only to an account the registry knows.";
@@ -58,6 +64,11 @@ internal sealed class StageCallers(IdentityResolver identities, RegistryPackumen
     /// <param name="maintained">Packages already looked up in this request (a list reads each package's packument once).</param>
     public async Task<bool> CanSeeAsync(HttpContext context, CallerIdentity caller, StoredStage stage, Dictionary<string, bool> maintained)
     {
+        if (await IsStageOnlyTokenAsync(context, caller))
+        {
+            return stage.StagerCredential == caller.CredentialId;
+        }
+
         if (stage.Actor == caller.Username)
         {
             return true;
@@ -69,6 +80,20 @@ internal sealed class StageCallers(IdentityResolver identities, RegistryPackumen
         }
 
         return maintains;
+    }
+
+    private async ValueTask<bool> IsStageOnlyTokenAsync(HttpContext context, CallerIdentity caller)
+    {
+        if (context.Items.TryGetValue(typeof(StageCallers), out var known))
+        {
+            return (bool)known!;
+        }
+
+        var bearer = Automation.TokenLedger.BearerToken(context.Request.Headers.Authorization.ToString());
+        var stageOnly = bearer is not null
+            && await tokens.FindAsync(caller.Username, bearer, context.RequestAborted) is { Permission: Automation.TokenPermission.StageOnly };
+        context.Items[typeof(StageCallers)] = stageOnly;
+        return stageOnly;
     }
 
     /// <summary>A package the registry does not show this caller (404: a new package) is maintained by nobody they can see.</summary>

@@ -50,7 +50,7 @@ internal sealed partial class StagePublishEndpoint(
             throw;
         }
 
-        var item = await stages.KeepAsync(id, publish, body, caller.Username, context.RequestAborted);
+        var item = await stages.KeepAsync(id, publish, body, caller, context.RequestAborted);
         LogStaged(logger, id, publish.Package, publish.Version, publish.Tag, body.TarballLength, caller.Username);
         await audit.RecordAsync(AuditEventTypes.Staged, caller.Username, $"{publish.Version} {id}", Policy.NpmAction.StagePublish.Name, publish.Package, context.RequestAborted);
         context.Response.StatusCode = StatusCodes.Status201Created;

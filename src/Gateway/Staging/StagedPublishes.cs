@@ -1,6 +1,7 @@
 using System.Buffers;
 using Gateway.Configuration;
 using Gateway.Http;
+using Gateway.Identity;
 using Gateway.Store;
 using Microsoft.Extensions.Options;
 
@@ -67,7 +68,7 @@ internal sealed partial class StagedPublishes(StageRecords records, IOptions<Sta
     }
 
     /// <summary>Keeps a received publish: claims its version (409 when another stage holds it), then writes and lists the record.</summary>
-    public async Task<StageItem> KeepAsync(string id, StagedPublish publish, ScannedBody body, string actor, CancellationToken cancellation)
+    public async Task<StageItem> KeepAsync(string id, StagedPublish publish, ScannedBody body, CallerIdentity stager, CancellationToken cancellation)
     {
         if (!await records.ClaimVersionAsync(publish.Package, publish.Version, id, KeyLifetime, cancellation)
             && !await ReclaimFromExpiredAsync(publish, id, cancellation))
@@ -77,11 +78,11 @@ internal sealed partial class StagedPublishes(StageRecords records, IOptions<Sta
         }
 
         var now = time.GetUtcNow();
-        var item = StageItem.For(id, publish, actor, now);
+        var item = StageItem.For(id, publish, stager.Username, now);
         try
         {
-            await records.SaveAsync(new StoredStage(id, publish.Package, publish.Version, actor, now.ToUnixTimeMilliseconds(), item.ToJson(),
-                body.Document, body.DataOffset, body.TarballLength, body.Chunks), KeyLifetime, cancellation);
+            await records.SaveAsync(new StoredStage(id, publish.Package, publish.Version, stager.Username, now.ToUnixTimeMilliseconds(), item.ToJson(),
+                body.Document, body.DataOffset, body.TarballLength, body.Chunks, stager.CredentialId), KeyLifetime, cancellation);
         }
         catch
         {

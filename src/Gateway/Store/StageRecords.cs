@@ -11,7 +11,8 @@ namespace Gateway.Store;
 /// </summary>
 /// <remarks>Found without its document (lists, views), <see cref="Document"/> is empty.</remarks>
 internal sealed record StoredStage(
-    string Id, string Package, string Version, string Actor, long StagedAtMs, string Item, byte[] Document, long DataOffset, long TarballLength, int Chunks);
+    string Id, string Package, string Version, string Actor, long StagedAtMs, string Item, byte[] Document, long DataOffset, long TarballLength, int Chunks,
+    string StagerCredential = "");
 
 /// <summary>
 /// Staged publishes, where every instance reads them: records, tarball chunks, the index lists and expiry walk, and the
@@ -63,7 +64,7 @@ internal sealed class StageRecords(IConnectionMultiplexer store, [FromKeyedServi
             [
                 new("package", stage.Package), new("version", stage.Version), new("actor", stage.Actor), new("stagedAt", stage.StagedAtMs),
                 new("item", stage.Item), new("document", stage.Document), new("dataOffset", stage.DataOffset),
-                new("tarballLength", stage.TarballLength), new("chunks", stage.Chunks),
+                new("tarballLength", stage.TarballLength), new("chunks", stage.Chunks), new("credential", stage.StagerCredential),
             ]);
             _ = transaction.KeyExpireAsync(key, lifetime);
             await transaction.ExecuteAsync();
@@ -134,12 +135,12 @@ internal sealed class StageRecords(IConnectionMultiplexer store, [FromKeyedServi
         }
     }
 
-    private static readonly RedisValue[] Summary = ["package", "version", "actor", "stagedAt", "item", "dataOffset", "tarballLength", "chunks"];
+    private static readonly RedisValue[] Summary = ["package", "version", "actor", "stagedAt", "item", "dataOffset", "tarballLength", "chunks", "credential"];
 
     private static readonly RedisValue[] Fields = [.. Summary, "document"];
 
     private static StoredStage Read(string id, Dictionary<string, RedisValue> map) =>
         new(id, (string)map["package"]!, (string)map["version"]!, (string)map["actor"]!, (long)map["stagedAt"],
             (string)map["item"]!, map.TryGetValue("document", out var document) ? (byte[])document! : [], (long)map["dataOffset"],
-            (long)map["tarballLength"], (int)map["chunks"]);
+            (long)map["tarballLength"], (int)map["chunks"], map.TryGetValue("credential", out var credential) && !credential.IsNull ? (string)credential! : "");
 }

@@ -2,7 +2,9 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Gateway.Automation;
 using Gateway.TwoFactor;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Tests.Hosting;
 
@@ -133,6 +135,33 @@ public sealed class StageHostTests(GatewayHost host) : IClassFixture<GatewayHost
         using var malformed = await SendAsync("carl", HttpMethod.Get, "/-/stage/not-a-uuid");
         using var unknown = await SendAsync("carl", HttpMethod.Get, $"/-/stage/{Guid.NewGuid()}/tarball");
         Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.NotFound, HttpStatusCode.NotFound), (anonymous.StatusCode, malformed.StatusCode, unknown.StatusCode));
+    }
+
+    [Fact]
+    public async Task StageOnlyToken_SeesOnlyWhatItStaged_NotItsAccountsOtherStages()
+    {
+        var package = "stage-ci-" + Guid.NewGuid().ToString("N")[..8];
+        var token = "cia-token"; // the stub registry's whoami: cia's
+        await host.Services.GetRequiredService<TokenLedger>().RecordAsync(new TokenAttributes(
+            "cia", "key-ci", "ci", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1), [], [], TokenPermission.StageOnly, [], false), token, default);
+        var byToken = await StageAsync("cia", package, Document(package, "1.0.0").Body);
+
+        // The same account with its password (a person's login) stages another version.
+        using var byPassword = new HttpRequestMessage(HttpMethod.Post, $"/-/stage/package/{package}")
+        {
+            Content = new StringContent(Document(package, "1.1.0").Body, Encoding.UTF8, "application/json"),
+        };
+        byPassword.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("cia:cia-password")));
+        var byPerson = (await JsonAsync(await host.Client.SendAsync(byPassword), HttpStatusCode.Created)).GetProperty("stageId").GetString()!;
+
+        var listed = await JsonAsync(await SendAsync("cia", HttpMethod.Get, $"/-/stage?package={package}"), HttpStatusCode.OK);
+        Assert.Equal([byToken], listed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
+        Assert.Equal(1, listed.GetProperty("total").GetInt32());
+        using var other = await SendAsync("cia", HttpMethod.Get, $"/-/stage/{byPerson}");
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        using var otherTarball = await SendAsync("cia", HttpMethod.Get, $"/-/stage/{byPerson}/tarball");
+        Assert.Equal(HttpStatusCode.NotFound, otherTarball.StatusCode);
+        await JsonAsync(await SendAsync("cia", HttpMethod.Get, $"/-/stage/{byToken}"), HttpStatusCode.OK);
     }
 
     private async Task<int> StageKeysAsync() => await host.StoreClient.GetServers()[0].KeysAsync(pattern: "gw:stage*").CountAsync();

@@ -1,5 +1,6 @@
 using Gateway.Configuration;
 using Gateway.Http;
+using Gateway.Identity;
 using Gateway.Staging;
 using Gateway.Store;
 using Gateway.Tests.Store;
@@ -26,20 +27,20 @@ public sealed class StagedPublishesTests(RedisServerFixture store)
         var publish = new StagedPublish(_package, "1.0.0", "latest", "public", "00", _package + "-1.0.0.tgz");
         var body = new ScannedBody([1], 0, 0, 0, "00", []);
         var first = StagedPublishes.NewId();
-        await stages.KeepAsync(first, publish, body, "alice", default);
+        await stages.KeepAsync(first, publish, body, new CallerIdentity("alice", "credential-of-alice"), default);
 
-        var again = await Assert.ThrowsAsync<ClientInputException>(() => stages.KeepAsync(StagedPublishes.NewId(), publish, body, "bob", default));
+        var again = await Assert.ThrowsAsync<ClientInputException>(() => stages.KeepAsync(StagedPublishes.NewId(), publish, body, new CallerIdentity("bob", "credential-of-bob"), default));
         Assert.Equal(409, again.Status);
 
         _time.Advance(TimeSpan.FromMinutes(10));
         Assert.Null(await stages.FindAsync(first, default));
         var second = StagedPublishes.NewId();
-        await stages.KeepAsync(second, publish, body, "bob", default);
+        await stages.KeepAsync(second, publish, body, new CallerIdentity("bob", "credential-of-bob"), default);
 
         var swept = await stages.ExpireAsync(default);
         Assert.Equal(first, Assert.Single(swept, s => s.Id == first || s.Id == second).Id);
         Assert.DoesNotContain(await stages.ExpireAsync(default), s => s.Id == first);
         Assert.Equal("bob", (await stages.FindAsync(second, default))?.Actor);
-        Assert.Equal(409, (await Assert.ThrowsAsync<ClientInputException>(() => stages.KeepAsync(StagedPublishes.NewId(), publish, body, "carol", default))).Status);
+        Assert.Equal(409, (await Assert.ThrowsAsync<ClientInputException>(() => stages.KeepAsync(StagedPublishes.NewId(), publish, body, new CallerIdentity("carol", "credential-of-carol"), default))).Status);
     }
 }
