@@ -16,6 +16,7 @@ using Gateway.Proxy;
 using Gateway.Resilience;
 using Gateway.Security;
 using Gateway.Store;
+using Gateway.TrustedPublishing;
 using Gateway.TwoFactor;
 using Gateway.WebAuthn;
 using Microsoft.Extensions.Options;
@@ -48,6 +49,7 @@ try
     builder.AddIdentity();
     builder.AddTwoFactor();
     builder.AddAutomation();
+    builder.AddTrustedPublishing();
     builder.AddSecurityKeys();
     builder.AddNpmFrontEnd();
     builder.AddNpmEndpoints();

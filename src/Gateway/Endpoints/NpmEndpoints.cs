@@ -18,6 +18,10 @@ internal static class NpmEndpoints
         builder.Services.AddSingleton<PackageRuleEndpoint>();
         builder.Services.AddSingleton<LogoutEndpoint>();
         builder.Services.AddSingleton<WebLoginEndpoint>();
+        builder.Services.AddSingleton<PackageMaintainers>();
+        builder.Services.AddSingleton<OidcExchangeEndpoint>();
+        builder.Services.AddSingleton<TrustEndpoint>();
+        builder.Services.AddSingleton<VisibilityEndpoint>();
         return builder;
     }
 
@@ -34,6 +38,9 @@ internal static class NpmEndpoints
         table.Add(NpmAction.Access, Endpoint(NpmAction.Access, app.Services.GetRequiredService<PackageRuleEndpoint>().HandleAsync));
         table.Add(NpmAction.Logout, Endpoint(NpmAction.Logout, app.Services.GetRequiredService<LogoutEndpoint>().HandleAsync));
         table.Add(NpmAction.WebLogin, Endpoint(NpmAction.WebLogin, app.Services.GetRequiredService<WebLoginEndpoint>().HandleAsync));
+        table.Add(NpmAction.OidcExchange, Endpoint(NpmAction.OidcExchange, app.Services.GetRequiredService<OidcExchangeEndpoint>().HandleAsync));
+        table.Add(NpmAction.Trust, Endpoint(NpmAction.Trust, app.Services.GetRequiredService<TrustEndpoint>().HandleAsync));
+        table.Add(NpmAction.Visibility, Endpoint(NpmAction.Visibility, app.Services.GetRequiredService<VisibilityEndpoint>().HandleAsync));
         app.MapBrowserFlowDone();
         return app;
     }

@@ -96,4 +96,12 @@ internal static class LogEvents
 
     // An upstream under a path (Npm/TarballUrlMiddleware)
     public const int TarballUrlsNotRewritten = 1500;
+
+    // Trusted publishing (TrustedPublishing/, Endpoints/): ids 1700-1739
+    public const int OidcExchangeRefused = 1700;
+    public const int OidcExchanged = 1701;
+    public const int OidcRegistryCredentialRefused = 1702;
+    public const int TrustChanged = 1703;
+    public const int TrustedPublisherRefused = 1704;
+    public const int TrustedPublisherForwarded = 1705;
 }

@@ -37,6 +37,7 @@ internal static class StoreRegistration
         builder.Services.AddSingleton<AuditRecords>();
         builder.Services.AddSingleton<TokenRecords>();
         builder.Services.AddSingleton<PackageRules>();
+        builder.Services.AddSingleton<TrustRecords>();
         return builder;
     }
 

@@ -127,8 +127,10 @@ public sealed class RoutePolicyClassificationTests
     [InlineData("PUT", "/-/stage/package/demo-pkg", PublishBody, "stage-publish", "demo-pkg", N)]
     [InlineData("POST", "/-/stage/1b4e28ba-2fa1-11d2-883f-0016d3cca427/approve", null, "stage-approve", null, W)]
     [InlineData("DELETE", "/-/stage/1b4e28ba-2fa1-11d2-883f-0016d3cca427", null, "stage-reject", null, W)]
-    [InlineData("POST", "/-/package/@acme%2fwidget/trust", """{"type":"github"}""", "trust", "@acme/widget", W)]
-    [InlineData("DELETE", "/-/package/@acme%2fwidget/trust/abc123", null, "trust", "@acme/widget", W)]
+    [InlineData("POST", "/-/package/@acme%2fwidget/trust", """{"type":"github"}""", "trust", "@acme/widget", A)]
+    [InlineData("GET", "/-/package/@acme%2fwidget/trust", null, "trust", "@acme/widget", A)]
+    [InlineData("DELETE", "/-/package/@acme%2fwidget/trust/abc123", null, "trust", "@acme/widget", A)]
+    [InlineData("GET", "/-/package/@acme%2fwidget/visibility", null, "package-visibility", "@acme/widget", N)]
     [InlineData("POST", "/-/npm/v1/oidc/token/exchange/package/@acme%2fwidget", null, "oidc-exchange", "@acme/widget", W)]
     [InlineData("POST", "/-/npm/v1/oidc/token/exchange/package/demo-pkg", null, "oidc-exchange", "demo-pkg", W)]
     // §4.2, §5 login, logout
