@@ -21,6 +21,15 @@ public sealed class NpmCli : IDisposable
 
     public string RegistryUrl { get; }
 
+    /// <summary>
+    /// A pinned client's bin folder (<see cref="RepoPaths.ClientBin"/>), put first on PATH so its <c>npm</c> (and, for
+    /// npm 12, its Node 22) runs instead of the system's; null: the system's npm.
+    /// </summary>
+    public string? BinFolder { get; init; }
+
+    /// <summary>More environment for every command (a CI job's variables); a null value removes one.</summary>
+    public Dictionary<string, string?> Environment { get; } = [];
+
     public string HomePath => _dir.Combine("home");
 
     public string CachePath => _dir.Combine("cache");
@@ -92,7 +101,7 @@ public sealed class NpmCli : IDisposable
     /// without a terminal (<c>CI=true</c>: no progress spinners, no prompts).</summary>
     public Task<NpmResult> RunAsync(string workingDirectory, params string[] args)
     {
-        var info = new ProcessStartInfo("npm") { WorkingDirectory = workingDirectory };
+        var info = new ProcessStartInfo(BinFolder is null ? "npm" : Path.Combine(BinFolder, "npm")) { WorkingDirectory = workingDirectory };
         foreach (var arg in args.Concat(IsolationArguments))
         {
             info.ArgumentList.Add(arg);
@@ -100,6 +109,16 @@ public sealed class NpmCli : IDisposable
 
         ApplyIsolatedEnvironment(info.Environment);
         info.Environment["CI"] = "true";
+        if (BinFolder is not null)
+        {
+            info.Environment["PATH"] = BinFolder + ":" + info.Environment["PATH"];
+        }
+
+        foreach (var (key, value) in Environment)
+        {
+            info.Environment[key] = value;
+        }
+
         return ClientCommand.RunAsync(info, "npm " + string.Join(' ', args));
     }
 
