@@ -102,6 +102,5 @@ internal static class LogEvents
     public const int OidcExchanged = 1701;
     public const int OidcRegistryCredentialRefused = 1702;
     public const int TrustChanged = 1703;
-    public const int TrustedPublisherRefused = 1704;
     public const int TrustedPublisherForwarded = 1705;
 }

@@ -183,7 +183,6 @@ public sealed class RoutePolicyClassificationTests
     [InlineData("GET", "/-/user/org.couchdb.user:bob", null, "user-get", null, N)]
     [InlineData("GET", "/-/user/org.couchdb.user:alice?write=true", null, "user-get", null, N)]
     [InlineData("GET", "/-/package/@acme%2fwidget/dist-tags", null, "dist-tag-ls", "@acme/widget", N)]
-    [InlineData("GET", "/-/package/@acme%2fwidget/trust", null, "read", null, N)]
     [InlineData("GET", "/-/v1/done/abc", null, "read", null, N)]
     [InlineData("GET", "/-/all", null, "read", null, N)]
     [InlineData("OPTIONS", "/demo-pkg", null, "read", null, N)]
