@@ -75,13 +75,14 @@ public sealed class NpmCli : IDisposable
     }
 
     /// <summary>The flags appended to every npm command so that only this instance's config, cache and
-    /// registry are used (also in a pseudo-terminal).</summary>
+    /// registry are used (also in a pseudo-terminal). In <c>--key=value</c> form: npm 12's <c>trust</c> subcommands
+    /// take <c>--key value</c> for an unknown positional argument.</summary>
     public IReadOnlyList<string> IsolationArguments =>
     [
-        "--userconfig", UserConfigPath,
-        "--globalconfig", GlobalConfigPath,
-        "--cache", CachePath,
-        "--registry", RegistryUrl,
+        "--userconfig=" + UserConfigPath,
+        "--globalconfig=" + GlobalConfigPath,
+        "--cache=" + CachePath,
+        "--registry=" + RegistryUrl,
         "--no-audit", "--no-fund", "--no-update-notifier",
     ];
 
