@@ -16,6 +16,12 @@ public sealed record TrustedPublisher(
     /// <summary>The gateway's exchanged tokens start with this, so the stages know one without a lookup (never a registry's prefix).</summary>
     public const string TokenPrefix = "gwoidc_";
 
+    /// <summary>
+    /// The key such a token is recorded under among its account's tokens (what <c>npm token revoke</c> names): the registry
+    /// has no such token, so the gateway revokes it itself (Npm/TokenLedgerMiddleware).
+    /// </summary>
+    public const string KeyPrefix = "oidc-";
+
     public static bool IsExchangedToken(string? token) => token is not null && token.StartsWith(TokenPrefix, StringComparison.Ordinal);
 
     /// <summary>How the audit trail names the workflow.</summary>

@@ -91,11 +91,11 @@ internal sealed partial class TokenExchange(
         var publisher = workflow with { CanPublish = configuration.Allows(TrustConfiguration.CreatePackage), CanStage = configuration.Allows(TrustConfiguration.CreateStagedPackage) };
         var token = TrustedPublisher.TokenPrefix + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
         var expires = now + settings.TokenLifetime;
-        var attributes = new TokenAttributes(owner.Username, RegistryKey: "oidc-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+        var attributes = new TokenAttributes(owner.Username, RegistryKey: TrustedPublisher.KeyPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
             Name: "trusted publishing: " + publisher.Project, now, expires, [package], [],
             publisher.CanPublish ? TokenPermission.ReadWrite : TokenPermission.StageOnly, [], BypassTwoFactor: false, Publisher: publisher);
         await tokens.RecordAsync(attributes, token, cancellation);
-        await audit.RecordAsync(AuditEventTypes.OidcExchanged, owner.Username, Permissions(publisher) + " " + publisher.Describe(),
+        await audit.RecordAsync(AuditEventTypes.OidcExchanged, owner.Username, Permissions(publisher) + " key=" + attributes.RegistryKey + " " + publisher.Describe(),
             Policy.NpmAction.OidcExchange.Name, package, cancellation);
         LogExchanged(logger, package, owner.Username, publisher.Describe());
         return (new ExchangedToken(token, now, expires), null);

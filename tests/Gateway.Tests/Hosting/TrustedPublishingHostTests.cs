@@ -182,6 +182,30 @@ public sealed class TrustedPublishingHostTests(TrustedPublishingHost host) : ICl
     }
 
     [Fact]
+    public async Task ExchangedToken_RevokedByItsAccountWithNpmTokenRevoke_IsRefusedThereafter_RegistryNeverAsked()
+    {
+        var token = await ExchangedTokenAsync("@stub/revoked", "revoked");
+        var keys = await host.StoreClient.GetDatabase().HashKeysAsync("gw:user:{ci-bot}:tokens");
+        var key = keys.Select(k => k.ToString()).Single(k => k.StartsWith("oidc-", StringComparison.Ordinal)
+            && host.StoreClient.GetDatabase().HashGet("gw:user:{ci-bot}:tokens", k).ToString() is { Length: > 0 } hash
+            && host.StoreClient.GetDatabase().StringGet("gw:user:{ci-bot}:token:" + hash).ToString().Contains("revoked", StringComparison.Ordinal));
+
+        using (var stranger = await SendAsync(HttpMethod.Delete, "/-/npm/v1/tokens/token/" + key, "mallory-token"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
+        }
+
+        using (var revoked = await SendAsync(HttpMethod.Delete, "/-/npm/v1/tokens/token/" + key, "ci-bot-token"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        }
+
+        using var publish = await SendAsync(HttpMethod.Put, "/@stub%2frevoked", token, PublishBody("@stub/revoked", "1.0.0"));
+        Assert.Equal(HttpStatusCode.Unauthorized, publish.StatusCode);
+        Assert.DoesNotContain(host.Registry.Requests, r => r.RawTarget.Contains("oidc-", StringComparison.Ordinal) || r.RawTarget == "/@stub%2frevoked");
+    }
+
+    [Fact]
     public async Task TrustApi_NeedsASecondFactorAndAMaintainer_OnePerPackage_RevokedConfigurationExchangesNothing()
     {
         var key = await host.EnrolAsync("alice");
