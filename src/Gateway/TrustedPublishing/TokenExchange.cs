@@ -57,7 +57,8 @@ internal sealed partial class TokenExchange(
         var check = await validator.CheckAsync(idToken, cancellation);
         if (check.Refusal is { } invalid)
         {
-            LogRefused(logger, package, invalid.ToWire(), check.Detail ?? "-");
+            // The detail may come from an unverified token (its iss): bounded and printable before it reaches a log.
+            LogRefused(logger, package, invalid.ToWire(), check.Detail is { } detail ? Printable(detail) : "-");
             return (null, invalid);
         }
 
@@ -134,7 +135,7 @@ internal sealed partial class TokenExchange(
     }
 
     /// <summary>Claims go into logs: bounded, and without control characters or spaces that could forge a field.</summary>
-    private static string Printable(string value)
+    internal static string Printable(string value)
     {
         var text = new StringBuilder(Math.Min(value.Length, 200));
         foreach (var c in value.AsSpan(0, Math.Min(value.Length, 200)))
