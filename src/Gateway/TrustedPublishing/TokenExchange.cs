@@ -44,6 +44,12 @@ internal sealed partial class TokenExchange(
         string? idToken, string package, IPAddress? client, CancellationToken cancellation)
     {
         var settings = options.Value;
+        if (!settings.Enabled)
+        {
+            // No issuer trusted: nothing to check, and nothing a stranger's flood should make the store count.
+            return Refuse(ExchangeRefusal.UnknownIssuer, package, "no issuers configured");
+        }
+
         if ((await counters.CountOidcExchangeAsync(ClientNetworks.Of(client), Window, cancellation)).Count > settings.ExchangesPerAddress)
         {
             return Refuse(ExchangeRefusal.RateLimited, package, null);
