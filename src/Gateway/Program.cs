@@ -18,6 +18,7 @@ using Gateway.Resilience;
 using Gateway.Security;
 using Gateway.Staging;
 using Gateway.Store;
+using Gateway.TrustedPublishing;
 using Gateway.TwoFactor;
 using Gateway.WebAuthn;
 using Microsoft.Extensions.Options;
@@ -50,6 +51,7 @@ try
     builder.AddIdentity();
     builder.AddTwoFactor();
     builder.AddAutomation();
+    builder.AddTrustedPublishing();
     builder.AddSecurityKeys();
     builder.AddNpmFrontEnd();
     builder.AddStaging();

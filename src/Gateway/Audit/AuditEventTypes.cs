@@ -78,6 +78,18 @@ public static class AuditEventTypes
     /// <summary>A page sign-in or web login was refused for a wrong password; outcome: <c>password</c>.</summary>
     public const string SignInRefused = "sign-in-refused";
 
+    /// <summary>A CI workflow exchanged its id token for a trusted-publishing token; outcome: the permissions and the workflow (issuer, project, workflow, ref, environment, run).</summary>
+    public const string OidcExchanged = "oidc-exchanged";
+
+    /// <summary>An exchange of a validly signed id token was refused; outcome: the reason and the workflow. (Unsigned or unknown tokens are logged, not audited: anonymous noise.)</summary>
+    public const string OidcExchangeRefused = "oidc-exchange-refused";
+
+    /// <summary>A trusted-publishing token was used for a write; outcome: <c>trusted-publisher</c> and the workflow.</summary>
+    public const string TrustedPublisherWrite = "trusted-publisher-write";
+
+    /// <summary>A package's trust configuration was created or revoked; outcome: <c>created &lt;id&gt;</c> or <c>revoked &lt;id&gt;</c>.</summary>
+    public const string TrustChanged = "trust-changed";
+
     /// <summary>An operator command changed an account; outcome: the command (<c>reset-2fa</c>, <c>unlock</c>).</summary>
     public const string OperatorAction = "operator-action";
 }

@@ -13,6 +13,7 @@ namespace Gateway.Automation;
 /// <param name="BypassTwoFactor">Writes without a code: never governance actions, never packages that disallow tokens.</param>
 /// <param name="Orgs">Organisations the token may change (<c>--orgs</c>, without <c>@</c>; empty: not limited by name).</param>
 /// <param name="OrgsPermission">What the token may do to organisations and teams (<c>--orgs-permission</c>).</param>
+/// <param name="Publisher">A token the gateway minted for a trusted workflow (<see cref="TrustedPublisherRules"/>), and that workflow.</param>
 public sealed record TokenAttributes(
     string User,
     string? RegistryKey,
@@ -25,7 +26,8 @@ public sealed record TokenAttributes(
     IReadOnlyList<string> Cidrs,
     bool BypassTwoFactor,
     IReadOnlyList<string>? Orgs = null,
-    OrgsPermission OrgsPermission = OrgsPermission.Unset)
+    OrgsPermission OrgsPermission = OrgsPermission.Unset,
+    TrustedPublisher? Publisher = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
 

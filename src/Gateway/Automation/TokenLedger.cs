@@ -73,6 +73,13 @@ internal sealed class TokenLedger(
         return record;
     }
 
+    /// <summary>The token's record found through the owner index, fresh from the store (a trusted-publishing token, before any whoami).</summary>
+    public async ValueTask<TokenAttributes?> FindByTokenAsync(string token, CancellationToken cancellation)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(token.Length, _maxLength, nameof(token));
+        return await records.FindAsync(TokenId(token), cancellation) is { } json ? Read(json) : null;
+    }
+
     /// <summary>The record a login's token gets: no limits but the operator's <see cref="TokenOptions.LoginLifetime"/>.</summary>
     public TokenAttributes LoginRecord(string user) => TokenAttributes.ForLogin(user, Now, options.Value.LoginLifetime);
 

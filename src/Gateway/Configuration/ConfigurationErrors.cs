@@ -38,6 +38,6 @@ internal static partial class ConfigurationErrors
         return "not set";
     }
 
-    [GeneratedRegex(@"^Gateway(:[A-Za-z]+)+")]
+    [GeneratedRegex(@"^Gateway(:[A-Za-z0-9]+)+")]
     private static partial Regex KeyPattern();
 }

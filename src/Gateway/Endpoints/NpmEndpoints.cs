@@ -28,6 +28,9 @@ internal static class NpmEndpoints
         builder.Services.AddSingleton<StageItemEndpoint>();
         builder.Services.AddSingleton<StageApproveEndpoint>();
         builder.Services.AddSingleton<StageRejectEndpoint>();
+        builder.Services.AddSingleton<OidcExchangeEndpoint>();
+        builder.Services.AddSingleton<TrustEndpoint>();
+        builder.Services.AddSingleton<VisibilityEndpoint>();
         return builder;
     }
 
@@ -49,6 +52,9 @@ internal static class NpmEndpoints
             MapStageEndpoints(app, table);
         }
 
+        table.Add(NpmAction.OidcExchange, Endpoint(NpmAction.OidcExchange, app.Services.GetRequiredService<OidcExchangeEndpoint>().HandleAsync));
+        table.Add(NpmAction.Trust, Endpoint(NpmAction.Trust, app.Services.GetRequiredService<TrustEndpoint>().HandleAsync));
+        table.Add(NpmAction.Visibility, Endpoint(NpmAction.Visibility, app.Services.GetRequiredService<VisibilityEndpoint>().HandleAsync));
         app.MapBrowserFlowDone();
         return app;
     }

@@ -62,6 +62,12 @@ internal sealed class IdentityResolver(
     public CallerIdentity ForLogin(string account, IPAddress? clientAddress) =>
         new(account, hasher.Hash("credential", "login:" + account + "@" + clientAddress));
 
+    /// <summary>
+    /// The caller of a token the gateway minted itself (trusted publishing): the account its record names, which the
+    /// registry never vouched for this token — whoami would not know it.
+    /// </summary>
+    public CallerIdentity ForGatewayToken(string user, string authorization) => new(user, hasher.Hash("credential", authorization));
+
     private async ValueTask<string?> LookUpAsync(string authorization, string credentialId, IPAddress? clientAddress, CancellationToken cancellation)
     {
         if (_cache.TryGetValue<string>(credentialId, out var cached))

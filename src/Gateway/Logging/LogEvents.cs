@@ -114,4 +114,11 @@ internal static class LogEvents
     public const int StageApproveRegistryUnavailable = 1646;
     public const int StageSweepFailed = 1647;
     public const int StageDiscarded = 1648;
+
+    // Trusted publishing (TrustedPublishing/, Endpoints/): ids 1700-1739
+    public const int OidcExchangeRefused = 1700;
+    public const int OidcExchanged = 1701;
+    public const int OidcRegistryCredentialRefused = 1702;
+    public const int TrustChanged = 1703;
+    public const int TrustedPublisherForwarded = 1705;
 }

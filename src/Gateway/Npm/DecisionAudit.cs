@@ -18,6 +18,13 @@ internal sealed class DecisionAudit(AuditTrail audit, GatewayMetrics metrics)
     /// </summary>
     public ValueTask PassedAsync(GatewayRequestFeature feature, CancellationToken cancellation)
     {
+        if (feature.Decision.TrustedPublisher is { } publisher)
+        {
+            // How the write was allowed: by a workflow's identity, named in full (docs/SECURITY.md, "Trusted publishing").
+            metrics.Request(ClassName(feature), "trusted-publisher");
+            return RecordAsync(AuditEventTypes.TrustedPublisherWrite, feature, "trusted-publisher " + publisher.Describe(), cancellation);
+        }
+
         if (!feature.Decision.BypassedByToken)
         {
             metrics.Request(ClassName(feature), "not-required");

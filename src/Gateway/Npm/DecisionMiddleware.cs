@@ -63,6 +63,14 @@ internal sealed partial class DecisionMiddleware(
 
             (outcome, caller, password) = (IdentityOutcome.Known, resolver.ForLogin(login.Account!, client), login.Password ?? "");
         }
+        else if (TokenLedger.BearerToken(authorization) is { } gatewayToken && TrustedPublisher.IsExchangedToken(gatewayToken))
+        {
+            // A trusted workflow's token: the gateway's own, so its record says who it is (the registry would not know it).
+            var record = await tokens.FindByTokenAsync(gatewayToken, context.RequestAborted);
+            (outcome, caller) = record is { Publisher: not null } && usernames.TryCanonical(record.User, out var owner)
+                ? (IdentityOutcome.Known, resolver.ForGatewayToken(owner, authorization))
+                : (IdentityOutcome.Refused, (CallerIdentity?)null);
+        }
         else
         {
             (outcome, caller) = await resolver.ResolveAsync(authorization, client, context.RequestAborted);

@@ -58,7 +58,7 @@ internal sealed partial class EnforcementMiddleware(
                 // Counted, not audited: anonymous noise must not push account events out of the shared trail.
                 await AnonymousRefusal.WriteAsync(context, feature, RequestDecider.NeedsCaller(request) ? audit : null, logger);
                 return;
-            case RefusalReason.TokenOrPackageRules:
+            case RefusalReason.TokenOrPackageRules or RefusalReason.TrustedPublisher:
                 LogRefusedByRules(logger, request.Action.Name, request.Package, feature.Caller?.Username, refusal.Message);
                 await audit.RefusedByRulesAsync(feature, context.RequestAborted);
                 break;

@@ -1,3 +1,4 @@
+using Gateway.Automation;
 using Gateway.Identity;
 using Gateway.Policy;
 using Gateway.TwoFactor;
@@ -26,6 +27,12 @@ public sealed class GatewayRequestFeature
 
     /// <summary>The small JSON body the stages read (to classify the request, or because the gateway acts on it), if they read one.</summary>
     public System.Text.Json.JsonElement? Body { get; internal set; }
+
+    /// <summary>
+    /// Stage 1b: the trusted workflow whose gateway-minted token the request presents, once the token's record allowed the
+    /// request: what the proxy route forwards with the registry credential instead (<see cref="TrustedPublisherCredentialMiddleware"/>).
+    /// </summary>
+    public TrustedPublisher? TrustedPublisher { get; private set; }
 
     /// <summary>Stage 2, protected requests: the caller, when known.</summary>
     public CallerIdentity? Caller { get; private set; }
@@ -56,6 +63,8 @@ public sealed class GatewayRequestFeature
     }
 
     internal void Decided(RequestDecision decision) => Decision = decision;
+
+    internal void PresentsTrustedPublisher(TrustedPublisher publisher) => TrustedPublisher = publisher;
 
     internal void Verified(string? factor) => SecondFactor = factor;
 }

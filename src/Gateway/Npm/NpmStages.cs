@@ -43,6 +43,8 @@ internal static class NpmStages
             pipeline.UseMiddleware<TarballUrlMiddleware>();
         }
 
+        // First: the registry never sees a trusted workflow's token, only the configured registry credential.
+        pipeline.UseMiddleware<TrustedPublisherCredentialMiddleware>();
         pipeline.UseMiddleware<TokenLedgerMiddleware>();
         pipeline.UseMiddleware<PublisherLedgerMiddleware>();
         return pipeline;

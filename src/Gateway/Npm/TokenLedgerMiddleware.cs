@@ -62,6 +62,12 @@ internal sealed partial class TokenLedgerMiddleware(RequestDelegate next, TokenL
 
     private async Task ForgetRevokedAsync(HttpContext context, string user, GatewayRequestFeature feature)
     {
+        if (feature.Path.Segments is [.., var key] && key.StartsWith(TrustedPublisher.KeyPrefix, StringComparison.Ordinal))
+        {
+            await RevokeGatewayTokenAsync(context, user, key, feature);
+            return;
+        }
+
         await next(context);
         if (context.Response.StatusCode is >= 200 and < 300 && feature.Path.Segments is [.., var registryKey])
         {
@@ -76,6 +82,23 @@ internal sealed partial class TokenLedgerMiddleware(RequestDelegate next, TokenL
                 LogNotForgotten(logger, user);
             }
         }
+    }
+
+    /// <summary>
+    /// <c>npm token revoke oidc-…</c> by the account a trusted-publishing token was recorded under: the registry never
+    /// issued it, so the gateway drops its record itself (the token is then refused on every write at once, and on reads
+    /// within the reads' cache lifetime) and answers as the registry would.
+    /// </summary>
+    private async Task RevokeGatewayTokenAsync(HttpContext context, string user, string key, GatewayRequestFeature feature)
+    {
+        if (!await tokens.ForgetAsync(user, key, context.RequestAborted))
+        {
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, "No such token.");
+            return;
+        }
+
+        await decisions.TokenRevokedAsync(feature, context.RequestAborted);
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
     /// <summary>The registry's answer to a token creation: its token and key (Verdaccio, npmjs: <c>{"token", "key", …}</c>).</summary>

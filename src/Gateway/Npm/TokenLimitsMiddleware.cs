@@ -102,11 +102,16 @@ internal sealed partial class TokenLimitsMiddleware(
         var request = feature.Classification;
         var fetch = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
         var client = context.Connection.RemoteIpAddress;
-        var refusal = request.Class != ProtectionClass.None
-            ? WriteRules.ExpiryOrNetworkRefusal(record, client, tokens.Now)
+        var refusal = request.Class != ProtectionClass.None ? WriteRules.ExpiryOrNetworkRefusal(record, client, tokens.Now)
+            : record.Publisher is not null ? TrustedPublisherRules.Refusal(request, record, client, tokens.Now)
             : ReadRules.Refusal(request, record, fetch, client, tokens.Now);
         if (refusal is not { } refused)
         {
+            if (record.Publisher is { } publisher)
+            {
+                feature.PresentsTrustedPublisher(publisher);
+            }
+
             return next(context);
         }
 

@@ -77,6 +77,9 @@ public sealed class NpmAction
     public static readonly NpmAction Packument = Npm("packument", ProtectionClass.None);
     public static readonly NpmAction Manifest = Npm("manifest", ProtectionClass.None);
 
+    /// <summary><c>GET /-/package/&lt;name&gt;/visibility</c>: whether npm should make provenance (Endpoints/VisibilityEndpoint).</summary>
+    public static readonly NpmAction Visibility = Npm("package-visibility", ProtectionClass.None);
+
     // Registry side doors (config/side-doors/*.json): a registry's own ways to mint or change credentials.
     public static readonly NpmAction RegistryUiLogin = SideDoor("registry-ui-login");
     public static readonly NpmAction RegistryUiWrite = SideDoor("registry-ui-write");

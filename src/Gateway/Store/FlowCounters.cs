@@ -21,6 +21,10 @@ internal sealed class FlowCounters(IConnectionMultiplexer store, [FromKeyedServi
     public ValueTask<(long Count, TimeSpan Remaining)> CountWebLoginAsync(string clientNetwork, TimeSpan window, CancellationToken cancellation) =>
         CountAsync(StoreKeys.WebLoginStarts(clientNetwork), window, cancellation);
 
+    /// <summary>Counts a trusted-publishing exchange attempted from <paramref name="clientNetwork"/>.</summary>
+    public ValueTask<(long Count, TimeSpan Remaining)> CountOidcExchangeAsync(string clientNetwork, TimeSpan window, CancellationToken cancellation) =>
+        CountAsync(StoreKeys.OidcExchanges(clientNetwork), window, cancellation);
+
     /// <returns>The count in the current window and how long the window still runs.</returns>
     private async ValueTask<(long Count, TimeSpan Remaining)> CountAsync(RedisKey key, TimeSpan window, CancellationToken cancellation)
     {

@@ -134,6 +134,15 @@ internal static class StoreKeys
     /// <summary>Set: users who published the package through the gateway (its maintainers when the registry lists none).</summary>
     public static RedisKey PackagePublishers(string package) => "gw:package:" + CheckedPackage(package) + ":publishers";
 
+    /// <summary>String: the package's one trust configuration (npm's JSON, with its id), set with <c>npm trust</c> (TrustedPublishing/).</summary>
+    public static RedisKey PackageTrust(string package) => "gw:package:" + CheckedPackage(package) + ":trust";
+
+    /// <summary>String with a TTL (the id token's expiry): an exchanged id token's keyed <c>iss</c> + <c>jti</c>, so each is exchanged once.</summary>
+    public static RedisKey ExchangedIdToken(string tokenIdHash) => "gw:oidc-jti:" + tokenIdHash;
+
+    /// <summary>String (counter, TTL = window): trusted-publishing exchanges attempted from one client network.</summary>
+    public static RedisKey OidcExchanges(string clientNetwork) => "gw:client:" + clientNetwork + ":oidc-exchanges";
+
     /// <summary>Set: scopes (<c>@acme</c>) the user published into through the gateway: the scopes they are a member of.</summary>
     public static RedisKey UserScopes(string username) => UserTag(username) + ":scopes";
 

@@ -38,6 +38,7 @@ internal static class StoreRegistration
         builder.Services.AddSingleton<TokenRecords>();
         builder.Services.AddSingleton<PackageRules>();
         builder.Services.AddSingleton<StageRecords>();
+        builder.Services.AddSingleton<TrustRecords>();
         return builder;
     }
 

@@ -29,12 +29,13 @@ public static class RequestDecider
 
     /// <summary>
     /// Whether the decision needs the caller: every protected request but the web login, which is how a caller without a
-    /// credential gets one (its page checks the password and the second factor); and staging, which asks for no second
-    /// factor but is decided on its caller and token (a stage-only token may stage, a read-only one may not) and is
-    /// never forwarded anonymously.
+    /// credential gets one (its page checks the password and the second factor), and the trusted-publishing exchange,
+    /// whose credential is a CI provider's id token that only its endpoint checks (never the registry's whoami); and
+    /// staging, which asks for no second factor but is decided on its caller and token (a stage-only token may stage, a
+    /// read-only one may not) and is never forwarded anonymously.
     /// </summary>
     public static bool NeedsCaller(RequestClassification request) =>
-        (request.Class != ProtectionClass.None || request.Action.Stages) && request.Action != NpmAction.WebLogin;
+        (request.Class != ProtectionClass.None || request.Action.Stages) && request.Action != NpmAction.WebLogin && request.Action != NpmAction.OidcExchange;
 
     /// <summary>
     /// What report-only never forwards without a code: a change of the account's own credentials — a profile write (the
@@ -44,7 +45,8 @@ public static class RequestDecider
     /// Decided from the action the policy matched in any spelling of the path, never from the path's text.
     /// </summary>
     public static bool AlwaysEnforced(RequestClassification request) =>
-        request.Action == NpmAction.ProfileSet || request.Action == NpmAction.TwoFactorChange || request.Action.SecondFactorAlways
+        request.Action == NpmAction.ProfileSet || request.Action == NpmAction.TwoFactorChange || request.Action == NpmAction.Trust
+        || request.Action.SecondFactorAlways
         || (request.SideDoor && request.AccountKey is null);
 
     public static RequestDecision Decide(DecisionInput input)
@@ -58,6 +60,19 @@ public static class RequestDecider
         if (CallerRefusal(input) is { } refusal)
         {
             return Refuse(refusal);
+        }
+
+        if (input.Token?.Publisher is { } publisher)
+        {
+            // A trusted workflow's token: its one package, its permissions, no second factor, nothing else (npmjs semantics).
+            return TrustedPublisherRules.Refusal(request, input.Token, input.Client, input.Now) is { } refused
+                ? Refuse(new Refusal(refused.Status, refused.Message!, RefusalReason.TrustedPublisher))
+                : new RequestDecision { Kind = DecisionKind.Forward, TrustedPublisher = publisher };
+        }
+
+        if (request.Action == NpmAction.Trust && TrustChangeRefusal(input) is { } trustRefusal)
+        {
+            return Refuse(trustRefusal);
         }
 
         var verdict = WriteRules.Decide(request, input.Mode, input.Token, input.UnrecordedToken, input.TokenOptions, input.PackageRule,
@@ -75,7 +90,8 @@ public static class RequestDecider
             return Refuse(new Refusal(verdict.Status, verdict.Message!, RefusalReason.TokenOrPackageRules));
         }
 
-        var needsSecondFactor = verdict.Requirement == Requirement.SecondFactor;
+        // Trusted publishers: always a second factor, whatever the caller's mode (npmjs requires npm-otp for every trust command).
+        var needsSecondFactor = verdict.Requirement == Requirement.SecondFactor || request.Action == NpmAction.Trust;
         if (request.Action == NpmAction.TokenCreate)
         {
             var parsed = TokenRequest.Parse(input.Body ?? default, input.User!, input.TokenOptions, input.Now);
@@ -172,6 +188,23 @@ public static class RequestDecider
 
         var overrides = json.TryGetProperty("automation_token_overrides_tfa", out var o) && o.ValueKind == JsonValueKind.True;
         return (PackageMfaWire.FromFlags(requires.ValueKind == JsonValueKind.True, overrides), null);
+    }
+
+    /// <summary>
+    /// <c>npm trust</c>: a trusted publisher lets a workflow publish with no second factor, so configuring one takes a
+    /// person's: an account without 2FA, and a bypass-2FA token, are refused (npmjs: "2fa required or insufficient permissions").
+    /// </summary>
+    private static Refusal? TrustChangeRefusal(DecisionInput input)
+    {
+        if (input.Token is { BypassTwoFactor: true })
+        {
+            return new Refusal(403, "2fa required or insufficient permissions: a token created with --bypass-2fa cannot manage trusted publishers.", RefusalReason.TokenOrPackageRules);
+        }
+
+        return input.Mode == TwoFactorMode.Disabled
+            ? new Refusal(403, "2fa required or insufficient permissions: managing trusted publishers needs two-factor authentication on your account. Enable it with: npm profile enable-2fa auth-and-writes",
+                RefusalReason.RuleChangeWithoutTwoFactor)
+            : null;
     }
 
     private static RequestDecision Refuse(Refusal refusal) => new() { Kind = DecisionKind.Refuse, Refusal = refusal };

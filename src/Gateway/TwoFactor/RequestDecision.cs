@@ -34,8 +34,11 @@ public enum RefusalReason
     /// <summary>The body of a request the gateway acts on is not what npm sends.</summary>
     Malformed,
 
-    /// <summary>Changing a package's two-factor rule from an account without 2FA.</summary>
+    /// <summary>Changing a package's two-factor rule, or its trusted publishers, from an account without 2FA.</summary>
     RuleChangeWithoutTwoFactor,
+
+    /// <summary>A trusted-publishing token used for anything but reading, publishing or staging its package.</summary>
+    TrustedPublisher,
 }
 
 public sealed record Refusal(int Status, string Message, RefusalReason Reason);
@@ -98,6 +101,12 @@ public sealed record RequestDecision
     public bool StageOnlyToken { get; init; }
 
     public AroundForward Record { get; init; } = AroundForward.Nothing;
+
+    /// <summary>
+    /// A trusted workflow's token allowed without a second factor: the request goes on with the registry credential of
+    /// <c>Gateway:TrustedPublishing:RegistryToken</c> (Npm/TrustedPublisherCredentialMiddleware), audited with the workflow.
+    /// </summary>
+    public TrustedPublisher? TrustedPublisher { get; init; }
 }
 
 /// <summary>The second factors a request accepts, and so how its challenge reads.</summary>

@@ -33,6 +33,15 @@ public sealed class NpmCli : IDisposable
     /// <summary>The npm pinned in <c>tests/clients/&lt;id&gt;</c> (e.g. <c>npm11</c>: 11.21, which has <c>npm stage</c>).</summary>
     public static string Pinned(string id) => Path.Combine(RepoPaths.Root, "tests", "clients", id, "node_modules", ".bin", "npm");
 
+    /// <summary>
+    /// A pinned client's bin folder (<see cref="RepoPaths.ClientBin"/>), put first on PATH so its <c>npm</c> (and, for
+    /// npm 12, its Node 22) runs instead of the system's; null: the system's npm.
+    /// </summary>
+    public string? BinFolder { get; init; }
+
+    /// <summary>More environment for every command (a CI job's variables); a null value removes one.</summary>
+    public Dictionary<string, string?> Environment { get; } = [];
+
     public string HomePath => _dir.Combine("home");
 
     public string CachePath => _dir.Combine("cache");
@@ -78,13 +87,14 @@ public sealed class NpmCli : IDisposable
     }
 
     /// <summary>The flags appended to every npm command so that only this instance's config, cache and
-    /// registry are used (also in a pseudo-terminal).</summary>
+    /// registry are used (also in a pseudo-terminal). In <c>--key=value</c> form: npm 12's <c>trust</c> subcommands
+    /// take <c>--key value</c> for an unknown positional argument.</summary>
     public IReadOnlyList<string> IsolationArguments =>
     [
-        "--userconfig", UserConfigPath,
-        "--globalconfig", GlobalConfigPath,
-        "--cache", CachePath,
-        "--registry", RegistryUrl,
+        "--userconfig=" + UserConfigPath,
+        "--globalconfig=" + GlobalConfigPath,
+        "--cache=" + CachePath,
+        "--registry=" + RegistryUrl,
         "--no-audit", "--no-fund", "--no-update-notifier",
     ];
 
@@ -104,7 +114,7 @@ public sealed class NpmCli : IDisposable
     /// without a terminal (<c>CI=true</c>: no progress spinners, no prompts).</summary>
     public Task<NpmResult> RunAsync(string workingDirectory, params string[] args)
     {
-        var info = new ProcessStartInfo(_executable) { WorkingDirectory = workingDirectory };
+        var info = new ProcessStartInfo(BinFolder is null ? _executable : Path.Combine(BinFolder, "npm")) { WorkingDirectory = workingDirectory };
         foreach (var arg in args.Concat(IsolationArguments))
         {
             info.ArgumentList.Add(arg);
@@ -112,6 +122,16 @@ public sealed class NpmCli : IDisposable
 
         ApplyIsolatedEnvironment(info.Environment);
         info.Environment["CI"] = "true";
+        if (BinFolder is not null)
+        {
+            info.Environment["PATH"] = BinFolder + ":" + info.Environment["PATH"];
+        }
+
+        foreach (var (key, value) in Environment)
+        {
+            info.Environment[key] = value;
+        }
+
         return ClientCommand.RunAsync(info, "npm " + string.Join(' ', args));
     }
 

