@@ -8,7 +8,7 @@ namespace Gateway.IntegrationTests;
 /// minutes, and no thresholds. It checks that every target starts, serves the fixtures, enrols the bench
 /// user and measures, so the harness cannot rot between real benchmark runs.
 /// </summary>
-[Collection(ThirdRegistryCollection.Name)]
+[Collection(Verdaccio9Collection.Name)]
 public sealed class BenchmarkSmokeTests
 {
     [Fact]

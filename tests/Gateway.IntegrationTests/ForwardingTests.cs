@@ -12,7 +12,7 @@ namespace Gateway.IntegrationTests;
 /// the gateway's public host so tarball URLs point at the gateway. A raw socket stands in for the
 /// registry here so that every byte it receives can be checked.
 /// </summary>
-[Collection(ThirdRegistryCollection.Name)]
+[Collection(Verdaccio9Collection.Name)]
 public sealed class ForwardingTests : IAsyncLifetime
 {
     private readonly CapturingUpstream _upstream = new();

@@ -7,7 +7,7 @@ namespace Gateway.IntegrationTests;
 /// The gateway executable as operators use it: <c>policy explain</c> without traffic, and refusal to
 /// start on a malformed policy file (file, rule and reason on stderr, non-zero exit).
 /// </summary>
-[Collection(ThirdRegistryCollection.Name)]
+[Collection(Verdaccio9Collection.Name)]
 public sealed class PolicyCommandTests
 {
     [Theory]

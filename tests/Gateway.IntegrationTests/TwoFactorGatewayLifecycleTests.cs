@@ -9,7 +9,7 @@ namespace Gateway.IntegrationTests;
 /// 2FA state across gateway processes: a restart with the embedded store, two instances sharing one
 /// redis-server, and a store that goes away (fail closed). Each test starts the gateways it needs.
 /// </summary>
-[Collection(RegistryCollection.Name)]
+[Collection(ThirdRegistryCollection.Name)]
 public sealed class TwoFactorGatewayLifecycleTests(RegistryFixture registry)
 {
     [Fact]

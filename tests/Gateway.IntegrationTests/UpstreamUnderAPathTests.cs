@@ -10,8 +10,8 @@ namespace Gateway.IntegrationTests;
 /// npm through it. nginx tells Verdaccio its own address, as a Nexus knows its base URL, so the registry writes tarball
 /// URLs under nginx's prefix: the gateway must point them at itself for a lockfile to resolve there.
 /// </summary>
-[Collection(RegistryCollection.Name)]
-public sealed class UpstreamUnderAPathTests(RegistryFixture registry, UpstreamUnderAPathTests.PrefixedRegistry upstream)
+[Collection(Verdaccio9Collection.Name)]
+public sealed class UpstreamUnderAPathTests(Verdaccio9Fixture registry, UpstreamUnderAPathTests.PrefixedRegistry upstream)
     : IClassFixture<UpstreamUnderAPathTests.PrefixedRegistry>
 {
     private const string Prefix = "/repository/npm-hosted/";

@@ -25,8 +25,7 @@ public sealed class SecondRegistryCollection : ICollectionFixture<RegistryFixtur
 
 /// <summary>
 /// A third collection with its own <see cref="RegistryFixture"/>: the token tests, whose lifetimes are waited out in real
-/// time, and the classes that need no registry (benchmark smoke, policy command, forwarding, TOTP), so that they run
-/// one after another here rather than each in a collection of its own.
+/// time, among others, balanced against the first two by the classes' measured times.
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class ThirdRegistryCollection : ICollectionFixture<RegistryFixture>
@@ -36,7 +35,10 @@ public sealed class ThirdRegistryCollection : ICollectionFixture<RegistryFixture
 
 /// <summary>
 /// Verdaccio 9 (tests/registry9, on its pinned Node 24) instead of 6.8, with its own experimental two-factor
-/// (<c>flags.tfa</c>) switched on, so the tests see what an operator who turned it on gets behind the gateway.
+/// (<c>flags.tfa</c>) switched on, so the tests see what an operator who turned it on gets behind the gateway. Its own
+/// classes take about two minutes, so the classes that need no shared Verdaccio 6.8 run here too (benchmark smoke,
+/// policy command, forwarding, TOTP, and the upstream under a path, which starts its own Verdaccio behind nginx),
+/// rather than lengthening a 6.8 collection while this one's thread stands idle.
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class Verdaccio9Collection : ICollectionFixture<Verdaccio9Fixture>

@@ -2,7 +2,7 @@ namespace Gateway.IntegrationTests.Harness;
 
 /// <summary>The tests' own TOTP against RFC 6238 Appendix B (SHA-1 secret "12345678901234567890"),
 /// so a failing 2FA test points at the gateway, not at the harness.</summary>
-[Collection(ThirdRegistryCollection.Name)]
+[Collection(Verdaccio9Collection.Name)]
 public sealed class TotpTests
 {
     private const string RfcSecret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"; // base32 of "12345678901234567890"
