@@ -2,7 +2,6 @@ using Gateway.Audit;
 using Gateway.Http;
 using Gateway.Identity;
 using Gateway.Npm;
-using Gateway.Proxy;
 using Gateway.Policy;
 using Gateway.Staging;
 using Gateway.Store;
@@ -22,7 +21,7 @@ namespace Gateway.Endpoints;
 /// "Staged publishes"). Approving and rejecting are refused to it before any endpoint runs.
 /// </remarks>
 internal sealed class StageCallers(
-    IdentityResolver identities, RegistryPackuments packuments, Automation.PackageRuleBook rules, Automation.TokenLedger tokens, StagedPublishes stages, AuditTrail audit)
+    IdentityResolver identities, Automation.PackageMaintainers maintainers, Automation.TokenLedger tokens, StagedPublishes stages, AuditTrail audit)
 {
     private const string UnknownCredential =
         "The registry does not accept these credentials (log in again with npm login). The 2FA gateway stages and shows staged publishes only to an account the registry knows.";
@@ -97,23 +96,7 @@ internal sealed class StageCallers(
     }
 
     /// <summary>A package the registry does not show this caller (404: a new package) is maintained by nobody they can see.</summary>
-    private async Task<bool> MaintainsAsync(HttpContext context, string package, string user)
-    {
-        var (_, packument) = await packuments.ReadAsync(package, context.Request.Headers.Authorization.ToString(), context.RequestAborted);
-        if (packument is null)
-        {
-            return false;
-        }
+    private async Task<bool> MaintainsAsync(HttpContext context, string package, string user) =>
+        (await maintainers.OfAsync(package, context.Request.Headers.Authorization.ToString(), context.RequestAborted)).Names.Contains(user, StringComparer.Ordinal);
 
-        using (packument)
-        {
-            var maintainers = RegistryPackuments.Maintainers(packument.RootElement);
-            if (maintainers.Count == 0)
-            {
-                maintainers = [.. await rules.PublishersAsync(package, context.RequestAborted)];
-            }
-
-            return maintainers.Contains(user, StringComparer.Ordinal);
-        }
-    }
 }
