@@ -246,7 +246,7 @@ public sealed partial class StagedPagesHostTests(GatewayHost host) : IClassFixtu
         var dist = $$"""{"integrity":"sha512-{{Convert.ToBase64String(SHA512.HashData(tarball))}}","shasum":"{{Convert.ToHexStringLower(SHA1.HashData(tarball))}}"}""";
         var manifest = $$"""{"name":"{{package}}","version":"{{version}}","dist":""" + dist + "}";
         return $$"""{"_id":"{{package}}","name":"{{package}}","dist-tags":{"latest":"{{version}}"},"versions":{"{{version}}":""" + manifest
-            + $$"""},"access":null,"_attachments":{"{{package}}-{{version}}.tgz":{"content_type":"application/octet-stream","data":"{{Convert.ToBase64String(tarball)}}","length":{{tarball.Length}}}}}""";
+            + $$"""},"access":null,"_attachments":{"{{package}}-{{version}}.tgz":{"content_type":"application/octet-stream","data":"{{Convert.ToBase64String(tarball)}}","length":{{tarball.Length}} """.TrimEnd() + "}}}";
     }
 
     [GeneratedRegex("<li class=\"file\">([^<]*)</li>")]
