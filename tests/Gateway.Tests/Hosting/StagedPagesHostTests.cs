@@ -98,7 +98,8 @@ public sealed partial class StagedPagesHostTests(GatewayHost host) : IClassFixtu
         var id = await StageAsync("nora", "stage-ok", Document("stage-ok", "5.0." + Random.Shared.Next(1_000_000), ["package/package.json"]).Body);
 
         var html = await ReadPageAsync(browser);
-        using var refused = await PostAsync(browser, html, $"{Page}{id}/approve", ("password", "nora-password"));
+        // The page offers no form to an account without 2FA: a form token of the session's, from the account page.
+        using var refused = await PostAsync(browser, await AccountPageAsync(browser), $"{Page}{id}/approve", ("password", "nora-password"));
 
         Assert.Contains("id=\"enable-2fa\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("class=\"approve\"", Section(html, id), StringComparison.Ordinal);
@@ -137,7 +138,7 @@ public sealed partial class StagedPagesHostTests(GatewayHost host) : IClassFixtu
         var maintainersPage = await ReadPageAsync(maintainer);
         var strangersPage = await ReadPageAsync(stranger);
         var code = TotpCodes.Compute(key, DateTimeOffset.UtcNow.AddSeconds(TotpCodes.StepSeconds));
-        using var refused = await PostAsync(stranger, strangersPage, $"{Page}{id}/reject", ("code", code));
+        using var refused = await PostAsync(stranger, await AccountPageAsync(stranger), $"{Page}{id}/reject", ("code", code));
 
         Assert.Contains($"id=\"stage-{id}\"", maintainersPage, StringComparison.Ordinal);
         Assert.DoesNotContain(id, strangersPage, StringComparison.Ordinal);
@@ -192,6 +193,8 @@ public sealed partial class StagedPagesHostTests(GatewayHost host) : IClassFixtu
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {html}");
         return html;
     }
+
+    private static async Task<string> AccountPageAsync(HttpClient browser) => await (await browser.GetAsync("/-/gateway/account/")).Content.ReadAsStringAsync();
 
     private static Task<HttpResponseMessage> PostAsync(HttpClient browser, string page, string action, params (string Name, string Value)[] fields) =>
         browser.PostAsync(action, new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Name, f.Value))
