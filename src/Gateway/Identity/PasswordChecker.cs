@@ -54,7 +54,8 @@ internal sealed class PasswordChecker(
                 return (new PasswordProof(valid, null), valid ? basic : null);
             }
 
-            // Only checking, the session is dropped here, unused: a sign-in session cannot be revoked (RegistrySignIn).
+            // A proof drops the session unused (a sign-in session cannot be revoked: RegistrySignIn); CredentialAsync hands it
+            // to its one request and drops it then.
             var session = await signIn.SignInAsync(username, password, clientAddress, ct);
             var signedIn = session is not null && usernames.Same(session.Username, username);
             return (new PasswordProof(signedIn, answer.Challenge), signedIn ? "Bearer " + session!.Token : null);
