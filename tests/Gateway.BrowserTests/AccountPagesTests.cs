@@ -203,6 +203,37 @@ public sealed class AccountPagesTests(BrowserFixture fixture) : BrowserTest(fixt
     });
 
     /// <summary>
+    /// The "Staged releases" page: a release staged through the API is listed with the file read from its tarball, and
+    /// approved with the registry password and the security key; the registry (Verdaccio, publishing with the
+    /// approver's own Basic credential) then has the version.
+    /// </summary>
+    [Fact]
+    public Task StagedRelease_ApprovedOnThePageWithPasswordAndSecurityKey_IsPublished() => WithDiagnosticsAsync(async () =>
+    {
+        var user = await UserWithKeyAsync("stagedpage");
+        var name = UniquePackageName("staged-page");
+        using var stage = new HttpRequestMessage(HttpMethod.Post, Gateway.RegistryUrl + "-/stage/package/" + name)
+        {
+            Content = new StringContent(PublishDocuments.Create(name, "1.0.0").ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+        };
+        stage.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", user.Token);
+        using var staged = await Gateway.Http.SendAsync(stage);
+        var answer = await staged.Content.ReadAsStringAsync();
+        Assert.True(staged.StatusCode == System.Net.HttpStatusCode.Created, answer);
+        var id = System.Text.Json.Nodes.JsonNode.Parse(answer)?["stageId"]?.GetValue<string>();
+
+        await Page.ClickAsync("#staged-link");
+        var release = Page.Locator($"#stage-{id}");
+        await Expect(release.Locator(".file")).ToHaveTextAsync(["package/package.json"]);
+        await release.Locator("form.approve input[name=password]").FillAsync(user.Password);
+        await release.Locator("form.approve button.use-key").ClickAsync();
+
+        await Expect(Page.Locator(".notice")).ToContainTextAsync($"{name}@1.0.0 approved and published");
+        await Expect(Page.Locator($"#stage-{id}")).ToHaveCountAsync(0);
+        Assert.NotNull((await Verdaccio.GetPackumentAsync(name))?["versions"]?["1.0.0"]);
+    });
+
+    /// <summary>
     /// The pages of a gateway under <c>/npm/</c> (docs/ARCHITECTURE.md, "The gateway under a path"): the stylesheet and
     /// script load from under the path, the forms post there, the cookies are scoped to it, and a security key registers
     /// (the script's JSON calls under the path; WebAuthn's origin is the origin alone).

@@ -38,7 +38,7 @@ internal static partial class AccountPages
             return await RefuseAsync(context, page, "Two-factor authentication is not enabled: set up an authenticator app or a security key first.", 400);
         }
 
-        if (hasTwoFactor && (rule == FactorRule.FormOnly || ((rule is FactorRule.FormOrFresh or FactorRule.Enrol) && CarriesSecondFactor(form))))
+        if (hasTwoFactor && (rule == FactorRule.FormOnly || ((rule is FactorRule.FormOrFresh or FactorRule.Enrol) && SecondFactorProof.Carries(form))))
         {
             var result = await proof.VerifyAsync(context, user, context.User.BindingId(), form);
             if (result.Outcome != VerificationOutcome.Verified)
@@ -58,9 +58,6 @@ internal static partial class AccountPages
 
         return await apply(user);
     }
-
-    private static bool CarriesSecondFactor(IFormCollection form) =>
-        !string.IsNullOrWhiteSpace(form["code"]) || (form["ceremonyId"].ToString().Length > 0 && form["credential"].ToString().Length > 0);
 
     /// <summary><c>POST /account/step-up</c>: prove a second factor now; the page's changes then need none for a while.</summary>
     private static Task<IResult> StepUpAsync(HttpContext context, IFormCollection form, [AsParameters] AccountPageServices page) =>

@@ -57,6 +57,7 @@ internal static class BrowserRegistration
         var pages = gateway.MapGroup("").WithMetadata(GatewayPage.Instance);
         pages.MapSignIn();
         pages.MapAccount();
+        pages.MapStaged();
         pages.MapAuthorize();
         pages.MapWebLoginPages();
         // Nothing under the gateway's prefix is the registry's. A request no endpoint here takes (an unknown path, or a

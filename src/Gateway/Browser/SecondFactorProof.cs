@@ -19,6 +19,10 @@ internal sealed class SecondFactorProof(SecondFactorVerifier verifier)
             : verifier.VerifySecurityKeyAsync(username, ceremonyId, credential, context, context.RequestAborted);
     }
 
+    /// <summary>Whether the form carries a second factor at all (a code, or a security key's assertion).</summary>
+    public static bool Carries(IFormCollection form) =>
+        !string.IsNullOrWhiteSpace(form["code"]) || (form["ceremonyId"].ToString().Length > 0 && form["credential"].ToString().Length > 0);
+
     /// <summary>The words a page shows for a refused second factor (never which check failed).</summary>
     public static string Describe(VerificationResult result) => result.Outcome switch
     {

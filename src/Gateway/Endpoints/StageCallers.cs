@@ -13,7 +13,7 @@ namespace Gateway.Endpoints;
 /// npm sends without a code and the decision forwards without a lookup, the registry's whoami, cached, as for
 /// <c>npm token list</c>), the stage a path names if the caller may see it, and who may see it: the one who staged it,
 /// and the accounts the registry lists as the package's maintainers when the viewer reads its packument with their own
-/// credential (where the registry lists none, those who published it through the gateway) — docs/SECURITY.md, "Staged publishes".
+/// credential (<see cref="StageViewers"/>, the rule the "Staged releases" page shares) — docs/SECURITY.md, "Staged publishes".
 /// </summary>
 /// <remarks>
 /// A stage-only token (<c>read-write-stage-only</c>) sees only the stages it made itself, never its account's others nor
@@ -21,7 +21,7 @@ namespace Gateway.Endpoints;
 /// "Staged publishes"). Approving and rejecting are refused to it before any endpoint runs.
 /// </remarks>
 internal sealed class StageCallers(
-    IdentityResolver identities, Automation.PackageMaintainers maintainers, Automation.TokenLedger tokens, StagedPublishes stages, AuditTrail audit)
+    IdentityResolver identities, StageViewers viewers, Automation.TokenLedger tokens, StagedPublishes stages, AuditTrail audit)
 {
     private const string UnknownCredential =
         "The registry does not accept these credentials (log in again with npm login). The 2FA gateway stages and shows staged publishes only to an account the registry knows.";
@@ -61,25 +61,10 @@ internal sealed class StageCallers(
     }
 
     /// <param name="maintained">Packages already looked up in this request (a list reads each package's packument once).</param>
-    public async Task<bool> CanSeeAsync(HttpContext context, CallerIdentity caller, StoredStage stage, Dictionary<string, bool> maintained)
-    {
-        if (await IsStageOnlyTokenAsync(context, caller))
-        {
-            return stage.StagerCredential == caller.CredentialId;
-        }
-
-        if (stage.Actor == caller.Username)
-        {
-            return true;
-        }
-
-        if (!maintained.TryGetValue(stage.Package, out var maintains))
-        {
-            maintains = maintained[stage.Package] = await MaintainsAsync(context, stage.Package, caller.Username);
-        }
-
-        return maintains;
-    }
+    public async Task<bool> CanSeeAsync(HttpContext context, CallerIdentity caller, StoredStage stage, Dictionary<string, bool> maintained) =>
+        await IsStageOnlyTokenAsync(context, caller)
+            ? stage.StagerCredential == caller.CredentialId
+            : await viewers.CanSeeAsync(stage, caller.Username, context.Request.Headers.Authorization.ToString(), maintained, context.RequestAborted);
 
     private async ValueTask<bool> IsStageOnlyTokenAsync(HttpContext context, CallerIdentity caller)
     {
@@ -94,9 +79,4 @@ internal sealed class StageCallers(
         context.Items[typeof(StageCallers)] = stageOnly;
         return stageOnly;
     }
-
-    /// <summary>A package the registry does not show this caller (404: a new package) is maintained by nobody they can see.</summary>
-    private async Task<bool> MaintainsAsync(HttpContext context, string package, string user) =>
-        (await maintainers.OfAsync(package, context.Request.Headers.Authorization.ToString(), context.RequestAborted)).Names.Contains(user, StringComparer.Ordinal);
-
 }

@@ -28,12 +28,19 @@ internal static class GatewayUrls
     public const string Disable = Account + "/disable";
     public const string PackageStaging = Account + "/package-staging";
 
+    /// <summary>The "Staged releases" page: what the signed-in user may approve or reject.</summary>
+    public const string Staged = Prefix + "/staged";
+
     public const string AssertionOptions = Prefix + "/webauthn/assertion-options";
 
     /// <summary>The route of <see cref="Done"/>: polled by npm, outside the pages' group.</summary>
     public const string DoneRoute = Prefix + "/done/{doneId}";
 
     public static string RemoveKey(string keyId) => $"{Keys}/{keyId}/remove";
+
+    public static string StagedApprove(string stageId) => $"{Staged}/{stageId}/approve";
+
+    public static string StagedReject(string stageId) => $"{Staged}/{stageId}/reject";
 
     public static string SignInSecondFactor(string pendingId) => $"{SignIn}/{pendingId}";
 

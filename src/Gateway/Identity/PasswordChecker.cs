@@ -24,25 +24,41 @@ internal sealed class PasswordChecker(
 
     /// <summary>As <see cref="IsValidAsync"/>, with the registry's own <c>WWW-Authenticate</c> when it refused Basic.</summary>
     /// <exception cref="DependencyUnavailableException">The registry cannot answer.</exception>
-    public async ValueTask<PasswordProof> ProveAsync(string username, string password, CancellationToken cancellation, IPAddress? clientAddress = null)
+    public async ValueTask<PasswordProof> ProveAsync(string username, string password, CancellationToken cancellation, IPAddress? clientAddress = null) =>
+        (await ProveWithCredentialAsync(username, password, cancellation, clientAddress)).Proof;
+
+    /// <summary>
+    /// The credential the registry took the password with, for one request the gateway makes on the user's behalf at
+    /// once (approving a staged publish on the page: docs/SECURITY.md, "Staged publishes"): Basic, or — on a registry that
+    /// refuses Basic (Verdaccio 9) — its sign-in session as Bearer. Null for a wrong password. The caller never keeps it.
+    /// </summary>
+    /// <exception cref="DependencyUnavailableException">The registry cannot answer.</exception>
+    public async ValueTask<string?> CredentialAsync(string username, string password, CancellationToken cancellation, IPAddress? clientAddress = null) =>
+        (await ProveWithCredentialAsync(username, password, cancellation, clientAddress)).Credential;
+
+    private async ValueTask<(PasswordProof Proof, string? Credential)> ProveWithCredentialAsync(
+        string username, string password, CancellationToken cancellation, IPAddress? clientAddress)
     {
         if (username.Length == 0 || password.Length == 0 || username.Contains(':'))
         {
-            return new PasswordProof(false, null);
+            return (new PasswordProof(false, null), null);
         }
 
         var basic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(username + ":" + password));
-        return await guard.ExecuteAsync(async ct =>
+        return await guard.ExecuteAsync<(PasswordProof, string?)>(async ct =>
         {
             var answer = await whoami.AskAsync(basic, clientAddress, ct);
             if (answer.Username is { } owner)
             {
-                return new PasswordProof(usernames.Same(owner, username), null);
+                var valid = usernames.Same(owner, username);
+                return (new PasswordProof(valid, null), valid ? basic : null);
             }
 
-            // The session is dropped here, unused: a sign-in session cannot be revoked (RegistrySignIn).
+            // A proof drops the session unused (a sign-in session cannot be revoked: RegistrySignIn); CredentialAsync hands it
+            // to its one request and drops it then.
             var session = await signIn.SignInAsync(username, password, clientAddress, ct);
-            return new PasswordProof(session is not null && usernames.Same(session.Username, username), answer.Challenge);
+            var signedIn = session is not null && usernames.Same(session.Username, username);
+            return (new PasswordProof(signedIn, answer.Challenge), signedIn ? "Bearer " + session!.Token : null);
         }, cancellation);
     }
 }

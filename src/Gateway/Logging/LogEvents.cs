@@ -121,4 +121,8 @@ internal static class LogEvents
     public const int OidcRegistryCredentialRefused = 1702;
     public const int TrustChanged = 1703;
     public const int TrustedPublisherForwarded = 1705;
+
+    // The "Staged releases" page (Browser/StagedPages.cs, Staging/StagedTarballFiles.cs): 1740-1759
+    public const int StagedTarballUnreadable = 1740;
+    public const int StagedPageRefused = 1741;
 }

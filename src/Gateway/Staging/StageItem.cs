@@ -17,4 +17,8 @@ internal sealed record StageItem(
             stagedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), actor, "user", publish.Access, publish.Shasum);
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>The item as <see cref="ToJson"/> wrote it.</summary>
+    public static StageItem FromJson(string json) =>
+        JsonSerializer.Deserialize<StageItem>(json, Json) ?? throw new JsonException("A stage's item is null.");
 }

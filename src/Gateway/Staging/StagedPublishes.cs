@@ -140,6 +140,9 @@ internal sealed partial class StagedPublishes(StageRecords records, IOptions<Sta
         }
     }
 
+    /// <summary>The stage's tarball to read from, one chunk in memory at a time (the caller disposes it).</summary>
+    public Stream OpenTarball(StoredStage stage) => new StagedTarballStream(stage, records);
+
     /// <summary>The held publish document, as the registry's <c>PUT /&lt;name&gt;</c> body.</summary>
     public HttpContent PublishDocument(StoredStage stage) => new StagedDocumentContent(stage, records);
 

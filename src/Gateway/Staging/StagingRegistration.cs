@@ -14,6 +14,9 @@ internal static class StagingRegistration
         builder.Services.AddSingleton<IValidateOptions<StagingOptions>, StagingOptionsValidator>();
         builder.Services.AddOptions<StagingOptions>().Bind(builder.Configuration.GetSection(StagingOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<StagedPublishes>();
+        builder.Services.AddSingleton<StageViewers>();
+        builder.Services.AddSingleton<StageDecisions>();
+        builder.Services.AddSingleton<StagedTarballFiles>();
         builder.Services.AddHostedService<StageExpiry>();
         builder.Services.AddHttpClient(PublishClient, (sp, client) => client.Timeout = sp.GetRequiredService<IOptions<StagingOptions>>().Value.PublishTimeout);
         return builder;

@@ -12,7 +12,8 @@ namespace Gateway.Tests.Hosting;
 /// A stand-in for the registry, for host tests that are not about the registry: a tiny Kestrel app on
 /// 127.0.0.1 and a free port. Credentials follow one rule: <c>Bearer &lt;user&gt;-token</c> and
 /// <c>Basic &lt;user&gt;:&lt;user&gt;-password</c> belong to <c>&lt;user&gt;</c>; anything else is refused.
-/// Approving a staged publish of <c>stage-ok</c> is accepted, of <c>stage-down</c> answered 503, of <c>stage-taken</c> 409.
+/// Approving a staged publish of <c>stage-ok</c> is accepted, of <c>stage-down</c> answered 503, of <c>stage-taken</c> 409;
+/// <c>stage-team</c> is a package whose packument lists <c>mia</c> as its maintainer, with no version yet.
 /// It records every request it receives (method, raw target, headers, the body's SHA-256). Started with a prefix, it
 /// answers only under that path, as a Nexus repository does (anything else: 404).
 /// </summary>
@@ -137,6 +138,9 @@ internal sealed class StubRegistry : IAsyncDisposable
                 return;
             case ("PUT", var scoped) when scoped.StartsWith("/@stub%2f", StringComparison.OrdinalIgnoreCase) && !scoped.Contains("/-rev/", StringComparison.Ordinal):
                 await Json(context, 201, """{"ok":"created new package","success":true}""");
+                return;
+            case ("GET", "/stage-team"):
+                await Json(context, 200, """{"_id":"stage-team","name":"stage-team","maintainers":[{"name":"mia","email":"mia@example.com"}],"dist-tags":{},"versions":{}}""");
                 return;
             case ("PUT", "/stage-ok"):
                 await Json(context, 201, """{"ok":"created new package","success":true}""");

@@ -47,6 +47,19 @@ public sealed class PasswordCheckerTests
         Assert.Equal(new[] { "GET /-/whoami Basic", "POST /-/verdaccio/sec/login anonymous" }, registry.Requests);
     }
 
+    /// <summary>The approval's one publish on the "Staged releases" page: the credential the registry took the password with.</summary>
+    [Theory]
+    [InlineData(true, "Basic YWxpY2U6cHctYWxpY2U=")] // alice:pw-alice
+    [InlineData(false, "Bearer session-of-alice")] // Verdaccio 9: its sign-in session
+    public async Task Credential_IsWhatTheRegistryTookThePasswordWith_NoneForAWrongOne(bool takesBasic, string expected)
+    {
+        var registry = new StubRegistry(takesBasic).WithUser("alice", "pw-alice");
+
+        Assert.Equal(expected, await Checker(registry).CredentialAsync("alice", "pw-alice", default));
+        Assert.Null(await Checker(registry).CredentialAsync("alice", "pw-bob", default));
+        Assert.Empty(registry.SignUps);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
