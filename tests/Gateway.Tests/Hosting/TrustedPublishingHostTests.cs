@@ -35,6 +35,7 @@ public sealed class TrustedPublishingHost : GatewayHost
         ["Gateway:TrustedPublishing:Issuers:0:JwksFile"] = _folder.Combine("jwks.json"),
         ["Gateway:TrustedPublishing:RegistryToken"] = "ci-bot-token",
         ["Gateway:TrustedPublishing:TokenLifetime"] = "00:10:00",
+        ["Gateway:TrustedPublishing:MaxTokenAge"] = "00:02:00",
     };
 }
 
@@ -95,6 +96,11 @@ public sealed class TrustedPublishingHostTests(TrustedPublishingHost host) : ICl
         { "not-yet-valid", 401, "unauthorized" },
         { "unknown-issuer", 401, "unauthorized" },
         { "forged-signature", 401, "unauthorized" },
+        { "alg-none", 401, "unauthorized" },
+        { "hs256-with-the-public-key", 401, "unauthorized" },
+        { "older-than-max-age", 401, "unauthorized" },
+        { "no-iat", 401, "unauthorized" },
+        { "iat-in-the-future", 401, "unauthorized" },
         { "wrong-workflow", 404, "package not found" },
         { "wrong-repository", 404, "package not found" },
         { "repository-case", 404, "package not found" },
@@ -121,6 +127,12 @@ public sealed class TrustedPublishingHostTests(TrustedPublishingHost host) : ICl
             "not-yet-valid" => host.Issuer.Mint("npm:localhost", job, notBefore: DateTime.UtcNow.AddMinutes(3)),
             "unknown-issuer" => LocalOidcIssuer.Offline("https://token.actions.githubusercontent.com").Mint("npm:localhost", job),
             "forged-signature" => host.Issuer.Mint("npm:localhost", job, signWith: otherKey),
+            "alg-none" => Unsigned(host.Issuer.Mint("npm:localhost", job)),
+            "hs256-with-the-public-key" => SignedWithPublicKeyAsSecret(host.Issuer.Mint("npm:localhost", job)),
+            // Still within exp (the provider's choice), but issued longer ago than MaxTokenAge (2 minutes in this host).
+            "older-than-max-age" => host.Issuer.Mint("npm:localhost", job, lifetime: TimeSpan.FromMinutes(5), issuedAt: DateTime.UtcNow.AddMinutes(-3)),
+            "no-iat" => host.Issuer.Mint("npm:localhost", job, issuedAt: DateTime.MinValue),
+            "iat-in-the-future" => host.Issuer.Mint("npm:localhost", job, issuedAt: DateTime.UtcNow.AddMinutes(3)),
             "wrong-workflow" => host.Issuer.Mint("npm:localhost", LocalOidcIssuer.GitHubJob("acme/guarded", "other.yml", "production")),
             "wrong-repository" => host.Issuer.Mint("npm:localhost", LocalOidcIssuer.GitHubJob("evil/guarded", "release.yml", "production")),
             "repository-case" => host.Issuer.Mint("npm:localhost", LocalOidcIssuer.GitHubJob("Acme/guarded", "release.yml", "production")),
@@ -140,6 +152,39 @@ public sealed class TrustedPublishingHostTests(TrustedPublishingHost host) : ICl
         Assert.Equal("OIDC token exchange error - " + words, json.GetProperty("message").GetString());
         Assert.False(json.TryGetProperty("token", out _));
         Assert.DoesNotContain(host.Registry.Requests, r => r.RawTarget.Contains("oidc", StringComparison.Ordinal));
+        Assert.Equal($$"""{"message":"OIDC token exchange error - {{words}}"}""", json.GetRawText());
+    }
+
+    [Fact]
+    public async Task Exchange_TooOld_ReasonInTheAuditTrailWithTheWorkflow_NotInTheAnswer()
+    {
+        await TrustAsync("@stub/aged", """{"type":"github","claims":{"repository":"acme/aged","workflow_ref":{"file":"publish.yml"}},"permissions":["createPackage"]}""");
+        var idToken = host.Issuer.Mint("npm:localhost", LocalOidcIssuer.GitHubJob("acme/aged", "publish.yml"), issuedAt: DateTime.UtcNow.AddMinutes(-4));
+
+        var (status, json) = await ExchangeAsync("@stub/aged", idToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("""{"message":"OIDC token exchange error - unauthorized"}""", json.GetRawText());
+        var audit = (await host.StoreClient.GetDatabase().ListRangeAsync("gw:audit", 0, 50)).Select(v => v.ToString()).ToList();
+        Assert.Contains(audit, e => e.Contains("oidc-exchange-refused", StringComparison.Ordinal) && e.Contains("too-old (issued 00:04:", StringComparison.Ordinal)
+            && e.Contains("project=acme/aged", StringComparison.Ordinal));
+    }
+
+    /// <summary>The token's own claims under <c>"alg": "none"</c>, without a signature.</summary>
+    private static string Unsigned(string jwt)
+    {
+        var parts = jwt.Split('.');
+        return Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode("""{"alg":"none","typ":"JWT"}""") + "." + parts[1] + ".";
+    }
+
+    /// <summary>The algorithm-confusion attack: HS256 over the token, keyed with the issuer's public key set (which anyone can read).</summary>
+    private string SignedWithPublicKeyAsSecret(string jwt)
+    {
+        var parts = jwt.Split('.');
+        var header = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode("""{"alg":"HS256","typ":"JWT"}""");
+        using var hmac = new HMACSHA256(Encoding.UTF8.GetBytes(host.Issuer.JwksJson));
+        var signature = hmac.ComputeHash(Encoding.ASCII.GetBytes(header + "." + parts[1]));
+        return header + "." + parts[1] + "." + Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(signature);
     }
 
     [Fact]
