@@ -121,4 +121,11 @@ internal static class LogEvents
     public const int OidcRegistryCredentialRefused = 1702;
     public const int TrustChanged = 1703;
     public const int TrustedPublisherForwarded = 1705;
+
+    // Trusted publishers on the account page (Browser/AccountPages.Trust.cs): ids 1770-1771 (of 1770-1789)
+    public const int TrustChangedOnPage = 1770;
+    public const int TrustChangeRefused = 1771;
+
+    // A direct publish of a staged version (Npm/StagedVersionMiddleware): ids 1772-1779 (of 1770-1789)
+    public const int StagedVersionPublishRefused = 1772;
 }

@@ -137,6 +137,13 @@ internal static class StoreKeys
     /// <summary>String: the package's one trust configuration (npm's JSON, with its id), set with <c>npm trust</c> (TrustedPublishing/).</summary>
     public static RedisKey PackageTrust(string package) => "gw:package:" + CheckedPackage(package) + ":trust";
 
+    /// <summary>
+    /// Set: the packages that have a trust configuration, so the account page lists a maintainer's trusted publishers
+    /// without a SCAN. An index only (the two live in different slots): a member whose <see cref="PackageTrust"/> is gone
+    /// is skipped.
+    /// </summary>
+    public const string TrustedPackages = "gw:trusted-packages";
+
     /// <summary>String with a TTL (the id token's expiry): an exchanged id token's keyed <c>iss</c> + <c>jti</c>, so each is exchanged once.</summary>
     public static RedisKey ExchangedIdToken(string tokenIdHash) => "gw:oidc-jti:" + tokenIdHash;
 
