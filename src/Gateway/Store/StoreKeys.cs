@@ -166,9 +166,19 @@ internal static class StoreKeys
     /// <summary>Sorted set: every staged publish's id, scored by when it was staged (Unix ms); what lists and expiry walk.</summary>
     public const string StageIndex = "gw:stage-index";
 
-    /// <summary>String (the record's TTL): <c>package@version</c> → the id staging it; claimed with <c>SET NX</c>, so a version is staged once.</summary>
+    /// <summary>
+    /// String (the record's TTL): <c>package@version</c> → the id staging it; claimed with <c>SET NX</c>, so a version is
+    /// staged once. Tagged with the package, the slot of <see cref="StagedVersions"/>, so one script claims both.
+    /// </summary>
     public static RedisKey StagedVersion(string package, string version) =>
-        "gw:stage-version:" + CheckedPackage(package) + "@" + CheckedVersion(version);
+        "gw:stage-version:{" + CheckedPackage(package) + "}@" + CheckedVersion(version);
+
+    /// <summary>
+    /// Set (TTL: the latest claim's): the versions of the package stages claimed, kept with the claims by one script, so a
+    /// direct publish asks one command whether it must look at its body (docs/ARCHITECTURE.md, "Staged publishes"). A
+    /// member whose claim expired stays until the set does: the claim itself decides.
+    /// </summary>
+    public static RedisKey StagedVersions(string package) => "gw:stage-versions:{" + CheckedPackage(package) + "}";
 
     private static string StageTag(string stageId) => "gw:stage:{" + CheckedStageId(stageId) + "}";
 
