@@ -9,10 +9,7 @@ public sealed record TrustedPublisherRow(string Package, TrustConfiguration Conf
 
 /// <summary>The account page's trusted publishers: the rows, and whether some packages could not be checked.</summary>
 /// <param name="Incomplete">The registry did not answer for some package, or more packages have one than the page checks.</param>
-public sealed record TrustedPublisherList(IReadOnlyList<TrustedPublisherRow> Rows, bool Incomplete)
-{
-    public static readonly TrustedPublisherList Empty = new([], false);
-}
+public sealed record TrustedPublisherList(IReadOnlyList<TrustedPublisherRow> Rows, bool Incomplete);
 
 /// <summary>
 /// The trust configurations of the packages the signed-in user maintains (docs/SECURITY.md, "Trusted publishing"): the

@@ -333,14 +333,14 @@ public sealed partial class TrustedPublishingHostTests(TrustedPublishingHost hos
 
         using (var browser = await SignedInAsync(stranger, strangerSecret))
         {
-            var (status, page) = await PostAccountFormAsync(browser, "/-/gateway/account/trusted-publishers", new(publisher));
+            var (status, refusal) = await PostAccountFormAsync(browser, "/-/gateway/account/trusted-publishers", new(publisher));
             Assert.Equal(HttpStatusCode.Forbidden, status);
-            Assert.Contains("Only a maintainer of tarball-pkg can change its trusted publishers. Nothing was changed.", page, StringComparison.Ordinal);
+            Assert.Contains("Only a maintainer of tarball-pkg can change its trusted publishers. Nothing was changed.", refusal, StringComparison.Ordinal);
         }
 
         using var owned = await SignedInAsync(owner, ownerSecret);
         // A code in the form is checked even in a fresh session: a wrong one changes nothing.
-        var (wrong, wrongPage) = await PostAccountFormAsync(owned, "/-/gateway/account/trusted-publishers", new(publisher) { ["code"] = WrongCode(ownerSecret) });
+        var (wrong, _) = await PostAccountFormAsync(owned, "/-/gateway/account/trusted-publishers", new(publisher) { ["code"] = WrongCode(ownerSecret) });
         Assert.Equal(HttpStatusCode.Unauthorized, wrong);
         Assert.Null(await book.GetAsync(Package, default));
 
