@@ -79,6 +79,22 @@ public sealed partial class AccountPageTests
     }
 
     [Fact]
+    public async Task UnderAPublicPath_EveryFormOfAnAccountWith2fa_PostsUnderIt()
+    {
+        var configuration = new Gateway.TrustedPublishing.TrustConfiguration("id1", Gateway.TrustedPublishing.TrustProvider.Github,
+            new Dictionary<string, Gateway.TrustedPublishing.ClaimRule> { ["repository"] = new(Exact: "acme/lib"), ["workflow_ref"] = new(File: "publish.yml") },
+            [Gateway.TrustedPublishing.TrustConfiguration.CreatePackage]);
+        var view = View(fresh: false) with { TrustedPublishers = new TrustedPublisherList([new TrustedPublisherRow("lib", configuration)], Incomplete: false) };
+
+        var html = (await RenderedPage.ExecuteAsync(PageResults.Page<AccountPage>(new { View = view, Notice = (string?)null, Error = (string?)null }), "/npm")).Html;
+
+        Assert.Contains("action=\"/npm/-/gateway/account/package-staging\"", html, StringComparison.Ordinal);
+        Assert.Contains("action=\"/npm/-/gateway/account/trusted-publishers\"", html, StringComparison.Ordinal);
+        Assert.Contains("action=\"/npm/-/gateway/account/trusted-publishers/remove\"", html, StringComparison.Ordinal);
+        Assert.DoesNotMatch("action=\"/-/", html);
+    }
+
+    [Fact]
     public async Task WithoutTwoFactor_OffersBothFactorsAndAMode_AndNothingToChange()
     {
         var html = await RenderAsync(new AccountView("hank", TwoFactorMode.Disabled, false, [], 0, false, "5 minutes", []));
