@@ -47,7 +47,8 @@ public sealed class StoreFailoverTests(RegistryFixture registry, ITestOutputHelp
 
     /// <summary>
     /// A staged publish on the healed cluster: its record and chunks in one slot (one transaction, one delete), its version
-    /// claim and the index in others; staged, listed, read back and approved, then gone.
+    /// claim with the package's staged-versions set (one script) and the index in others; staged, listed, read back and
+    /// approved, then gone.
     /// </summary>
     private async Task StagedPublishOnTheClusterAsync(string storeConnection)
     {

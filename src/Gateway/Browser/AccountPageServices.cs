@@ -11,4 +11,5 @@ internal sealed record AccountPageServices(
     SecondFactorProof Proof,
     StepUp StepUp,
     TwoFactorAccounts Enrolment,
+    TrustedPublisherListing TrustedPublishers,
     ILogger<AccountPages.Log> Logger);

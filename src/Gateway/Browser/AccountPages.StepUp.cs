@@ -30,7 +30,7 @@ internal static partial class AccountPages
     private static async Task<IResult> WithStepUpAsync(
         HttpContext context, IFormCollection form, AccountPageServices page, FactorRule rule, string change, Func<string, Task<IResult>> apply)
     {
-        var (accounts, _, proof, stepUp, _, logger) = page;
+        var (accounts, _, proof, stepUp, _, _, logger) = page;
         var user = context.User.Username();
         var hasTwoFactor = (await accounts.GetAsync(user, context.RequestAborted)).Mode != TwoFactorMode.Disabled;
         if (!hasTwoFactor && (rule is FactorRule.FormOrFresh or FactorRule.FormOnly))

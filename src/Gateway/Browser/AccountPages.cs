@@ -32,6 +32,8 @@ internal static partial class AccountPages
         account.MapPost("/disable", DisableAsync);
         account.MapPost("/step-up", StepUpAsync);
         account.MapPost("/package-staging", SetPackageStagingAsync);
+        account.MapPost("/trusted-publishers", AddTrustedPublisherAsync);
+        account.MapPost("/trusted-publishers/remove", RemoveTrustedPublisherAsync);
         return gateway;
     }
 
@@ -40,9 +42,12 @@ internal static partial class AccountPages
         var user = context.User.Username();
         var state = await page.Accounts.GetAsync(user, context.RequestAborted);
         var keys = await page.Keys.ListAsync(user, context.RequestAborted);
+        var enabled = state.Mode != TwoFactorMode.Disabled;
         return new AccountView(user, state.Mode, state.HasTotp, [.. keys.Select(k => new SecurityKeyRow(k.Id, k.Name, k.CreatedAt, k.LastUsedAt))],
-            await page.Accounts.CountRecoveryCodesAsync(user, context.RequestAborted), page.StepUp.IsFresh(context.User, state.Mode != TwoFactorMode.Disabled),
-            page.StepUp.WindowText, await LoadHistoryAsync(context, user));
+            await page.Accounts.CountRecoveryCodesAsync(user, context.RequestAborted), page.StepUp.IsFresh(context.User, enabled),
+            page.StepUp.WindowText, await LoadHistoryAsync(context, user),
+            // Only an account with 2FA sees the section (its changes need a second factor): others pay no registry reads.
+            enabled ? await page.TrustedPublishers.ListAsync(user, context.RequestAborted) : null);
     }
 
     private static Task<IResult> ShowAsync(HttpContext context, [AsParameters] AccountPageServices page) => AccountPageAsync(context, page);
@@ -79,7 +84,7 @@ internal static partial class AccountPages
 
     private static async Task<IResult> ConfirmTotpAsync(HttpContext context, IFormCollection form, [AsParameters] AccountPageServices page, EnrolmentTickets tickets)
     {
-        var (accounts, _, _, _, enrolment, logger) = page;
+        var (accounts, _, _, _, enrolment, _, logger) = page;
         var user = context.User.Username();
         var state = await accounts.GetAsync(user, context.RequestAborted);
         // Only the enrolment this session started with a fresh step-up, within one window of that start.
@@ -110,7 +115,7 @@ internal static partial class AccountPages
 
     private static async Task<IResult> CompleteKeyAsync(string user, HttpContext context, IFormCollection form, AccountPageServices page)
     {
-        var (_, keys, _, _, enrolment, logger) = page;
+        var (_, keys, _, _, enrolment, _, logger) = page;
         var name = form["name"].ToString().Trim() is { Length: > 0 } n ? n : "Security key"; // SecurityKeys cleans and caps it
         var result = await keys.CompleteRegistrationAsync(user, form["ceremonyId"].ToString(), form["credential"].ToString(), name, context, context.RequestAborted);
         if (!result.Succeeded)

@@ -10,6 +10,7 @@ internal static class BrowserRegistration
         builder.AddGatewaySession();
         builder.Services.AddSingleton<BrowserFlowUrls>();
         builder.Services.AddSingleton<SecondFactorProof>();
+        builder.Services.AddSingleton<TrustedPublisherListing>();
         builder.Services.AddPageBodyLimit();
         return builder;
     }

@@ -27,6 +27,8 @@ internal static class GatewayUrls
     public const string Mode = Account + "/mode";
     public const string Disable = Account + "/disable";
     public const string PackageStaging = Account + "/package-staging";
+    public const string TrustedPublishers = Account + "/trusted-publishers";
+    public const string RemoveTrustedPublisher = TrustedPublishers + "/remove";
 
     /// <summary>The "Staged releases" page: what the signed-in user may approve or reject.</summary>
     public const string Staged = Prefix + "/staged";

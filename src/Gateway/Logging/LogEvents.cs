@@ -125,4 +125,11 @@ internal static class LogEvents
     // The "Staged releases" page (Browser/StagedPages.cs, Staging/StagedTarballFiles.cs): 1740-1759
     public const int StagedTarballUnreadable = 1740;
     public const int StagedPageRefused = 1741;
+
+    // Trusted publishers on the account page (Browser/AccountPages.Trust.cs): ids 1770-1771 (of 1770-1789)
+    public const int TrustChangedOnPage = 1770;
+    public const int TrustChangeRefused = 1771;
+
+    // A direct publish of a staged version (Npm/StagedVersionMiddleware): ids 1772-1779 (of 1770-1789)
+    public const int StagedVersionPublishRefused = 1772;
 }

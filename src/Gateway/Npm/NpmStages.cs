@@ -1,5 +1,7 @@
+using Gateway.Configuration;
 using Gateway.Policy;
 using Gateway.Proxy;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Npm;
 
@@ -33,8 +35,9 @@ internal static class NpmStages
     }
 
     /// <summary>
-    /// The proxy route's own stages: only what is recorded around the registry's answer and, with an upstream or the
-    /// gateway under a path, the tarball URLs of packuments pointed at the gateway; then YARP forwards.
+    /// The proxy route's own stages: a direct publish of a staged version refused, what is recorded around the registry's
+    /// answer and, with an upstream or the gateway under a path, the tarball URLs of packuments pointed at the gateway;
+    /// then YARP forwards.
     /// </summary>
     public static IReverseProxyApplicationBuilder UseForwardRecording(this IReverseProxyApplicationBuilder pipeline)
     {
@@ -43,7 +46,13 @@ internal static class NpmStages
             pipeline.UseMiddleware<TarballUrlMiddleware>();
         }
 
-        // First: the registry never sees a trusted workflow's token, only the configured registry credential.
+        // A direct publish of a version a stage holds: 409 before anything reaches the registry (its stages are the gateway's).
+        if (pipeline.ApplicationServices.GetRequiredService<IOptions<StagingOptions>>().Value.AnsweredByGateway)
+        {
+            pipeline.UseMiddleware<StagedVersionMiddleware>();
+        }
+
+        // The registry never sees a trusted workflow's token, only the configured registry credential.
         pipeline.UseMiddleware<TrustedPublisherCredentialMiddleware>();
         pipeline.UseMiddleware<TokenLedgerMiddleware>();
         pipeline.UseMiddleware<PublisherLedgerMiddleware>();

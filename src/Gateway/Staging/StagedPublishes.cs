@@ -117,6 +117,26 @@ internal sealed partial class StagedPublishes(StageRecords records, IOptions<Sta
     public async ValueTask<StoredStage?> FindAsync(string id, CancellationToken cancellation, bool withDocument = false) =>
         await records.FindAsync(id, cancellation, withDocument) is { } stage && !IsExpired(stage) ? stage : null;
 
+    /// <summary>
+    /// The versions of <paramref name="package"/> a live stage holds: one store command when there is none (the common
+    /// case, and all a direct publish of the package pays), else a claim and a record read per claimed version. A claim
+    /// without a record yet is a stage still being written, and holds its version; an expired stage holds none.
+    /// </summary>
+    public async ValueTask<IReadOnlyDictionary<string, string>> HeldVersionsAsync(string package, CancellationToken cancellation)
+    {
+        var held = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var version in await records.StagedVersionsAsync(package, cancellation))
+        {
+            if (await records.VersionHolderAsync(package, version, cancellation) is { } holder
+                && (await records.FindAsync(holder, cancellation, withDocument: false) is not { } stage || !IsExpired(stage)))
+            {
+                held[version] = holder;
+            }
+        }
+
+        return held;
+    }
+
     /// <summary>Every live stage, newest first.</summary>
     public async IAsyncEnumerable<StoredStage> NewestFirstAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)
     {

@@ -24,7 +24,24 @@ internal sealed record StoredStage(
 /// </summary>
 internal sealed class StageRecords(IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard)
 {
-    private const string ReleaseIfOwner = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
+    /// <summary>KEYS: the claim, the package's staged versions; ARGV: the stage id, the lifetime in ms, the version.</summary>
+    private const string ClaimScript = """
+        if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+          redis.call('sadd', KEYS[2], ARGV[3])
+          if redis.call('pttl', KEYS[2]) < tonumber(ARGV[2]) then redis.call('pexpire', KEYS[2], ARGV[2]) end
+          return 1
+        end
+        return 0
+        """;
+
+    /// <summary>KEYS: the claim, the package's staged versions; ARGV: the stage id, the version.</summary>
+    private const string ReleaseIfOwner = """
+        if redis.call('get', KEYS[1]) == ARGV[1] then
+          redis.call('srem', KEYS[2], ARGV[2])
+          return redis.call('del', KEYS[1])
+        end
+        return 0
+        """;
 
     private IDatabase Db => store.GetDatabase();
 
@@ -40,7 +57,12 @@ internal sealed class StageRecords(IConnectionMultiplexer store, [FromKeyedServi
 
     /// <summary>Claims <paramref name="package"/>@<paramref name="version"/> for the stage <paramref name="id"/>; false when another stage holds it.</summary>
     public async ValueTask<bool> ClaimVersionAsync(string package, string version, string id, TimeSpan lifetime, CancellationToken cancellation) =>
-        await guard.ExecuteAsync(async _ => await Db.StringSetAsync(StoreKeys.StagedVersion(package, version), id, lifetime, When.NotExists), cancellation);
+        await guard.ExecuteAsync(async _ => (long)(await Db.ScriptEvaluateAsync(ClaimScript,
+            [StoreKeys.StagedVersion(package, version), StoreKeys.StagedVersions(package)], [id, (long)lifetime.TotalMilliseconds, version]))! == 1, cancellation);
+
+    /// <summary>The versions of the package that stages claimed (a claim since expired may still be listed: ask <see cref="VersionHolderAsync"/>).</summary>
+    public async ValueTask<IReadOnlyList<string>> StagedVersionsAsync(string package, CancellationToken cancellation) =>
+        await guard.ExecuteAsync<IReadOnlyList<string>>(async _ => [.. (await Db.SetMembersAsync(StoreKeys.StagedVersions(package))).Select(v => (string)v!)], cancellation);
 
     /// <summary>The stage id holding the version, if any.</summary>
     public async ValueTask<string?> VersionHolderAsync(string package, string version, CancellationToken cancellation) =>
@@ -48,7 +70,7 @@ internal sealed class StageRecords(IConnectionMultiplexer store, [FromKeyedServi
 
     /// <summary>Releases the version if <paramref name="id"/> still holds it (compare and delete, one script).</summary>
     public async ValueTask ReleaseVersionAsync(string package, string version, string id, CancellationToken cancellation) =>
-        await guard.ExecuteAsync(async _ => await Db.ScriptEvaluateAsync(ReleaseIfOwner, [StoreKeys.StagedVersion(package, version)], [id]), cancellation);
+        await guard.ExecuteAsync(async _ => await Db.ScriptEvaluateAsync(ReleaseIfOwner, [StoreKeys.StagedVersion(package, version), StoreKeys.StagedVersions(package)], [id, version]), cancellation);
 
     /// <summary>Whether a stage holds the version.</summary>
     public async ValueTask<bool> IsVersionStagedAsync(string package, string version, CancellationToken cancellation) =>
@@ -131,7 +153,7 @@ internal sealed class StageRecords(IConnectionMultiplexer store, [FromKeyedServi
 
         if (package is not null && version is not null)
         {
-            await Db.ScriptEvaluateAsync(ReleaseIfOwner, [StoreKeys.StagedVersion(package, version)], [id]);
+            await Db.ScriptEvaluateAsync(ReleaseIfOwner, [StoreKeys.StagedVersion(package, version), StoreKeys.StagedVersions(package)], [id, version]);
         }
     }
 

@@ -137,6 +137,13 @@ internal static class StoreKeys
     /// <summary>String: the package's one trust configuration (npm's JSON, with its id), set with <c>npm trust</c> (TrustedPublishing/).</summary>
     public static RedisKey PackageTrust(string package) => "gw:package:" + CheckedPackage(package) + ":trust";
 
+    /// <summary>
+    /// Set: the packages that have a trust configuration, so the account page lists a maintainer's trusted publishers
+    /// without a SCAN. An index only (the two live in different slots): a member whose <see cref="PackageTrust"/> is gone
+    /// is skipped.
+    /// </summary>
+    public const string TrustedPackages = "gw:trusted-packages";
+
     /// <summary>String with a TTL (the id token's expiry): an exchanged id token's keyed <c>iss</c> + <c>jti</c>, so each is exchanged once.</summary>
     public static RedisKey ExchangedIdToken(string tokenIdHash) => "gw:oidc-jti:" + tokenIdHash;
 
@@ -159,9 +166,19 @@ internal static class StoreKeys
     /// <summary>Sorted set: every staged publish's id, scored by when it was staged (Unix ms); what lists and expiry walk.</summary>
     public const string StageIndex = "gw:stage-index";
 
-    /// <summary>String (the record's TTL): <c>package@version</c> → the id staging it; claimed with <c>SET NX</c>, so a version is staged once.</summary>
+    /// <summary>
+    /// String (the record's TTL): <c>package@version</c> → the id staging it; claimed with <c>SET NX</c>, so a version is
+    /// staged once. Tagged with the package, the slot of <see cref="StagedVersions"/>, so one script claims both.
+    /// </summary>
     public static RedisKey StagedVersion(string package, string version) =>
-        "gw:stage-version:" + CheckedPackage(package) + "@" + CheckedVersion(version);
+        "gw:stage-version:{" + CheckedPackage(package) + "}@" + CheckedVersion(version);
+
+    /// <summary>
+    /// Set (TTL: the latest claim's): the versions of the package stages claimed, kept with the claims by one script, so a
+    /// direct publish asks one command whether it must look at its body (docs/ARCHITECTURE.md, "Staged publishes"). A
+    /// member whose claim expired stays until the set does: the claim itself decides.
+    /// </summary>
+    public static RedisKey StagedVersions(string package) => "gw:stage-versions:{" + CheckedPackage(package) + "}";
 
     private static string StageTag(string stageId) => "gw:stage:{" + CheckedStageId(stageId) + "}";
 

@@ -4,7 +4,8 @@ using StackExchange.Redis;
 namespace Gateway.Store;
 
 /// <summary>
-/// Trusted publishing's state, where every instance reads it: each package's one trust configuration (JSON), and the
+/// Trusted publishing's state, where every instance reads it: each package's one trust configuration (JSON) and the set
+/// of packages that have one (for the account page), and the
 /// id tokens already exchanged (by keyed hash of <c>iss</c> and <c>jti</c>, until they expire), so none is exchanged twice.
 /// </summary>
 internal sealed class TrustRecords(IConnectionMultiplexer store, [FromKeyedServices(ResilienceRegistration.Store)] DependencyGuard guard, ReplicaConfirmation replicas)
@@ -24,6 +25,7 @@ internal sealed class TrustRecords(IConnectionMultiplexer store, [FromKeyedServi
             var created = await store.GetDatabase().StringSetAsync(StoreKeys.PackageTrust(package), json, expiry: null, When.NotExists);
             if (created)
             {
+                await store.GetDatabase().SetAddAsync(StoreKeys.TrustedPackages, package);
                 await replicas.ConfirmAsync(StoreKeys.PackageTrust(package));
             }
 
@@ -37,11 +39,16 @@ internal sealed class TrustRecords(IConnectionMultiplexer store, [FromKeyedServi
             var deleted = (long)(await store.GetDatabase().ScriptEvaluateAsync(DeleteIfScript, [StoreKeys.PackageTrust(package)], [json]))! == 1;
             if (deleted)
             {
+                await store.GetDatabase().SetRemoveAsync(StoreKeys.TrustedPackages, package);
                 await replicas.ConfirmAsync(StoreKeys.PackageTrust(package));
             }
 
             return deleted;
         }, cancellation);
+
+    /// <summary>The packages that have (or, for a moment after a removal, had) a trust configuration.</summary>
+    public async ValueTask<IReadOnlyList<string>> PackagesAsync(CancellationToken cancellation) =>
+        await guard.ExecuteAsync<IReadOnlyList<string>>(async _ => [.. (await store.GetDatabase().SetMembersAsync(StoreKeys.TrustedPackages)).Select(v => (string)v!)], cancellation);
 
     /// <summary>Marks an id token exchanged until <paramref name="lifetime"/> ends; false when it already was (a replay).</summary>
     public async ValueTask<bool> TryUseIdTokenAsync(string tokenIdHash, TimeSpan lifetime, CancellationToken cancellation) =>

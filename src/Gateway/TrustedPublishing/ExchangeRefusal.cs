@@ -18,6 +18,9 @@ public enum ExchangeRefusal
     /// <summary>Expired, not yet valid, or without <c>exp</c>.</summary>
     Expired,
 
+    /// <summary>Issued longer ago than <see cref="TrustedPublishingOptions.MaxTokenAge"/>, in the future, or without <c>iat</c>.</summary>
+    TooOld,
+
     /// <summary>Without a <c>jti</c> (single use cannot be enforced).</summary>
     NoTokenId,
 
@@ -59,6 +62,7 @@ public static class ExchangeRefusals
         ExchangeRefusal.BadSignature => "bad-signature",
         ExchangeRefusal.WrongAudience => "wrong-audience",
         ExchangeRefusal.Expired => "expired",
+        ExchangeRefusal.TooOld => "too-old",
         ExchangeRefusal.NoTokenId => "no-jti",
         ExchangeRefusal.Replayed => "replayed-jti",
         ExchangeRefusal.NoTrustConfiguration => "no-trust-configuration",

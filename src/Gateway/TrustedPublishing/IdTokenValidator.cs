@@ -34,6 +34,12 @@ internal sealed class IdTokenValidator(TrustedIssuers issuers, IOptions<TrustedP
             return IdTokenCheck.Refused(ExchangeRefusal.UnknownIssuer, unverified.Issuer);
         }
 
+        // Named before any key is fetched (ValidAlgorithms below would refuse it too): the log then says which algorithm.
+        if (!Algorithms.Contains(unverified.Alg, StringComparer.Ordinal))
+        {
+            return IdTokenCheck.Refused(ExchangeRefusal.BadSignature, "alg " + unverified.Alg);
+        }
+
         TokenValidationResult result;
         try
         {

@@ -71,6 +71,12 @@ internal sealed partial class TokenExchange(
         var (jwt, issuer) = (check.Token!, check.Issuer!);
         using var payload = JsonDocument.Parse(Base64UrlEncoder.Decode(jwt.EncodedPayload));
         var workflow = Workflow(issuer, payload.RootElement);
+        var now = time.GetUtcNow();
+        if (IdTokenAge.Problem(payload.RootElement, now, settings.MaxTokenAge, settings.ClockSkew) is { } stale)
+        {
+            return await AuditedRefusalAsync(ExchangeRefusal.TooOld, package, workflow, stale, cancellation);
+        }
+
         if (await trust.GetAsync(package, cancellation) is not { } configuration)
         {
             return await AuditedRefusalAsync(ExchangeRefusal.NoTrustConfiguration, package, workflow, "-", cancellation);
@@ -81,7 +87,6 @@ internal sealed partial class TokenExchange(
             return await AuditedRefusalAsync(ExchangeRefusal.ClaimsMismatch, package, workflow, claim, cancellation);
         }
 
-        var now = time.GetUtcNow();
         var idTokenLeft = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero) - now + settings.ClockSkew;
         if (!await records.TryUseIdTokenAsync(hasher.Hash("oidc-jti", issuer.Issuer + "\n" + jwt.Id), idTokenLeft > TimeSpan.Zero ? idTokenLeft : settings.ClockSkew, cancellation))
         {

@@ -12,6 +12,10 @@ internal sealed class TrustBook(TrustRecords records)
     public ValueTask<bool> CreateAsync(string package, TrustConfiguration configuration, CancellationToken cancellation) =>
         records.CreateAsync(package, configuration.ToJson().ToJsonString(), cancellation);
 
+    /// <summary>The packages that have a trust configuration, in name order (the account page's list; no SCAN).</summary>
+    public async ValueTask<IReadOnlyList<string>> PackagesAsync(CancellationToken cancellation) =>
+        [.. (await records.PackagesAsync(cancellation)).Order(StringComparer.Ordinal)];
+
     /// <returns>False when the package has no configuration with that id.</returns>
     public async ValueTask<bool> DeleteAsync(string package, string id, CancellationToken cancellation) =>
         await records.GetAsync(package, cancellation) is { } json && TrustConfiguration.FromStored(json) is { } stored

@@ -21,7 +21,14 @@ public sealed class TrustedPublishingOptions
     /// <summary>How long an exchanged token may be used (npmjs: about an hour at most).</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>How far <c>exp</c> and <c>nbf</c> may be off the gateway's clock.</summary>
+    /// <summary>
+    /// How long after its <c>iat</c> an id token may still be exchanged (plus <see cref="ClockSkew"/>): a token read from
+    /// a CI log or cache is worth nothing once this passed, whatever <c>exp</c> its provider gave it. A token without
+    /// <c>iat</c> is refused.
+    /// </summary>
+    public TimeSpan MaxTokenAge { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How far <c>exp</c>, <c>nbf</c> and <c>iat</c> may be off the gateway's clock.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>

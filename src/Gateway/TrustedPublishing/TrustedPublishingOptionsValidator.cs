@@ -60,6 +60,11 @@ internal sealed class TrustedPublishingOptionsValidator(IHostEnvironment environ
             errors.Add($"{Section}:TokenLifetime must be between 00:00:01 and 01:00:00, not '{options.TokenLifetime:c}'");
         }
 
+        if (options.MaxTokenAge < TimeSpan.FromSeconds(1) || options.MaxTokenAge > TimeSpan.FromHours(1))
+        {
+            errors.Add($"{Section}:MaxTokenAge must be between 00:00:01 and 01:00:00 (an id token older than this is refused), not '{options.MaxTokenAge:c}'");
+        }
+
         if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(5))
         {
             errors.Add($"{Section}:ClockSkew must be between 00:00:00 and 00:05:00, not '{options.ClockSkew:c}'");

@@ -97,9 +97,12 @@ public sealed class LocalOidcIssuer : IAsyncDisposable
         return claims;
     }
 
-    /// <summary>An id token signed with this issuer's key (or <paramref name="signWith"/>, another key under the same kid).</summary>
+    /// <summary>
+    /// An id token signed with this issuer's key (or <paramref name="signWith"/>, another key under the same kid), issued
+    /// now (or at <paramref name="issuedAt"/>; <see cref="DateTime.MinValue"/>: without <c>iat</c>).
+    /// </summary>
     public string Mint(string audience, IReadOnlyDictionary<string, object> claims, TimeSpan? lifetime = null, DateTime? notBefore = null,
-        string? jti = null, RSA? signWith = null, string? issuer = null)
+        string? jti = null, RSA? signWith = null, string? issuer = null, DateTime? issuedAt = null)
     {
         var now = DateTime.UtcNow;
         var expires = now + (lifetime ?? TimeSpan.FromMinutes(5));
@@ -110,7 +113,7 @@ public sealed class LocalOidcIssuer : IAsyncDisposable
             Issuer = issuer ?? Issuer,
             Audience = audience,
             Claims = payload,
-            IssuedAt = expires < now ? expires.AddMinutes(-5) : now,
+            IssuedAt = issuedAt == DateTime.MinValue ? null : issuedAt ?? (expires < now ? expires.AddMinutes(-5) : now),
             NotBefore = notBefore ?? (expires < now ? expires.AddMinutes(-5) : now),
             Expires = expires,
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),

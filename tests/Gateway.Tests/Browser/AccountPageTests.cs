@@ -35,8 +35,9 @@ public sealed partial class AccountPageTests
 
         Assert.Contains("<form method=\"post\" action=\"/-/gateway/account/step-up\" id=\"step-up-form\">", html, StringComparison.Ordinal);
         Assert.Contains("from the last 5 minutes.</p>", html, StringComparison.Ordinal);
-        // step-up, remove TOTP, remove key, regenerate, mode, a package's staging rule, disable
-        Assert.Equal(7, SecondFactor().Count(html));
+        // step-up, remove TOTP, remove key, regenerate, mode, a package's staging rule, add a trusted publisher, disable
+        Assert.Equal(8, SecondFactor().Count(html));
+        Assert.Matches("(?s)<form method=\"post\" action=\"/-/gateway/account/trusted-publishers\" id=\"add-trusted-publisher\">.*?<fieldset class=\"second-factor\">", html);
         Assert.Matches("(?s)<form method=\"post\" action=\"/-/gateway/account/package-staging\" id=\"package-staging\">.*?<fieldset class=\"second-factor\">", html);
         Assert.Contains("id=\"add-key-step-up\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("class=\"add-key\"", html, StringComparison.Ordinal);
@@ -55,6 +56,42 @@ public sealed partial class AccountPageTests
         Assert.Contains("<p id=\"totp-status\">Configured.</p>", html, StringComparison.Ordinal);
         Assert.Contains("<input type=\"radio\" name=\"mode\" value=\"auth-only\" checked />", html, StringComparison.Ordinal);
         Assert.Contains("<input type=\"radio\" name=\"mode\" value=\"auth-and-writes\" />", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TrustedPublishers_ListedEncoded_EachWithARemoveForm_IncompleteSaysSo()
+    {
+        var configuration = new Gateway.TrustedPublishing.TrustConfiguration("id\"1", Gateway.TrustedPublishing.TrustProvider.Github,
+            new Dictionary<string, Gateway.TrustedPublishing.ClaimRule> { ["repository"] = new(Exact: "<i>acme/lib"), ["workflow_ref"] = new(File: "publish.yml") },
+            [Gateway.TrustedPublishing.TrustConfiguration.CreatePackage, Gateway.TrustedPublishing.TrustConfiguration.CreateStagedPackage]);
+        var view = View(fresh: false) with { TrustedPublishers = new TrustedPublisherList([new TrustedPublisherRow("@acme/<lib>", configuration)], Incomplete: true) };
+
+        var html = await RenderAsync(view);
+
+        Assert.Contains("<td class=\"trust-package\">@acme/&lt;lib&gt;</td><td>github</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<li><code>repository</code> = &lt;i&gt;acme/lib</li>", html, StringComparison.Ordinal);
+        Assert.Contains("<li><code>workflow_ref</code> file publish.yml</li>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>publish, stage</td>", html, StringComparison.Ordinal);
+        Assert.Matches("(?s)<form method=\"post\" action=\"/-/gateway/account/trusted-publishers/remove\" class=\"remove-trusted-publisher\">.*?"
+            + "<input type=\"hidden\" name=\"package\" value=\"@acme/&lt;lib&gt;\" /><input type=\"hidden\" name=\"id\" value=\"id&quot;1\" />.*?<fieldset class=\"second-factor\">", html);
+        Assert.Contains("id=\"trusted-publishers-incomplete\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"no-trusted-publishers\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnderAPublicPath_EveryFormOfAnAccountWith2fa_PostsUnderIt()
+    {
+        var configuration = new Gateway.TrustedPublishing.TrustConfiguration("id1", Gateway.TrustedPublishing.TrustProvider.Github,
+            new Dictionary<string, Gateway.TrustedPublishing.ClaimRule> { ["repository"] = new(Exact: "acme/lib"), ["workflow_ref"] = new(File: "publish.yml") },
+            [Gateway.TrustedPublishing.TrustConfiguration.CreatePackage]);
+        var view = View(fresh: false) with { TrustedPublishers = new TrustedPublisherList([new TrustedPublisherRow("lib", configuration)], Incomplete: false) };
+
+        var html = (await RenderedPage.ExecuteAsync(PageResults.Page<AccountPage>(new { View = view, Notice = (string?)null, Error = (string?)null }), "/npm")).Html;
+
+        Assert.Contains("action=\"/npm/-/gateway/account/package-staging\"", html, StringComparison.Ordinal);
+        Assert.Contains("action=\"/npm/-/gateway/account/trusted-publishers\"", html, StringComparison.Ordinal);
+        Assert.Contains("action=\"/npm/-/gateway/account/trusted-publishers/remove\"", html, StringComparison.Ordinal);
+        Assert.DoesNotMatch("action=\"/-/", html);
     }
 
     [Fact]

@@ -15,9 +15,11 @@ internal sealed record RenderedPage(int Status, IHeaderDictionary Headers, strin
 {
     private static readonly IServiceProvider s_services = NewServices();
 
-    public static async Task<RenderedPage> ExecuteAsync(IResult result)
+    /// <param name="pathBase">The public path the request came in under (<c>/npm</c>), if any.</param>
+    public static async Task<RenderedPage> ExecuteAsync(IResult result, PathString pathBase = default)
     {
         var context = NewContext();
+        context.Request.PathBase = pathBase;
         await result.ExecuteAsync(context);
         var html = Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
         return new RenderedPage(context.Response.StatusCode, context.Response.Headers, context.Response.ContentType, html);

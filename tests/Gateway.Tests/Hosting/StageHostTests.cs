@@ -164,6 +164,28 @@ public sealed class StageHostTests(GatewayHost host) : IClassFixture<GatewayHost
         await JsonAsync(await SendAsync("cia", HttpMethod.Get, $"/-/stage/{byToken}"), HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task DirectPublish_OfAStagedVersion_Is409NamingTheStage_NeverForwarded_OtherVersionsGoOnByteForByte()
+    {
+        var version = "3.0." + Random.Shared.Next(1_000_000);
+        var (body, _) = Document("stage-ok", version);
+        var id = await StageAsync("sam", "stage-ok", body);
+        int Puts() => host.Registry.Requests.Count(r => r.Method == "PUT" && r.RawTarget == "/stage-ok");
+        var before = Puts();
+
+        var refused = await JsonAsync(await SendAsync("sam", HttpMethod.Put, "/stage-ok", body), HttpStatusCode.Conflict);
+
+        Assert.Equal($"stage-ok@{version} is staged (stage {id}): approve it with `npm stage approve {id}` or reject it with `npm stage reject {id}`; it cannot also be published directly.",
+            refused.GetProperty("error").GetString());
+        Assert.Equal(before, Puts());
+
+        // Another version of the package: its body was read to check it, and the registry gets it byte for byte.
+        var (other, _) = Document("stage-ok", version + "-next");
+        await JsonAsync(await SendAsync("sam", HttpMethod.Put, "/stage-ok", other), HttpStatusCode.Created);
+        var put = host.Registry.Requests.Last(r => r.Method == "PUT" && r.RawTarget == "/stage-ok");
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(other))), put.BodySha256);
+    }
+
     private async Task<int> StageKeysAsync() => await host.StoreClient.GetServers()[0].KeysAsync(pattern: "gw:stage*").CountAsync();
 
     private async Task<string> StageAsync(string user, string package, string body) =>

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Gateway.Automation;
 using Gateway.TrustedPublishing;
 using Gateway.TwoFactor;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +36,7 @@ public sealed class TrustedPublishingHost : GatewayHost
         ["Gateway:TrustedPublishing:Issuers:0:JwksFile"] = _folder.Combine("jwks.json"),
         ["Gateway:TrustedPublishing:RegistryToken"] = "ci-bot-token",
         ["Gateway:TrustedPublishing:TokenLifetime"] = "00:10:00",
+        ["Gateway:TrustedPublishing:MaxTokenAge"] = "00:02:00",
     };
 }
 
@@ -43,7 +45,7 @@ public sealed class TrustedPublishingHost : GatewayHost
 /// reach (its package: read, publish; nothing else) and the registry credential it is swapped for, and the trust API
 /// behind a second factor. The real npm CLIs against Verdaccio: Gateway.IntegrationTests/TrustedPublishingTests.
 /// </summary>
-public sealed class TrustedPublishingHostTests(TrustedPublishingHost host) : IClassFixture<TrustedPublishingHost>
+public sealed partial class TrustedPublishingHostTests(TrustedPublishingHost host) : IClassFixture<TrustedPublishingHost>
 {
     private const string Widget = "@stub/widget";
     private const string WidgetPath = "/@stub%2fwidget";
@@ -95,6 +97,11 @@ public sealed class TrustedPublishingHostTests(TrustedPublishingHost host) : ICl
         { "not-yet-valid", 401, "unauthorized" },
         { "unknown-issuer", 401, "unauthorized" },
         { "forged-signature", 401, "unauthorized" },
+        { "alg-none", 401, "unauthorized" },
+        { "hs256-with-the-public-key", 401, "unauthorized" },
+        { "older-than-max-age", 401, "unauthorized" },
+        { "no-iat", 401, "unauthorized" },
+        { "iat-in-the-future", 401, "unauthorized" },
         { "wrong-workflow", 404, "package not found" },
         { "wrong-repository", 404, "package not found" },
         { "repository-case", 404, "package not found" },
@@ -121,6 +128,12 @@ public sealed class TrustedPublishingHostTests(TrustedPublishingHost host) : ICl
             "not-yet-valid" => host.Issuer.Mint("npm:localhost", job, notBefore: DateTime.UtcNow.AddMinutes(3)),
             "unknown-issuer" => LocalOidcIssuer.Offline("https://token.actions.githubusercontent.com").Mint("npm:localhost", job),
             "forged-signature" => host.Issuer.Mint("npm:localhost", job, signWith: otherKey),
+            "alg-none" => Unsigned(host.Issuer.Mint("npm:localhost", job)),
+            "hs256-with-the-public-key" => SignedWithPublicKeyAsSecret(host.Issuer.Mint("npm:localhost", job)),
+            // Still within exp (the provider's choice), but issued longer ago than MaxTokenAge (2 minutes in this host).
+            "older-than-max-age" => host.Issuer.Mint("npm:localhost", job, lifetime: TimeSpan.FromMinutes(5), issuedAt: DateTime.UtcNow.AddMinutes(-3)),
+            "no-iat" => host.Issuer.Mint("npm:localhost", job, issuedAt: DateTime.MinValue),
+            "iat-in-the-future" => host.Issuer.Mint("npm:localhost", job, issuedAt: DateTime.UtcNow.AddMinutes(3)),
             "wrong-workflow" => host.Issuer.Mint("npm:localhost", LocalOidcIssuer.GitHubJob("acme/guarded", "other.yml", "production")),
             "wrong-repository" => host.Issuer.Mint("npm:localhost", LocalOidcIssuer.GitHubJob("evil/guarded", "release.yml", "production")),
             "repository-case" => host.Issuer.Mint("npm:localhost", LocalOidcIssuer.GitHubJob("Acme/guarded", "release.yml", "production")),
@@ -140,6 +153,39 @@ public sealed class TrustedPublishingHostTests(TrustedPublishingHost host) : ICl
         Assert.Equal("OIDC token exchange error - " + words, json.GetProperty("message").GetString());
         Assert.False(json.TryGetProperty("token", out _));
         Assert.DoesNotContain(host.Registry.Requests, r => r.RawTarget.Contains("oidc", StringComparison.Ordinal));
+        Assert.Equal($$"""{"message":"OIDC token exchange error - {{words}}"}""", json.GetRawText());
+    }
+
+    [Fact]
+    public async Task Exchange_TooOld_ReasonInTheAuditTrailWithTheWorkflow_NotInTheAnswer()
+    {
+        await TrustAsync("@stub/aged", """{"type":"github","claims":{"repository":"acme/aged","workflow_ref":{"file":"publish.yml"}},"permissions":["createPackage"]}""");
+        var idToken = host.Issuer.Mint("npm:localhost", LocalOidcIssuer.GitHubJob("acme/aged", "publish.yml"), issuedAt: DateTime.UtcNow.AddMinutes(-4));
+
+        var (status, json) = await ExchangeAsync("@stub/aged", idToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("""{"message":"OIDC token exchange error - unauthorized"}""", json.GetRawText());
+        var audit = (await host.StoreClient.GetDatabase().ListRangeAsync("gw:audit", 0, 50)).Select(v => v.ToString()).ToList();
+        Assert.Contains(audit, e => e.Contains("oidc-exchange-refused", StringComparison.Ordinal) && e.Contains("too-old (issued 00:04:", StringComparison.Ordinal)
+            && e.Contains("project=acme/aged", StringComparison.Ordinal));
+    }
+
+    /// <summary>The token's own claims under <c>"alg": "none"</c>, without a signature.</summary>
+    private static string Unsigned(string jwt)
+    {
+        var parts = jwt.Split('.');
+        return Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode("""{"alg":"none","typ":"JWT"}""") + "." + parts[1] + ".";
+    }
+
+    /// <summary>The algorithm-confusion attack: HS256 over the token, keyed with the issuer's public key set (which anyone can read).</summary>
+    private string SignedWithPublicKeyAsSecret(string jwt)
+    {
+        var parts = jwt.Split('.');
+        var header = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode("""{"alg":"HS256","typ":"JWT"}""");
+        using var hmac = new HMACSHA256(Encoding.UTF8.GetBytes(host.Issuer.JwksJson));
+        var signature = hmac.ComputeHash(Encoding.ASCII.GetBytes(header + "." + parts[1]));
+        return header + "." + parts[1] + "." + Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(signature);
     }
 
     [Fact]
@@ -269,6 +315,109 @@ public sealed class TrustedPublishingHostTests(TrustedPublishingHost host) : ICl
         var after = await ExchangeAsync("demo-pkg", host.Issuer.Mint("npm:localhost", LocalOidcIssuer.GitHubJob("acme/demo", "publish.yml")));
         Assert.Equal(HttpStatusCode.NotFound, after.Status);
     }
+
+    [Fact]
+    public async Task AccountPage_MaintainerAddsAndRemovesAGitHubPublisher_WithASecondFactor_TheApisOneConfiguration()
+    {
+        // tarball-pkg: the stub's packument lists no maintainers, so its publishers through the gateway are.
+        const string Package = "tarball-pkg";
+        var (owner, stranger) = ("tpo-" + Guid.NewGuid().ToString("N")[..8], "tps-" + Guid.NewGuid().ToString("N")[..8]);
+        var ownerSecret = await host.EnrolAsync(owner);
+        var strangerSecret = await host.EnrolAsync(stranger);
+        await host.Services.GetRequiredService<PackageRuleBook>().AddPublisherAsync(Package, owner, default);
+        var book = host.Services.GetRequiredService<TrustBook>();
+        var publisher = new Dictionary<string, string>
+        {
+            ["package"] = Package, ["repository"] = "acme/tarball", ["workflow"] = "release.yml", ["environment"] = "production", ["permission"] = "publish",
+        };
+
+        using (var browser = await SignedInAsync(stranger, strangerSecret))
+        {
+            var (status, refusal) = await PostAccountFormAsync(browser, "/-/gateway/account/trusted-publishers", new(publisher));
+            Assert.Equal(HttpStatusCode.Forbidden, status);
+            Assert.Contains("Only a maintainer of tarball-pkg can change its trusted publishers. Nothing was changed.", refusal, StringComparison.Ordinal);
+        }
+
+        using var owned = await SignedInAsync(owner, ownerSecret);
+        // A code in the form is checked even in a fresh session: a wrong one changes nothing.
+        var (wrong, _) = await PostAccountFormAsync(owned, "/-/gateway/account/trusted-publishers", new(publisher) { ["code"] = WrongCode(ownerSecret) });
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong);
+        Assert.Null(await book.GetAsync(Package, default));
+
+        var (added, page) = await PostAccountFormAsync(owned, "/-/gateway/account/trusted-publishers", new(publisher));
+        Assert.Equal(HttpStatusCode.OK, added);
+        Assert.Contains("Trusted publisher of tarball-pkg added: acme/tarball, workflow release.yml.", page, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"trust-package\">tarball-pkg</td>", page, StringComparison.Ordinal);
+        var stored = await book.GetAsync(Package, default);
+        Assert.NotNull(stored);
+        Assert.Equal(
+            """{"id":"ID","type":"github","claims":{"repository":"acme/tarball","workflow_ref":{"file":"release.yml"},"environment":"production"},"permissions":["createPackage"]}""".Replace("ID", stored.Id, StringComparison.Ordinal),
+            stored.ToJson().ToJsonString());
+
+        // The API's one configuration: a second one is refused, and the workflow it names exchanges its id token.
+        var (second, _) = await PostAccountFormAsync(owned, "/-/gateway/account/trusted-publishers", new(publisher) { ["repository"] = "acme/other" });
+        Assert.Equal(HttpStatusCode.Conflict, second);
+        Assert.Equal(HttpStatusCode.Created, (await ExchangeAsync(Package, host.Issuer.Mint("npm:localhost", LocalOidcIssuer.GitHubJob("acme/tarball", "release.yml", "production")))).Status);
+
+        var (removed, after) = await PostAccountFormAsync(owned, "/-/gateway/account/trusted-publishers/remove", new() { ["package"] = Package, ["id"] = stored.Id });
+        Assert.Equal(HttpStatusCode.OK, removed);
+        Assert.Contains("Trusted publisher of tarball-pkg removed.", after, StringComparison.Ordinal);
+        Assert.Null(await book.GetAsync(Package, default));
+        Assert.DoesNotContain("<td class=\"trust-package\">tarball-pkg</td>", after, StringComparison.Ordinal);
+
+        var audit = (await host.StoreClient.GetDatabase().ListRangeAsync("gw:audit", 0, 100)).Select(v => v.ToString()).Where(e => e.Contains("trust-changed", StringComparison.Ordinal)).ToList();
+        Assert.Contains(audit, e => e.Contains(owner, StringComparison.Ordinal) && e.Contains("created " + stored.Id, StringComparison.Ordinal));
+        Assert.Contains(audit, e => e.Contains(owner, StringComparison.Ordinal) && e.Contains("revoked " + stored.Id, StringComparison.Ordinal));
+        Assert.DoesNotContain(audit, e => e.Contains(stranger, StringComparison.Ordinal));
+    }
+
+    private async Task<HttpClient> SignedInAsync(string user, byte[] secret)
+    {
+        var browser = host.NewBrowser();
+        var signIn = await browser.GetStringAsync("/-/gateway/sign-in");
+        using var password = await PostFormAsync(browser, "/-/gateway/sign-in", signIn, new() { ["username"] = user, ["password"] = user + "-password" });
+        var secondFactor = await password.Content.ReadAsStringAsync();
+        using var code = await PostFormAsync(browser, SecondFactorAction().Match(secondFactor).Groups[1].Value, secondFactor,
+            new() { ["code"] = TotpCodes.Compute(secret, DateTimeOffset.UtcNow) });
+        Assert.Equal(HttpStatusCode.Redirect, code.StatusCode);
+        return browser;
+    }
+
+    private static async Task<(HttpStatusCode Status, string Page)> PostAccountFormAsync(HttpClient browser, string action, Dictionary<string, string> fields)
+    {
+        var account = await browser.GetStringAsync("/-/gateway/account/");
+        Assert.Contains("id=\"add-trusted-publisher\"", account, StringComparison.Ordinal);
+        using var response = await PostFormAsync(browser, action, account, fields);
+        return (response.StatusCode, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+    }
+
+    private static Task<HttpResponseMessage> PostFormAsync(HttpClient browser, string action, string page, Dictionary<string, string> fields)
+    {
+        fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryField().Match(page).Groups[1].Value);
+        return browser.PostAsync(WebUtility.HtmlDecode(action), new FormUrlEncodedContent(fields));
+    }
+
+    /// <summary>A code none of the accepted steps (the previous, the current, the next) computes.</summary>
+    private static string WrongCode(byte[] secret)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var valid = new[] { -30, 0, 30, 60 }.Select(s => TotpCodes.Compute(secret, now.AddSeconds(s))).ToHashSet();
+        var code = int.Parse(TotpCodes.Compute(secret, now), System.Globalization.CultureInfo.InvariantCulture);
+        string candidate;
+        do
+        {
+            code = (code + 1) % 1_000_000;
+            candidate = code.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        }
+        while (valid.Contains(candidate));
+        return candidate;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("<form method=\"post\" action=\"([^\"]+)\" id=\"second-factor\"")]
+    private static partial System.Text.RegularExpressions.Regex SecondFactorAction();
+
+    [System.Text.RegularExpressions.GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial System.Text.RegularExpressions.Regex AntiforgeryField();
 
     private async Task TrustAsync(string package, string json)
     {

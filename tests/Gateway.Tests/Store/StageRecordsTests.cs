@@ -46,6 +46,7 @@ public abstract class StageRecordsTests(IStoreFixture store)
         Assert.Null(await _records.FindAsync(_id, default));
         Assert.Null(await _records.ReadChunkAsync(_id, 0, default));
         Assert.False(await _records.IsVersionStagedAsync(_package, "1.0.0", default));
+        Assert.Empty(await _records.StagedVersionsAsync(_package, default));
         Assert.DoesNotContain(_id, await _records.NewestFirstAsync(default));
     }
 
@@ -56,9 +57,16 @@ public abstract class StageRecordsTests(IStoreFixture store)
         Assert.True(await _records.ClaimVersionAsync(_package, "2.0.0", _id, TimeSpan.FromMinutes(5), default));
         Assert.False(await _records.ClaimVersionAsync(_package, "2.0.0", other, TimeSpan.FromMinutes(5), default));
 
+        Assert.True(await _records.ClaimVersionAsync(_package, "2.1.0", other, TimeSpan.FromMinutes(5), default));
+        Assert.Equal(["2.0.0", "2.1.0"], (await _records.StagedVersionsAsync(_package, default)).Order(StringComparer.Ordinal));
+        Assert.True(await Db.KeyTimeToLiveAsync(StoreKeys.StagedVersions(_package)) > TimeSpan.FromMinutes(4));
+
         await _records.DiscardAsync(other, 0, _package, "2.0.0", default);
 
         Assert.True(await _records.IsVersionStagedAsync(_package, "2.0.0", default));
+        Assert.Contains("2.0.0", await _records.StagedVersionsAsync(_package, default));
+        await _records.ReleaseVersionAsync(_package, "2.1.0", other, default);
+        Assert.Equal(["2.0.0"], await _records.StagedVersionsAsync(_package, default));
     }
 
     [Fact]

@@ -39,6 +39,7 @@ public sealed class TrustedPublishingOptionsValidatorTests
             ],
             Audiences = [" "],
             TokenLifetime = TimeSpan.FromHours(2),
+            MaxTokenAge = TimeSpan.Zero,
         });
 
         Assert.Equal(
@@ -48,6 +49,7 @@ public sealed class TrustedPublishingOptionsValidatorTests
                 "Gateway:TrustedPublishing:Issuers:1:Issuer 'https://a.example' is listed twice",
                 "Gateway:TrustedPublishing:Audiences:0 must not be empty",
                 "Gateway:TrustedPublishing:TokenLifetime must be between 00:00:01 and 01:00:00, not '02:00:00'",
+                "Gateway:TrustedPublishing:MaxTokenAge must be between 00:00:01 and 01:00:00 (an id token older than this is refused), not '00:00:00'",
                 "Gateway:TrustedPublishing:RegistryToken must be set when issuers are configured: it is the registry credential trusted workflows publish with",
             ],
             result.Failures!.Where(f => !f.Contains("JwksFile '", StringComparison.Ordinal)));
