@@ -81,7 +81,10 @@ internal sealed class ClientSession(MatrixClient client, ClientHome home) : IDis
         || key.StartsWith("pnpm_", StringComparison.OrdinalIgnoreCase)
         || key.StartsWith("yarn_", StringComparison.OrdinalIgnoreCase)
         || key.StartsWith("bun_", StringComparison.OrdinalIgnoreCase)
-        || key is "CI" or "NODE_OPTIONS" or "PATH";
+        || key is "CI" or "NODE_OPTIONS" or "PATH"
+        // A matrix run inside a real CI job: no client exchanges that job's identity unless a cell sets it up.
+        || key is "GITHUB_ACTIONS" or "GITLAB_CI" or "CIRCLECI" or "NPM_ID_TOKEN" or "SIGSTORE_ID_TOKEN"
+        || key.StartsWith("ACTIONS_ID_TOKEN_", StringComparison.Ordinal);
 
     public void Dispose() => Home.Dispose();
 }
