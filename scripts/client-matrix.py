@@ -65,7 +65,7 @@ STAGING = [
 TRUST_NPM = "TrustedPublishingTests.NpmTrustWithACode_ThenCiPublishesWithNoStoredSecret_AsTheRegistryAccount_AndNothingElse"
 TRUSTED = [
     ("publish as a trusted workflow, no stored secret", ["TrustedPublishingCells.Publish_AsTrustedWorkflow_NoStoredCredential", (TRUST_NPM, "npm11")]),
-    ("`npm trust github|list|revoke` with a code", [(TRUST_NPM, "npm12")]),
+    ("`npm trust github`, `list`, `revoke` with a code", [(TRUST_NPM, "npm12")]),
 ]
 IDS = {c for c, _ in CLIENTS}
 NAME = re.compile(r'Gateway\.ClientMatrixTests\.(\w+\.\w+?)(?:\(client: "(\w+)"\))?$')
