@@ -39,7 +39,10 @@ internal sealed class MatrixWorld
 
     public GatewayProcess Gateway { get; }
 
-    /// <summary>The CI provider the gateway trusts (README, "Trusted publishing"): GitHub Actions' id-token endpoint on loopback.</summary>
+    /// <summary>
+    /// The CI provider the gateway trusts (README, "Trusted publishing"): GitHub Actions' id-token endpoint on loopback.
+    /// Its <see cref="LocalOidcIssuer.JobClaims"/> are one job's at a time: only <see cref="TrustedPublishingCells"/> sets them.
+    /// </summary>
     public LocalOidcIssuer Issuer { get; }
 
     /// <summary>The registry account trusted publishes reach the registry as (<c>Gateway:TrustedPublishing:RegistryToken</c>).</summary>
