@@ -10,6 +10,9 @@ internal sealed class ClientSession(MatrixClient client, ClientHome home) : IDis
 
     public ClientHome Home { get; } = home;
 
+    /// <summary>Variables of the machine the client runs on (a CI job's, say), set after the client's own settings.</summary>
+    public Dictionary<string, string?> Variables { get; } = [];
+
     public static ClientSession Create(MatrixClient client, string registryUrl, string? token)
     {
         var home = new ClientHome(registryUrl, token);
@@ -38,6 +41,10 @@ internal sealed class ClientSession(MatrixClient client, ClientHome home) : IDis
         environment["PATH"] = string.Join(':', [.. Client.PathFolders, "/usr/local/bin", "/usr/bin", "/bin"]);
         environment["NO_UPDATE_NOTIFIER"] = "1";
         Client.Environment(environment, Home, classicPrompt);
+        foreach (var (key, value) in Variables)
+        {
+            environment[key] = value;
+        }
     }
 
     /// <summary>Runs a command without a terminal (stdin closed, <c>CI=true</c>), as in a CI job.</summary>
@@ -74,7 +81,10 @@ internal sealed class ClientSession(MatrixClient client, ClientHome home) : IDis
         || key.StartsWith("pnpm_", StringComparison.OrdinalIgnoreCase)
         || key.StartsWith("yarn_", StringComparison.OrdinalIgnoreCase)
         || key.StartsWith("bun_", StringComparison.OrdinalIgnoreCase)
-        || key is "CI" or "NODE_OPTIONS" or "PATH";
+        || key is "CI" or "NODE_OPTIONS" or "PATH"
+        // A matrix run inside a real CI job: no client exchanges that job's identity unless a cell sets it up.
+        || key is "GITHUB_ACTIONS" or "GITLAB_CI" or "CIRCLECI" or "NPM_ID_TOKEN" or "SIGSTORE_ID_TOKEN"
+        || key.StartsWith("ACTIONS_ID_TOKEN_", StringComparison.Ordinal);
 
     public void Dispose() => Home.Dispose();
 }

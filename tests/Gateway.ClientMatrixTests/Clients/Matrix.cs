@@ -5,7 +5,7 @@ internal static class Matrix
 {
     public static readonly IReadOnlyList<MatrixClient> All =
     [
-        new NpmClient("npm9", "9.9.4"), new NpmClient("npm10", "10.9.9"), new NpmClient("npm11", "11.21.2"), new Npm12Client(),
+        new NpmClient("npm9", "9.9.4"), new NpmClient("npm10", "10.9.9"), new NpmClient("npm11", "11.21.2", stages: true), new Npm12Client(),
         new Pnpm10Client(), new Pnpm12Client(), new Yarn1Client(), new Yarn4Client(), new BunClient(),
     ];
 

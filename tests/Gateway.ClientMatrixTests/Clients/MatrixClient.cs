@@ -82,6 +82,17 @@ internal abstract class MatrixClient
     /// <summary>Asks the registry who the stored credential belongs to.</summary>
     public virtual string[]? Whoami => null;
 
+    /// <summary>Stages the package of the working folder (npm's stage API, docs/PROTOCOL.md); never asks for a code.</summary>
+    public virtual string[]? StagePublish => null;
+
+    /// <summary>Lists the stages the credential may see; prints their ids.</summary>
+    public virtual string[]? StageList => null;
+
+    /// <summary>Approves the stages <paramref name="ids"/> in one command; null when the client takes one id per command.</summary>
+    public virtual string[]? StageApprove(IReadOnlyList<string> ids, string? otp) => null;
+
+    public virtual string[]? StageReject(string id, string? otp) => null;
+
     public override string ToString() => Id;
 
     protected static string[] WithOtp(string? otp, params string[] args) => otp is null ? args : [.. args, "--otp", otp];

