@@ -9,7 +9,8 @@ namespace Gateway.IntegrationTests;
 /// factor required), and the real npm 11 in a GitHub-Actions-like job — no token configured, its id token fetched from
 /// the local issuer as from GitHub's endpoint — publishes through the gateway to the real Verdaccio as the account of
 /// <c>Gateway:TrustedPublishing:RegistryToken</c>. Then what an attacker tries: another workflow, a replayed or foreign id
-/// token, another package, governance with the exchanged token, a trust change with a stolen token alone. The answers'
+/// token, another package, governance with the exchanged token, a trust change with a stolen token alone; and npm 12 with
+/// its id token in <c>NPM_ID_TOKEN</c> staging under a stage-only configuration, for a maintainer to approve. The answers'
 /// shapes and the remaining id-token checks are host-tested (TrustedPublishingHostTests).
 /// </summary>
 [Collection(SecondRegistryCollection.Name)]
@@ -102,6 +103,39 @@ public sealed class TrustedPublishingTests(RegistryFixture registry) : IAsyncLif
         var late = await afterRevoke.RunAsync(afterRevoke.CreatePackage(package, "1.0.3"), "publish");
         Assert.False(late.Succeeded, late.ToString());
         Assert.Null((await registry.Verdaccio.GetPackumentAsync(package))?["versions"]?["1.0.3"]);
+    }
+
+    [Fact]
+    public async Task Npm12WithAnIdTokenInItsEnvironment_StagesUnderAStageOnlyConfiguration_CannotPublish_AMaintainerApproves()
+    {
+        var maintainer = await _gateway.EnrolAsync(await registry.CreateUserAsync("maint12"));
+        var package = RegistryFixture.UniquePackageName("staged-by-ci");
+        using var owner = new NpmCli(_gateway.RegistryUrl) { BinFolder = RepoPaths.ClientBin("npm12") };
+        owner.SetToken(maintainer.Token);
+        var folder = owner.CreatePackage(package, "1.0.0");
+        await owner.SucceedsAsync(folder, "publish", "--otp=" + await Totp.CodeAsync(maintainer.Secret));
+        await owner.SucceedsAsync(folder, "trust", "github", package, "--file", "release.yml", "--repo", "acme/" + package, "--allow-stage-publish", "-y",
+            "--otp=" + await Totp.CodeAsync(maintainer.Secret));
+
+        // A GitLab- or CircleCI-style job hands npm its id token in NPM_ID_TOKEN (here of a GitHub-shaped workflow).
+        using var ci = new NpmCli(_gateway.RegistryUrl) { BinFolder = RepoPaths.ClientBin("npm12") };
+        ci.Environment["GITHUB_ACTIONS"] = "true";
+        ci.Environment["NPM_ID_TOKEN"] = _issuer.Mint("npm:127.0.0.1", LocalOidcIssuer.GitHubJob("acme/" + package, "release.yml"));
+        var direct = await ci.RunAsync(ci.CreatePackage(package, "1.0.1"), "publish");
+        Assert.False(direct.Succeeded, direct.ToString());
+        Assert.Null((await registry.Verdaccio.GetPackumentAsync(package))?["versions"]?["1.0.1"]);
+
+        ci.Environment["NPM_ID_TOKEN"] = _issuer.Mint("npm:127.0.0.1", LocalOidcIssuer.GitHubJob("acme/" + package, "release.yml"));
+        var staged = await ci.RunAsync(ci.CreatePackage(package, "1.1.0"), "stage", "publish");
+        Assert.True(staged.Succeeded, staged.ToString());
+        Assert.Null((await registry.Verdaccio.GetPackumentAsync(package))?["versions"]?["1.1.0"]);
+
+        var list = await owner.RunAsync(folder, "stage", "list", package, "--json");
+        Assert.True(list.Succeeded, list.ToString());
+        var id = System.Text.RegularExpressions.Regex.Match(list.Stdout, "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").Value;
+        Assert.NotEmpty(id);
+        await owner.SucceedsAsync(folder, "stage", "approve", id, "--otp=" + await Totp.CodeAsync(maintainer.Secret));
+        Assert.NotNull((await registry.Verdaccio.GetPackumentAsync(package))?["versions"]?["1.1.0"]);
     }
 
     /// <summary>npm 11.21 as a GitHub Actions job of <paramref name="repository"/> running <paramref name="workflow"/> sees it: no token configured.</summary>
