@@ -10,7 +10,8 @@ namespace Gateway.IntegrationTests;
 /// the local issuer as from GitHub's endpoint — publishes through the gateway to the real Verdaccio as the account of
 /// <c>Gateway:TrustedPublishing:RegistryToken</c>. Then what an attacker tries: another workflow, a replayed or foreign id
 /// token, another package, governance with the exchanged token, a trust change with a stolen token alone; and npm 12 with
-/// its id token in <c>NPM_ID_TOKEN</c> staging under a stage-only configuration, for a maintainer to approve. The answers'
+/// its id token in <c>NPM_ID_TOKEN</c> staging under a stage-only configuration, for a maintainer to approve (after
+/// <c>npm trust gitlab</c> and <c>npm trust circleci</c> configurations made, listed and revoked). The answers'
 /// shapes and the remaining id-token checks are host-tested (TrustedPublishingHostTests).
 /// </summary>
 [Collection(SecondRegistryCollection.Name)]
@@ -117,6 +118,22 @@ public sealed class TrustedPublishingTests(RegistryFixture registry) : IAsyncLif
         await owner.SucceedsAsync(folder, "trust", "github", package, "--file", "release.yml", "--repo", "acme/" + package, "--allow-stage-publish", "-y",
             "--otp=" + await Totp.CodeAsync(maintainer.Secret));
 
+        // npm 12's other providers' shapes are taken and listed too; one configuration per package, so each replaces the
+        // last (revoke, then create), and the GitHub one ends up in place again.
+        var revokeGithub = await TrustIdAsync(owner, folder, package, maintainer);
+        await owner.SucceedsAsync(folder, "trust", "revoke", package, "--id", revokeGithub, "--otp=" + await Totp.CodeAsync(maintainer.Secret));
+        await owner.SucceedsAsync(folder, "trust", "gitlab", package, "--file", ".gitlab-ci.yml", "--project", "acme/" + package, "--allow-publish", "-y",
+            "--otp=" + await Totp.CodeAsync(maintainer.Secret));
+        var gitlab = await TrustIdAsync(owner, folder, package, maintainer, expected: ".gitlab-ci.yml");
+        await owner.SucceedsAsync(folder, "trust", "revoke", package, "--id", gitlab, "--otp=" + await Totp.CodeAsync(maintainer.Secret));
+        await owner.SucceedsAsync(folder, "trust", "circleci", package, "--org-id", "6c2e2a3f-3e0b-4f7e-9a8e-2c1d0b9a8f70", "--project-id",
+            "0f3c1c4e-5b7d-4f0a-8e2b-9a1d3c5e7f90", "--pipeline-definition-id", "b2d4f6a8-1c3e-4a5b-9d7f-0e2c4a6b8d10", "--vcs-origin",
+            "github.com/acme/" + package, "--allow-publish", "-y", "--otp=" + await Totp.CodeAsync(maintainer.Secret));
+        var circleci = await TrustIdAsync(owner, folder, package, maintainer, expected: "github.com/acme/" + package);
+        await owner.SucceedsAsync(folder, "trust", "revoke", package, "--id", circleci, "--otp=" + await Totp.CodeAsync(maintainer.Secret));
+        await owner.SucceedsAsync(folder, "trust", "github", package, "--file", "release.yml", "--repo", "acme/" + package, "--allow-stage-publish", "-y",
+            "--otp=" + await Totp.CodeAsync(maintainer.Secret));
+
         // A GitLab- or CircleCI-style job hands npm its id token in NPM_ID_TOKEN (here of a GitHub-shaped workflow).
         using var ci = new NpmCli(_gateway.RegistryUrl) { BinFolder = RepoPaths.ClientBin("npm12") };
         ci.Environment["GITHUB_ACTIONS"] = "true";
@@ -136,6 +153,16 @@ public sealed class TrustedPublishingTests(RegistryFixture registry) : IAsyncLif
         Assert.NotEmpty(id);
         await owner.SucceedsAsync(folder, "stage", "approve", id, "--otp=" + await Totp.CodeAsync(maintainer.Secret));
         Assert.NotNull((await registry.Verdaccio.GetPackumentAsync(package))?["versions"]?["1.1.0"]);
+    }
+
+    /// <summary>The id of the package's one trust configuration, as <c>npm trust list --json</c> shows it.</summary>
+    private static async Task<string> TrustIdAsync(NpmCli owner, string folder, string package, TwoFactorUser maintainer, string expected = "release.yml")
+    {
+        var listed = await owner.RunAsync(folder, "trust", "list", package, "--json", "--otp=" + await Totp.CodeAsync(maintainer.Secret));
+        Assert.True(listed.Succeeded, listed.ToString());
+        Assert.Contains(expected, listed.Stdout);
+        var json = JsonNode.Parse(listed.Stdout);
+        return (json is JsonArray array ? array[0]?["id"] : json?["id"])?.GetValue<string>() ?? throw new Xunit.Sdk.XunitException("no id: " + listed.Stdout);
     }
 
     /// <summary>npm 11.21 as a GitHub Actions job of <paramref name="repository"/> running <paramref name="workflow"/> sees it: no token configured.</summary>
