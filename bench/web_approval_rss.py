@@ -14,60 +14,19 @@ VmRSS is sampled every 50 ms during each upload; the temp folder is checked empt
 """
 import base64
 import http.cookiejar
-import http.server
 import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import harness  # noqa: E402  (Processes, free_port, http, wait_ready, totp, vmrss_kb)
-
-TOKEN = "Bearer benchtoken"
-
-
-class Upstream(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    received = []
-
-    def log_message(self, *args):
-        pass
-
-    def answer(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self):
-        if self.path == "/-/whoami":
-            self.answer(200, {"username": "bench"})
-        elif self.path == "/-/ping":
-            self.answer(200, {})
-        else:
-            self.answer(404, {"error": "not found"})
-
-    def do_PUT(self):
-        left = int(self.headers.get("Content-Length", "0"))
-        size = 0
-        while left:
-            chunk = self.rfile.read(min(left, 1 << 20))
-            if not chunk:
-                break
-            left -= len(chunk)
-            size += len(chunk)
-        Upstream.received.append((self.path, size))
-        self.answer(201, {"ok": "created new package", "success": True})
-
+import harness  # noqa: E402  (Processes, Failure, http, fresh_code)
+import rss_rig  # noqa: E402
 
 def make_body(path, mb):
     """npm's publish document with a base64 attachment: about mb MB of JSON in total."""
@@ -80,37 +39,6 @@ def make_body(path, mb):
         f.write(base64.b64encode(raw))
         f.write(b'","length":' + str(len(raw)).encode() + b"}}}")
     return os.path.getsize(path)
-
-
-def upload(pid, url, body_file, headers):
-    """curl PUT of the file while VmRSS is sampled; returns (status, body, idle MB, peak MB, seconds)."""
-    stop = threading.Event()
-    peak = [0]
-    idle = harness.vmrss_kb(pid)
-
-    def sample():
-        while not stop.is_set():
-            peak[0] = max(peak[0], harness.vmrss_kb(pid))
-            time.sleep(0.05)
-
-    t = threading.Thread(target=sample, daemon=True)
-    t.start()
-    out = tempfile.NamedTemporaryFile(delete=False)
-    cmd = ["curl", "-sS", "-o", out.name, "-w", "%{http_code} %{time_total}", "-X", "PUT", "--data-binary", f"@{body_file}",
-           "-H", "Content-Type: application/json", "-H", f"Authorization: {TOKEN}"]
-    for k, v in headers.items():
-        cmd += ["-H", f"{k}: {v}"]
-    r = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=600)
-    time.sleep(0.2)
-    stop.set()
-    t.join()
-    if r.returncode != 0:
-        raise harness.Failure(f"curl failed: {r.stderr}")
-    code, seconds = r.stdout.split()
-    with open(out.name, "rb") as f:
-        body = f.read()
-    os.unlink(out.name)
-    return int(code), body, idle / 1024, peak[0] / 1024, float(seconds)
 
 
 def approve(auth_url, secret):
@@ -133,30 +61,12 @@ def main():
     procs = harness.Processes(tmp)
     server = None
     try:
-        ports = {n: harness.free_port() for n in ["upstream", "gateway", "redis"]}
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", ports["upstream"]), Upstream)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        procs.start("redis", ["redis-server", "--port", str(ports["redis"]), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", tmp], None)
-        data = os.path.join(tmp, "data")
-        os.makedirs(data)
-        base = f"http://127.0.0.1:{ports['gateway']}"
-        gw = procs.start("gateway", ["dotnet", os.path.join(harness.REPO, "src/Gateway/bin/Release/net10.0/Gateway.dll"), "--urls", base], None, {
-            "DOTNET_CLI_TELEMETRY_OPTOUT": "1", "ASPNETCORE_TEMP": spool,
-            "Gateway__Upstream": f"http://127.0.0.1:{ports['upstream']}", "Gateway__PublicUrl": base,
-            "Gateway__Store": f"127.0.0.1:{ports['redis']}", "Gateway__DataPath": data})
-        harness.wait_ready(f"{base}/-/gateway/health", procs, 120)
-
-        auth = {"Authorization": TOKEN, "Content-Type": "application/json"}
-        status, body = harness.http("POST", f"{base}/-/npm/v1/user", json.dumps({"tfa": {"mode": "auth-and-writes", "password": "x"}}), auth)
-        secret = urllib.parse.parse_qs(urllib.parse.urlparse(json.loads(body)["tfa"]).query)["secret"][0]
-        status, body = harness.http("POST", f"{base}/-/npm/v1/user", json.dumps({"tfa": [harness.totp(secret)]}), auth)
-        if status != 200:
-            raise harness.Failure(f"enrolment answered {status}: {body[:300]!r}")
+        server, gw, base, secret = rss_rig.start(tmp, procs, {"ASPNETCORE_TEMP": spool})
 
         body_file = os.path.join(tmp, "big.json")
         size = make_body(body_file, mb)
         time.sleep(1)
-        code, answer, idle1, peak1, s1 = upload(gw.pid, f"{base}/bench-big", body_file, {"npm-auth-type": "web"})
+        code, answer, idle1, peak1, s1 = rss_rig.measured_request(gw.pid, "PUT", f"{base}/bench-big", body_file, {"npm-auth-type": "web"})
         if code != 401:
             raise harness.Failure(f"the challenge answered {code}: {answer[:300]!r}")
         urls = json.loads(answer)
@@ -164,9 +74,9 @@ def main():
         status, done = harness.http("GET", urls["doneUrl"])
         token = json.loads(done)["token"]
         time.sleep(1)
-        code, answer, idle2, peak2, s2 = upload(gw.pid, f"{base}/bench-big", body_file, {"npm-auth-type": "web", "npm-otp": token})
-        if code != 201 or Upstream.received[-1][1] != size:
-            raise harness.Failure(f"the approved publish answered {code} (upstream got {Upstream.received[-1:]}): {answer[:300]!r}")
+        code, answer, idle2, peak2, s2 = rss_rig.measured_request(gw.pid, "PUT", f"{base}/bench-big", body_file, {"npm-auth-type": "web", "npm-otp": token})
+        if code != 201 or rss_rig.Upstream.received[-1][1] != size:
+            raise harness.Failure(f"the approved publish answered {code} (upstream got {rss_rig.Upstream.received[-1:]}): {answer[:300]!r}")
         time.sleep(0.5)
         left = os.listdir(spool)
         shown = "1.0.0" in page and "bench-big-1.0.0.tgz" in page
