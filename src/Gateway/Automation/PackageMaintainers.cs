@@ -12,7 +12,11 @@ internal sealed class PackageMaintainers(RegistryPackuments packuments, PackageR
 {
     /// <param name="Exists">False when the registry answers 404 for the package.</param>
     /// <param name="Names">The maintainers; empty when the packument could not be read (nobody may change the rule then).</param>
-    public sealed record Result(bool Exists, IReadOnlyList<string> Names);
+    public sealed record Result(bool Exists, IReadOnlyList<string> Names)
+    {
+        /// <summary>Whether <paramref name="user"/> maintains the package (never, for a package the registry does not have).</summary>
+        public bool Includes(string user) => Names.Contains(user, StringComparer.Ordinal);
+    }
 
     /// <param name="authorization">The caller's own <c>Authorization</c> (the registry decides what it may see); empty: anonymous.</param>
     public async Task<Result> OfAsync(string package, string authorization, CancellationToken cancellation)

@@ -29,7 +29,7 @@ internal static partial class AccountPages
 
             // Read as anyone may read it: a page session carries no registry credential.
             var found = await maintainers.OfAsync(package, authorization: "", context.RequestAborted);
-            if (!found.Exists || !found.Names.Contains(user, StringComparer.Ordinal))
+            if (!found.Includes(user))
             {
                 LogStagingRefused(page.Logger, package, user);
                 return await RefuseAsync(context, page, $"Only a maintainer of {package} can change its staging rule. Nothing was changed.", 403);

@@ -32,7 +32,7 @@ internal static partial class AccountPages
                 return await RefuseAsync(context, page, problem + " Nothing was changed.", 400);
             }
 
-            if (!await IsMaintainerAsync(maintainers, package, user, context.RequestAborted))
+            if (!(await maintainers.OfAsync(package, authorization: "", context.RequestAborted)).Includes(user))
             {
                 LogTrustRefused(page.Logger, package, user);
                 return await RefuseAsync(context, page, $"Only a maintainer of {package} can change its trusted publishers. Nothing was changed.", 403);
@@ -59,7 +59,7 @@ internal static partial class AccountPages
                 return await RefuseAsync(context, page, "No such trusted publisher. Nothing was changed.", 400);
             }
 
-            if (!await IsMaintainerAsync(maintainers, package, user, context.RequestAborted))
+            if (!(await maintainers.OfAsync(package, authorization: "", context.RequestAborted)).Includes(user))
             {
                 LogTrustRefused(page.Logger, package, user);
                 return await RefuseAsync(context, page, $"Only a maintainer of {package} can change its trusted publishers. Nothing was changed.", 403);
@@ -76,12 +76,6 @@ internal static partial class AccountPages
         });
 
     /// <summary>Read as anyone may read it: a page session carries no registry credential.</summary>
-    private static async Task<bool> IsMaintainerAsync(PackageMaintainers maintainers, string package, string user, CancellationToken cancellation)
-    {
-        var found = await maintainers.OfAsync(package, authorization: "", cancellation);
-        return found.Exists && found.Names.Contains(user, StringComparer.Ordinal);
-    }
-
     /// <summary>
     /// The form's GitHub workflow as npm's trust configuration (what <c>npm trust github --repo --file [--env]</c> posts),
     /// read by <see cref="TrustConfiguration.Parse"/> so the page and the API accept the same configurations.

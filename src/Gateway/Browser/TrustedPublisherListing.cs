@@ -34,7 +34,7 @@ internal sealed class TrustedPublisherListing(TrustBook trust, PackageMaintainer
         try
         {
             var found = await maintainers.OfAsync(package, authorization: "", cancellation);
-            if (!found.Names.Contains(user, StringComparer.Ordinal))
+            if (!found.Includes(user))
             {
                 return (null, false);
             }

@@ -33,7 +33,7 @@ internal sealed partial class PackageRuleEndpoint(
             return;
         }
 
-        if (!maintainers.Names.Contains(user, StringComparer.Ordinal))
+        if (!maintainers.Includes(user))
         {
             await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, $"Only a maintainer of {package} can change its two-factor rule.");
             return;

@@ -36,7 +36,7 @@ internal sealed partial class TrustEndpoint(
             return;
         }
 
-        if (!found.Names.Contains(caller.Username, StringComparer.Ordinal))
+        if (!found.Includes(caller.Username))
         {
             await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden,
                 $"2fa required or insufficient permissions: only a maintainer of {package} can manage its trusted publishers.");

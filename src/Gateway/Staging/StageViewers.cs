@@ -31,6 +31,6 @@ internal sealed class StageViewers(PackageMaintainers maintainers)
 
     /// <summary>A package the registry does not show this viewer (404: a new package) is maintained by nobody they can see.</summary>
     private async Task<bool> MaintainsAsync(string package, string user, string authorization, CancellationToken cancellation) =>
-        (await maintainers.OfAsync(package, authorization, cancellation)).Names.Contains(user, StringComparer.Ordinal);
+        (await maintainers.OfAsync(package, authorization, cancellation)).Includes(user);
 
 }
