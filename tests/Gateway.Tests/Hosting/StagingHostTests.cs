@@ -95,7 +95,7 @@ public sealed partial class StagingHostTests(StagingGatewayHost host) : IClassFi
             Assert.Contains("stage-approve", page, StringComparison.Ordinal);
             using var approval = await browser.PostAsync(authPath, new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryField().Match(page).Groups[1].Value),
+                ["__RequestVerificationToken"] = PageForms.AntiforgeryToken(page),
                 ["code"] = TotpCodes.Compute(secret, DateTimeOffset.UtcNow),
             }));
             Assert.Contains("id=\"approved\"", await approval.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -201,7 +201,7 @@ public sealed partial class StagingHostTests(StagingGatewayHost host) : IClassFi
         var strangerSecret = await host.EnrolAsync(stranger);
         var token = await RecordAsync(Unique("cio"));
 
-        using (var browser = await SignedInAsync(stranger, strangerSecret))
+        using (var browser = await PageForms.SignedInAsync(host, stranger, strangerSecret))
         {
             var (status, page) = await SetStagingAsync(browser, "tarball-pkg", "required");
             Assert.Equal(HttpStatusCode.Forbidden, status);
@@ -209,7 +209,7 @@ public sealed partial class StagingHostTests(StagingGatewayHost host) : IClassFi
         }
 
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(token, HttpMethod.Put, "/tarball-pkg", PublishBody("tarball-pkg"))).Status);
-        using (var browser = await SignedInAsync(owner, ownerSecret))
+        using (var browser = await PageForms.SignedInAsync(host, owner, ownerSecret))
         {
             var (status, page) = await SetStagingAsync(browser, "tarball-pkg", "required-for-tokens");
             Assert.Equal(HttpStatusCode.OK, status);
@@ -221,34 +221,14 @@ public sealed partial class StagingHostTests(StagingGatewayHost host) : IClassFi
         Assert.Contains("tarball-pkg must be published through staging when a token publishes", error, StringComparison.Ordinal);
     }
 
-    private async Task<HttpClient> SignedInAsync(string user, byte[] secret)
-    {
-        var browser = host.NewBrowser();
-        var signIn = await browser.GetStringAsync("/-/gateway/sign-in");
-        using var password = await PostFormAsync(browser, "/-/gateway/sign-in", signIn, new() { ["username"] = user, ["password"] = user + "-password" });
-        var secondFactor = await password.Content.ReadAsStringAsync();
-        using var code = await PostFormAsync(browser, SecondFactorAction().Match(secondFactor).Groups[1].Value, secondFactor,
-            new() { ["code"] = TotpCodes.Compute(secret, DateTimeOffset.UtcNow) });
-        Assert.Equal(HttpStatusCode.Redirect, code.StatusCode);
-        return browser;
-    }
-
     private static async Task<(HttpStatusCode Status, string Page)> SetStagingAsync(HttpClient browser, string package, string rule)
     {
         var account = await browser.GetStringAsync("/-/gateway/account/");
         Assert.Contains("id=\"package-staging\"", account, StringComparison.Ordinal);
-        using var response = await PostFormAsync(browser, "/-/gateway/account/package-staging", account, new() { ["package"] = package, ["staging"] = rule });
+        using var response = await PageForms.PostAsync(browser, "/-/gateway/account/package-staging", account, new() { ["package"] = package, ["staging"] = rule });
         return (response.StatusCode, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
     }
 
-    private static Task<HttpResponseMessage> PostFormAsync(HttpClient browser, string action, string page, Dictionary<string, string> fields)
-    {
-        fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryField().Match(page).Groups[1].Value);
-        return browser.PostAsync(WebUtility.HtmlDecode(action), new FormUrlEncodedContent(fields));
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex("<form method=\"post\" action=\"([^\"]+)\" id=\"second-factor\"")]
-    private static partial System.Text.RegularExpressions.Regex SecondFactorAction();
 
     private static HttpRequestMessage Web(HttpRequestMessage request)
     {
@@ -257,8 +237,6 @@ public sealed partial class StagingHostTests(StagingGatewayHost host) : IClassFi
         return request;
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial System.Text.RegularExpressions.Regex AntiforgeryField();
 
     private static string Unique(string user) => user + "-" + Guid.NewGuid().ToString("N")[..8];
 

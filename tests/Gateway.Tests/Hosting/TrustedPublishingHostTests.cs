@@ -331,14 +331,14 @@ public sealed partial class TrustedPublishingHostTests(TrustedPublishingHost hos
             ["package"] = Package, ["repository"] = "acme/tarball", ["workflow"] = "release.yml", ["environment"] = "production", ["permission"] = "publish",
         };
 
-        using (var browser = await SignedInAsync(stranger, strangerSecret))
+        using (var browser = await PageForms.SignedInAsync(host, stranger, strangerSecret))
         {
             var (status, refusal) = await PostAccountFormAsync(browser, "/-/gateway/account/trusted-publishers", new(publisher));
             Assert.Equal(HttpStatusCode.Forbidden, status);
             Assert.Contains("Only a maintainer of tarball-pkg can change its trusted publishers. Nothing was changed.", refusal, StringComparison.Ordinal);
         }
 
-        using var owned = await SignedInAsync(owner, ownerSecret);
+        using var owned = await PageForms.SignedInAsync(host, owner, ownerSecret);
         // A code in the form is checked even in a fresh session: a wrong one changes nothing.
         var (wrong, _) = await PostAccountFormAsync(owned, "/-/gateway/account/trusted-publishers", new(publisher) { ["code"] = WrongCode(ownerSecret) });
         Assert.Equal(HttpStatusCode.Unauthorized, wrong);
@@ -371,30 +371,12 @@ public sealed partial class TrustedPublishingHostTests(TrustedPublishingHost hos
         Assert.DoesNotContain(audit, e => e.Contains(stranger, StringComparison.Ordinal));
     }
 
-    private async Task<HttpClient> SignedInAsync(string user, byte[] secret)
-    {
-        var browser = host.NewBrowser();
-        var signIn = await browser.GetStringAsync("/-/gateway/sign-in");
-        using var password = await PostFormAsync(browser, "/-/gateway/sign-in", signIn, new() { ["username"] = user, ["password"] = user + "-password" });
-        var secondFactor = await password.Content.ReadAsStringAsync();
-        using var code = await PostFormAsync(browser, SecondFactorAction().Match(secondFactor).Groups[1].Value, secondFactor,
-            new() { ["code"] = TotpCodes.Compute(secret, DateTimeOffset.UtcNow) });
-        Assert.Equal(HttpStatusCode.Redirect, code.StatusCode);
-        return browser;
-    }
-
     private static async Task<(HttpStatusCode Status, string Page)> PostAccountFormAsync(HttpClient browser, string action, Dictionary<string, string> fields)
     {
         var account = await browser.GetStringAsync("/-/gateway/account/");
         Assert.Contains("id=\"add-trusted-publisher\"", account, StringComparison.Ordinal);
-        using var response = await PostFormAsync(browser, action, account, fields);
+        using var response = await PageForms.PostAsync(browser, action, account, fields);
         return (response.StatusCode, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
-    }
-
-    private static Task<HttpResponseMessage> PostFormAsync(HttpClient browser, string action, string page, Dictionary<string, string> fields)
-    {
-        fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryField().Match(page).Groups[1].Value);
-        return browser.PostAsync(WebUtility.HtmlDecode(action), new FormUrlEncodedContent(fields));
     }
 
     /// <summary>A code none of the accepted steps (the previous, the current, the next) computes.</summary>
@@ -413,11 +395,7 @@ public sealed partial class TrustedPublishingHostTests(TrustedPublishingHost hos
         return candidate;
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex("<form method=\"post\" action=\"([^\"]+)\" id=\"second-factor\"")]
-    private static partial System.Text.RegularExpressions.Regex SecondFactorAction();
 
-    [System.Text.RegularExpressions.GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial System.Text.RegularExpressions.Regex AntiforgeryField();
 
     private async Task TrustAsync(string package, string json)
     {
