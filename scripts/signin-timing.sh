@@ -12,6 +12,8 @@ cd "$root"
 export SIGNIN_TIMING_SAMPLES="${SIGNIN_TIMING_SAMPLES:-200}"
 export SIGNIN_TIMING_REPORT="${SIGNIN_TIMING_REPORT:-$root/TestResults/signin-timing.txt}"
 mkdir -p "$(dirname "$SIGNIN_TIMING_REPORT")"
+# Verdaccio's own bcrypt cost (the test harness lowers it to 4 to save CPU; the figures need the real one).
+export VERDACCIO_BCRYPT_ROUNDS="${VERDACCIO_BCRYPT_ROUNDS:-10}"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 dotnet build tests/Gateway.IntegrationTests -c Release -v quiet

@@ -97,6 +97,15 @@ public sealed class VerdaccioProcess : IAsyncDisposable
         return verdaccio;
     }
 
+    /// <summary>
+    /// The bcrypt cost of the registry's password hashes: 4 unless <c>VERDACCIO_BCRYPT_ROUNDS</c> says otherwise.
+    /// Verdaccio's default, 10, costs about 80 ms of CPU per sign-up and per Basic check in its pure-JS bcrypt, and the
+    /// suite makes thousands of both on a 2-core machine; what the tests check does not depend on the cost, except the
+    /// wrong-password timing figures, whose script (scripts/signin-timing.sh) sets 10.
+    /// </summary>
+    private static int BcryptRounds =>
+        int.TryParse(Environment.GetEnvironmentVariable("VERDACCIO_BCRYPT_ROUNDS"), System.Globalization.CultureInfo.InvariantCulture, out var rounds) ? rounds : 4;
+
     // YAML strings are single-quoted; temp paths contain no quotes.
     private static string ConfigYaml(TempDirectory dir, int port, int userRateLimit, int rateWindowMs) => $$"""
         storage: '{{dir.Combine("storage")}}'
@@ -104,6 +113,7 @@ public sealed class VerdaccioProcess : IAsyncDisposable
           htpasswd:
             file: '{{dir.Combine("htpasswd")}}'
             max_users: 1000
+            rounds: {{BcryptRounds}}
         # The default (1000 per 15 min on login/profile/token routes) is too low for a test run.
         userRateLimit:
           windowMs: {{rateWindowMs}}
