@@ -118,5 +118,9 @@ public sealed class OperatorCommandsTests(RegistryFixture registry)
         Assert.Equal("publish", recorded.GetProperty("action").GetString());
         Assert.Equal(name, recorded.GetProperty("package").GetString());
         Assert.Single(gateway.Output.Text.Split('\n'), l => l.Contains("Audit would-challenge", StringComparison.Ordinal));
+        // Counted once as a would-be challenge (the in-process host test leaves this count to this real process).
+        var metrics = await gateway.Http.GetStringAsync("-/gateway/metrics");
+        Assert.Single(metrics.Split('\n'), l => l.StartsWith("gateway_requests_total{", StringComparison.Ordinal)
+            && l.Contains("class=\"writes\"", StringComparison.Ordinal) && l.Contains("decision=\"would-challenge\"", StringComparison.Ordinal) && l.EndsWith("} 1", StringComparison.Ordinal));
     }
 }

