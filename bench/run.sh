@@ -3,7 +3,8 @@
 # reverse proxy (docs/BENCHMARKS.md). One command:
 #   bench/run.sh            full run: 5 x 10 s per target and case, 100 MB publish, BenchmarkDotNet short job
 #   QUICK=1 bench/run.sh    2 x 2 s (a few minutes)
-#   bench/run.sh --smoke    1 x 1 s, 5 MB publish, BenchmarkDotNet dry job; no thresholds; exit 0 iff everything ran
+#   bench/run.sh --smoke    1 x 1 s, no warm-up, 2 connections, 5 MB publish, BenchmarkDotNet dry job; no thresholds;
+#                           exit 0 iff everything ran
 #   bench/run.sh --cpu      read path CPU per request: bare YARP vs the gateway, packument GET, 7 interleaved rounds x 5 s
 #                           (BENCH_CPU_WARMUP=40: a longer warm-up, so the rounds measure steady state),
 #                           origin+wrk on CPU 0, proxies on CPU 1, utime+stime per request from /proc/<pid>/stat
@@ -11,7 +12,7 @@
 #                            "name=dll,K=V,K=V" gives one of them settings, e.g. Gateway__Operations__HttpMetrics=true)
 #                           (BENCH_CPU_AUTH=unrecorded|recorded|none: what the reads carry: a bearer token the gateway
 #                           has no record of (default), one created through it, or no Authorization)
-# Options (environment): BENCH_REPS, BENCH_SECONDS, BENCH_CONNECTIONS (16), BENCH_BIG_MB, BENCH_LOAD_CPUS (0),
+# Options (environment): BENCH_REPS, BENCH_SECONDS, BENCH_CONNECTIONS (16; smoke 2), BENCH_BIG_MB, BENCH_LOAD_CPUS (0),
 # BENCH_SERVER_CPUS (1), BENCH_GATEWAY_ENV ("K=V K=V" for the .NET servers, e.g. DOTNET_gcServer=1),
 # BENCH_OUT (also write the report there), BENCH_KEEP_TMP=1, BENCH_NO_BUILD=1.
 set -euo pipefail
