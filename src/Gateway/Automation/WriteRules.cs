@@ -139,8 +139,17 @@ public static class WriteRules
         }
 
         // Package limits bound what the token may do to packages; a request that names none (a token, a team, the
-        // profile) is governance and takes the owner's second factor anyway.
-        return request.Package is null || token.Covers(request.Package) ? null : PackageRefusal(request.Action.Name, request.Package, token);
+        // profile) is governance and takes the owner's second factor anyway. A publish that names none (pnpm's batch)
+        // cannot be checked against the limits, so a limited token may not send it: else a stolen bypass token limited
+        // to one package would publish any package through the batch route without a code.
+        if (request.Package is null)
+        {
+            return token.IsLimitedToPackages && request.Action.PublishesDirectly
+                ? WriteVerdict.Refuse(403, $"This token is limited to {LimitsOf(token)}, and {request.Action} does not say which packages it publishes: publish each package on its own.")
+                : null;
+        }
+
+        return token.Covers(request.Package) ? null : PackageRefusal(request.Action.Name, request.Package, token);
     }
 
     /// <summary>The limits that hold for every request presenting the token, reads included (<see cref="ReadRules"/>).</summary>

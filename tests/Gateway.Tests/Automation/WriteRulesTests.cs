@@ -19,6 +19,7 @@ public sealed class WriteRulesTests
     private static readonly RequestClassification Read = new(TestActions.Named("packument"), "demo-pkg", ProtectionClass.None, "packument");
 
     private static readonly RequestClassification TeamAdd = new(TestActions.Named("team-add"), null, ProtectionClass.Writes, "team-add", Governance: true, Organisation: "acme");
+    private static readonly RequestClassification PublishBatch = new(TestActions.Named("publish-batch"), null, ProtectionClass.Writes, "publish-batch");
     private static readonly RequestClassification StagePublish = new(TestActions.Named("stage-publish"), "demo-pkg", ProtectionClass.None, "stage-publish");
 
     private static TokenAttributes Token(bool bypass = false, string[]? packages = null, string[]? scopes = null, TokenPermission permission = TokenPermission.ReadWrite,
@@ -90,6 +91,28 @@ public sealed class WriteRulesTests
         Assert.Equal(403, verdict.Status);
         Assert.Contains("other-pkg", verdict.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// pnpm's batch publish (<c>PUT /-/pnpr/v0/publish</c>) names no package, so a token limited to some packages
+    /// cannot be checked against it: refused, or a stolen bypass token limited to one package would publish any
+    /// package through the batch route without a code.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void PackageLimitedToken_BatchPublishNamingNoPackage_IsRefused(bool bypass)
+    {
+        var verdict = Decide(PublishBatch, TwoFactorMode.AuthAndWrites, Token(bypass: bypass, packages: ["demo-pkg"]));
+
+        Assert.Equal(Requirement.Refused, verdict.Requirement);
+        Assert.Equal(403, verdict.Status);
+        Assert.Contains("demo-pkg", verdict.Message, StringComparison.Ordinal);
+        Assert.Contains("each package", verdict.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnlimitedToken_BatchPublish_IsDecidedAsAPublish() =>
+        Assert.Equal(Requirement.SecondFactor, Decide(PublishBatch, TwoFactorMode.AuthAndWrites, Token()).Requirement);
 
     [Fact]
     public void BypassToken_GovernanceWrite_NeedsTheSecondFactor() =>

@@ -118,14 +118,35 @@ public sealed class TokenReadLimitsHostTests(GatewayHost host) : IClassFixture<G
         Assert.DoesNotContain(host.Registry.Requests, r => r.Headers["Authorization"].Contains(token, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task StolenBypassTokenLimitedToOnePackage_BatchPublishFromAnotherAddress_Is403_NotForwarded()
+    {
+        // pnpm's batch publish names no package: the gateway cannot check it against the token's packages, so a token
+        // limited to demo-pkg (here a bypass-2FA one, which publishes demo-pkg without a code) may not send it at all.
+        var token = await RecordAsync("batch", packages: ["demo-pkg"], bypass: true);
+        using var stranger = LoopbackClients.From("127.0.0.2", host.Client.BaseAddress!);
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/-/pnpr/v0/publish")
+        {
+            Content = new StringContent("""{"packages":[{"_id":"other-pkg","name":"other-pkg","versions":{"1.0.0":{}}}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+
+        using var response = await stranger.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("publish each package on its own", JsonDocument.Parse(body).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Registry.Requests, r => r.RawTarget.Contains("pnpr", StringComparison.Ordinal));
+    }
+
     private async Task<string> RecordAsync(string user, string[]? packages = null, DateTimeOffset? expires = null, string[]? cidrs = null,
-        TokenPermission permission = TokenPermission.ReadWrite)
+        TokenPermission permission = TokenPermission.ReadWrite, bool bypass = false)
     {
         // The stub registry's convention: <user>-token belongs to <user>.
         user += "-" + Guid.NewGuid().ToString("N")[..8];
         var token = user + "-token";
         var attributes = new TokenAttributes(user, "key-" + token, "test", DateTimeOffset.UtcNow, expires ?? DateTimeOffset.UtcNow.AddDays(1),
-            packages ?? [], [], permission, cidrs ?? [], false);
+            packages ?? [], [], permission, cidrs ?? [], bypass);
         await host.Services.GetRequiredService<TokenLedger>().RecordAsync(attributes, token, default);
         return token;
     }
