@@ -68,7 +68,7 @@ internal static partial class StagedPages
 
     private static async Task<IResult> ApproveAsync(
         string stageId, HttpContext context, IFormCollection form, [AsParameters] StagedPageServices page,
-        StageDecisions decisions, PasswordChecker passwords, PasswordGuesses guesses)
+        StageDecisions decisions, PasswordChecker passwords, PasswordGuesses guesses, Audit.AuditTrail audit)
     {
         var user = context.User.Username();
         if (await SecondFactorRefusalAsync(context, form, page, user) is { } refused)
@@ -93,6 +93,9 @@ internal static partial class StagedPages
         var credential = await passwords.CredentialAsync(user, form["password"].ToString(), context.RequestAborted, context.Connection.RemoteIpAddress);
         if (credential is null)
         {
+            // A signed-in session that gets the account's password wrong (a borrowed or stolen session?) is the
+            // account's own history: recorded every time, under the signed-in user (docs/SECURITY.md, "Staged publishing").
+            await audit.RecordAsync(Audit.AuditEventTypes.SignInRefused, user, WrongPasswords.Outcome(guess), "stage-approve", stage.Package, context.RequestAborted);
             return await RefuseAsync(context, page, user, "approve", "The password is not correct; nothing was published.", StatusCodes.Status403Forbidden);
         }
 

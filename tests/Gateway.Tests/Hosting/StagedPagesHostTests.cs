@@ -92,6 +92,30 @@ public sealed partial class StagedPagesHostTests(GatewayHost host) : IClassFixtu
     }
 
     [Fact]
+    public async Task Approve_WithAValidCodeButAWrongPassword_PublishesNothing_AndIsInTheAccountsHistory()
+    {
+        // A signed-in session with a second factor, but not the account's password (a borrowed session): nothing is
+        // sent to the registry, and the attempt is the account's own history, never the password it tried.
+        using var browser = await SignInAsync("walt");
+        var key = await host.EnrolAsync("walt");
+        var id = await StageAsync("walt", "stage-ok", Document("stage-ok", "7.0." + Random.Shared.Next(1_000_000), ["package/package.json"]).Body);
+        var putsBefore = host.Registry.Requests.Count(r => r.Method == "PUT");
+
+        var code = TotpCodes.Compute(key, DateTimeOffset.UtcNow.AddSeconds(TotpCodes.StepSeconds));
+        using var refused = await PostAsync(browser, await ReadPageAsync(browser), $"{Page}{id}/approve", ("password", "walt-guess-1"), ("code", code));
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("The password is not correct; nothing was published.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(putsBefore, host.Registry.Requests.Count(r => r.Method == "PUT"));
+        Assert.Contains(id, await ReadPageAsync(browser), StringComparison.Ordinal);
+        var audit = await AuditAsync();
+        Assert.Contains(audit, e => e.Contains("\"type\":\"sign-in-refused\"", StringComparison.Ordinal) && e.Contains("\"user\":\"walt\"", StringComparison.Ordinal)
+            && e.Contains("\"action\":\"stage-approve\"", StringComparison.Ordinal) && e.Contains("\"package\":\"stage-ok\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(audit, e => e.Contains("walt-guess-1", StringComparison.Ordinal));
+        Assert.DoesNotContain(host.Logs.Entries, e => e.Message.Contains("walt-guess-1", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task WithoutTwoFactor_ThePageSaysToEnableIt_AndApprovingIsRefused()
     {
         using var browser = await SignInAsync("nora");
