@@ -10,7 +10,8 @@ namespace Gateway.Tests.Hosting;
 /// <summary>
 /// Issue 10 on the read path, in process: a recorded token's limits hold for reads too (stage 1b), found by the
 /// token alone (no whoami), and a refused read never reaches the registry. Tokens are recorded through the host's
-/// own <see cref="TokenLedger"/> (the stub registry mints none); each test uses its own token.
+/// own <see cref="TokenLedger"/> (the stub registry mints none); each test uses its own token. Also the one write a
+/// package limit cannot be checked on (a batch publish naming no package), since it needs the same recorded tokens.
 /// </summary>
 public sealed class TokenReadLimitsHostTests(GatewayHost host) : IClassFixture<GatewayHost>
 {
